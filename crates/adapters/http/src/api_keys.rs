@@ -1,0 +1,181 @@
+//! `/api/api-keys`: OWNER keys manage their tenant's keys.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use faireplace_app::{KeyService, NewKeyRequest};
+use faireplace_kernel::ids::ApiKeyId;
+use faireplace_ports::ApiKeyRecord;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::common::{OwnerOnly, Paginated, created, page_request};
+use crate::problem::ApiError;
+use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+
+/// The role a key acts with.
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, dead_code)]
+pub enum KeyRole {
+    OWNER,
+    MANAGER,
+    LESSEE,
+}
+
+/// A key to create. A LESSEE key needs lessee_id and takes lessee scopes (default
+/// `lessee:leases:read`); OWNER and MANAGER keys take neither.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ApiKeyRequest {
+    #[schema(example = "Accounting software", required = true)]
+    pub name: Option<String>,
+    #[schema(value_type = KeyRole, required = true)]
+    pub role: Option<String>,
+    /// Among `lessee:leases:read`, `lessee:leases:sign`, `lessee:leases:download`.
+    #[schema(example = json!(["lessee:leases:read"]))]
+    pub scopes: Option<Vec<String>>,
+    pub lessee_id: Option<Uuid>,
+    /// After this instant the key authenticates nothing.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A key, without its secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiKeyResponse {
+    pub id: Uuid,
+    pub name: String,
+    #[schema(value_type = KeyRole)]
+    pub role: String,
+    pub scopes: Vec<String>,
+    pub lessee_id: Option<Uuid>,
+    /// The public beginning of the token, to recognise it.
+    #[schema(example = "fp_live_k3j9x0a1b2c3")]
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new key with its token, shown this once and never again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiKey {
+    #[serde(flatten)]
+    pub details: ApiKeyResponse,
+    /// The whole token: `Authorization: Bearer <key>`. Store it now.
+    #[schema(example = "fp_live_k3j9x0a1b2c3_…")]
+    pub key: String,
+}
+
+fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
+    ApiKeyResponse {
+        id: r.id.0,
+        name: r.name.to_string(),
+        role: r.role.as_str().to_owned(),
+        scopes: r.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        lessee_id: r.lessee_id.map(|l| l.0),
+        prefix: KeyService::display_prefix(r),
+        created_at: r.created_at,
+        expires_at: r.expires_at,
+        revoked_at: r.revoked_at,
+    }
+}
+
+/// Create a key (OWNER only). The answer holds the whole token once.
+#[utoipa::path(
+    tag = "API keys",
+    request_body = ApiKeyRequest,
+    responses(
+        (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKey),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/api-keys")]
+pub async fn create_key(
+    state: web::Data<AppState>,
+    caller: OwnerOnly,
+    body: web::Json<ApiKeyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let b = body.into_inner();
+    let (record, token) = state
+        .keys
+        .create(
+            &caller.0,
+            NewKeyRequest {
+                name: b.name,
+                role: b.role,
+                scopes: b.scopes,
+                lessee_id: b.lessee_id,
+                expires_at: b.expires_at,
+            },
+        )
+        .await?;
+    let body = CreatedApiKey {
+        details: response(&record),
+        key: token,
+    };
+    Ok(created(format!("/api/api-keys/{}", record.id), &body))
+}
+
+/// Paging of the key list (newest last).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KeyListParams {
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+}
+
+/// List the tenant's keys, revoked ones included (OWNER only).
+#[utoipa::path(
+    tag = "API keys",
+    params(KeyListParams),
+    responses(
+        (status = 200, description = "A page of keys", body = Paginated<ApiKeyResponse>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/api-keys")]
+pub async fn list_keys(
+    state: web::Data<AppState>,
+    caller: OwnerOnly,
+    params: web::Query<KeyListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_request(&params.page, &params.limit)?;
+    let page = state.keys.list(&caller.0, page).await?;
+    Ok(HttpResponse::Ok().json(Paginated::from_page(page, |r| response(&r))))
+}
+
+/// Revoke a key (OWNER only): it authenticates nothing from now on.
+#[utoipa::path(
+    tag = "API keys",
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/api-keys/{id}")]
+pub async fn revoke_key(
+    state: web::Data<AppState>,
+    caller: OwnerOnly,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state.keys.revoke(&caller.0, ApiKeyId(*id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_key)
+        .service(list_keys)
+        .service(revoke_key);
+}

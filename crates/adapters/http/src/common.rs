@@ -1,0 +1,290 @@
+//! What every resource module shares: callers by role, list parameters, the page envelope.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use faireplace_app::Principal;
+use faireplace_kernel::paging::SortField;
+use faireplace_kernel::{Page, PageRequest, Sort, ValidationErrors};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+async fn authenticate(
+    state: Option<web::Data<AppState>>,
+    token: Option<String>,
+) -> Result<Principal, ApiError> {
+    let state = state
+        .ok_or_else(|| ApiError::from_status(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR))?;
+    let token = token.ok_or_else(ApiError::unauthenticated)?;
+    let principal = state.auth.authenticate(&token).await?;
+    if let Some(tenant) = principal.tenant_id() {
+        tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
+    }
+    Ok(principal)
+}
+
+type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+macro_rules! bearer_caller {
+    ($(#[$meta:meta])* $name:ident, $check:expr) => {
+        $(#[$meta])*
+        pub struct $name(pub Principal);
+
+        impl FromRequest for $name {
+            type Error = ApiError;
+            type Future = Extracted<Self>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let state = req.app_data::<web::Data<AppState>>().cloned();
+                let token = bearer(req);
+                Box::pin(async move {
+                    let principal = authenticate(state, token).await?;
+                    let check: fn(&Principal) -> Result<(), faireplace_app::AppError> = $check;
+                    check(&principal)?;
+                    Ok($name(principal))
+                })
+            }
+        }
+    };
+}
+
+bearer_caller!(
+    /// A Bearer key of role OWNER or MANAGER (403 for any other role).
+    Manager,
+    |p| p.manage().map(|_| ())
+);
+
+bearer_caller!(
+    /// A Bearer key of role OWNER (403 for any other role).
+    OwnerOnly,
+    |p| p.own().map(|_| ())
+);
+
+/// A worker key presented in `X-API-Key` (accepted only under `/api/workers`).
+pub struct Worker(pub Principal);
+
+impl FromRequest for Worker {
+    type Error = ApiError;
+    type Future = Extracted<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = req
+            .headers()
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_owned());
+        Box::pin(async move {
+            let principal = authenticate(state, token).await?;
+            match principal {
+                Principal::Worker { .. } => Ok(Worker(principal)),
+                _ => Err(ApiError::new(
+                    actix_web::http::StatusCode::FORBIDDEN,
+                    "FORBIDDEN",
+                    "the workers API takes WORKER keys only",
+                )),
+            }
+        })
+    }
+}
+
+/// Paging, search and sort of a list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page number, from 1.
+    #[param(value_type = Option<u32>, minimum = 1, example = 1)]
+    pub page: Option<String>,
+    /// Items per page, 1 to 100 (default 20).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<String>,
+    /// Case-insensitive text searched in names.
+    pub search: Option<String>,
+    /// `field` ascending or `-field` descending.
+    #[param(example = "-created_at")]
+    pub sort: Option<String>,
+}
+
+impl ListParams {
+    /// The validated page request and sort.
+    pub fn parse<F: SortField>(
+        &self,
+        default_sort: Sort<F>,
+    ) -> Result<(PageRequest, Sort<F>), ApiError> {
+        let mut errors = ValidationErrors::new();
+        let page = errors.take_validation(parse_page(&self.page, &self.limit));
+        let sort = errors.take_validation(Sort::parse(self.sort.as_deref(), default_sort));
+        if self
+            .search
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > 200)
+        {
+            errors.push("search", "must be at most 200 characters");
+        }
+        errors.into_result()?;
+        match (page, sort) {
+            (Some(p), Some(s)) => Ok((p, s)),
+            _ => Err(ApiError::field("page", "is invalid")),
+        }
+    }
+
+    pub fn search(&self) -> Option<String> {
+        self.search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+}
+
+fn parse_page(
+    page: &Option<String>,
+    limit: &Option<String>,
+) -> Result<PageRequest, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let mut number = |field: &str, v: &Option<String>| -> Option<i64> {
+        let v = v.as_deref()?;
+        match v.trim().parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(field, "must be a whole number");
+                None
+            }
+        }
+    };
+    let page = number("page", page);
+    let limit = number("limit", limit);
+    let request = errors.take_validation(PageRequest::new(page, limit));
+    errors.into_result()?;
+    request.ok_or_else(|| ValidationErrors::single("page", "is invalid"))
+}
+
+/// A page request from raw `page` and `limit` query values (400 naming the bad one).
+pub fn page_request(
+    page: &Option<String>,
+    limit: &Option<String>,
+) -> Result<PageRequest, ApiError> {
+    parse_page(page, limit).map_err(ApiError::from)
+}
+
+trait TakeValidation {
+    fn take_validation<T>(&mut self, r: Result<T, ValidationErrors>) -> Option<T>;
+}
+
+impl TakeValidation for ValidationErrors {
+    fn take_validation<T>(&mut self, r: Result<T, ValidationErrors>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                for f in e.errors() {
+                    self.push(f.field.clone(), f.message.clone());
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Where a list stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Pagination {
+    #[schema(example = 1)]
+    pub page: u32,
+    #[schema(example = 20)]
+    pub limit: u32,
+    #[schema(example = 57)]
+    pub total: u64,
+    #[schema(example = 3)]
+    pub total_pages: u64,
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Paginated<T: ToSchema> {
+    pub data: Vec<T>,
+    pub pagination: Pagination,
+}
+
+impl<T: ToSchema> Paginated<T> {
+    pub fn from_page<D>(page: Page<D>, f: impl FnMut(D) -> T) -> Self {
+        let pagination = Pagination {
+            page: page.request.page(),
+            limit: page.request.limit(),
+            total: page.total,
+            total_pages: page.total_pages(),
+        };
+        Self {
+            data: page.items.into_iter().map(f).collect(),
+            pagination,
+        }
+    }
+}
+
+/// `201 Created` with `Location`.
+pub fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .json(body)
+}
+
+/// Applies a JSON merge patch (RFC 7396) to a resource's request form: absent fields stay,
+/// `null` clears, objects merge.
+pub fn merge_patch<T>(current: &T, patch: serde_json::Value) -> Result<T, ApiError>
+where
+    T: Serialize + serde::de::DeserializeOwned,
+{
+    if !patch.is_object() {
+        return Err(ApiError::field(
+            "body",
+            "a PATCH body must be a JSON object",
+        ));
+    }
+    let mut doc = serde_json::to_value(current)
+        .map_err(|e| faireplace_app::AppError::Unknown(Box::new(e)))?;
+    merge(&mut doc, patch);
+    serde_json::from_value(doc).map_err(|e| ApiError::field("body", &e.to_string()))
+}
+
+fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.insert(k, serde_json::Value::Null);
+                } else {
+                    merge(t.entry(k).or_insert(serde_json::Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_patch_follows_rfc_7396() {
+        let mut doc = json!({"a": 1, "b": {"c": 2, "d": 3}, "e": "x"});
+        merge(&mut doc, json!({"a": null, "b": {"c": 5}, "f": [1]}));
+        assert_eq!(
+            doc,
+            json!({"a": null, "b": {"c": 5, "d": 3}, "e": "x", "f": [1]})
+        );
+    }
+}

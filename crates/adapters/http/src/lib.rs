@@ -1,0 +1,231 @@
+//! actix-web adapter: routes, DTOs with their OpenAPI schemas, auth extractors, problem+json.
+//!
+//! Routes are registered through `utoipa_actix_web`, so the OpenAPI document is collected from
+//! the very handlers the router serves: the two cannot drift apart.
+
+mod api_keys;
+mod common;
+mod crud;
+mod middleware;
+mod parties;
+mod platform;
+pub mod problem;
+mod responses;
+mod routes;
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::StatusCode;
+use actix_web::{App, HttpRequest, web};
+use faireplace_app::{Authenticator, CrudService, KeyService};
+use faireplace_parties::{Contact, Lessee, Owner};
+use faireplace_ports::HealthCheck;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::problem::ApiError;
+use crate::routes::RouteTable;
+
+pub use middleware::RequestId;
+
+/// Everything a request may need, shared by all workers.
+pub struct AppState {
+    pub auth: Arc<Authenticator>,
+    pub keys: KeyService,
+    pub owners: CrudService<Owner>,
+    pub contacts: CrudService<Contact>,
+    pub lessees: CrudService<Lessee>,
+    pub health: Arc<dyn HealthCheck>,
+}
+
+/// HTTP limits.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Largest JSON body accepted, in bytes (413 beyond).
+    pub json_limit: usize,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            json_limit: 256 * 1024,
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "FairePlace API",
+        description = "Multi-tenant REST API for residential property management: parties, \
+            property, leases, rent regulation, charges, meters, annexes, e-signature and credits.\n\n\
+            Authenticate with `Authorization: Bearer fp_live_…` (OWNER, MANAGER and LESSEE keys) or, \
+            under `/api/workers` only, `X-API-Key: fp_live_…` (WORKER keys). Every error is \
+            `application/problem+json` with a stable `code`. Lists take `page`, `limit` (at most 100), \
+            `search` and `sort` (`field` or `-field`).",
+        license(name = "Proprietary")
+    ),
+    components(responses(
+        responses::BadRequest,
+        responses::Unauthorized,
+        responses::Forbidden,
+        responses::NotFound,
+        responses::Conflict,
+        responses::Unavailable
+    )),
+    modifiers(&Security),
+    tags(
+        (name = "Health", description = "Liveness and readiness"),
+        (name = "API keys", description = "Keys of the tenant (OWNER only)"),
+        (name = "Owners", description = "Owners (bailleurs)"),
+        (name = "Contacts", description = "Guarantors, agents, service providers, syndics"),
+        (name = "Lessees", description = "Lessees (locataires)"),
+        (name = "Workers", description = "Serverless workers, with `X-API-Key`")
+    )
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("fp_live_<key_id>_<secret>")
+                    .description(Some("OWNER, MANAGER or LESSEE key"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "worker_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "WORKER key, accepted under /api/workers only",
+            ))),
+        );
+    }
+}
+
+fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    platform::routes(cfg);
+    api_keys::routes(cfg);
+    parties::owners::routes(cfg);
+    parties::contacts::routes(cfg);
+    parties::lessees::routes(cfg);
+}
+
+/// The OpenAPI document, collected from the registered handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api").configure(api_routes))
+        .split_for_parts();
+    api
+}
+
+/// The OpenAPI document as the server serves it and `faireplace openapi` prints it.
+pub fn openapi_json() -> String {
+    openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// The application: every route, the request middleware, problem+json for every error.
+pub fn app(
+    state: web::Data<AppState>,
+    settings: HttpSettings,
+    api: utoipa::openapi::OpenApi,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let routes = web::Data::new(RouteTable::from_openapi(&api));
+    // Registered before the `/api` scope, which would otherwise answer every `/api/*` path.
+    let docs = SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api);
+    let (app, _) = App::new()
+        .service(web::resource("/api/docs").to(docs_redirect))
+        .service(docs)
+        .app_data(state)
+        .app_data(routes)
+        .app_data(
+            web::JsonConfig::default()
+                .limit(settings.json_limit)
+                .error_handler(json_error),
+        )
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api").configure(api_routes))
+        .split_for_parts();
+    app.default_service(web::to(middleware::fallback))
+        .wrap(actix_web::middleware::from_fn(middleware::around_request))
+}
+
+/// `/api/docs` → `/api/docs/`, where the interactive reference lives.
+async fn docs_redirect() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/api/docs/"))
+        .finish()
+}
+
+fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::OverflowKnownLength { limit, .. }
+        | JsonPayloadError::Overflow { limit } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            format!("the body exceeds the limit of {limit} bytes"),
+        ),
+        JsonPayloadError::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the body as application/json",
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", e.to_string())
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "MALFORMED_JSON", e.to_string())
+        }
+        JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            "the body exceeds the limit",
+        ),
+        _ => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "MALFORMED_JSON",
+            "the body could not be read",
+        ),
+    };
+    api.into()
+}
+
+fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        format!("invalid query string: {err}"),
+    )
+    .into()
+}
+
+fn path_error(_: PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::field("id", "must be a UUID").into()
+}

@@ -1,0 +1,298 @@
+//! Every error as `application/problem+json` (RFC 9457) with a stable `code`.
+//!
+//! Handlers return [`ApiError`]; the request middleware then completes the body with the
+//! request's path (`instance`) and id (`request_id`), and turns any other error response
+//! (a framework error, an unknown route) into a problem too, so no error leaves without one.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use faireplace_app::AppError;
+use faireplace_kernel::{FieldError, ValidationErrors};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem, e.g. `/problems/validation`.
+    #[serde(rename = "type")]
+    #[schema(example = "/problems/validation")]
+    pub kind: String,
+    #[schema(example = "Validation failed")]
+    pub title: String,
+    #[schema(example = 400)]
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The path of the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// Stable machine-readable reason: VALIDATION_ERROR, MALFORMED_JSON, UNAUTHENTICATED,
+    /// FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, CONFLICT, PAYLOAD_TOO_LARGE,
+    /// UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, SERVICE_UNAVAILABLE, INTERNAL…
+    #[schema(example = "VALIDATION_ERROR")]
+    pub code: String,
+    /// Every invalid field, for validation problems.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}
+
+/// One invalid field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProblemField {
+    #[schema(example = "email")]
+    pub field: String,
+    #[schema(example = "must be a valid e-mail address")]
+    pub message: String,
+}
+
+impl From<&FieldError> for ProblemField {
+    fn from(e: &FieldError) -> Self {
+        Self {
+            field: e.field.clone(),
+            message: e.message.clone(),
+        }
+    }
+}
+
+/// An error answered over HTTP.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: Option<String>,
+    pub errors: Vec<ProblemField>,
+    /// Seconds, for 503 and 429.
+    pub retry_after: Option<u32>,
+    /// The methods a route allows, for 405.
+    pub allow: Option<String>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.code)?;
+        if let Some(d) = &self.detail {
+            write!(f, ": {d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: Some(detail.into()),
+            errors: vec![],
+            retry_after: None,
+            allow: None,
+        }
+    }
+
+    pub fn validation(errors: &ValidationErrors) -> Self {
+        let detail = errors
+            .errors()
+            .iter()
+            .map(|e| format!("{} {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            code: "VALIDATION_ERROR",
+            detail: Some(detail),
+            errors: errors.errors().iter().map(ProblemField::from).collect(),
+            retry_after: None,
+            allow: None,
+        }
+    }
+
+    pub fn field(field: &str, message: &str) -> Self {
+        Self::validation(&ValidationErrors::single(field, message))
+    }
+
+    pub fn not_found(what: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("{what} not found"),
+        )
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "a valid API key is required: Authorization: Bearer fp_live_…",
+        )
+    }
+
+    /// The generic answer for an error status that carries no detail of ours.
+    pub fn from_status(status: StatusCode) -> Self {
+        let code = match status.as_u16() {
+            400 => "VALIDATION_ERROR",
+            401 => "UNAUTHENTICATED",
+            403 => "FORBIDDEN",
+            404 => "NOT_FOUND",
+            405 => "METHOD_NOT_ALLOWED",
+            406 => "NOT_ACCEPTABLE",
+            408 => "REQUEST_TIMEOUT",
+            409 => "CONFLICT",
+            413 => "PAYLOAD_TOO_LARGE",
+            414 => "URI_TOO_LONG",
+            415 => "UNSUPPORTED_MEDIA_TYPE",
+            429 => "RATE_LIMITED",
+            431 => "HEADERS_TOO_LARGE",
+            503 => "SERVICE_UNAVAILABLE",
+            s if s >= 500 => "INTERNAL",
+            _ => "BAD_REQUEST",
+        };
+        Self {
+            status,
+            code,
+            detail: None,
+            errors: vec![],
+            retry_after: None,
+            allow: None,
+        }
+    }
+
+    /// The full problem document for a request.
+    pub fn to_problem(&self, instance: Option<String>, request_id: Option<String>) -> Problem {
+        let (slug, title) = match self.code {
+            "VALIDATION_ERROR" => ("validation".to_owned(), "Validation failed"),
+            "MALFORMED_JSON" => ("malformed-json".to_owned(), "Malformed JSON"),
+            code => (
+                code.to_lowercase().replace('_', "-"),
+                self.status.canonical_reason().unwrap_or("Error"),
+            ),
+        };
+        Problem {
+            kind: format!("/problems/{slug}"),
+            title: title.to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            instance,
+            code: self.code.to_owned(),
+            errors: self.errors.clone(),
+            request_id,
+        }
+    }
+
+    /// The response for a request, with its path and id.
+    pub fn response_for(
+        &self,
+        instance: Option<String>,
+        request_id: Option<String>,
+    ) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        builder.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let Some(seconds) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, seconds.to_string()));
+        }
+        if let Some(allow) = &self.allow {
+            builder.insert_header((header::ALLOW, allow.as_str()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        let body = serde_json::to_vec(&self.to_problem(instance, request_id))
+            .unwrap_or_else(|_| b"{}".to_vec());
+        builder.body(body)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        // Completed with instance and request id by the request middleware.
+        self.response_for(None, None)
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(e: ValidationErrors) -> Self {
+        ApiError::validation(&e)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Validation(v) => ApiError::validation(&v),
+            AppError::Unauthenticated => ApiError::unauthenticated(),
+            AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", m),
+            AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Conflict { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, code, message)
+            }
+            AppError::Unavailable(cause) => {
+                tracing::error!(error = %error_chain(cause.as_ref()), "storage unavailable");
+                let mut e = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "SERVICE_UNAVAILABLE",
+                    "the service is temporarily unavailable; retry shortly",
+                );
+                e.retry_after = Some(5);
+                e
+            }
+            AppError::Unknown(cause) => {
+                // The whole cause goes to the log; the client learns nothing internal.
+                tracing::error!(error = %error_chain(cause.as_ref()), "internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    "an internal error occurred; quote the request_id when reporting it",
+                )
+            }
+        }
+    }
+}
+
+/// `outer: inner: root` for a log line.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_problems_list_every_field() {
+        let mut v = ValidationErrors::new();
+        v.push("email", "must be a valid e-mail address");
+        v.push("siret", "must be exactly 14 digits");
+        let p = ApiError::validation(&v).to_problem(Some("/api/owners".into()), Some("r1".into()));
+        let json = serde_json::to_value(&p).expect("json");
+        assert_eq!(json["type"], "/problems/validation");
+        assert_eq!(json["title"], "Validation failed");
+        assert_eq!(json["status"], 400);
+        assert_eq!(json["code"], "VALIDATION_ERROR");
+        assert_eq!(json["errors"][1]["field"], "siret");
+        assert_eq!(json["instance"], "/api/owners");
+        assert_eq!(json["request_id"], "r1");
+    }
+
+    #[test]
+    fn internal_errors_say_nothing_internal() {
+        let e: ApiError = AppError::Unknown("password=hunter2 at db:5432".into()).into();
+        assert_eq!(e.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!e.detail.unwrap_or_default().contains("hunter2"));
+    }
+}

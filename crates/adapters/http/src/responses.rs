@@ -1,0 +1,36 @@
+//! Reusable problem responses of the OpenAPI document.
+#![allow(dead_code)] // the tuple fields exist for the schema only
+
+use utoipa::ToResponse;
+
+use crate::problem::Problem;
+
+/// Invalid input: malformed JSON, a bad field or a broken business rule.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct BadRequest(#[to_schema] Problem);
+
+/// No key, or an unknown, revoked or expired one.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Unauthorized(#[to_schema] Problem);
+
+/// A valid key without the role or scope this needs.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Forbidden(#[to_schema] Problem);
+
+/// Absent, or owned by another tenant.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFound(#[to_schema] Problem);
+
+/// A state conflict, e.g. deleting what is still referenced.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Conflict(#[to_schema] Problem);
+
+/// The database does not answer.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct Unavailable(#[to_schema] Problem);

@@ -1,0 +1,233 @@
+//! Tenants, API keys and worker keys in PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::access::{Role, Scope};
+use faireplace_kernel::ids::{ApiKeyId, WorkerKeyId};
+use faireplace_kernel::values::Text;
+use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_parties::LesseeId;
+use faireplace_ports::{
+    ApiKeyRecord, ApiKeyStore, Credential, CredentialOwner, RepoError, Tenant, WorkerKeyRecord,
+};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::error::map_error;
+
+/// Tenants and keys in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgApiKeyStore(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: Uuid,
+    key_id: String,
+    name: String,
+    role: String,
+    scopes: Vec<String>,
+    lessee_id: Option<Uuid>,
+    secret_hash: String,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+fn role(text: &str) -> Result<Role, RepoError> {
+    text.parse()
+        .map_err(|e: String| RepoError::Unknown(e.into()))
+}
+
+fn scopes(texts: &[String]) -> Vec<Scope> {
+    // Unknown scopes (from a newer version) grant nothing.
+    texts.iter().filter_map(|s| s.parse().ok()).collect()
+}
+
+impl TryFrom<KeyRow> for ApiKeyRecord {
+    type Error = RepoError;
+    fn try_from(r: KeyRow) -> Result<Self, RepoError> {
+        Ok(ApiKeyRecord {
+            id: ApiKeyId(r.id),
+            key_id: r.key_id,
+            name: Text::from_trusted(r.name),
+            role: role(&r.role)?,
+            scopes: scopes(&r.scopes),
+            lessee_id: r.lessee_id.map(LesseeId),
+            secret_hash: r.secret_hash,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+async fn insert_key(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    key: &ApiKeyRecord,
+) -> Result<(), RepoError> {
+    let scopes: Vec<&str> = key.scopes.iter().map(Scope::as_str).collect();
+    sqlx::query(
+        "INSERT INTO api_keys (tenant_id, id, key_id, name, role, scopes, lessee_id, secret_hash, \
+         created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(key.id.0)
+    .bind(&key.key_id)
+    .bind(key.name.as_str())
+    .bind(key.role.as_str())
+    .bind(scopes)
+    .bind(key.lessee_id.map(|l| l.0))
+    .bind(&key.secret_hash)
+    .bind(key.created_at)
+    .bind(key.expires_at)
+    .bind(key.revoked_at)
+    .execute(conn)
+    .await
+    .map_err(map_error)?;
+    Ok(())
+}
+
+#[async_trait]
+impl ApiKeyStore for PgApiKeyStore {
+    async fn create_tenant(
+        &self,
+        tenant: &Tenant,
+        first_key: &ApiKeyRecord,
+    ) -> Result<(), RepoError> {
+        let mut tx = self.0.tenant_tx(tenant.id).await?;
+        sqlx::query(
+            "INSERT INTO tenants (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+        )
+        .bind(tenant.id.as_uuid())
+        .bind(tenant.name.as_str())
+        .bind(tenant.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        insert_key(&mut tx, tenant.id, first_key).await?;
+        tx.commit().await.map_err(map_error)
+    }
+
+    async fn insert_key(&self, tenant: TenantId, key: &ApiKeyRecord) -> Result<(), RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        insert_key(&mut tx, tenant, key).await?;
+        tx.commit().await.map_err(map_error)
+    }
+
+    async fn list_keys(
+        &self,
+        tenant: TenantId,
+        page: PageRequest,
+    ) -> Result<Page<ApiKeyRecord>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let rows: Vec<KeyRow> = sqlx::query_as(
+            "SELECT *, count(*) OVER () AS total FROM api_keys WHERE tenant_id = $1 \
+             ORDER BY created_at, id LIMIT $2 OFFSET $3",
+        )
+        .bind(tenant.as_uuid())
+        .bind(i64::from(page.limit()))
+        .bind(page.offset() as i64)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let total = match rows.first() {
+            Some(r) => r.total,
+            None if page.offset() > 0 => {
+                sqlx::query_scalar("SELECT count(*) FROM api_keys WHERE tenant_id = $1")
+                    .bind(tenant.as_uuid())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(map_error)?
+            }
+            None => 0,
+        };
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(ApiKeyRecord::try_from)
+                .collect::<Result<_, _>>()?,
+            request: page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn revoke_key(
+        &self,
+        tenant: TenantId,
+        id: ApiKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<ApiKeyRecord>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let row: Option<KeyRow> = sqlx::query_as(
+            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, $3) \
+             WHERE tenant_id = $1 AND id = $2 RETURNING *",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0)
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        row.map(ApiKeyRecord::try_from).transpose()
+    }
+
+    async fn insert_worker_key(&self, key: &WorkerKeyRecord) -> Result<(), RepoError> {
+        let mut tx = self.0.platform_tx().await?;
+        sqlx::query(
+            "INSERT INTO worker_keys (id, key_id, name, secret_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(key.id.0)
+        .bind(&key.key_id)
+        .bind(key.name.as_str())
+        .bind(&key.secret_hash)
+        .bind(key.created_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)
+    }
+
+    async fn find_credential(&self, key_id: &str) -> Result<Option<Credential>, RepoError> {
+        #[derive(sqlx::FromRow)]
+        struct Found {
+            kind: String,
+            tenant_id: Option<Uuid>,
+            id: Uuid,
+            role: String,
+            scopes: Vec<String>,
+            lessee_id: Option<Uuid>,
+            expires_at: Option<DateTime<Utc>>,
+            revoked_at: Option<DateTime<Utc>>,
+            secret_hash: String,
+        }
+        let found: Option<Found> = sqlx::query_as("SELECT * FROM auth_find_credential($1)")
+            .bind(key_id)
+            .fetch_optional(self.0.pool())
+            .await
+            .map_err(map_error)?;
+        let Some(f) = found else { return Ok(None) };
+        let owner = match (f.kind.as_str(), f.tenant_id) {
+            ("TENANT", Some(tenant_id)) => CredentialOwner::Tenant {
+                tenant_id: TenantId::from_uuid(tenant_id),
+                id: ApiKeyId(f.id),
+                role: role(&f.role)?,
+                scopes: scopes(&f.scopes),
+                lessee_id: f.lessee_id.map(LesseeId),
+                expires_at: f.expires_at,
+            },
+            _ => CredentialOwner::Worker {
+                id: WorkerKeyId(f.id),
+            },
+        };
+        Ok(Some(Credential {
+            owner,
+            secret_hash: f.secret_hash,
+            revoked: f.revoked_at.is_some(),
+        }))
+    }
+}

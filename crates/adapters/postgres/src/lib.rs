@@ -1,0 +1,18 @@
+//! PostgreSQL adapter: provisioning, migrations, tenant-scoped sessions and repositories.
+//!
+//! The server connects as an application role that owns nothing and cannot bypass row-level
+//! security; migrations run as the database owner. Each unit of work opens a transaction whose
+//! first statement sets `app.tenant_id` locally, so the setting dies with the transaction and
+//! can never reach another request through the pool.
+
+pub mod bootstrap;
+mod error;
+mod keys;
+mod parties;
+mod session;
+
+pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
+pub use error::map_error;
+pub use keys::PgApiKeyStore;
+pub use parties::{PgContacts, PgLessees, PgOwners};
+pub use session::Db;

@@ -1,0 +1,672 @@
+//! Owners, contacts and lessees in PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::paging::SortField;
+use faireplace_kernel::values::{Address, CountryCode, Email, Iban, Phone, Siret, Text};
+use faireplace_kernel::{Page, TenantId};
+use faireplace_parties::{
+    Contact, ContactData, ContactId, ContactKind, Lessee, LesseeData, LesseeId, Owner, OwnerData,
+    OwnerId, OwnerKind,
+};
+use faireplace_ports::{ListQuery, RepoError, Repository, Resource};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::error::map_error;
+
+/// Address columns of a party row.
+#[derive(sqlx::FromRow)]
+struct AddressColumns {
+    address_street: Option<String>,
+    address_postal_code: Option<String>,
+    address_city: Option<String>,
+    address_country: Option<String>,
+}
+
+impl AddressColumns {
+    fn into_address(self) -> Option<Address> {
+        Some(Address {
+            street: Text::from_trusted(self.address_street?),
+            postal_code: Text::from_trusted(self.address_postal_code?),
+            city: Text::from_trusted(self.address_city?),
+            country: CountryCode::from_trusted(self.address_country?),
+        })
+    }
+}
+
+fn text(v: Option<String>) -> Option<Text> {
+    v.map(Text::from_trusted)
+}
+
+fn s<T: AsRef<str>>(v: &Option<T>) -> Option<&str> {
+    v.as_ref().map(AsRef::as_ref)
+}
+
+fn address_parts(a: &Option<Address>) -> [Option<&str>; 4] {
+    match a {
+        Some(a) => [
+            Some(a.street.as_str()),
+            Some(a.postal_code.as_str()),
+            Some(a.city.as_str()),
+            Some(a.country.as_str()),
+        ],
+        None => [None; 4],
+    }
+}
+
+/// Escapes `%`, `_` and `\` for ILIKE and wraps the term in `%…%`.
+fn like_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for c in term.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The filters of a list, as SQL pushed after `WHERE tenant_id = $1`.
+trait ListFilter<R: Resource> {
+    fn push(query: &ListQuery<R>, qb: &mut QueryBuilder<Postgres>);
+}
+
+/// Runs a list query: one round trip for the page and its total (a window count), and a second
+/// one only when the page is past the end (no row to carry the total).
+async fn list_page<R, Row, F>(
+    db: &Db,
+    tenant: TenantId,
+    table: &'static str,
+    query: &ListQuery<R>,
+    convert: impl Fn(Row) -> R,
+) -> Result<Page<R>, RepoError>
+where
+    R: Resource,
+    F: ListFilter<R>,
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + HasTotal,
+{
+    let mut tx = db.tenant_tx(tenant).await?;
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT *, count(*) OVER () AS total FROM {table} WHERE tenant_id = "
+    ));
+    qb.push_bind(tenant.as_uuid());
+    F::push(query, &mut qb);
+    let direction = if query.sort.descending { "DESC" } else { "ASC" };
+    // The sort column comes from a closed enum, never from the client's text.
+    qb.push(format_args!(
+        " ORDER BY {} {direction} NULLS LAST, id {direction} LIMIT ",
+        query.sort.field.name()
+    ));
+    qb.push_bind(i64::from(query.page.limit()));
+    qb.push(" OFFSET ");
+    qb.push_bind(query.page.offset() as i64);
+    let rows: Vec<Row> = qb
+        .build_query_as()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+    let total = match rows.first() {
+        Some(row) => row.total(),
+        None if query.page.offset() > 0 => {
+            let mut count = QueryBuilder::<Postgres>::new(format!(
+                "SELECT count(*) FROM {table} WHERE tenant_id = "
+            ));
+            count.push_bind(tenant.as_uuid());
+            F::push(query, &mut count);
+            count
+                .build_query_scalar::<i64>()
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_error)?
+        }
+        None => 0,
+    };
+    Ok(Page {
+        items: rows.into_iter().map(convert).collect(),
+        request: query.page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+trait HasTotal {
+    fn total(&self) -> i64;
+}
+
+fn push_email_and_search(
+    email: &Option<Email>,
+    search: &Option<String>,
+    name_columns: &[&str],
+    qb: &mut QueryBuilder<Postgres>,
+) {
+    if let Some(email) = email {
+        qb.push(" AND email = ");
+        qb.push_bind(email.as_str().to_owned());
+    }
+    if let Some(term) = search.as_deref().filter(|t| !t.trim().is_empty()) {
+        let pattern = like_pattern(term);
+        qb.push(" AND (");
+        for (i, column) in name_columns.iter().enumerate() {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push(format_args!("{column} ILIKE "));
+            qb.push_bind(pattern.clone());
+        }
+        qb.push(")");
+    }
+}
+
+/// Runs a statement that affects at most one row of the tenant and tells whether it did.
+async fn affected_one(
+    db: &Db,
+    tenant: TenantId,
+    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+) -> Result<bool, RepoError> {
+    let mut tx = db.tenant_tx(tenant).await?;
+    let done = query.execute(&mut *tx).await.map_err(map_error)?;
+    tx.commit().await.map_err(map_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn fetch_by_id<Row>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Owners
+
+/// Owners in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgOwners(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct OwnerRow {
+    id: Uuid,
+    kind: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    company_name: Option<String>,
+    siret: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    #[sqlx(flatten)]
+    address: AddressColumns,
+    iban: Option<String>,
+    external_reference_id: Option<String>,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for OwnerRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<OwnerRow> for Owner {
+    fn from(r: OwnerRow) -> Self {
+        Owner {
+            id: OwnerId(r.id),
+            data: OwnerData {
+                kind: OwnerKind::parse(&r.kind).unwrap_or(OwnerKind::Person),
+                first_name: text(r.first_name),
+                last_name: text(r.last_name),
+                company_name: text(r.company_name),
+                siret: r.siret.map(Siret::from_trusted),
+                email: r.email.map(Email::from_trusted),
+                phone: r.phone.map(Phone::from_trusted),
+                address: r.address.into_address(),
+                iban: r.iban.map(Iban::from_trusted),
+                external_reference_id: text(r.external_reference_id),
+                notes: text(r.notes),
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct OwnerFilters;
+
+impl ListFilter<Owner> for OwnerFilters {
+    fn push(query: &ListQuery<Owner>, qb: &mut QueryBuilder<Postgres>) {
+        if let Some(kind) = query.filter.kind {
+            qb.push(" AND kind = ");
+            qb.push_bind(kind.as_str());
+        }
+        push_email_and_search(
+            &query.filter.email,
+            &query.search,
+            &["first_name", "last_name", "company_name"],
+            qb,
+        );
+    }
+}
+
+#[async_trait]
+impl Repository<Owner> for PgOwners {
+    async fn insert(&self, tenant: TenantId, o: &Owner) -> Result<(), RepoError> {
+        let d = &o.data;
+        let [street, postal_code, city, country] = address_parts(&d.address);
+        let q = sqlx::query(
+            "INSERT INTO owners (tenant_id, id, kind, first_name, last_name, company_name, siret, \
+             email, phone, address_street, address_postal_code, address_city, address_country, \
+             iban, external_reference_id, notes, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(o.id.0)
+        .bind(d.kind.as_str())
+        .bind(s(&d.first_name))
+        .bind(s(&d.last_name))
+        .bind(s(&d.company_name))
+        .bind(s(&d.siret))
+        .bind(s(&d.email))
+        .bind(s(&d.phone))
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(s(&d.iban))
+        .bind(s(&d.external_reference_id))
+        .bind(s(&d.notes))
+        .bind(o.created_at)
+        .bind(o.updated_at);
+        affected_one(&self.0, tenant, q).await.map(|_| ())
+    }
+
+    async fn get(&self, tenant: TenantId, id: OwnerId) -> Result<Option<Owner>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let row: Option<OwnerRow> = fetch_by_id(
+            &mut tx,
+            "SELECT * FROM owners WHERE tenant_id = $1 AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(Owner::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<Owner>,
+    ) -> Result<Page<Owner>, RepoError> {
+        list_page::<Owner, OwnerRow, OwnerFilters>(&self.0, tenant, "owners", query, Owner::from)
+            .await
+    }
+
+    async fn update(&self, tenant: TenantId, o: &Owner) -> Result<bool, RepoError> {
+        let d = &o.data;
+        let [street, postal_code, city, country] = address_parts(&d.address);
+        let q = sqlx::query(
+            "UPDATE owners SET kind = $3, first_name = $4, last_name = $5, company_name = $6, \
+             siret = $7, email = $8, phone = $9, address_street = $10, address_postal_code = $11, \
+             address_city = $12, address_country = $13, iban = $14, external_reference_id = $15, \
+             notes = $16, updated_at = $17 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(o.id.0)
+        .bind(d.kind.as_str())
+        .bind(s(&d.first_name))
+        .bind(s(&d.last_name))
+        .bind(s(&d.company_name))
+        .bind(s(&d.siret))
+        .bind(s(&d.email))
+        .bind(s(&d.phone))
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(s(&d.iban))
+        .bind(s(&d.external_reference_id))
+        .bind(s(&d.notes))
+        .bind(o.updated_at);
+        affected_one(&self.0, tenant, q).await
+    }
+
+    async fn delete(&self, tenant: TenantId, id: OwnerId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM owners WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contacts
+
+/// Contacts in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgContacts(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct ContactRow {
+    id: Uuid,
+    kind: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    company_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    #[sqlx(flatten)]
+    address: AddressColumns,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for ContactRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact {
+            id: ContactId(r.id),
+            data: ContactData {
+                kind: ContactKind::parse(&r.kind).unwrap_or(ContactKind::Other),
+                first_name: text(r.first_name),
+                last_name: text(r.last_name),
+                company_name: text(r.company_name),
+                email: r.email.map(Email::from_trusted),
+                phone: r.phone.map(Phone::from_trusted),
+                address: r.address.into_address(),
+                notes: text(r.notes),
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct ContactFilters;
+
+impl ListFilter<Contact> for ContactFilters {
+    fn push(query: &ListQuery<Contact>, qb: &mut QueryBuilder<Postgres>) {
+        if let Some(kind) = query.filter.kind {
+            qb.push(" AND kind = ");
+            qb.push_bind(kind.as_str());
+        }
+        push_email_and_search(
+            &query.filter.email,
+            &query.search,
+            &["first_name", "last_name", "company_name"],
+            qb,
+        );
+    }
+}
+
+#[async_trait]
+impl Repository<Contact> for PgContacts {
+    async fn insert(&self, tenant: TenantId, c: &Contact) -> Result<(), RepoError> {
+        let d = &c.data;
+        let [street, postal_code, city, country] = address_parts(&d.address);
+        let q = sqlx::query(
+            "INSERT INTO contacts (tenant_id, id, kind, first_name, last_name, company_name, \
+             email, phone, address_street, address_postal_code, address_city, address_country, \
+             notes, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(c.id.0)
+        .bind(d.kind.as_str())
+        .bind(s(&d.first_name))
+        .bind(s(&d.last_name))
+        .bind(s(&d.company_name))
+        .bind(s(&d.email))
+        .bind(s(&d.phone))
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(s(&d.notes))
+        .bind(c.created_at)
+        .bind(c.updated_at);
+        affected_one(&self.0, tenant, q).await.map(|_| ())
+    }
+
+    async fn get(&self, tenant: TenantId, id: ContactId) -> Result<Option<Contact>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let row: Option<ContactRow> = fetch_by_id(
+            &mut tx,
+            "SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(Contact::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<Contact>,
+    ) -> Result<Page<Contact>, RepoError> {
+        list_page::<Contact, ContactRow, ContactFilters>(
+            &self.0,
+            tenant,
+            "contacts",
+            query,
+            Contact::from,
+        )
+        .await
+    }
+
+    async fn update(&self, tenant: TenantId, c: &Contact) -> Result<bool, RepoError> {
+        let d = &c.data;
+        let [street, postal_code, city, country] = address_parts(&d.address);
+        let q = sqlx::query(
+            "UPDATE contacts SET kind = $3, first_name = $4, last_name = $5, company_name = $6, \
+             email = $7, phone = $8, address_street = $9, address_postal_code = $10, \
+             address_city = $11, address_country = $12, notes = $13, updated_at = $14 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(c.id.0)
+        .bind(d.kind.as_str())
+        .bind(s(&d.first_name))
+        .bind(s(&d.last_name))
+        .bind(s(&d.company_name))
+        .bind(s(&d.email))
+        .bind(s(&d.phone))
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(s(&d.notes))
+        .bind(c.updated_at);
+        affected_one(&self.0, tenant, q).await
+    }
+
+    async fn delete(&self, tenant: TenantId, id: ContactId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM contacts WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lessees
+
+/// Lessees in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgLessees(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct LesseeRow {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    birth_date: Option<NaiveDate>,
+    email: Option<String>,
+    phone: Option<String>,
+    #[sqlx(flatten)]
+    address: AddressColumns,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for LesseeRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<LesseeRow> for Lessee {
+    fn from(r: LesseeRow) -> Self {
+        Lessee {
+            id: LesseeId(r.id),
+            data: LesseeData {
+                first_name: Text::from_trusted(r.first_name),
+                last_name: Text::from_trusted(r.last_name),
+                birth_date: r.birth_date,
+                email: r.email.map(Email::from_trusted),
+                phone: r.phone.map(Phone::from_trusted),
+                address: r.address.into_address(),
+                notes: text(r.notes),
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct LesseeFilters;
+
+impl ListFilter<Lessee> for LesseeFilters {
+    fn push(query: &ListQuery<Lessee>, qb: &mut QueryBuilder<Postgres>) {
+        push_email_and_search(
+            &query.filter.email,
+            &query.search,
+            &["first_name", "last_name"],
+            qb,
+        );
+    }
+}
+
+#[async_trait]
+impl Repository<Lessee> for PgLessees {
+    async fn insert(&self, tenant: TenantId, l: &Lessee) -> Result<(), RepoError> {
+        let d = &l.data;
+        let [street, postal_code, city, country] = address_parts(&d.address);
+        let q = sqlx::query(
+            "INSERT INTO lessees (tenant_id, id, first_name, last_name, birth_date, email, phone, \
+             address_street, address_postal_code, address_city, address_country, notes, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(l.id.0)
+        .bind(d.first_name.as_str())
+        .bind(d.last_name.as_str())
+        .bind(d.birth_date)
+        .bind(s(&d.email))
+        .bind(s(&d.phone))
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(s(&d.notes))
+        .bind(l.created_at)
+        .bind(l.updated_at);
+        affected_one(&self.0, tenant, q).await.map(|_| ())
+    }
+
+    async fn get(&self, tenant: TenantId, id: LesseeId) -> Result<Option<Lessee>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let row: Option<LesseeRow> = fetch_by_id(
+            &mut tx,
+            "SELECT * FROM lessees WHERE tenant_id = $1 AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(Lessee::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<Lessee>,
+    ) -> Result<Page<Lessee>, RepoError> {
+        list_page::<Lessee, LesseeRow, LesseeFilters>(
+            &self.0,
+            tenant,
+            "lessees",
+            query,
+            Lessee::from,
+        )
+        .await
+    }
+
+    async fn update(&self, tenant: TenantId, l: &Lessee) -> Result<bool, RepoError> {
+        let d = &l.data;
+        let [street, postal_code, city, country] = address_parts(&d.address);
+        let q = sqlx::query(
+            "UPDATE lessees SET first_name = $3, last_name = $4, birth_date = $5, email = $6, \
+             phone = $7, address_street = $8, address_postal_code = $9, address_city = $10, \
+             address_country = $11, notes = $12, updated_at = $13 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(l.id.0)
+        .bind(d.first_name.as_str())
+        .bind(d.last_name.as_str())
+        .bind(d.birth_date)
+        .bind(s(&d.email))
+        .bind(s(&d.phone))
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(s(&d.notes))
+        .bind(l.updated_at);
+        affected_one(&self.0, tenant, q).await
+    }
+
+    async fn delete(&self, tenant: TenantId, id: LesseeId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM lessees WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" du%pont_\\ "), "%du\\%pont\\_\\\\%");
+    }
+}

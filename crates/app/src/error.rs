@@ -1,0 +1,61 @@
+//! The errors a use case can answer, in terms a client can act on.
+
+use faireplace_kernel::ValidationErrors;
+use faireplace_ports::RepoError;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields are invalid, or a business rule is broken.
+    #[error("validation failed: {0}")]
+    Validation(ValidationErrors),
+    /// No key, or an unknown, revoked or expired one.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// A valid key without the role or scope.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Absent, or owned by another tenant: the two are never told apart.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A state conflict; `code` is the stable machine-readable reason.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// The storage does not answer.
+    #[error("service unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation(ValidationErrors::single(field, message))
+    }
+
+    /// Maps a storage error for an operation on a resource named `what`.
+    pub fn from_repo(what: &'static str, error: RepoError) -> Self {
+        match error {
+            RepoError::Duplicate { constraint } => AppError::Conflict {
+                code: "CONFLICT",
+                message: format!("this {what} conflicts with an existing one ({constraint})"),
+            },
+            RepoError::InUse { by } => AppError::Conflict {
+                code: "CONFLICT",
+                message: format!("this {what} is still referenced by {by} and cannot be deleted"),
+            },
+            RepoError::MissingReference { field } => {
+                AppError::validation(&field, "refers to a record that does not exist")
+            }
+            RepoError::Unavailable(e) => AppError::Unavailable(e),
+            RepoError::Unknown(e) => AppError::Unknown(e),
+        }
+    }
+}
+
+impl From<ValidationErrors> for AppError {
+    fn from(value: ValidationErrors) -> Self {
+        AppError::Validation(value)
+    }
+}

@@ -1,0 +1,13 @@
+//! FairePlace use cases: who may do what, and the orchestration of domain rules and ports.
+
+pub mod auth;
+pub mod crud;
+pub mod error;
+pub mod keys;
+pub mod principal;
+
+pub use auth::{AuthConfig, Authenticator};
+pub use crud::CrudService;
+pub use error::AppError;
+pub use keys::{KeyService, NewKeyRequest};
+pub use principal::{Principal, TenantPrincipal};

@@ -1,0 +1,38 @@
+//! Port traits: what the use cases need from the outside world, and nothing about how.
+//!
+//! Every repository method that touches tenant data takes the [`TenantId`] first: tenant scoping
+//! is never optional. Adapters enforce it a second time (PostgreSQL row-level security).
+
+pub mod access;
+pub mod repository;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use access::{ApiKeyRecord, ApiKeyStore, Credential, CredentialOwner, Tenant, WorkerKeyRecord};
+pub use faireplace_kernel::TenantId;
+pub use repository::{ListQuery, RepoError, Repository, Resource};
+
+/// The time, injectable so that tests can fix it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    /// Now, to the microsecond: the precision PostgreSQL keeps, so that what a create answers
+    /// is what a later read answers.
+    fn now(&self) -> DateTime<Utc> {
+        use chrono::SubsecRound;
+        Utc::now().trunc_subsecs(6)
+    }
+}
+
+/// Whether the storage answers (readiness).
+#[async_trait]
+pub trait HealthCheck: Send + Sync {
+    async fn ping(&self) -> Result<(), RepoError>;
+}

@@ -1,0 +1,93 @@
+//! The generic repository of a tenant-owned resource.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use faireplace_kernel::paging::SortField;
+use faireplace_kernel::{Page, PageRequest, Sort, TenantId};
+use faireplace_parties::{
+    Contact, ContactFilter, ContactId, Lessee, LesseeFilter, LesseeId, LesseeSort, Owner,
+    OwnerFilter, OwnerId, PartySort,
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What can go wrong in storage, in terms the use cases can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// A uniqueness rule was broken (the constraint's name says which).
+    #[error("already exists ({constraint})")]
+    Duplicate { constraint: String },
+    /// A row cannot be deleted while others refer to it; `by` names what refers to it.
+    #[error("still referenced by {by}")]
+    InUse { by: String },
+    /// A reference (the field named) points at nothing in this tenant.
+    #[error("{field} refers to a missing record")]
+    MissingReference { field: String },
+    /// The storage cannot be reached or timed out.
+    #[error("storage unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error(transparent)]
+    Unknown(BoxError),
+}
+
+/// A tenant-owned resource stored through [`Repository`].
+pub trait Resource: Clone + Send + Sync + 'static {
+    type Id: Copy + Send + Sync + fmt::Display + 'static;
+    type Filter: Default + Send + Sync + 'static;
+    type SortField: SortField + Send + Sync;
+    /// The singular noun used in messages ("owner").
+    const NAME: &'static str;
+    fn id(&self) -> Self::Id;
+}
+
+/// A list request: page, sort, free-text search on names, equality filters.
+#[derive(Debug, Clone)]
+pub struct ListQuery<R: Resource> {
+    pub page: PageRequest,
+    pub sort: Sort<R::SortField>,
+    pub search: Option<String>,
+    pub filter: R::Filter,
+}
+
+/// Create, read, list, update and delete, always within one tenant.
+#[async_trait]
+pub trait Repository<R: Resource>: Send + Sync {
+    async fn insert(&self, tenant: TenantId, item: &R) -> Result<(), RepoError>;
+    async fn get(&self, tenant: TenantId, id: R::Id) -> Result<Option<R>, RepoError>;
+    async fn list(&self, tenant: TenantId, query: &ListQuery<R>) -> Result<Page<R>, RepoError>;
+    /// Saves every field; `false` when the row does not exist (in this tenant).
+    async fn update(&self, tenant: TenantId, item: &R) -> Result<bool, RepoError>;
+    /// `false` when the row does not exist (in this tenant).
+    async fn delete(&self, tenant: TenantId, id: R::Id) -> Result<bool, RepoError>;
+}
+
+impl Resource for Owner {
+    type Id = OwnerId;
+    type Filter = OwnerFilter;
+    type SortField = PartySort;
+    const NAME: &'static str = "owner";
+    fn id(&self) -> OwnerId {
+        self.id
+    }
+}
+
+impl Resource for Contact {
+    type Id = ContactId;
+    type Filter = ContactFilter;
+    type SortField = PartySort;
+    const NAME: &'static str = "contact";
+    fn id(&self) -> ContactId {
+        self.id
+    }
+}
+
+impl Resource for Lessee {
+    type Id = LesseeId;
+    type Filter = LesseeFilter;
+    type SortField = LesseeSort;
+    const NAME: &'static str = "lessee";
+    fn id(&self) -> LesseeId {
+        self.id
+    }
+}

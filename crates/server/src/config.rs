@@ -1,0 +1,99 @@
+//! Configuration, read once from the environment (and `.env` in development).
+
+use std::time::Duration;
+
+use faireplace_app::AuthConfig;
+use faireplace_http::HttpSettings;
+use faireplace_postgres::DbSettings;
+
+/// Everything the server is configured with. Every variable is documented in `.env.example`
+/// and the README.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    pub http_workers: usize,
+    pub http: HttpSettings,
+    pub db: DbSettings,
+    pub auth: AuthConfig,
+    pub log_format: LogFormat,
+    pub shutdown_timeout: Duration,
+    /// Longest a client may take to send its request headers.
+    pub client_request_timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(String);
+
+/// The default database, for a development machine with PostgreSQL on localhost.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/faireplace";
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parsed<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError(format!("{name}='{v}' is not a valid value"))),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "LOG_FORMAT='{other}': use text or json"
+                )));
+            }
+        };
+        Ok(Self {
+            host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
+            port: parsed("PORT", 8080)?,
+            http_workers: parsed("HTTP_WORKERS", cores)?.max(1),
+            http: HttpSettings {
+                json_limit: parsed("HTTP_JSON_LIMIT_BYTES", 256 * 1024)?,
+            },
+            db: DbSettings {
+                admin_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+                app_user: var("DATABASE_APP_USER").unwrap_or_else(|| "faireplace_app".into()),
+                app_password: var("DATABASE_APP_PASSWORD"),
+                max_connections: parsed("DATABASE_MAX_CONNECTIONS", 10)?.max(1),
+                min_connections: parsed("DATABASE_MIN_CONNECTIONS", 2)?,
+                acquire_timeout: Duration::from_millis(parsed(
+                    "DATABASE_ACQUIRE_TIMEOUT_MS",
+                    3000,
+                )?),
+                statement_timeout: Duration::from_millis(parsed(
+                    "DATABASE_STATEMENT_TIMEOUT_MS",
+                    10_000,
+                )?),
+            },
+            auth: AuthConfig {
+                cache_ttl: Duration::from_secs(parsed("AUTH_CACHE_TTL_SECONDS", 60)?),
+                cache_capacity: parsed("AUTH_CACHE_CAPACITY", 10_000)?,
+                max_concurrent_verifications: parsed("AUTH_MAX_CONCURRENT_VERIFICATIONS", cores)?,
+            },
+            log_format,
+            shutdown_timeout: Duration::from_secs(parsed("SHUTDOWN_TIMEOUT_SECONDS", 30)?),
+            client_request_timeout: Duration::from_millis(parsed(
+                "HTTP_CLIENT_REQUEST_TIMEOUT_MS",
+                5000,
+            )?),
+        })
+    }
+}

@@ -1,0 +1,72 @@
+//! The `faireplace` server: configuration, wiring of every adapter, and the HTTP server.
+//! `main.rs` adds the command line; tests use [`prepare`] and [`start`] directly.
+
+pub mod config;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::{HttpServer, web};
+use faireplace_app::{Authenticator, CrudService, KeyService};
+use faireplace_http::{AppState, openapi};
+use faireplace_ports::{Clock, SystemClock};
+use faireplace_postgres::{Db, PgApiKeyStore, PgContacts, PgLessees, PgOwners, prepare_database};
+
+pub use config::{Config, LogFormat};
+
+/// The wired application: its database and its shared state.
+#[derive(Clone)]
+pub struct Services {
+    pub db: Db,
+    pub state: web::Data<AppState>,
+}
+
+/// Creates, migrates and connects the database, then wires every use case.
+pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
+    let db = prepare_database(&config.db).await?;
+    Ok(wire(db, config))
+}
+
+/// Wires the use cases over a ready database.
+pub fn wire(db: Db, config: &Config) -> Services {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = Arc::new(PgApiKeyStore(db.clone()));
+    let lessees = Arc::new(PgLessees(db.clone()));
+    let auth = Arc::new(Authenticator::new(
+        store.clone(),
+        clock.clone(),
+        config.auth.clone(),
+    ));
+    let state = AppState {
+        auth: auth.clone(),
+        keys: KeyService::new(store, lessees.clone(), auth, clock.clone()),
+        owners: CrudService::new(Arc::new(PgOwners(db.clone())), clock.clone()),
+        contacts: CrudService::new(Arc::new(PgContacts(db.clone())), clock.clone()),
+        lessees: CrudService::new(lessees, clock),
+        health: Arc::new(db.clone()),
+    };
+    Services {
+        db,
+        state: web::Data::new(state),
+    }
+}
+
+/// Starts serving on `listener`; the returned server runs until stopped (SIGTERM and SIGINT
+/// drain requests in flight for up to `shutdown_timeout`).
+pub fn start(
+    listener: TcpListener,
+    services: &Services,
+    config: &Config,
+) -> std::io::Result<actix_web::dev::Server> {
+    let api = openapi();
+    let state = services.state.clone();
+    let http = config.http.clone();
+    let server =
+        HttpServer::new(move || faireplace_http::app(state.clone(), http.clone(), api.clone()))
+            .workers(config.http_workers)
+            .shutdown_timeout(config.shutdown_timeout.as_secs())
+            .client_request_timeout(config.client_request_timeout)
+            .listen(listener)?
+            .run();
+    Ok(server)
+}

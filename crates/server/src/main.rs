@@ -1,0 +1,162 @@
+//! `faireplace`: the FairePlace API server and its operator commands.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use faireplace_server::{Config, LogFormat, prepare, start};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "faireplace",
+    version,
+    about = "FairePlace property-management API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default): creates and migrates the database first.
+    Serve,
+    /// Create the database if absent and apply the migrations, then exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Tenants (customer accounts).
+    Tenant {
+        #[command(subcommand)]
+        command: TenantCommand,
+    },
+    /// Platform keys of the serverless workers.
+    WorkerKey {
+        #[command(subcommand)]
+        command: WorkerKeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Create a tenant and print its id and first OWNER key.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkerKeyCommand {
+    /// Create a worker key and print it.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,actix_server=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    match format {
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn main() -> ExitCode {
+    // `.env` is for development; a missing file is fine.
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        println!("{}", faireplace_http::openapi_json());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "faireplace stopped");
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Openapi => Ok(()),
+        Command::Migrate => {
+            prepare(&config).await?;
+            println!("database ready: migrations applied");
+            Ok(())
+        }
+        Command::Serve => {
+            let services = prepare(&config).await?;
+            let listener = TcpListener::bind((config.host.as_str(), config.port))?;
+            tracing::info!(
+                address = %listener.local_addr()?,
+                workers = config.http_workers,
+                "FairePlace API listening; docs at /api/docs"
+            );
+            start(listener, &services, &config)?.await?;
+            Ok(())
+        }
+        Command::Tenant {
+            command: TenantCommand::Create { name },
+        } => {
+            let services = prepare(&config).await?;
+            let (tenant, key) = services
+                .state
+                .keys
+                .create_tenant(&name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("tenant_id={}", tenant.id);
+            println!("owner_key={key}");
+            eprintln!("Keep the key now: it is shown only once.");
+            Ok(())
+        }
+        Command::WorkerKey {
+            command: WorkerKeyCommand::Create { name },
+        } => {
+            let services = prepare(&config).await?;
+            let (record, key) = services
+                .state
+                .keys
+                .create_worker_key(&name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("worker_key_id={}", record.id);
+            println!("worker_key={key}");
+            eprintln!("Keep the key now: it is shown only once.");
+            Ok(())
+        }
+    }
+}
