@@ -46,6 +46,15 @@ impl Default for AuthConfig {
     }
 }
 
+/// Lock stripes for single-flight verification (two keys sharing a stripe merely take turns).
+const FLIGHT_STRIPES: usize = 64;
+
+fn stripe(key_id: &str) -> usize {
+    key_id.bytes().fold(0usize, |h, b| {
+        h.wrapping_mul(31).wrapping_add(usize::from(b))
+    }) % FLIGHT_STRIPES
+}
+
 struct CacheEntry {
     digest: [u8; 32],
     principal: Principal,
@@ -60,6 +69,8 @@ pub struct Authenticator {
     config: AuthConfig,
     cache: RwLock<HashMap<String, CacheEntry>>,
     verifications: Semaphore,
+    /// Single flight: requests presenting the same key id wait for one verification.
+    flights: Vec<tokio::sync::Mutex<()>>,
     argon2_runs: AtomicU64,
 }
 
@@ -72,6 +83,9 @@ impl Authenticator {
             config,
             cache: RwLock::new(HashMap::new()),
             verifications: Semaphore::new(permits),
+            flights: (0..FLIGHT_STRIPES)
+                .map(|_| tokio::sync::Mutex::new(()))
+                .collect(),
             argon2_runs: AtomicU64::new(0),
         }
     }
@@ -84,7 +98,12 @@ impl Authenticator {
         if let Some(principal) = self.cached(token.key_id(), &digest) {
             return Ok(principal);
         }
-        // Only a few argon2 runs at a time; whoever waited may find the key verified meanwhile.
+        // One verification per key id at a time, and only a few argon2 runs overall; whoever
+        // waited may find the key verified meanwhile.
+        let _flight = self.flights[stripe(token.key_id())].lock().await;
+        if let Some(principal) = self.cached(token.key_id(), &digest) {
+            return Ok(principal);
+        }
         let _permit = self
             .verifications
             .acquire()

@@ -419,9 +419,18 @@ mod tests {
         // Real, published SIRETs.
         assert!(Siret::parse("73282932000074").is_ok());
         assert!(Siret::parse("732 829 320 00074").is_ok());
-        assert!(Siret::parse("35600000000048").is_ok(), "La Poste's head office");
-        assert!(Siret::parse("35600000000015").is_ok(), "La Poste's rule: digits sum to 20");
-        assert!(Siret::parse("35600000000016").is_err(), "neither Luhn nor La Poste's rule");
+        assert!(
+            Siret::parse("35600000000048").is_ok(),
+            "La Poste's head office"
+        );
+        assert!(
+            Siret::parse("35600000000015").is_ok(),
+            "La Poste's rule: digits sum to 20"
+        );
+        assert!(
+            Siret::parse("35600000000016").is_err(),
+            "neither Luhn nor La Poste's rule"
+        );
         assert!(Siret::parse("73282932000075").is_err(), "checksum");
         assert!(Siret::parse("7328293200007").is_err(), "13 digits");
         assert!(Siret::parse("7328293200007A").is_err(), "letter");

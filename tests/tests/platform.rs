@@ -1,0 +1,219 @@
+//! The HTTP platform: health, problem+json for every kind of error, request ids, docs.
+
+use faireplace_tests::{TestApp, person_owner};
+use reqwest::Method;
+use serde_json::json;
+
+#[tokio::test]
+async fn health_and_readiness_need_no_key() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/api/health", "").await;
+    res.assert_status(200);
+    assert_eq!(res.body["status"], "ok");
+    assert!(res.body["version"].is_string());
+    let res = app.get("/api/health/ready", "").await;
+    res.assert_status(200);
+    assert_eq!(res.body["database"], "ok");
+}
+
+#[tokio::test]
+async fn readiness_answers_503_when_the_database_is_gone() {
+    let app = TestApp::spawn().await;
+    // Close the pool: from the server's point of view the database is unreachable.
+    app.services.db.pool().close().await;
+    let res = app.get("/api/health/ready", "").await;
+    res.assert_problem(503, "SERVICE_UNAVAILABLE");
+    assert_eq!(res.header("retry-after"), Some("5"));
+    // Liveness does not depend on the database.
+    app.get("/api/health", "").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_wrong_methods_are_problems() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    app.get("/api/nothing-here", &t.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get("/nothing", "")
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    let res = app
+        .send(Method::PUT, "/api/health", "", Some(json!({})))
+        .await;
+    res.assert_problem(405, "METHOD_NOT_ALLOWED");
+    assert_eq!(res.header("allow"), Some("GET"));
+    let res = app
+        .send(
+            Method::POST,
+            "/api/owners/0190c3a0-0000-7000-8000-000000000000",
+            &t.owner_key,
+            Some(json!({})),
+        )
+        .await;
+    res.assert_problem(405, "METHOD_NOT_ALLOWED");
+    let allow = res.header("allow").expect("allow");
+    for m in ["GET", "PUT", "PATCH", "DELETE"] {
+        assert!(allow.contains(m), "{allow}");
+    }
+}
+
+#[tokio::test]
+async fn bad_bodies_are_problems() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let url = app.url("/api/owners");
+
+    // Malformed JSON
+    let res = app
+        .client
+        .post(&url)
+        .bearer_auth(&t.owner_key)
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .expect("sent");
+    TestApp::read(res)
+        .await
+        .assert_problem(400, "MALFORMED_JSON");
+
+    // Well-formed JSON of the wrong type
+    let res = app
+        .post("/api/owners", &t.owner_key, json!({"kind": 5}))
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+
+    // Not JSON at all
+    let res = app
+        .client
+        .post(&url)
+        .bearer_auth(&t.owner_key)
+        .header("content-type", "text/plain")
+        .body("hello")
+        .send()
+        .await
+        .expect("sent");
+    TestApp::read(res)
+        .await
+        .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+
+    // Over the size limit
+    let big = json!({"kind": "PERSON", "first_name": "A", "last_name": "B", "notes": "x".repeat(300 * 1024)});
+    let res = app.post("/api/owners", &t.owner_key, big).await;
+    res.assert_problem(413, "PAYLOAD_TOO_LARGE");
+
+    // A malformed id in the path
+    app.get("/api/owners/not-a-uuid", &t.owner_key)
+        .await
+        .assert_problem(400, "VALIDATION_ERROR");
+
+    // A malformed query value
+    let res = app
+        .get("/api/owners?page=abc&limit=500", &t.owner_key)
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["page", "limit"]);
+    let res = app.get("/api/owners?sort=password", &t.owner_key).await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["sort"]);
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_made() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", "trace-abc-123")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.headers()["x-request-id"], "trace-abc-123");
+
+    let res = app.get("/api/health", "").await;
+    let made = res.header("x-request-id").expect("generated");
+    assert!(uuid::Uuid::parse_str(made).is_ok());
+
+    // An unusable id (too long) is replaced, never reflected.
+    let res = app
+        .client
+        .get(app.url("/api/health"))
+        .header("x-request-id", "x".repeat(300))
+        .send()
+        .await
+        .expect("sent");
+    assert_ne!(res.headers()["x-request-id"].len(), 300);
+
+    // Errors carry it in the body too.
+    let res = app.get("/api/owners", "").await;
+    res.assert_problem(401, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn the_reference_is_served_from_the_binary() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/api/openapi.json", "").await;
+    res.assert_status(200);
+    assert_eq!(res.body["openapi"], "3.1.0");
+    assert!(res.body["paths"]["/api/owners/{id}"]["get"].is_object());
+
+    let res = app.get("/api/docs", "").await;
+    assert_eq!(res.status.as_u16(), 308);
+    assert_eq!(res.header("location"), Some("/api/docs/"));
+    let page = app.get("/api/docs/", "").await;
+    page.assert_status(200);
+    // Every script and stylesheet is local: nothing is fetched from a CDN.
+    assert!(
+        !page.text.contains("https://"),
+        "external asset in the docs page"
+    );
+    for asset in [
+        "swagger-ui-bundle.js",
+        "swagger-ui.css",
+        "swagger-initializer.js",
+    ] {
+        assert!(page.text.contains(asset), "{asset}");
+        app.get(&format!("/api/docs/{asset}"), "")
+            .await
+            .assert_status(200);
+    }
+}
+
+#[tokio::test]
+async fn the_committed_openapi_document_is_current() {
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/openapi.json"
+    ))
+    .expect("openapi/openapi.json is committed");
+    let current = faireplace_http::openapi_json();
+    assert!(
+        committed.trim_end() == current.trim_end(),
+        "openapi/openapi.json is stale: run `cargo run -p faireplace-server -- openapi > openapi/openapi.json`"
+    );
+}
+
+#[tokio::test]
+async fn every_route_documents_its_errors_and_security() {
+    let api: serde_json::Value =
+        serde_json::from_str(&faireplace_http::openapi_json()).expect("json");
+    let paths = api["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 8);
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("item") {
+            let public = path.starts_with("/api/health");
+            let responses = op["responses"].as_object().expect("responses");
+            if !public {
+                assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+                assert!(op["security"].is_array(), "{method} {path} lacks security");
+            }
+            assert!(op["tags"].is_array(), "{method} {path} lacks a tag");
+            assert!(
+                op["description"].is_string() || op["summary"].is_string(),
+                "{method} {path} lacks a description"
+            );
+        }
+    }
+    let _ = person_owner("a", "b");
+}
