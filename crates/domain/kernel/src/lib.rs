@@ -6,6 +6,7 @@
 pub mod access;
 pub mod errors;
 pub mod ids;
+pub mod numbers;
 pub mod paging;
 pub mod values;
 

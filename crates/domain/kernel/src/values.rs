@@ -365,6 +365,42 @@ impl Address {
     }
 }
 
+/// Declares an enumeration with stable public names:
+/// `text_enum!(pub HeatingType { Collective => "COLLECTIVE", Individual => "INDIVIDUAL" })`
+/// gives `as_str`, `parse` (with a message listing the allowed names) and `ALL`.
+#[macro_export]
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $vis:vis $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        $vis enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(value: &str) -> Result<Self, $crate::values::InvalidValue> {
+                match value.trim() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err($crate::values::InvalidValue(format!(
+                        "must be one of {}",
+                        [$($text),+].join(", ")
+                    ))),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
