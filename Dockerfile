@@ -29,12 +29,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 faireplace \
     && useradd --system --uid 10001 --gid faireplace --home-dir /nonexistent --no-create-home \
-       --shell /usr/sbin/nologin faireplace
+       --shell /usr/sbin/nologin faireplace \
+    && mkdir -p /var/lib/faireplace/media \
+    && chown -R faireplace:faireplace /var/lib/faireplace
 
 COPY --from=builder /usr/local/bin/faireplace /usr/local/bin/faireplace
 
 USER faireplace:faireplace
-ENV HOST=0.0.0.0 PORT=8080
+ENV HOST=0.0.0.0 PORT=8080 MEDIA_DIR=/var/lib/faireplace/media
+# Uploaded files (content-addressed per tenant): mount a volume here to keep them.
+VOLUME ["/var/lib/faireplace/media"]
 EXPOSE 8080
 
 # No curl in the slim image: bash's /dev/tcp asks GET /api/health and looks for a 200.

@@ -98,6 +98,24 @@ impl Answer {
         self
     }
 
+    /// Asserts one of `statuses`, with a problem body when it is an error.
+    #[track_caller]
+    pub fn assert_status_in(&self, statuses: &[u16]) -> &Self {
+        assert!(
+            statuses.contains(&self.status.as_u16()),
+            "unexpected status {}; body: {}",
+            self.status,
+            self.text
+        );
+        if self.status.as_u16() >= 400 {
+            assert_eq!(
+                self.header("content-type"),
+                Some("application/problem+json")
+            );
+        }
+        self
+    }
+
     /// The field names of a validation problem.
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
@@ -143,6 +161,10 @@ impl TestApp {
             acquire_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(10),
         };
+        // Each test's uploads in a folder of their own.
+        config.media_dir = std::env::temp_dir()
+            .join("faireplace-tests-media")
+            .join(&database);
         tune(&mut config);
 
         let services = faireplace_server::prepare(&config)

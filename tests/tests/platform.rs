@@ -217,3 +217,19 @@ async fn every_route_documents_its_errors_and_security() {
     }
     let _ = person_owner("a", "b");
 }
+
+#[tokio::test]
+async fn operation_ids_are_unique() {
+    let api: serde_json::Value =
+        serde_json::from_str(&faireplace_http::openapi_json()).expect("json");
+    let mut seen = std::collections::HashSet::new();
+    for (path, item) in api["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let id = op["operationId"].as_str().expect("operationId");
+            assert!(
+                seen.insert(id.to_owned()),
+                "{method} {path}: operationId {id} is used twice"
+            );
+        }
+    }
+}

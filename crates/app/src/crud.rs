@@ -44,8 +44,7 @@ impl<R: Resource> CrudService<R> {
     ) -> Result<R, AppError> {
         let tenant = principal.manage()?;
         let item = build(self.clock.now());
-        self.repo.insert(tenant, &item).await.map_err(Self::err)?;
-        Ok(item)
+        self.repo.insert(tenant, &item).await.map_err(Self::err)
     }
 
     pub async fn get(&self, principal: &Principal, id: R::Id) -> Result<R, AppError> {
@@ -81,11 +80,21 @@ impl<R: Resource> CrudService<R> {
             .map_err(Self::err)?
             .ok_or(AppError::NotFound(R::NAME))?;
         apply(&mut item, self.clock.now())?;
-        if self.repo.update(tenant, &item).await.map_err(Self::err)? {
-            Ok(item)
-        } else {
-            Err(AppError::NotFound(R::NAME))
-        }
+        self.repo
+            .update(tenant, &item)
+            .await
+            .map_err(Self::err)?
+            .ok_or(AppError::NotFound(R::NAME))
+    }
+
+    /// Saves an item the caller loaded and changed.
+    pub async fn save(&self, principal: &Principal, item: &R) -> Result<R, AppError> {
+        let tenant = principal.manage()?;
+        self.repo
+            .update(tenant, item)
+            .await
+            .map_err(Self::err)?
+            .ok_or(AppError::NotFound(R::NAME))
     }
 
     pub async fn delete(&self, principal: &Principal, id: R::Id) -> Result<(), AppError> {

@@ -22,6 +22,12 @@ pub enum AppError {
     /// A state conflict; `code` is the stable machine-readable reason.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// The content is of a type this operation does not accept.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The content exceeds a size limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// The storage does not answer.
     #[error("service unavailable")]
     Unavailable(#[source] BoxError),
@@ -48,6 +54,7 @@ impl AppError {
             RepoError::MissingReference { field } => {
                 AppError::validation(&field, "refers to a record that does not exist")
             }
+            RepoError::Rule { field, message } => AppError::validation(&field, message),
             RepoError::Unavailable(e) => AppError::Unavailable(e),
             RepoError::Unknown(e) => AppError::Unknown(e),
         }

@@ -4,10 +4,12 @@ pub mod auth;
 pub mod crud;
 pub mod error;
 pub mod keys;
+pub mod media;
 pub mod principal;
 
 pub use auth::{AuthConfig, Authenticator};
 pub use crud::CrudService;
 pub use error::AppError;
 pub use keys::{KeyService, NewKeyRequest};
+pub use media::{MediaService, UploadForm};
 pub use principal::{Principal, TenantPrincipal};

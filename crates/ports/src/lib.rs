@@ -4,6 +4,8 @@
 //! is never optional. Adapters enforce it a second time (PostgreSQL row-level security).
 
 pub mod access;
+pub mod media;
+pub mod property;
 pub mod repository;
 
 use async_trait::async_trait;
@@ -11,6 +13,10 @@ use chrono::{DateTime, Utc};
 
 pub use access::{ApiKeyRecord, ApiKeyStore, Credential, CredentialOwner, Tenant, WorkerKeyRecord};
 pub use faireplace_kernel::TenantId;
+pub use media::{
+    BlobError, BlobStore, ByteStream, Media, MediaContentType, MediaEntityType, MediaId,
+    MediaRepository, StoredBlob,
+};
 pub use repository::{ListQuery, RepoError, Repository, Resource};
 
 /// The time, injectable so that tests can fix it.

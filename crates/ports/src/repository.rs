@@ -15,6 +15,9 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// What can go wrong in storage, in terms the use cases can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
+    /// A business rule checked in storage was broken (e.g. the tantiemes of a place).
+    #[error("{field}: {message}")]
+    Rule { field: String, message: String },
     /// A uniqueness rule was broken (the constraint's name says which).
     #[error("already exists ({constraint})")]
     Duplicate { constraint: String },
@@ -53,11 +56,13 @@ pub struct ListQuery<R: Resource> {
 /// Create, read, list, update and delete, always within one tenant.
 #[async_trait]
 pub trait Repository<R: Resource>: Send + Sync {
-    async fn insert(&self, tenant: TenantId, item: &R) -> Result<(), RepoError>;
+    /// Stores a new item and answers it as stored (with what storage derives or generates).
+    async fn insert(&self, tenant: TenantId, item: &R) -> Result<R, RepoError>;
     async fn get(&self, tenant: TenantId, id: R::Id) -> Result<Option<R>, RepoError>;
     async fn list(&self, tenant: TenantId, query: &ListQuery<R>) -> Result<Page<R>, RepoError>;
-    /// Saves every field; `false` when the row does not exist (in this tenant).
-    async fn update(&self, tenant: TenantId, item: &R) -> Result<bool, RepoError>;
+    /// Saves every field and answers the item as stored; `None` when it does not exist (in
+    /// this tenant).
+    async fn update(&self, tenant: TenantId, item: &R) -> Result<Option<R>, RepoError>;
     /// `false` when the row does not exist (in this tenant).
     async fn delete(&self, tenant: TenantId, id: R::Id) -> Result<bool, RepoError>;
 }

@@ -1,5 +1,6 @@
 //! Configuration, read once from the environment (and `.env` in development).
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use faireplace_app::AuthConfig;
@@ -20,6 +21,10 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Longest a client may take to send its request headers.
     pub client_request_timeout: Duration,
+    /// Folder of the uploaded files (created when first written to).
+    pub media_dir: PathBuf,
+    /// Largest file accepted by `POST /api/media`, in bytes (413 beyond).
+    pub media_max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +99,8 @@ impl Config {
                 "HTTP_CLIENT_REQUEST_TIMEOUT_MS",
                 5000,
             )?),
+            media_dir: PathBuf::from(var("MEDIA_DIR").unwrap_or_else(|| "./var/media".into())),
+            media_max_bytes: parsed("MEDIA_MAX_BYTES", 10 * 1024 * 1024)?.max(1),
         })
     }
 }

@@ -10,7 +10,10 @@ use actix_web::{HttpServer, web};
 use faireplace_app::{Authenticator, CrudService, KeyService};
 use faireplace_http::{AppState, openapi};
 use faireplace_ports::{Clock, SystemClock};
-use faireplace_postgres::{Db, PgApiKeyStore, PgContacts, PgLessees, PgOwners, prepare_database};
+use faireplace_postgres::{
+    Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates,
+    PgInventory, PgKeys, PgLessees, PgOwners, PgPlaces, PgRooms, PgTypes, prepare_database,
+};
 
 pub use config::{Config, LogFormat};
 
@@ -42,7 +45,23 @@ pub fn wire(db: Db, config: &Config) -> Services {
         keys: KeyService::new(store, lessees.clone(), auth, clock.clone()),
         owners: CrudService::new(Arc::new(PgOwners(db.clone())), clock.clone()),
         contacts: CrudService::new(Arc::new(PgContacts(db.clone())), clock.clone()),
-        lessees: CrudService::new(lessees, clock),
+        lessees: CrudService::new(lessees, clock.clone()),
+        types: CrudService::new(Arc::new(PgTypes(db.clone())), clock.clone()),
+        places: CrudService::new(Arc::new(PgPlaces(db.clone())), clock.clone()),
+        estates: CrudService::new(Arc::new(PgEstates(db.clone())), clock.clone()),
+        rooms: CrudService::new(Arc::new(PgRooms(db.clone())), clock.clone()),
+        equipment: CrudService::new(Arc::new(PgEquipment(db.clone())), clock.clone()),
+        inventory: CrudService::new(Arc::new(PgInventory(db.clone())), clock.clone()),
+        keys_of_estates: CrudService::new(Arc::new(PgKeys(db.clone())), clock.clone()),
+        key_history: Arc::new(PgKeys(db.clone())),
+        energy: CrudService::new(Arc::new(PgEnergyDiagnoses(db.clone())), clock.clone()),
+        diagnostics: CrudService::new(Arc::new(PgDiagnostics(db.clone())), clock.clone()),
+        media: faireplace_app::MediaService::new(
+            Arc::new(faireplace_postgres::PgMedia(db.clone())),
+            Arc::new(faireplace_storage::LocalBlobStore::new(&config.media_dir)),
+            clock.clone(),
+            config.media_max_bytes,
+        ),
         health: Arc::new(db.clone()),
     };
     Services {

@@ -1,9 +1,11 @@
-//! The generic flow of a CRUD resource: request form → validated domain data → use case →
-//! response form. Each resource module declares its forms and routes; the flow lives here once.
+//! The generic flow of a CRUD resource: request form → validated domain data → checks against
+//! other resources → use case → response form. Each resource module declares its forms; the
+//! flow lives here once, and [`crud_handlers!`](crate::crud_handlers) writes the annotated
+//! handlers.
 
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
-use faireplace_app::{CrudService, Principal};
+use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_ports::{ListQuery, Resource};
 use serde::Serialize;
@@ -14,47 +16,89 @@ use crate::AppState;
 use crate::common::{ListParams, Paginated, created, merge_patch};
 use crate::problem::ApiError;
 
-/// A resource served with create, list, read, replace, patch and delete.
+/// A resource served with create, list, read, replace, patch and delete. `Parent` is `()` for
+/// a top-level collection and the estate's id for what hangs under an estate.
 pub trait CrudResource: Resource {
+    type Parent: Copy;
     /// What a client sends (also the form a PATCH is merged into).
-    type Request: Serialize + DeserializeOwned + Send;
+    type Request: Serialize + DeserializeOwned;
     /// What a client receives.
     type Response: Serialize + ToSchema;
     /// The list's equality filters, from the query string.
     type FilterParams;
-    /// Where the collection lives, e.g. `/api/owners`.
-    const COLLECTION: &'static str;
     const DEFAULT_SORT: Sort<Self::SortField>;
 
     fn service(state: &AppState) -> &CrudService<Self>;
-    fn create(request: Self::Request, now: DateTime<Utc>) -> Result<Self, ValidationErrors>;
-    fn replace(
-        &mut self,
+    /// The URL of an item.
+    fn location(parent: Self::Parent, id: Self::Id) -> String;
+    fn create(
+        parent: Self::Parent,
         request: Self::Request,
         now: DateTime<Utc>,
-    ) -> Result<(), ValidationErrors>;
+    ) -> Result<Self, AppError>;
+    fn replace(&mut self, request: Self::Request, now: DateTime<Utc>) -> Result<(), AppError>;
     fn to_request(&self) -> Self::Request;
     fn to_response(&self) -> Self::Response;
-    fn filter(params: &Self::FilterParams) -> Result<Self::Filter, ValidationErrors>;
+    fn filter(
+        parent: Self::Parent,
+        params: &Self::FilterParams,
+    ) -> Result<Self::Filter, ValidationErrors>;
+    /// The item's parent, to answer 404 for an item asked under another parent.
+    fn parent(&self) -> Self::Parent;
+    fn same_parent(a: Self::Parent, b: Self::Parent) -> bool;
+
+    /// Checks that need other resources (a referenced contact's kind, a key holder…).
+    async fn check(&self, _state: &AppState, _caller: &Principal) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    /// Refuses a delete the resource forbids (409), before storage is asked.
+    fn check_delete(&self) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    /// Answers 404 when the parent does not exist in the caller's tenant.
+    async fn check_parent(
+        _state: &AppState,
+        _caller: &Principal,
+        _parent: Self::Parent,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
+}
+
+async fn load<R: CrudResource>(
+    state: &AppState,
+    caller: &Principal,
+    parent: R::Parent,
+    id: R::Id,
+) -> Result<R, ApiError> {
+    let item = R::service(state).get(caller, id).await?;
+    if R::same_parent(item.parent(), parent) {
+        Ok(item)
+    } else {
+        Err(ApiError::not_found(R::NAME))
+    }
 }
 
 pub async fn create<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
+    parent: R::Parent,
     request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
+    R::check_parent(state, caller, parent).await?;
     let service = R::service(state);
-    let item = R::create(request, service.now())?;
+    let item = R::create(parent, request, service.now())?;
+    item.check(state, caller).await?;
     let item = service.create(caller, move |_| item).await?;
-    Ok(created(
-        format!("{}/{}", R::COLLECTION, item.id()),
-        &item.to_response(),
-    ))
+    Ok(created(R::location(parent, item.id()), &item.to_response()))
 }
 
 pub async fn list<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
+    parent: R::Parent,
     params: &ListParams,
     filter: &R::FilterParams,
 ) -> Result<HttpResponse, ApiError> {
@@ -63,8 +107,9 @@ pub async fn list<R: CrudResource>(
         page,
         sort,
         search: params.search(),
-        filter: R::filter(filter)?,
+        filter: R::filter(parent, filter)?,
     };
+    R::check_parent(state, caller, parent).await?;
     let page = R::service(state).list(caller, &query).await?;
     Ok(HttpResponse::Ok().json(Paginated::from_page(page, |item| item.to_response())))
 }
@@ -72,41 +117,327 @@ pub async fn list<R: CrudResource>(
 pub async fn get<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
+    parent: R::Parent,
     id: R::Id,
 ) -> Result<HttpResponse, ApiError> {
-    let item = R::service(state).get(caller, id).await?;
+    let item = load::<R>(state, caller, parent, id).await?;
+    Ok(HttpResponse::Ok().json(item.to_response()))
+}
+
+async fn store<R: CrudResource>(
+    state: &AppState,
+    caller: &Principal,
+    mut item: R,
+    request: R::Request,
+) -> Result<HttpResponse, ApiError> {
+    let service = R::service(state);
+    item.replace(request, service.now())?;
+    item.check(state, caller).await?;
+    let item = service.save(caller, &item).await?;
     Ok(HttpResponse::Ok().json(item.to_response()))
 }
 
 pub async fn replace<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
+    parent: R::Parent,
     id: R::Id,
     request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
-    let item = R::service(state)
-        .update(caller, id, move |item, now| Ok(item.replace(request, now)?))
-        .await?;
-    Ok(HttpResponse::Ok().json(item.to_response()))
+    let item = load::<R>(state, caller, parent, id).await?;
+    store(state, caller, item, request).await
 }
 
 pub async fn patch<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
+    parent: R::Parent,
     id: R::Id,
     patch: serde_json::Value,
 ) -> Result<HttpResponse, ApiError> {
-    let service = R::service(state);
-    let current = service.get(caller, id).await?;
-    let request = merge_patch(&current.to_request(), patch)?;
-    replace::<R>(state, caller, id, request).await
+    let item = load::<R>(state, caller, parent, id).await?;
+    let request = merge_patch(&item.to_request(), patch)?;
+    store(state, caller, item, request).await
 }
 
 pub async fn delete<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
+    parent: R::Parent,
     id: R::Id,
 ) -> Result<HttpResponse, ApiError> {
+    let item = load::<R>(state, caller, parent, id).await?;
+    item.check_delete()?;
     R::service(state).delete(caller, id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Writes the six annotated handlers of a CRUD resource and its `crud_routes` function.
+///
+/// `top` for a top-level collection (`/owners/{id}`), `estate` for what hangs under an estate
+/// (`/estates/{estate_id}/rooms/{id}`), `kind` for the types (`/types/{kind}/{id}`).
+#[macro_export]
+macro_rules! crud_handlers {
+    (top $($rest:tt)*) => {
+        $crate::crud_handlers!(@impl
+            parent = [],
+            item = [path: actix_web::web::Path<uuid::Uuid>],
+            parent_of = { () },
+            item_of = { ((), path.into_inner()) },
+            $($rest)*
+        );
+    };
+    (estate $($rest:tt)*) => {
+        $crate::crud_handlers!(@impl
+            parent = [path: actix_web::web::Path<uuid::Uuid>],
+            item = [path: actix_web::web::Path<(uuid::Uuid, uuid::Uuid)>],
+            parent_of = { faireplace_property::EstateId(path.into_inner()) },
+            item_of = {{
+                let (estate, id) = path.into_inner();
+                (faireplace_property::EstateId(estate), id)
+            }},
+            $($rest)*
+        );
+    };
+    (kind $($rest:tt)*) => {
+        $crate::crud_handlers!(@impl
+            parent = [path: actix_web::web::Path<String>],
+            item = [path: actix_web::web::Path<(String, uuid::Uuid)>],
+            parent_of = {
+                match faireplace_property::TypeKind::from_path(&path) {
+                    Some(kind) => kind,
+                    None => return Err($crate::problem::ApiError::not_found("type kind (use estate, room or equipment)")),
+                }
+            },
+            item_of = {{
+                let (kind, id) = path.into_inner();
+                match faireplace_property::TypeKind::from_path(&kind) {
+                    Some(kind) => (kind, id),
+                    None => return Err($crate::problem::ApiError::not_found("type kind (use estate, room or equipment)")),
+                }
+            }},
+            $($rest)*
+        );
+    };
+    (@impl
+        parent = [$($parent_arg:ident : $parent_ty:ty)?],
+        item = [$item_arg:ident : $item_ty:ty],
+        parent_of = { $($parent_of:tt)* },
+        item_of = { $($item_of:tt)* },
+        $resource:ident, $id:ident, $request:ident, $response:ident, $filter:ident,
+        tag = $tag:literal, collection = $collection:literal, item = $item:literal,
+        ops = [$c_op:literal, $l_op:literal, $g_op:literal, $r_op:literal, $p_op:literal, $d_op:literal],
+        docs = [$c_doc:literal, $l_doc:literal, $g_doc:literal, $r_doc:literal, $p_doc:literal, $d_doc:literal $(,)?] $(,)?
+    ) => {
+        // utoipa recognises the route attributes by their bare names.
+        use actix_web::{delete, get, patch, post, put};
+
+        #[doc = $c_doc]
+        #[utoipa::path(
+            tag = $tag, operation_id = $c_op,
+            request_body = $request,
+            responses(
+                (status = 201, description = "Created", body = $response,
+                    headers(("Location" = String, description = "URL of the new item"))),
+                (status = 400, response = $crate::responses::BadRequest),
+                (status = 401, response = $crate::responses::Unauthorized),
+                (status = 403, response = $crate::responses::Forbidden),
+                (status = 404, response = $crate::responses::NotFound),
+                (status = 409, response = $crate::responses::Conflict),
+            ),
+            security(("bearer" = []))
+        )]
+        #[post($collection)]
+        pub async fn create_item(
+            state: actix_web::web::Data<$crate::AppState>,
+            caller: $crate::common::Manager,
+            $($parent_arg: $parent_ty,)?
+            body: actix_web::web::Json<$request>,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let parent = $($parent_of)*;
+            $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
+        }
+
+        #[doc = $l_doc]
+        #[utoipa::path(
+            tag = $tag, operation_id = $l_op,
+            params($crate::common::ListParams, $filter),
+            responses(
+                (status = 200, description = "A page", body = $crate::common::Paginated<$response>),
+                (status = 400, response = $crate::responses::BadRequest),
+                (status = 401, response = $crate::responses::Unauthorized),
+                (status = 403, response = $crate::responses::Forbidden),
+                (status = 404, response = $crate::responses::NotFound),
+            ),
+            security(("bearer" = []))
+        )]
+        #[get($collection)]
+        pub async fn list_items(
+            state: actix_web::web::Data<$crate::AppState>,
+            caller: $crate::common::Manager,
+            $($parent_arg: $parent_ty,)?
+            params: actix_web::web::Query<$crate::common::ListParams>,
+            filter: actix_web::web::Query<$filter>,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let parent = $($parent_of)*;
+            $crate::crud::list::<$resource>(&state, &caller.0, parent, &params, &filter).await
+        }
+
+        #[doc = $g_doc]
+        #[utoipa::path(
+            tag = $tag, operation_id = $g_op,
+            responses(
+                (status = 200, description = "The item", body = $response),
+                (status = 400, response = $crate::responses::BadRequest),
+                (status = 401, response = $crate::responses::Unauthorized),
+                (status = 403, response = $crate::responses::Forbidden),
+                (status = 404, response = $crate::responses::NotFound),
+            ),
+            security(("bearer" = []))
+        )]
+        #[get($item)]
+        pub async fn get_item(
+            state: actix_web::web::Data<$crate::AppState>,
+            caller: $crate::common::Manager,
+            $item_arg: $item_ty,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let (parent, id) = $($item_of)*;
+            $crate::crud::get::<$resource>(&state, &caller.0, parent, $id(id)).await
+        }
+
+        #[doc = $r_doc]
+        #[utoipa::path(
+            tag = $tag, operation_id = $r_op,
+            request_body = $request,
+            responses(
+                (status = 200, description = "The item", body = $response),
+                (status = 400, response = $crate::responses::BadRequest),
+                (status = 401, response = $crate::responses::Unauthorized),
+                (status = 403, response = $crate::responses::Forbidden),
+                (status = 404, response = $crate::responses::NotFound),
+                (status = 409, response = $crate::responses::Conflict),
+            ),
+            security(("bearer" = []))
+        )]
+        #[put($item)]
+        pub async fn replace_item(
+            state: actix_web::web::Data<$crate::AppState>,
+            caller: $crate::common::Manager,
+            $item_arg: $item_ty,
+            body: actix_web::web::Json<$request>,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let (parent, id) = $($item_of)*;
+            $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+        }
+
+        #[doc = $p_doc]
+        #[utoipa::path(
+            tag = $tag, operation_id = $p_op,
+            request_body = $request,
+            responses(
+                (status = 200, description = "The item", body = $response),
+                (status = 400, response = $crate::responses::BadRequest),
+                (status = 401, response = $crate::responses::Unauthorized),
+                (status = 403, response = $crate::responses::Forbidden),
+                (status = 404, response = $crate::responses::NotFound),
+                (status = 409, response = $crate::responses::Conflict),
+            ),
+            security(("bearer" = []))
+        )]
+        #[patch($item)]
+        pub async fn patch_item(
+            state: actix_web::web::Data<$crate::AppState>,
+            caller: $crate::common::Manager,
+            $item_arg: $item_ty,
+            body: actix_web::web::Json<serde_json::Value>,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let (parent, id) = $($item_of)*;
+            $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+        }
+
+        #[doc = $d_doc]
+        #[utoipa::path(
+            tag = $tag, operation_id = $d_op,
+            responses(
+                (status = 204, description = "Deleted"),
+                (status = 400, response = $crate::responses::BadRequest),
+                (status = 401, response = $crate::responses::Unauthorized),
+                (status = 403, response = $crate::responses::Forbidden),
+                (status = 404, response = $crate::responses::NotFound),
+                (status = 409, response = $crate::responses::Conflict),
+            ),
+            security(("bearer" = []))
+        )]
+        #[delete($item)]
+        pub async fn delete_item(
+            state: actix_web::web::Data<$crate::AppState>,
+            caller: $crate::common::Manager,
+            $item_arg: $item_ty,
+        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
+            let (parent, id) = $($item_of)*;
+            $crate::crud::delete::<$resource>(&state, &caller.0, parent, $id(id)).await
+        }
+
+        /// Registers the six handlers.
+        pub fn crud_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+            cfg.service(create_item)
+                .service(list_items)
+                .service(get_item)
+                .service(replace_item)
+                .service(patch_item)
+                .service(delete_item);
+        }
+    };
+}
+
+/// The parent plumbing of a top-level collection at `$collection` (`/api/owners`).
+#[macro_export]
+macro_rules! top_level {
+    ($collection:literal) => {
+        type Parent = ();
+
+        fn location(_: (), id: Self::Id) -> String {
+            format!("{}/{}", $collection, id)
+        }
+
+        fn parent(&self) {}
+
+        fn same_parent(_: (), _: ()) -> bool {
+            true
+        }
+    };
+}
+
+/// The parent plumbing of what hangs under an estate at `/api/estates/{id}/$segment`; a missing
+/// estate (or another tenant's) answers 404.
+#[macro_export]
+macro_rules! under_estate {
+    ($segment:literal) => {
+        type Parent = faireplace_property::EstateId;
+
+        fn location(estate: faireplace_property::EstateId, id: Self::Id) -> String {
+            format!("/api/estates/{}/{}/{}", estate, $segment, id)
+        }
+
+        fn parent(&self) -> faireplace_property::EstateId {
+            faireplace_property::OfEstate::estate_id(self)
+        }
+
+        fn same_parent(a: faireplace_property::EstateId, b: faireplace_property::EstateId) -> bool {
+            a == b
+        }
+
+        async fn check_parent(
+            state: &$crate::AppState,
+            caller: &faireplace_app::Principal,
+            estate: faireplace_property::EstateId,
+        ) -> Result<(), $crate::problem::ApiError> {
+            state
+                .estates
+                .get(caller, estate)
+                .await
+                .map(|_| ())
+                .map_err(Into::into)
+        }
+    };
 }

@@ -6,10 +6,12 @@
 mod api_keys;
 mod common;
 mod crud;
+mod media;
 mod middleware;
 mod parties;
 mod platform;
 pub mod problem;
+mod property;
 mod responses;
 mod routes;
 
@@ -23,6 +25,11 @@ use actix_web::{App, HttpRequest, web};
 use faireplace_app::{Authenticator, CrudService, KeyService};
 use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::HealthCheck;
+use faireplace_ports::property::KeyHistory;
+use faireplace_property::{
+    Diagnostic, EnergyDiagnosis, Equipment, Estate, EstateKey, InventoryItem, Place, PropertyType,
+    Room,
+};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -40,6 +47,17 @@ pub struct AppState {
     pub owners: CrudService<Owner>,
     pub contacts: CrudService<Contact>,
     pub lessees: CrudService<Lessee>,
+    pub types: CrudService<PropertyType>,
+    pub places: CrudService<Place>,
+    pub estates: CrudService<Estate>,
+    pub rooms: CrudService<Room>,
+    pub equipment: CrudService<Equipment>,
+    pub inventory: CrudService<InventoryItem>,
+    pub keys_of_estates: CrudService<EstateKey>,
+    pub key_history: Arc<dyn KeyHistory>,
+    pub energy: CrudService<EnergyDiagnosis>,
+    pub diagnostics: CrudService<Diagnostic>,
+    pub media: faireplace_app::media::MediaService,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -76,7 +94,9 @@ impl Default for HttpSettings {
         responses::Forbidden,
         responses::NotFound,
         responses::Conflict,
-        responses::Unavailable
+        responses::Unavailable,
+        responses::PayloadTooLarge,
+        responses::UnsupportedMediaType
     )),
     modifiers(&Security),
     tags(
@@ -85,6 +105,16 @@ impl Default for HttpSettings {
         (name = "Owners", description = "Owners (bailleurs)"),
         (name = "Contacts", description = "Guarantors, agents, service providers, syndics"),
         (name = "Lessees", description = "Lessees (locataires)"),
+        (name = "Types", description = "Estate, room and equipment types: the system's and the tenant's own"),
+        (name = "Places", description = "Buildings (immeubles, résidences)"),
+        (name = "Estates", description = "Rentable units (lots)"),
+        (name = "Rooms", description = "Rooms of an estate"),
+        (name = "Equipment", description = "Equipment of an estate"),
+        (name = "Inventory", description = "Furniture inventory and Décret 2015-981 compliance"),
+        (name = "Keys", description = "Keys of an estate and their hand-overs"),
+        (name = "Energy diagnosis", description = "DPE: energy classes, letting bans, rent freeze"),
+        (name = "Estate diagnostics", description = "Lead, asbestos, electricity, gas, risks…: one active per type"),
+        (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
     )
 )]
@@ -121,6 +151,16 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     parties::owners::routes(cfg);
     parties::contacts::routes(cfg);
     parties::lessees::routes(cfg);
+    property::types::routes(cfg);
+    property::places::routes(cfg);
+    property::estates::routes(cfg);
+    property::rooms::routes(cfg);
+    property::equipment::routes(cfg);
+    property::inventory::routes(cfg);
+    property::keys::routes(cfg);
+    property::energy::routes(cfg);
+    property::diagnostics::routes(cfg);
+    media::routes(cfg);
 }
 
 /// The OpenAPI document, collected from the registered handlers.

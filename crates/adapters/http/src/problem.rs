@@ -234,6 +234,14 @@ impl From<AppError> for ApiError {
             AppError::Conflict { code, message } => {
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
+            AppError::UnsupportedMediaType(m) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "UNSUPPORTED_MEDIA_TYPE",
+                m,
+            ),
+            AppError::PayloadTooLarge(m) => {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", m)
+            }
             AppError::Unavailable(cause) => {
                 tracing::error!(error = %error_chain(cause.as_ref()), "storage unavailable");
                 let mut e = ApiError::new(

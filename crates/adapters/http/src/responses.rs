@@ -34,3 +34,13 @@ pub struct Conflict(#[to_schema] Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct Unavailable(#[to_schema] Problem);
+
+/// The body, or a file in it, exceeds the size limit.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PayloadTooLarge(#[to_schema] Problem);
+
+/// The body, or a file in it, is of a type this route does not accept.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct UnsupportedMediaType(#[to_schema] Problem);

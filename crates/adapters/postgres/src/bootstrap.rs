@@ -79,7 +79,11 @@ impl DbSettings {
             .admin_options()?
             .username(&self.app_user)
             .application_name("faireplace")
-            .options([("statement_timeout", timeout_ms.as_str())]);
+            .options([("statement_timeout", timeout_ms.as_str())])
+            // Every statement is an event at TRACE (`sqlx::query`), which costs nothing unless a
+            // subscriber asks for it (tests count them); slow ones are warnings.
+            .log_statements(log::LevelFilter::Trace)
+            .log_slow_statements(log::LevelFilter::Warn, Duration::from_secs(1));
         if let Some(password) = &self.app_password {
             options = options.password(password);
         }

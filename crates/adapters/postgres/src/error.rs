@@ -30,9 +30,12 @@ pub fn map_error(error: sqlx::Error) -> RepoError {
                     by: quoted_table(detail).replace('_', " "),
                 }
             } else {
-                RepoError::MissingReference {
-                    field: referencing_field(detail).unwrap_or(constraint),
-                }
+                // With row-level security on the referenced table, PostgreSQL leaves the key
+                // out of the detail; the constraint's name (`<table>_<field>_fkey`) still says.
+                let field = referencing_field(detail)
+                    .or_else(|| field_of_constraint(db.table(), &constraint))
+                    .unwrap_or(constraint);
+                RepoError::MissingReference { field }
             }
         }
         // connection exceptions, shutdown, too many connections, cannot connect now
@@ -64,6 +67,15 @@ fn referencing_field(detail: &str) -> Option<String> {
     Some(field.to_owned())
 }
 
+/// `estates_type_id_fkey` on `estates` → `type_id`
+fn field_of_constraint(table: Option<&str>, constraint: &str) -> Option<String> {
+    constraint
+        .strip_prefix(table?)?
+        .strip_prefix('_')?
+        .strip_suffix("_fkey")
+        .map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +94,14 @@ mod tests {
             )
             .as_deref(),
             Some("lessee_id")
+        );
+        assert_eq!(
+            field_of_constraint(Some("estates"), "estates_type_id_fkey").as_deref(),
+            Some("type_id")
+        );
+        assert_eq!(
+            field_of_constraint(Some("rooms"), "estates_type_id_fkey"),
+            None
         );
     }
 }

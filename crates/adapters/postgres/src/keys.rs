@@ -107,6 +107,11 @@ impl ApiKeyStore for PgApiKeyStore {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
+        sqlx::query("SELECT seed_property_types($1)")
+            .bind(tenant.id.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
         insert_key(&mut tx, tenant.id, first_key).await?;
         tx.commit().await.map_err(map_error)
     }

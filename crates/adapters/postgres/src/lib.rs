@@ -6,13 +6,21 @@
 //! can never reach another request through the pool.
 
 pub mod bootstrap;
+mod common;
 mod error;
 mod keys;
+mod media;
 mod parties;
+mod property;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
 pub use error::map_error;
 pub use keys::PgApiKeyStore;
+pub use media::PgMedia;
 pub use parties::{PgContacts, PgLessees, PgOwners};
+pub use property::{
+    PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,
+    PgRooms, PgTypes,
+};
 pub use session::Db;

@@ -2,139 +2,21 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_kernel::paging::SortField;
-use faireplace_kernel::values::{Address, CountryCode, Email, Iban, Phone, Siret, Text};
+use faireplace_kernel::values::{Email, Iban, Phone, Siret, Text};
 use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::{
     Contact, ContactData, ContactId, ContactKind, Lessee, LesseeData, LesseeId, Owner, OwnerData,
     OwnerId, OwnerKind,
 };
-use faireplace_ports::{ListQuery, RepoError, Repository, Resource};
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::error::map_error;
-
-/// Address columns of a party row.
-#[derive(sqlx::FromRow)]
-struct AddressColumns {
-    address_street: Option<String>,
-    address_postal_code: Option<String>,
-    address_city: Option<String>,
-    address_country: Option<String>,
-}
-
-impl AddressColumns {
-    fn into_address(self) -> Option<Address> {
-        Some(Address {
-            street: Text::from_trusted(self.address_street?),
-            postal_code: Text::from_trusted(self.address_postal_code?),
-            city: Text::from_trusted(self.address_city?),
-            country: CountryCode::from_trusted(self.address_country?),
-        })
-    }
-}
-
-fn text(v: Option<String>) -> Option<Text> {
-    v.map(Text::from_trusted)
-}
-
-fn s<T: AsRef<str>>(v: &Option<T>) -> Option<&str> {
-    v.as_ref().map(AsRef::as_ref)
-}
-
-fn address_parts(a: &Option<Address>) -> [Option<&str>; 4] {
-    match a {
-        Some(a) => [
-            Some(a.street.as_str()),
-            Some(a.postal_code.as_str()),
-            Some(a.city.as_str()),
-            Some(a.country.as_str()),
-        ],
-        None => [None; 4],
-    }
-}
-
-/// Escapes `%`, `_` and `\` for ILIKE and wraps the term in `%…%`.
-fn like_pattern(term: &str) -> String {
-    let mut out = String::with_capacity(term.len() + 2);
-    out.push('%');
-    for c in term.trim().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
-/// The filters of a list, as SQL pushed after `WHERE tenant_id = $1`.
-trait ListFilter<R: Resource> {
-    fn push(query: &ListQuery<R>, qb: &mut QueryBuilder<Postgres>);
-}
-
-/// Runs a list query: one round trip for the page and its total (a window count), and a second
-/// one only when the page is past the end (no row to carry the total).
-async fn list_page<R, Row, F>(
-    db: &Db,
-    tenant: TenantId,
-    table: &'static str,
-    query: &ListQuery<R>,
-    convert: impl Fn(Row) -> R,
-) -> Result<Page<R>, RepoError>
-where
-    R: Resource,
-    F: ListFilter<R>,
-    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + HasTotal,
-{
-    let mut tx = db.tenant_tx(tenant).await?;
-    let mut qb = QueryBuilder::<Postgres>::new(format!(
-        "SELECT *, count(*) OVER () AS total FROM {table} WHERE tenant_id = "
-    ));
-    qb.push_bind(tenant.as_uuid());
-    F::push(query, &mut qb);
-    let direction = if query.sort.descending { "DESC" } else { "ASC" };
-    // The sort column comes from a closed enum, never from the client's text.
-    qb.push(format_args!(
-        " ORDER BY {} {direction} NULLS LAST, id {direction} LIMIT ",
-        query.sort.field.name()
-    ));
-    qb.push_bind(i64::from(query.page.limit()));
-    qb.push(" OFFSET ");
-    qb.push_bind(query.page.offset() as i64);
-    let rows: Vec<Row> = qb
-        .build_query_as()
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_error)?;
-    let total = match rows.first() {
-        Some(row) => row.total(),
-        None if query.page.offset() > 0 => {
-            let mut count = QueryBuilder::<Postgres>::new(format!(
-                "SELECT count(*) FROM {table} WHERE tenant_id = "
-            ));
-            count.push_bind(tenant.as_uuid());
-            F::push(query, &mut count);
-            count
-                .build_query_scalar::<i64>()
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(map_error)?
-        }
-        None => 0,
-    };
-    Ok(Page {
-        items: rows.into_iter().map(convert).collect(),
-        request: query.page,
-        total: u64::try_from(total).unwrap_or(0),
-    })
-}
-
-trait HasTotal {
-    fn total(&self) -> i64;
-}
+use crate::common::{
+    AddressColumns, HasTotal, ListFilter, address_parts, affected_one, fetch_by_id, like_pattern,
+    list_page, s, text,
+};
 
 fn push_email_and_search(
     email: &Option<Email>,
@@ -158,35 +40,6 @@ fn push_email_and_search(
         }
         qb.push(")");
     }
-}
-
-/// Runs a statement that affects at most one row of the tenant and tells whether it did.
-async fn affected_one(
-    db: &Db,
-    tenant: TenantId,
-    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
-) -> Result<bool, RepoError> {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let done = query.execute(&mut *tx).await.map_err(map_error)?;
-    tx.commit().await.map_err(map_error)?;
-    Ok(done.rows_affected() == 1)
-}
-
-async fn fetch_by_id<Row>(
-    conn: &mut PgConnection,
-    sql: &'static str,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<Option<Row>, RepoError>
-where
-    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    sqlx::query_as(sql)
-        .bind(tenant.as_uuid())
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(map_error)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +118,7 @@ impl ListFilter<Owner> for OwnerFilters {
 
 #[async_trait]
 impl Repository<Owner> for PgOwners {
-    async fn insert(&self, tenant: TenantId, o: &Owner) -> Result<(), RepoError> {
+    async fn insert(&self, tenant: TenantId, o: &Owner) -> Result<Owner, RepoError> {
         let d = &o.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -292,7 +145,7 @@ impl Repository<Owner> for PgOwners {
         .bind(s(&d.notes))
         .bind(o.created_at)
         .bind(o.updated_at);
-        affected_one(&self.0, tenant, q).await.map(|_| ())
+        affected_one(&self.0, tenant, q).await.map(|_| o.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: OwnerId) -> Result<Option<Owner>, RepoError> {
@@ -316,7 +169,7 @@ impl Repository<Owner> for PgOwners {
             .await
     }
 
-    async fn update(&self, tenant: TenantId, o: &Owner) -> Result<bool, RepoError> {
+    async fn update(&self, tenant: TenantId, o: &Owner) -> Result<Option<Owner>, RepoError> {
         let d = &o.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -342,7 +195,7 @@ impl Repository<Owner> for PgOwners {
         .bind(s(&d.external_reference_id))
         .bind(s(&d.notes))
         .bind(o.updated_at);
-        affected_one(&self.0, tenant, q).await
+        Ok(affected_one(&self.0, tenant, q).await?.then(|| o.clone()))
     }
 
     async fn delete(&self, tenant: TenantId, id: OwnerId) -> Result<bool, RepoError> {
@@ -423,7 +276,7 @@ impl ListFilter<Contact> for ContactFilters {
 
 #[async_trait]
 impl Repository<Contact> for PgContacts {
-    async fn insert(&self, tenant: TenantId, c: &Contact) -> Result<(), RepoError> {
+    async fn insert(&self, tenant: TenantId, c: &Contact) -> Result<Contact, RepoError> {
         let d = &c.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -447,7 +300,7 @@ impl Repository<Contact> for PgContacts {
         .bind(s(&d.notes))
         .bind(c.created_at)
         .bind(c.updated_at);
-        affected_one(&self.0, tenant, q).await.map(|_| ())
+        affected_one(&self.0, tenant, q).await.map(|_| c.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: ContactId) -> Result<Option<Contact>, RepoError> {
@@ -477,7 +330,7 @@ impl Repository<Contact> for PgContacts {
         .await
     }
 
-    async fn update(&self, tenant: TenantId, c: &Contact) -> Result<bool, RepoError> {
+    async fn update(&self, tenant: TenantId, c: &Contact) -> Result<Option<Contact>, RepoError> {
         let d = &c.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -500,7 +353,7 @@ impl Repository<Contact> for PgContacts {
         .bind(country)
         .bind(s(&d.notes))
         .bind(c.updated_at);
-        affected_one(&self.0, tenant, q).await
+        Ok(affected_one(&self.0, tenant, q).await?.then(|| c.clone()))
     }
 
     async fn delete(&self, tenant: TenantId, id: ContactId) -> Result<bool, RepoError> {
@@ -575,7 +428,7 @@ impl ListFilter<Lessee> for LesseeFilters {
 
 #[async_trait]
 impl Repository<Lessee> for PgLessees {
-    async fn insert(&self, tenant: TenantId, l: &Lessee) -> Result<(), RepoError> {
+    async fn insert(&self, tenant: TenantId, l: &Lessee) -> Result<Lessee, RepoError> {
         let d = &l.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -598,7 +451,7 @@ impl Repository<Lessee> for PgLessees {
         .bind(s(&d.notes))
         .bind(l.created_at)
         .bind(l.updated_at);
-        affected_one(&self.0, tenant, q).await.map(|_| ())
+        affected_one(&self.0, tenant, q).await.map(|_| l.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: LesseeId) -> Result<Option<Lessee>, RepoError> {
@@ -628,7 +481,7 @@ impl Repository<Lessee> for PgLessees {
         .await
     }
 
-    async fn update(&self, tenant: TenantId, l: &Lessee) -> Result<bool, RepoError> {
+    async fn update(&self, tenant: TenantId, l: &Lessee) -> Result<Option<Lessee>, RepoError> {
         let d = &l.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -650,7 +503,7 @@ impl Repository<Lessee> for PgLessees {
         .bind(country)
         .bind(s(&d.notes))
         .bind(l.updated_at);
-        affected_one(&self.0, tenant, q).await
+        Ok(affected_one(&self.0, tenant, q).await?.then(|| l.clone()))
     }
 
     async fn delete(&self, tenant: TenantId, id: LesseeId) -> Result<bool, RepoError> {
@@ -658,15 +511,5 @@ impl Repository<Lessee> for PgLessees {
             .bind(tenant.as_uuid())
             .bind(id.0);
         affected_one(&self.0, tenant, q).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern(" du%pont_\\ "), "%du\\%pont\\_\\\\%");
     }
 }

@@ -68,6 +68,8 @@ pub struct DiagnosticData {
     pub lead_found: Option<bool>,
     pub media_id: Option<uuid::Uuid>,
     pub notes: Option<Text>,
+    /// Kept by storage: only the latest diagnostic of a type is active.
+    pub is_active: bool,
 }
 
 impl DiagnosticData {
@@ -104,6 +106,7 @@ impl DiagnosticData {
             lead_found: input.lead_found,
             media_id: input.media_id,
             notes,
+            is_active: true,
         })
     }
 }

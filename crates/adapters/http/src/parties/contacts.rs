@@ -1,8 +1,7 @@
 //! `/api/contacts`
 
-use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::CrudService;
+use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_parties::{Contact, ContactData, ContactFilter, ContactId, ContactInput, PartySort};
 use serde::{Deserialize, Serialize};
@@ -11,10 +10,7 @@ use uuid::Uuid;
 
 use super::{AddressDto, email_filter, opt};
 use crate::AppState;
-use crate::common::{ListParams, Manager, Paginated};
-use crate::crud::{self, CrudResource};
-use crate::problem::ApiError;
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use crate::crud::CrudResource;
 
 /// What a contact is to the portfolio.
 #[derive(ToSchema)]
@@ -90,10 +86,10 @@ impl From<ContactRequest> for ContactInput {
 }
 
 impl CrudResource for Contact {
+    crate::top_level!("/api/contacts");
     type Request = ContactRequest;
     type Response = ContactResponse;
     type FilterParams = ContactFilterParams;
-    const COLLECTION: &'static str = "/api/contacts";
     const DEFAULT_SORT: Sort<PartySort> = Sort {
         field: PartySort::CreatedAt,
         descending: false,
@@ -103,15 +99,11 @@ impl CrudResource for Contact {
         &state.contacts
     }
 
-    fn create(request: ContactRequest, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    fn create(_: (), request: ContactRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
         Ok(Contact::new(ContactData::parse(&request.into())?, now))
     }
 
-    fn replace(
-        &mut self,
-        request: ContactRequest,
-        now: DateTime<Utc>,
-    ) -> Result<(), ValidationErrors> {
+    fn replace(&mut self, request: ContactRequest, now: DateTime<Utc>) -> Result<(), AppError> {
         Contact::replace(self, ContactData::parse(&request.into())?, now);
         Ok(())
     }
@@ -147,7 +139,7 @@ impl CrudResource for Contact {
         }
     }
 
-    fn filter(params: &ContactFilterParams) -> Result<ContactFilter, ValidationErrors> {
+    fn filter(_: (), params: &ContactFilterParams) -> Result<ContactFilter, ValidationErrors> {
         let email = email_filter(&params.email);
         let kind = params
             .kind
@@ -162,144 +154,20 @@ impl CrudResource for Contact {
     }
 }
 
-/// Create a contact.
-#[utoipa::path(
-    tag = "Contacts",
-    request_body = ContactRequest,
-    responses(
-        (status = 201, description = "Created", body = ContactResponse,
-            headers(("Location" = String, description = "URL of the new contact"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/contacts")]
-pub async fn create_contact(
-    state: web::Data<AppState>,
-    caller: Manager,
-    body: web::Json<ContactRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create::<Contact>(&state, &caller.0, body.into_inner()).await
-}
-
-/// List contacts, with paging, search on names, `?email=` and `?kind=`.
-#[utoipa::path(
-    tag = "Contacts",
-    params(ListParams, ContactFilterParams),
-    responses(
-        (status = 200, description = "A page of contacts", body = Paginated<ContactResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/contacts")]
-pub async fn list_contacts(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<ListParams>,
-    filter: web::Query<ContactFilterParams>,
-) -> Result<HttpResponse, ApiError> {
-    crud::list::<Contact>(&state, &caller.0, &params, &filter).await
-}
-
-/// Read a contact.
-#[utoipa::path(
-    tag = "Contacts",
-    responses(
-        (status = 200, description = "The contact", body = ContactResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/contacts/{id}")]
-pub async fn get_contact(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    crud::get::<Contact>(&state, &caller.0, ContactId(*id)).await
-}
-
-/// Replace a contact (every field; absent ones are cleared).
-#[utoipa::path(
-    tag = "Contacts",
-    request_body = ContactRequest,
-    responses(
-        (status = 200, description = "The contact", body = ContactResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[put("/contacts/{id}")]
-pub async fn replace_contact(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: web::Json<ContactRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Contact>(&state, &caller.0, ContactId(*id), body.into_inner()).await
-}
-
-/// Change some fields of a contact (JSON merge patch: absent fields stay, null clears).
-#[utoipa::path(
-    tag = "Contacts",
-    request_body = ContactRequest,
-    responses(
-        (status = 200, description = "The contact", body = ContactResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/contacts/{id}")]
-pub async fn patch_contact(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: web::Json<serde_json::Value>,
-) -> Result<HttpResponse, ApiError> {
-    crud::patch::<Contact>(&state, &caller.0, ContactId(*id), body.into_inner()).await
-}
-
-/// Delete a contact (409 while a place or lease refers to it).
-#[utoipa::path(
-    tag = "Contacts",
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/contacts/{id}")]
-pub async fn delete_contact(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Contact>(&state, &caller.0, ContactId(*id)).await
-}
+crate::crud_handlers!(
+    top Contact, ContactId, ContactRequest, ContactResponse, ContactFilterParams,
+    tag = "Contacts", collection = "/contacts", item = "/contacts/{id}",
+    ops = ["create_contact", "list_contacts", "get_contact", "replace_contact", "patch_contact", "delete_contact"],
+    docs = [
+        "Create a contact.",
+        "List contacts, with paging, search on names, `?email=` and `?kind=`.",
+        "Read a contact.",
+        "Replace a contact (every field; absent ones are cleared).",
+        "Change some fields of a contact (JSON merge patch: absent fields stay, null clears).",
+        "Delete a contact (409 while a place or lease refers to it).",
+    ],
+);
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_contact)
-        .service(list_contacts)
-        .service(get_contact)
-        .service(replace_contact)
-        .service(patch_contact)
-        .service(delete_contact);
+    crud_routes(cfg);
 }

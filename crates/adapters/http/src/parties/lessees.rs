@@ -1,8 +1,7 @@
 //! `/api/lessees`
 
-use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_app::CrudService;
+use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_parties::{Lessee, LesseeData, LesseeFilter, LesseeId, LesseeInput, LesseeSort};
 use serde::{Deserialize, Serialize};
@@ -11,10 +10,7 @@ use uuid::Uuid;
 
 use super::{AddressDto, email_filter, opt};
 use crate::AppState;
-use crate::common::{ListParams, Manager, Paginated};
-use crate::crud::{self, CrudResource};
-use crate::problem::ApiError;
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use crate::crud::CrudResource;
 
 /// A lessee as sent: first_name and last_name are required.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -72,10 +68,10 @@ impl From<LesseeRequest> for LesseeInput {
 }
 
 impl CrudResource for Lessee {
+    crate::top_level!("/api/lessees");
     type Request = LesseeRequest;
     type Response = LesseeResponse;
     type FilterParams = LesseeFilterParams;
-    const COLLECTION: &'static str = "/api/lessees";
     const DEFAULT_SORT: Sort<LesseeSort> = Sort {
         field: LesseeSort::CreatedAt,
         descending: false,
@@ -85,18 +81,14 @@ impl CrudResource for Lessee {
         &state.lessees
     }
 
-    fn create(request: LesseeRequest, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    fn create(_: (), request: LesseeRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
         Ok(Lessee::new(
             LesseeData::parse(&request.into(), now.date_naive())?,
             now,
         ))
     }
 
-    fn replace(
-        &mut self,
-        request: LesseeRequest,
-        now: DateTime<Utc>,
-    ) -> Result<(), ValidationErrors> {
+    fn replace(&mut self, request: LesseeRequest, now: DateTime<Utc>) -> Result<(), AppError> {
         Lessee::replace(
             self,
             LesseeData::parse(&request.into(), now.date_naive())?,
@@ -134,151 +126,27 @@ impl CrudResource for Lessee {
         }
     }
 
-    fn filter(params: &LesseeFilterParams) -> Result<LesseeFilter, ValidationErrors> {
+    fn filter(_: (), params: &LesseeFilterParams) -> Result<LesseeFilter, ValidationErrors> {
         Ok(LesseeFilter {
             email: email_filter(&params.email)?,
         })
     }
 }
 
-/// Create a lessee.
-#[utoipa::path(
-    tag = "Lessees",
-    request_body = LesseeRequest,
-    responses(
-        (status = 201, description = "Created", body = LesseeResponse,
-            headers(("Location" = String, description = "URL of the new lessee"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/lessees")]
-pub async fn create_lessee(
-    state: web::Data<AppState>,
-    caller: Manager,
-    body: web::Json<LesseeRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create::<Lessee>(&state, &caller.0, body.into_inner()).await
-}
-
-/// List lessees, with paging, search on names and `?email=`.
-#[utoipa::path(
-    tag = "Lessees",
-    params(ListParams, LesseeFilterParams),
-    responses(
-        (status = 200, description = "A page of lessees", body = Paginated<LesseeResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/lessees")]
-pub async fn list_lessees(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<ListParams>,
-    filter: web::Query<LesseeFilterParams>,
-) -> Result<HttpResponse, ApiError> {
-    crud::list::<Lessee>(&state, &caller.0, &params, &filter).await
-}
-
-/// Read a lessee.
-#[utoipa::path(
-    tag = "Lessees",
-    responses(
-        (status = 200, description = "The lessee", body = LesseeResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/lessees/{id}")]
-pub async fn get_lessee(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    crud::get::<Lessee>(&state, &caller.0, LesseeId(*id)).await
-}
-
-/// Replace a lessee (every field; absent ones are cleared).
-#[utoipa::path(
-    tag = "Lessees",
-    request_body = LesseeRequest,
-    responses(
-        (status = 200, description = "The lessee", body = LesseeResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[put("/lessees/{id}")]
-pub async fn replace_lessee(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: web::Json<LesseeRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Lessee>(&state, &caller.0, LesseeId(*id), body.into_inner()).await
-}
-
-/// Change some fields of a lessee (JSON merge patch: absent fields stay, null clears).
-#[utoipa::path(
-    tag = "Lessees",
-    request_body = LesseeRequest,
-    responses(
-        (status = 200, description = "The lessee", body = LesseeResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/lessees/{id}")]
-pub async fn patch_lessee(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: web::Json<serde_json::Value>,
-) -> Result<HttpResponse, ApiError> {
-    crud::patch::<Lessee>(&state, &caller.0, LesseeId(*id), body.into_inner()).await
-}
-
-/// Delete a lessee (409 while a lease refers to them; their portal keys go with them).
-#[utoipa::path(
-    tag = "Lessees",
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/lessees/{id}")]
-pub async fn delete_lessee(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Lessee>(&state, &caller.0, LesseeId(*id)).await
-}
+crate::crud_handlers!(
+    top Lessee, LesseeId, LesseeRequest, LesseeResponse, LesseeFilterParams,
+    tag = "Lessees", collection = "/lessees", item = "/lessees/{id}",
+    ops = ["create_lessee", "list_lessees", "get_lessee", "replace_lessee", "patch_lessee", "delete_lessee"],
+    docs = [
+        "Create a lessee.",
+        "List lessees, with paging, search on names and `?email=`.",
+        "Read a lessee.",
+        "Replace a lessee (every field; absent ones are cleared).",
+        "Change some fields of a lessee (JSON merge patch: absent fields stay, null clears).",
+        "Delete a lessee (409 while a lease refers to them; their portal keys go with them).",
+    ],
+);
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_lessee)
-        .service(list_lessees)
-        .service(get_lessee)
-        .service(replace_lessee)
-        .service(patch_lessee)
-        .service(delete_lessee);
+    crud_routes(cfg);
 }

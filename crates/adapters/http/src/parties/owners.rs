@@ -1,8 +1,7 @@
 //! `/api/owners`
 
-use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::CrudService;
+use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_parties::{Owner, OwnerData, OwnerFilter, OwnerId, OwnerInput, PartySort};
 use serde::{Deserialize, Serialize};
@@ -11,10 +10,7 @@ use uuid::Uuid;
 
 use super::{AddressDto, email_filter, opt};
 use crate::AppState;
-use crate::common::{ListParams, Manager, Paginated};
-use crate::crud::{self, CrudResource};
-use crate::problem::ApiError;
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use crate::crud::CrudResource;
 
 /// A natural person or a company.
 #[derive(ToSchema)]
@@ -98,10 +94,10 @@ impl From<OwnerRequest> for OwnerInput {
 }
 
 impl CrudResource for Owner {
+    crate::top_level!("/api/owners");
     type Request = OwnerRequest;
     type Response = OwnerResponse;
     type FilterParams = OwnerFilterParams;
-    const COLLECTION: &'static str = "/api/owners";
     const DEFAULT_SORT: Sort<PartySort> = Sort {
         field: PartySort::CreatedAt,
         descending: false,
@@ -111,15 +107,11 @@ impl CrudResource for Owner {
         &state.owners
     }
 
-    fn create(request: OwnerRequest, now: DateTime<Utc>) -> Result<Self, ValidationErrors> {
+    fn create(_: (), request: OwnerRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
         Ok(Owner::new(OwnerData::parse(&request.into())?, now))
     }
 
-    fn replace(
-        &mut self,
-        request: OwnerRequest,
-        now: DateTime<Utc>,
-    ) -> Result<(), ValidationErrors> {
+    fn replace(&mut self, request: OwnerRequest, now: DateTime<Utc>) -> Result<(), AppError> {
         Owner::replace(self, OwnerData::parse(&request.into())?, now);
         Ok(())
     }
@@ -161,7 +153,7 @@ impl CrudResource for Owner {
         }
     }
 
-    fn filter(params: &OwnerFilterParams) -> Result<OwnerFilter, ValidationErrors> {
+    fn filter(_: (), params: &OwnerFilterParams) -> Result<OwnerFilter, ValidationErrors> {
         let email = email_filter(&params.email);
         let kind = params
             .kind
@@ -176,144 +168,20 @@ impl CrudResource for Owner {
     }
 }
 
-/// Create an owner.
-#[utoipa::path(
-    tag = "Owners",
-    request_body = OwnerRequest,
-    responses(
-        (status = 201, description = "Created", body = OwnerResponse,
-            headers(("Location" = String, description = "URL of the new owner"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/owners")]
-pub async fn create_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    body: web::Json<OwnerRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crud::create::<Owner>(&state, &caller.0, body.into_inner()).await
-}
-
-/// List owners, with paging, search on names, `?email=` and `?kind=`.
-#[utoipa::path(
-    tag = "Owners",
-    params(ListParams, OwnerFilterParams),
-    responses(
-        (status = 200, description = "A page of owners", body = Paginated<OwnerResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/owners")]
-pub async fn list_owners(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<ListParams>,
-    filter: web::Query<OwnerFilterParams>,
-) -> Result<HttpResponse, ApiError> {
-    crud::list::<Owner>(&state, &caller.0, &params, &filter).await
-}
-
-/// Read an owner.
-#[utoipa::path(
-    tag = "Owners",
-    responses(
-        (status = 200, description = "The owner", body = OwnerResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/owners/{id}")]
-pub async fn get_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    crud::get::<Owner>(&state, &caller.0, OwnerId(*id)).await
-}
-
-/// Replace an owner (every field; absent ones are cleared).
-#[utoipa::path(
-    tag = "Owners",
-    request_body = OwnerRequest,
-    responses(
-        (status = 200, description = "The owner", body = OwnerResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[put("/owners/{id}")]
-pub async fn replace_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: web::Json<OwnerRequest>,
-) -> Result<HttpResponse, ApiError> {
-    crud::replace::<Owner>(&state, &caller.0, OwnerId(*id), body.into_inner()).await
-}
-
-/// Change some fields of an owner (JSON merge patch: absent fields stay, null clears).
-#[utoipa::path(
-    tag = "Owners",
-    request_body = OwnerRequest,
-    responses(
-        (status = 200, description = "The owner", body = OwnerResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/owners/{id}")]
-pub async fn patch_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: web::Json<serde_json::Value>,
-) -> Result<HttpResponse, ApiError> {
-    crud::patch::<Owner>(&state, &caller.0, OwnerId(*id), body.into_inner()).await
-}
-
-/// Delete an owner (409 while an estate refers to it).
-#[utoipa::path(
-    tag = "Owners",
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/owners/{id}")]
-pub async fn delete_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    crud::delete::<Owner>(&state, &caller.0, OwnerId(*id)).await
-}
+crate::crud_handlers!(
+    top Owner, OwnerId, OwnerRequest, OwnerResponse, OwnerFilterParams,
+    tag = "Owners", collection = "/owners", item = "/owners/{id}",
+    ops = ["create_owner", "list_owners", "get_owner", "replace_owner", "patch_owner", "delete_owner"],
+    docs = [
+        "Create an owner.",
+        "List owners, with paging, search on names, `?email=` and `?kind=`.",
+        "Read an owner.",
+        "Replace an owner (every field; absent ones are cleared).",
+        "Change some fields of an owner (JSON merge patch: absent fields stay, null clears).",
+        "Delete an owner (409 while an estate refers to it).",
+    ],
+);
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_owner)
-        .service(list_owners)
-        .service(get_owner)
-        .service(replace_owner)
-        .service(patch_owner)
-        .service(delete_owner);
+    crud_routes(cfg);
 }

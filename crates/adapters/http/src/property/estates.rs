@@ -1,0 +1,364 @@
+//! `/api/estates`: lots, and `PUT /api/estates/{id}/owner`.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use faireplace_app::{AppError, CrudService};
+use faireplace_kernel::{Sort, ValidationErrors};
+use faireplace_parties::{Owner, OwnerId};
+use faireplace_property::{
+    ConstructionPeriod, Estate, EstateData, EstateFilter, EstateId, EstateInput, EstateSort,
+    EstateStatus, PlaceId, TypeId,
+};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::{bool_param, opt, uuid_param};
+use crate::AppState;
+use crate::common::Manager;
+use crate::crud::CrudResource;
+use crate::parties::AddressDto;
+use crate::problem::ApiError;
+use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+
+pub(crate) const DEFAULT_SORT: Sort<EstateSort> = Sort {
+    field: EstateSort::Reference,
+    descending: false,
+};
+
+/// When the building was built, as rent control publishes reference rents.
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
+pub enum ConstructionPeriodDto {
+    BEFORE_1946,
+    FROM_1946_TO_1970,
+    FROM_1971_TO_1990,
+    AFTER_1990,
+}
+
+/// VACANT or UNAVAILABLE may be set; OCCUPIED follows from an active lease.
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, dead_code)]
+pub enum EstateStatusDto {
+    VACANT,
+    OCCUPIED,
+    UNAVAILABLE,
+}
+
+/// An estate (lot) as sent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct EstateRequest {
+    /// The place (building); absent for a standalone house.
+    pub place_id: Option<Uuid>,
+    #[schema(required = true)]
+    pub owner_id: Option<Uuid>,
+    /// An ESTATE type (`GET /api/types/estate`).
+    #[schema(required = true)]
+    pub type_id: Option<Uuid>,
+    /// Unique in the tenant; generated (LOT-00001…) when absent.
+    #[schema(example = "A-12")]
+    pub reference: Option<String>,
+    /// Absent: the place's address, which the estate then follows.
+    pub address: Option<AddressDto>,
+    #[schema(example = 3)]
+    pub floor: Option<i64>,
+    #[schema(example = "12")]
+    pub door: Option<String>,
+    /// Living surface, at most 2 decimals.
+    #[schema(value_type = Option<f64>, example = 45.5)]
+    pub surface_m2: Option<Decimal>,
+    #[schema(example = 2)]
+    pub rooms_count: Option<i64>,
+    pub is_furnished: Option<bool>,
+    /// The estate's share of its place's total_tantiemes.
+    #[schema(example = 120)]
+    pub tantiemes: Option<i64>,
+    #[schema(value_type = Option<ConstructionPeriodDto>)]
+    pub construction_period: Option<String>,
+    pub rent_control_zone_id: Option<Uuid>,
+    /// VACANT (default) or UNAVAILABLE.
+    #[schema(value_type = Option<EstateStatusDto>)]
+    pub status: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// An estate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstateResponse {
+    pub id: Uuid,
+    pub place_id: Option<Uuid>,
+    pub owner_id: Uuid,
+    pub type_id: Uuid,
+    pub reference: String,
+    /// The address in force: the estate's own, or its place's.
+    pub address: Option<AddressDto>,
+    /// Whether `address` is the place's.
+    pub address_inherited: bool,
+    pub floor: Option<i32>,
+    pub door: Option<String>,
+    #[schema(value_type = Option<f64>)]
+    pub surface_m2: Option<Decimal>,
+    pub rooms_count: Option<i32>,
+    pub is_furnished: bool,
+    pub tantiemes: Option<i64>,
+    #[schema(value_type = Option<ConstructionPeriodDto>)]
+    pub construction_period: Option<String>,
+    pub rent_control_zone_id: Option<Uuid>,
+    #[schema(value_type = EstateStatusDto)]
+    pub status: String,
+    pub notes: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Equality filters of the estate list (`search` looks in references and doors).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EstateFilterParams {
+    #[param(value_type = Option<Uuid>)]
+    pub place_id: Option<String>,
+    #[param(value_type = Option<Uuid>)]
+    pub owner_id: Option<String>,
+    #[param(value_type = Option<Uuid>)]
+    pub type_id: Option<String>,
+    #[param(value_type = Option<EstateStatusDto>)]
+    pub status: Option<String>,
+    #[param(value_type = Option<bool>)]
+    pub is_furnished: Option<String>,
+}
+
+fn input(r: EstateRequest) -> EstateInput {
+    EstateInput {
+        place_id: r.place_id,
+        owner_id: r.owner_id,
+        type_id: r.type_id,
+        reference: r.reference,
+        address: r.address.map(Into::into),
+        floor: r.floor,
+        door: r.door,
+        surface_m2: r.surface_m2,
+        rooms_count: r.rooms_count,
+        is_furnished: r.is_furnished,
+        tantiemes: r.tantiemes,
+        construction_period: r.construction_period,
+        rent_control_zone_id: r.rent_control_zone_id,
+        status: r.status,
+        notes: r.notes,
+    }
+}
+
+impl CrudResource for Estate {
+    crate::top_level!("/api/estates");
+    type Request = EstateRequest;
+    type Response = EstateResponse;
+    type FilterParams = EstateFilterParams;
+    const DEFAULT_SORT: Sort<EstateSort> = DEFAULT_SORT;
+
+    fn service(state: &AppState) -> &CrudService<Self> {
+        &state.estates
+    }
+
+    fn create(_: (), r: EstateRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
+        Ok(Estate::new(EstateData::parse(&input(r))?, now))
+    }
+
+    fn replace(&mut self, r: EstateRequest, now: DateTime<Utc>) -> Result<(), AppError> {
+        Estate::replace(self, EstateData::parse(&input(r))?, now);
+        Ok(())
+    }
+
+    fn to_request(&self) -> EstateRequest {
+        let d = &self.data;
+        EstateRequest {
+            place_id: d.place_id.map(|p| p.0),
+            owner_id: Some(d.owner_id.0),
+            type_id: Some(d.type_id.0),
+            reference: Some(self.reference.to_string()),
+            address: d.address.as_ref().map(AddressDto::from),
+            floor: d.floor.map(i64::from),
+            door: opt(&d.door),
+            surface_m2: d.surface_m2,
+            rooms_count: d.rooms_count.map(i64::from),
+            is_furnished: Some(d.is_furnished),
+            tantiemes: d.tantiemes,
+            construction_period: d
+                .construction_period
+                .map(|c: ConstructionPeriod| c.as_str().to_owned()),
+            rent_control_zone_id: d.rent_control_zone_id,
+            status: Some(d.requested_status.as_str().to_owned()),
+            notes: opt(&d.notes),
+        }
+    }
+
+    fn to_response(&self) -> EstateResponse {
+        let d = &self.data;
+        EstateResponse {
+            id: self.id.0,
+            place_id: d.place_id.map(|p| p.0),
+            owner_id: d.owner_id.0,
+            type_id: d.type_id.0,
+            reference: self.reference.to_string(),
+            address: self.effective_address().map(AddressDto::from),
+            address_inherited: d.address.is_none() && self.place_address.is_some(),
+            floor: d.floor,
+            door: opt(&d.door),
+            surface_m2: d.surface_m2,
+            rooms_count: d.rooms_count,
+            is_furnished: d.is_furnished,
+            tantiemes: d.tantiemes,
+            construction_period: d.construction_period.map(|c| c.as_str().to_owned()),
+            rent_control_zone_id: d.rent_control_zone_id,
+            status: self.status.as_str().to_owned(),
+            notes: opt(&d.notes),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn filter(_: (), p: &EstateFilterParams) -> Result<EstateFilter, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let place_id = errors.take_opt_result("place_id", uuid_param("place_id", &p.place_id));
+        let owner_id = errors.take_opt_result("owner_id", uuid_param("owner_id", &p.owner_id));
+        let type_id = errors.take_opt_result("type_id", uuid_param("type_id", &p.type_id));
+        let status = p
+            .status
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|s| errors.take("status", EstateStatus::parse(s)));
+        let is_furnished =
+            errors.take_opt_result("is_furnished", bool_param("is_furnished", &p.is_furnished));
+        errors.into_result()?;
+        Ok(EstateFilter {
+            place_id: place_id.map(PlaceId),
+            owner_id: owner_id.map(OwnerId),
+            type_id: type_id.map(TypeId),
+            status,
+            is_furnished,
+        })
+    }
+}
+
+/// Merges the errors of a parsed query value.
+trait TakeOptResult {
+    fn take_opt_result<T>(
+        &mut self,
+        field: &str,
+        r: Result<Option<T>, ValidationErrors>,
+    ) -> Option<T>;
+}
+
+impl TakeOptResult for ValidationErrors {
+    fn take_opt_result<T>(
+        &mut self,
+        _field: &str,
+        r: Result<Option<T>, ValidationErrors>,
+    ) -> Option<T> {
+        match r {
+            Ok(v) => v,
+            Err(e) => {
+                for f in e.errors() {
+                    self.push(f.field.clone(), f.message.clone());
+                }
+                None
+            }
+        }
+    }
+}
+
+crate::crud_handlers!(
+    top Estate, EstateId, EstateRequest, EstateResponse, EstateFilterParams,
+    tag = "Estates", collection = "/estates", item = "/estates/{id}",
+    ops = ["create_estate", "list_estates", "get_estate", "replace_estate", "patch_estate", "delete_estate"],
+    docs = [
+        "Create an estate (400 when the place's tantiemes would be exceeded; 409 for a reference already used).",
+        "List estates, with paging, search on references and doors, and equality filters.",
+        "Read an estate; `address` is its own or its place's.",
+        "Replace an estate (every field; an absent reference keeps the current one).",
+        "Change some fields of an estate (JSON merge patch).",
+        "Delete an estate with its rooms, equipment, inventory, keys and diagnostics (409 while a lease refers to it).",
+    ],
+);
+
+/// The new owner of an estate.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OwnerChange {
+    #[schema(required = true)]
+    pub owner_id: Option<Uuid>,
+}
+
+/// An owner, in short.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerSummary {
+    pub id: Uuid,
+    pub kind: String,
+    pub name: String,
+}
+
+impl From<&Owner> for OwnerSummary {
+    fn from(o: &Owner) -> Self {
+        Self {
+            id: o.id.0,
+            kind: o.data.kind.as_str().to_owned(),
+            name: o.display_name(),
+        }
+    }
+}
+
+/// The change of an estate's owner.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OwnerChanged {
+    pub estate_id: Uuid,
+    pub old_owner: OwnerSummary,
+    pub new_owner: OwnerSummary,
+}
+
+/// Give an estate to another owner of the tenant.
+#[utoipa::path(
+    tag = "Estates", operation_id = "change_estate_owner",
+    request_body = OwnerChange,
+    responses(
+        (status = 200, description = "The owner changed", body = OwnerChanged),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/estates/{id}/owner")]
+pub async fn change_owner(
+    state: web::Data<AppState>,
+    caller: Manager,
+    id: web::Path<Uuid>,
+    body: web::Json<OwnerChange>,
+) -> Result<HttpResponse, ApiError> {
+    let Some(new_owner_id) = body.owner_id else {
+        return Err(ApiError::field("owner_id", "is required"));
+    };
+    let mut estate = state.estates.get(&caller.0, EstateId(*id)).await?;
+    let new_owner = match state.owners.get(&caller.0, OwnerId(new_owner_id)).await {
+        Ok(o) => o,
+        Err(AppError::NotFound(_)) => {
+            return Err(ApiError::field(
+                "owner_id",
+                "refers to a record that does not exist",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let old_owner = state.owners.get(&caller.0, estate.data.owner_id).await?;
+    estate.data.owner_id = new_owner.id;
+    estate.updated_at = state.estates.now();
+    let estate = state.estates.save(&caller.0, &estate).await?;
+    Ok(HttpResponse::Ok().json(OwnerChanged {
+        estate_id: estate.id.0,
+        old_owner: OwnerSummary::from(&old_owner),
+        new_owner: OwnerSummary::from(&new_owner),
+    }))
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    crud_routes(cfg);
+    cfg.service(change_owner);
+}

@@ -1,0 +1,44 @@
+//! Types, places, estates and everything attached to estates.
+
+pub mod diagnostics;
+pub mod energy;
+pub mod equipment;
+pub mod estates;
+pub mod inventory;
+pub mod keys;
+pub mod places;
+pub mod rooms;
+pub mod types;
+
+pub(crate) fn opt<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(ToString::to_string)
+}
+
+/// A boolean query value (`true`/`false`), 400 otherwise.
+pub(crate) fn bool_param(
+    field: &str,
+    raw: &Option<String>,
+) -> Result<Option<bool>, faireplace_kernel::ValidationErrors> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(faireplace_kernel::ValidationErrors::single(
+            field,
+            "must be true or false",
+        )),
+    }
+}
+
+/// A UUID query value, 400 otherwise.
+pub(crate) fn uuid_param(
+    field: &str,
+    raw: &Option<String>,
+) -> Result<Option<uuid::Uuid>, faireplace_kernel::ValidationErrors> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => uuid::Uuid::parse_str(v)
+            .map(Some)
+            .map_err(|_| faireplace_kernel::ValidationErrors::single(field, "must be a UUID")),
+    }
+}

@@ -1,0 +1,171 @@
+//! What every repository shares: tenant-scoped one-row writes, reads by id, paged lists
+//! with a window count, address columns, ILIKE patterns.
+
+use faireplace_kernel::paging::SortField;
+use faireplace_kernel::values::{Address, CountryCode, Text};
+use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::{ListQuery, RepoError, Resource};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::error::map_error;
+
+/// Address columns of a party row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AddressColumns {
+    pub(crate) address_street: Option<String>,
+    pub(crate) address_postal_code: Option<String>,
+    pub(crate) address_city: Option<String>,
+    pub(crate) address_country: Option<String>,
+}
+
+impl AddressColumns {
+    pub(crate) fn into_address(self) -> Option<Address> {
+        Some(Address {
+            street: Text::from_trusted(self.address_street?),
+            postal_code: Text::from_trusted(self.address_postal_code?),
+            city: Text::from_trusted(self.address_city?),
+            country: CountryCode::from_trusted(self.address_country?),
+        })
+    }
+}
+
+pub(crate) fn text(v: Option<String>) -> Option<Text> {
+    v.map(Text::from_trusted)
+}
+
+pub(crate) fn s<T: AsRef<str>>(v: &Option<T>) -> Option<&str> {
+    v.as_ref().map(AsRef::as_ref)
+}
+
+pub(crate) fn address_parts(a: &Option<Address>) -> [Option<&str>; 4] {
+    match a {
+        Some(a) => [
+            Some(a.street.as_str()),
+            Some(a.postal_code.as_str()),
+            Some(a.city.as_str()),
+            Some(a.country.as_str()),
+        ],
+        None => [None; 4],
+    }
+}
+
+/// Escapes `%`, `_` and `\` for ILIKE and wraps the term in `%…%`.
+pub(crate) fn like_pattern(term: &str) -> String {
+    let mut out = String::with_capacity(term.len() + 2);
+    out.push('%');
+    for c in term.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The filters of a list, as SQL pushed after `WHERE tenant_id = $1`.
+pub(crate) trait ListFilter<R: Resource> {
+    fn push(query: &ListQuery<R>, qb: &mut QueryBuilder<Postgres>);
+}
+
+/// Runs a list query: one round trip for the page and its total (a window count), and a second
+/// one only when the page is past the end (no row to carry the total).
+pub(crate) async fn list_page<R, Row, F>(
+    db: &Db,
+    tenant: TenantId,
+    table: &'static str,
+    query: &ListQuery<R>,
+    convert: impl Fn(Row) -> R,
+) -> Result<Page<R>, RepoError>
+where
+    R: Resource,
+    F: ListFilter<R>,
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + HasTotal,
+{
+    let mut tx = db.tenant_tx(tenant).await?;
+    let mut qb = QueryBuilder::<Postgres>::new(format!(
+        "SELECT *, count(*) OVER () AS total FROM {table} WHERE tenant_id = "
+    ));
+    qb.push_bind(tenant.as_uuid());
+    F::push(query, &mut qb);
+    let direction = if query.sort.descending { "DESC" } else { "ASC" };
+    // The sort column comes from a closed enum, never from the client's text.
+    qb.push(format_args!(
+        " ORDER BY {} {direction} NULLS LAST, id {direction} LIMIT ",
+        query.sort.field.name()
+    ));
+    qb.push_bind(i64::from(query.page.limit()));
+    qb.push(" OFFSET ");
+    qb.push_bind(query.page.offset() as i64);
+    let rows: Vec<Row> = qb
+        .build_query_as()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+    let total = match rows.first() {
+        Some(row) => row.total(),
+        None if query.page.offset() > 0 => {
+            let mut count = QueryBuilder::<Postgres>::new(format!(
+                "SELECT count(*) FROM {table} WHERE tenant_id = "
+            ));
+            count.push_bind(tenant.as_uuid());
+            F::push(query, &mut count);
+            count
+                .build_query_scalar::<i64>()
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_error)?
+        }
+        None => 0,
+    };
+    Ok(Page {
+        items: rows.into_iter().map(convert).collect(),
+        request: query.page,
+        total: u64::try_from(total).unwrap_or(0),
+    })
+}
+
+pub(crate) trait HasTotal {
+    fn total(&self) -> i64;
+}
+
+/// Runs a statement that affects at most one row of the tenant and tells whether it did.
+pub(crate) async fn affected_one(
+    db: &Db,
+    tenant: TenantId,
+    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+) -> Result<bool, RepoError> {
+    let mut tx = db.tenant_tx(tenant).await?;
+    let done = query.execute(&mut *tx).await.map_err(map_error)?;
+    tx.commit().await.map_err(map_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub(crate) async fn fetch_by_id<Row>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" du%pont_\\ "), "%du\\%pont\\_\\\\%");
+    }
+}

@@ -1,0 +1,347 @@
+//! Estates: generated references, tantiemes within the place's total, the place's address
+//! joined in for estates that inherit it.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::values::Text;
+use faireplace_kernel::{Page, TenantId};
+use faireplace_parties::OwnerId;
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::{
+    ConstructionPeriod, Estate, EstateData, EstateId, EstateStatus, PlaceId, TypeId,
+};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::{
+    AddressColumns, HasTotal, ListFilter, address_parts, like_pattern, list_page, s, text,
+};
+use crate::error::map_error;
+
+/// Estates with their place's address, as one relation.
+pub(crate) const SOURCE: &str = "(SELECT e.*, p.address_street AS place_street, \
+    p.address_postal_code AS place_postal_code, p.address_city AS place_city, \
+    p.address_country AS place_country \
+    FROM estates e LEFT JOIN places p ON p.tenant_id = e.tenant_id AND p.id = e.place_id) AS estates";
+
+/// Estates in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgEstates(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct EstateRow {
+    id: Uuid,
+    place_id: Option<Uuid>,
+    owner_id: Uuid,
+    type_id: Uuid,
+    reference: String,
+    #[sqlx(flatten)]
+    address: AddressColumns,
+    place_street: Option<String>,
+    place_postal_code: Option<String>,
+    place_city: Option<String>,
+    place_country: Option<String>,
+    floor: Option<i32>,
+    door: Option<String>,
+    surface_m2: Option<Decimal>,
+    rooms_count: Option<i32>,
+    is_furnished: bool,
+    tantiemes: Option<i64>,
+    construction_period: Option<String>,
+    rent_control_zone_id: Option<Uuid>,
+    status: String,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for EstateRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<EstateRow> for Estate {
+    fn from(r: EstateRow) -> Self {
+        let status = EstateStatus::parse(&r.status).unwrap_or(EstateStatus::Vacant);
+        let place_address = AddressColumns {
+            address_street: r.place_street,
+            address_postal_code: r.place_postal_code,
+            address_city: r.place_city,
+            address_country: r.place_country,
+        }
+        .into_address();
+        let reference = Text::from_trusted(r.reference);
+        Estate {
+            id: EstateId(r.id),
+            data: EstateData {
+                place_id: r.place_id.map(PlaceId),
+                owner_id: OwnerId(r.owner_id),
+                type_id: TypeId(r.type_id),
+                reference: Some(reference.clone()),
+                address: r.address.into_address(),
+                floor: r.floor,
+                door: text(r.door),
+                surface_m2: r.surface_m2.map(|d| d.normalize()),
+                rooms_count: r.rooms_count,
+                is_furnished: r.is_furnished,
+                tantiemes: r.tantiemes,
+                construction_period: r
+                    .construction_period
+                    .and_then(|c| ConstructionPeriod::parse(&c).ok()),
+                rent_control_zone_id: r.rent_control_zone_id,
+                requested_status: if status == EstateStatus::Unavailable {
+                    EstateStatus::Unavailable
+                } else {
+                    EstateStatus::Vacant
+                },
+                notes: text(r.notes),
+            },
+            reference,
+            place_address,
+            status,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct EstateFilters;
+
+impl ListFilter<Estate> for EstateFilters {
+    fn push(query: &ListQuery<Estate>, qb: &mut QueryBuilder<Postgres>) {
+        let f = &query.filter;
+        if let Some(place) = f.place_id {
+            qb.push(" AND place_id = ");
+            qb.push_bind(place.0);
+        }
+        if let Some(owner) = f.owner_id {
+            qb.push(" AND owner_id = ");
+            qb.push_bind(owner.0);
+        }
+        if let Some(t) = f.type_id {
+            qb.push(" AND type_id = ");
+            qb.push_bind(t.0);
+        }
+        if let Some(status) = f.status {
+            qb.push(" AND status = ");
+            qb.push_bind(status.as_str());
+        }
+        if let Some(furnished) = f.is_furnished {
+            qb.push(" AND is_furnished = ");
+            qb.push_bind(furnished);
+        }
+        if let Some(term) = query.search.as_deref() {
+            let pattern = like_pattern(term);
+            qb.push(" AND (reference ILIKE ");
+            qb.push_bind(pattern.clone());
+            qb.push(" OR door ILIKE ");
+            qb.push_bind(pattern);
+            qb.push(")");
+        }
+    }
+}
+
+async fn read(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Estate>, RepoError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT * FROM {SOURCE} WHERE tenant_id = $1 AND id = $2"
+    ));
+    let row: Option<EstateRow> = sqlx::query_as(sql)
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)?;
+    Ok(row.map(Estate::from))
+}
+
+/// Locks the place and checks that its estates' tantiemes, with `tantiemes` for this estate
+/// (and without what `estate` held before), stay within its total.
+async fn check_tantiemes(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    place: PlaceId,
+    estate: EstateId,
+    tantiemes: Option<i64>,
+) -> Result<(), RepoError> {
+    let row: Option<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT p.total_tantiemes, \
+           (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
+             WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id AND e.id <> $3) \
+         FROM places p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE OF p",
+    )
+    .bind(tenant.as_uuid())
+    .bind(place.0)
+    .bind(estate.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    let Some((total, others)) = row else {
+        return Err(RepoError::MissingReference {
+            field: "place_id".into(),
+        });
+    };
+    if let (Some(total), Some(mine)) = (total, tantiemes)
+        && others + mine > total
+    {
+        return Err(RepoError::Rule {
+            field: "tantiemes".into(),
+            message: format!(
+                "the place's estates would hold {} of its {total} tantiemes ({} are free)",
+                others + mine,
+                (total - others).max(0)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The next free generated reference: LOT-00001, LOT-00002… per tenant, skipping any a client
+/// chose by hand.
+async fn next_reference(conn: &mut PgConnection, tenant: TenantId) -> Result<String, RepoError> {
+    loop {
+        let n: i64 = sqlx::query_scalar(
+            "INSERT INTO tenant_counters (tenant_id, name, value) VALUES ($1, 'estate_reference', 1) \
+             ON CONFLICT (tenant_id, name) DO UPDATE SET value = tenant_counters.value + 1 \
+             RETURNING value",
+        )
+        .bind(tenant.as_uuid())
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_error)?;
+        let reference = format!("LOT-{n:05}");
+        let taken: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM estates WHERE tenant_id = $1 AND reference = $2)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(&reference)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_error)?;
+        if !taken {
+            return Ok(reference);
+        }
+    }
+}
+
+fn bind_estate<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    e: &'q Estate,
+    reference: &'q str,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let d = &e.data;
+    let [street, postal_code, city, country] = address_parts(&d.address);
+    q.bind(d.place_id.map(|p| p.0))
+        .bind(d.owner_id.0)
+        .bind(d.type_id.0)
+        .bind(reference)
+        .bind(street)
+        .bind(postal_code)
+        .bind(city)
+        .bind(country)
+        .bind(d.floor)
+        .bind(s(&d.door))
+        .bind(d.surface_m2)
+        .bind(d.rooms_count)
+        .bind(d.is_furnished)
+        .bind(d.tantiemes)
+        .bind(d.construction_period.map(|c| c.as_str()))
+        .bind(d.rent_control_zone_id)
+        .bind(e.status.as_str())
+        .bind(s(&d.notes))
+}
+
+#[async_trait]
+impl Repository<Estate> for PgEstates {
+    async fn insert(&self, tenant: TenantId, e: &Estate) -> Result<Estate, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        if let Some(place) = e.data.place_id {
+            check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
+        }
+        let reference = match &e.data.reference {
+            Some(r) => r.to_string(),
+            None => next_reference(&mut tx, tenant).await?,
+        };
+        let q = sqlx::query(
+            "INSERT INTO estates (tenant_id, id, created_at, updated_at, place_id, owner_id, type_id, \
+             reference, address_street, address_postal_code, address_city, address_country, floor, \
+             door, surface_m2, rooms_count, is_furnished, tantiemes, construction_period, \
+             rent_control_zone_id, status, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.id.0)
+        .bind(e.created_at)
+        .bind(e.updated_at);
+        bind_estate(q, e, &reference)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        let stored = read(&mut tx, tenant, e.id.0).await?;
+        tx.commit().await.map_err(map_error)?;
+        stored.ok_or_else(|| RepoError::Unknown("estate vanished after insert".into()))
+    }
+
+    async fn get(&self, tenant: TenantId, id: EstateId) -> Result<Option<Estate>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        read(&mut tx, tenant, id.0).await
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<Estate>,
+    ) -> Result<Page<Estate>, RepoError> {
+        list_page::<Estate, EstateRow, EstateFilters>(&self.0, tenant, SOURCE, query, Estate::from)
+            .await
+    }
+
+    async fn update(&self, tenant: TenantId, e: &Estate) -> Result<Option<Estate>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        if let Some(place) = e.data.place_id {
+            check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
+        }
+        let q = sqlx::query(
+            "UPDATE estates SET created_at = $3, updated_at = $4, place_id = $5, owner_id = $6, \
+             type_id = $7, reference = $8, address_street = $9, address_postal_code = $10, \
+             address_city = $11, address_country = $12, floor = $13, door = $14, surface_m2 = $15, \
+             rooms_count = $16, is_furnished = $17, tantiemes = $18, construction_period = $19, \
+             rent_control_zone_id = $20, status = $21, notes = $22 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.id.0)
+        .bind(e.created_at)
+        .bind(e.updated_at);
+        let done = bind_estate(q, e, e.reference.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        let stored = read(&mut tx, tenant, e.id.0).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn delete(&self, tenant: TenantId, id: EstateId) -> Result<bool, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let done = sqlx::query("DELETE FROM estates WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(done.rows_affected() == 1)
+    }
+}

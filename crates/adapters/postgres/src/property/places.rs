@@ -1,0 +1,229 @@
+//! Places, with how many estates they hold and how many of their tantiemes are allocated.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::values::{Address, CountryCode, Text};
+use faireplace_kernel::{Page, TenantId};
+use faireplace_parties::ContactId;
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::{HeatingType, Place, PlaceData, PlaceId};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page, s, text};
+use crate::error::map_error;
+
+const SOURCE: &str = "(SELECT p.*, \
+    (SELECT count(*) FROM estates e WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id) AS estates_count, \
+    (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
+       WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id) AS allocated_tantiemes \
+    FROM places p) AS places";
+
+/// Places in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgPlaces(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct PlaceRow {
+    id: Uuid,
+    name: String,
+    address_street: String,
+    address_postal_code: String,
+    address_city: String,
+    address_country: String,
+    construction_year: Option<i32>,
+    is_coownership: bool,
+    total_tantiemes: Option<i64>,
+    syndic_contact_id: Option<Uuid>,
+    heating_type: Option<String>,
+    has_elevator: bool,
+    floors_count: Option<i32>,
+    notes: Option<String>,
+    estates_count: i64,
+    allocated_tantiemes: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for PlaceRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<PlaceRow> for Place {
+    fn from(r: PlaceRow) -> Self {
+        Place {
+            id: PlaceId(r.id),
+            data: PlaceData {
+                name: Text::from_trusted(r.name),
+                address: Address {
+                    street: Text::from_trusted(r.address_street),
+                    postal_code: Text::from_trusted(r.address_postal_code),
+                    city: Text::from_trusted(r.address_city),
+                    country: CountryCode::from_trusted(r.address_country),
+                },
+                construction_year: r.construction_year,
+                is_coownership: r.is_coownership,
+                total_tantiemes: r.total_tantiemes,
+                syndic_contact_id: r.syndic_contact_id.map(ContactId),
+                heating_type: r.heating_type.and_then(|h| HeatingType::parse(&h).ok()),
+                has_elevator: r.has_elevator,
+                floors_count: r.floors_count,
+                notes: text(r.notes),
+            },
+            estates_count: r.estates_count,
+            allocated_tantiemes: r.allocated_tantiemes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct PlaceFilters;
+
+impl ListFilter<Place> for PlaceFilters {
+    fn push(query: &ListQuery<Place>, qb: &mut QueryBuilder<Postgres>) {
+        if let Some(c) = query.filter.is_coownership {
+            qb.push(" AND is_coownership = ");
+            qb.push_bind(c);
+        }
+        if let Some(city) = &query.filter.city {
+            qb.push(" AND lower(address_city) = lower(");
+            qb.push_bind(city.clone());
+            qb.push(")");
+        }
+        if let Some(term) = query.search.as_deref() {
+            let pattern = like_pattern(term);
+            qb.push(" AND (name ILIKE ");
+            qb.push_bind(pattern.clone());
+            qb.push(" OR address_city ILIKE ");
+            qb.push_bind(pattern);
+            qb.push(")");
+        }
+    }
+}
+
+async fn read(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Place>, RepoError> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT * FROM {SOURCE} WHERE tenant_id = $1 AND id = $2"
+    ));
+    let row: Option<PlaceRow> = sqlx::query_as(sql)
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)?;
+    Ok(row.map(Place::from))
+}
+
+fn bind_place<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    d: &'q PlaceData,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    q.bind(d.name.as_str())
+        .bind(d.address.street.as_str())
+        .bind(d.address.postal_code.as_str())
+        .bind(d.address.city.as_str())
+        .bind(d.address.country.as_str())
+        .bind(d.construction_year)
+        .bind(d.is_coownership)
+        .bind(d.total_tantiemes)
+        .bind(d.syndic_contact_id.map(|c| c.0))
+        .bind(d.heating_type.map(|h| h.as_str()))
+        .bind(d.has_elevator)
+        .bind(d.floors_count)
+        .bind(s(&d.notes))
+}
+
+#[async_trait]
+impl Repository<Place> for PgPlaces {
+    async fn insert(&self, tenant: TenantId, p: &Place) -> Result<Place, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO places (tenant_id, id, created_at, updated_at, name, address_street, \
+             address_postal_code, address_city, address_country, construction_year, is_coownership, \
+             total_tantiemes, syndic_contact_id, heating_type, has_elevator, floors_count, notes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0)
+        .bind(p.created_at)
+        .bind(p.updated_at);
+        affected_one(&self.0, tenant, bind_place(q, &p.data)).await?;
+        Ok(p.clone())
+    }
+
+    async fn get(&self, tenant: TenantId, id: PlaceId) -> Result<Option<Place>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        read(&mut tx, tenant, id.0).await
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<Place>,
+    ) -> Result<Page<Place>, RepoError> {
+        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, SOURCE, query, Place::from)
+            .await
+    }
+
+    /// The place is locked while its tantiemes are checked, so that no estate can take shares
+    /// between the check and the write.
+    async fn update(&self, tenant: TenantId, p: &Place) -> Result<Option<Place>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let locked: Option<i64> = sqlx::query_scalar(
+            "SELECT (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
+               WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id) \
+             FROM places p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE OF p",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let Some(allocated) = locked else {
+            return Ok(None);
+        };
+        if let Some(total) = p.data.total_tantiemes
+            && allocated > total
+        {
+            return Err(RepoError::Rule {
+                field: "total_tantiemes".into(),
+                message: format!(
+                    "must be at least {allocated}, the tantiemes its estates already hold"
+                ),
+            });
+        }
+        let q = sqlx::query(
+            "UPDATE places SET updated_at = $3, name = $4, address_street = $5, \
+             address_postal_code = $6, address_city = $7, address_country = $8, \
+             construction_year = $9, is_coownership = $10, total_tantiemes = $11, \
+             syndic_contact_id = $12, heating_type = $13, has_elevator = $14, floors_count = $15, \
+             notes = $16 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0)
+        .bind(p.updated_at);
+        bind_place(q, &p.data)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        let stored = read(&mut tx, tenant, p.id.0).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn delete(&self, tenant: TenantId, id: PlaceId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM places WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}

@@ -1,0 +1,171 @@
+//! Estate, room and equipment types, with whether anything uses them.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::values::Text;
+use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::{PropertyType, TypeData, TypeId, TypeKind};
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page};
+use crate::error::map_error;
+
+/// Types with their usage, as one relation (RLS applies to every table inside).
+const SOURCE: &str = "(SELECT t.*, \
+    (EXISTS (SELECT 1 FROM estates e WHERE e.tenant_id = t.tenant_id AND e.type_id = t.id) \
+     OR EXISTS (SELECT 1 FROM rooms r WHERE r.tenant_id = t.tenant_id AND r.type_id = t.id) \
+     OR EXISTS (SELECT 1 FROM equipment q WHERE q.tenant_id = t.tenant_id AND q.type_id = t.id)) AS is_used \
+    FROM property_types t) AS types";
+
+/// Types in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgTypes(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct TypeRow {
+    id: Uuid,
+    kind: String,
+    code: String,
+    name: String,
+    is_system: bool,
+    is_active: bool,
+    is_used: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for TypeRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<TypeRow> for PropertyType {
+    fn from(r: TypeRow) -> Self {
+        PropertyType {
+            id: TypeId(r.id),
+            kind: TypeKind::parse(&r.kind).unwrap_or(TypeKind::Estate),
+            data: TypeData {
+                code: r.code,
+                name: Text::from_trusted(r.name),
+                is_active: r.is_active,
+            },
+            is_system: r.is_system,
+            is_used: r.is_used,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct TypeFilters;
+
+impl ListFilter<PropertyType> for TypeFilters {
+    fn push(query: &ListQuery<PropertyType>, qb: &mut QueryBuilder<Postgres>) {
+        qb.push(" AND kind = ");
+        qb.push_bind(query.filter.kind.as_str());
+        if let Some(active) = query.filter.is_active {
+            qb.push(" AND is_active = ");
+            qb.push_bind(active);
+        }
+        if let Some(term) = query.search.as_deref() {
+            let pattern = like_pattern(term);
+            qb.push(" AND (name ILIKE ");
+            qb.push_bind(pattern.clone());
+            qb.push(" OR code ILIKE ");
+            qb.push_bind(pattern);
+            qb.push(")");
+        }
+    }
+}
+
+impl PgTypes {
+    async fn read(&self, tenant: TenantId, id: Uuid) -> Result<Option<PropertyType>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT * FROM {SOURCE} WHERE tenant_id = $1 AND id = $2"
+        ));
+        let row: Option<TypeRow> = sqlx::query_as(sql)
+            .bind(tenant.as_uuid())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        Ok(row.map(PropertyType::from))
+    }
+}
+
+#[async_trait]
+impl Repository<PropertyType> for PgTypes {
+    async fn insert(&self, tenant: TenantId, t: &PropertyType) -> Result<PropertyType, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO property_types (tenant_id, id, kind, code, name, is_system, is_active, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6, $7, $8)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(t.id.0)
+        .bind(t.kind.as_str())
+        .bind(&t.data.code)
+        .bind(t.data.name.as_str())
+        .bind(t.data.is_active)
+        .bind(t.created_at)
+        .bind(t.updated_at);
+        affected_one(&self.0, tenant, q).await?;
+        Ok(t.clone())
+    }
+
+    async fn get(&self, tenant: TenantId, id: TypeId) -> Result<Option<PropertyType>, RepoError> {
+        self.read(tenant, id.0).await
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<PropertyType>,
+    ) -> Result<Page<PropertyType>, RepoError> {
+        list_page::<PropertyType, TypeRow, TypeFilters>(
+            &self.0,
+            tenant,
+            SOURCE,
+            query,
+            PropertyType::from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        t: &PropertyType,
+    ) -> Result<Option<PropertyType>, RepoError> {
+        let q = sqlx::query(
+            "UPDATE property_types SET code = $3, name = $4, is_active = $5, updated_at = $6 \
+             WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
+        )
+        .bind(tenant.as_uuid())
+        .bind(t.id.0)
+        .bind(&t.data.code)
+        .bind(t.data.name.as_str())
+        .bind(t.data.is_active)
+        .bind(t.updated_at);
+        if affected_one(&self.0, tenant, q).await? {
+            self.read(tenant, t.id.0).await
+        } else {
+            Ok(None)
+        }
+    }
+
+    async fn delete(&self, tenant: TenantId, id: TypeId) -> Result<bool, RepoError> {
+        let q = sqlx::query(
+            "DELETE FROM property_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}

@@ -1,0 +1,136 @@
+//! Property resources and the storage operations beyond plain CRUD.
+
+use async_trait::async_trait;
+use faireplace_kernel::{TenantId, sort_fields};
+use faireplace_property::{
+    Diagnostic, DiagnosticId, DiagnosticType, EnergyDiagnosis, EnergyDiagnosisId, Equipment,
+    EquipmentId, Estate, EstateFilter, EstateId, EstateKey, EstateSort, InventoryId, InventoryItem,
+    KeyHandover, KeyId, Place, PlaceFilter, PlaceId, PlaceSort, PropertyType, Room, RoomId, TypeId,
+    TypeKind,
+};
+
+use crate::{RepoError, Resource};
+
+sort_fields!(
+    /// Sub-resources of an estate list by creation, or by name where they have one.
+    pub ChildSort {
+        CreatedAt => "created_at",
+        UpdatedAt => "updated_at",
+    }
+);
+
+sort_fields!(
+    pub TypeSort {
+        Code => "code",
+        Name => "name",
+        CreatedAt => "created_at",
+    }
+);
+
+sort_fields!(
+    pub EnergySort {
+        PerformedOn => "performed_on",
+        CreatedAt => "created_at",
+    }
+);
+
+/// Filters of a type list: the kind is always given (it is in the path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeFilter {
+    pub kind: TypeKind,
+    pub is_active: Option<bool>,
+}
+
+impl Default for TypeFilter {
+    fn default() -> Self {
+        Self {
+            kind: TypeKind::Estate,
+            is_active: None,
+        }
+    }
+}
+
+/// The estate a sub-resource list belongs to (always given: it is in the path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChildFilter {
+    pub estate_id: EstateId,
+}
+
+impl Default for ChildFilter {
+    fn default() -> Self {
+        Self {
+            estate_id: EstateId(uuid::Uuid::nil()),
+        }
+    }
+}
+
+/// Diagnostics of an estate, optionally only the active ones or one type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiagnosticFilter {
+    pub estate_id: EstateId,
+    pub active: Option<bool>,
+    pub diagnostic_type: Option<DiagnosticType>,
+}
+
+impl Default for DiagnosticFilter {
+    fn default() -> Self {
+        Self {
+            estate_id: EstateId(uuid::Uuid::nil()),
+            active: None,
+            diagnostic_type: None,
+        }
+    }
+}
+
+macro_rules! resource {
+    ($ty:ty, $id:ty, $filter:ty, $sort:ty, $name:literal) => {
+        impl Resource for $ty {
+            type Id = $id;
+            type Filter = $filter;
+            type SortField = $sort;
+            const NAME: &'static str = $name;
+            fn id(&self) -> $id {
+                self.id
+            }
+        }
+    };
+}
+
+resource!(PropertyType, TypeId, TypeFilter, TypeSort, "type");
+resource!(Place, PlaceId, PlaceFilter, PlaceSort, "place");
+resource!(Estate, EstateId, EstateFilter, EstateSort, "estate");
+resource!(Room, RoomId, ChildFilter, ChildSort, "room");
+resource!(Equipment, EquipmentId, ChildFilter, ChildSort, "equipment");
+resource!(
+    InventoryItem,
+    InventoryId,
+    ChildFilter,
+    ChildSort,
+    "inventory item"
+);
+resource!(EstateKey, KeyId, ChildFilter, ChildSort, "key");
+resource!(
+    EnergyDiagnosis,
+    EnergyDiagnosisId,
+    ChildFilter,
+    EnergySort,
+    "energy diagnosis"
+);
+resource!(
+    Diagnostic,
+    DiagnosticId,
+    DiagnosticFilter,
+    ChildSort,
+    "diagnostic"
+);
+
+/// The hand-over history of keys.
+#[async_trait]
+pub trait KeyHistory: Send + Sync {
+    /// Every hand-over of a key, oldest first; `None` when the key is not in this tenant.
+    async fn history(
+        &self,
+        tenant: TenantId,
+        key: KeyId,
+    ) -> Result<Option<Vec<KeyHandover>>, RepoError>;
+}

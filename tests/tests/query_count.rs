@@ -1,0 +1,95 @@
+//! List endpoints issue a constant number of statements, whatever the page size: no query per
+//! row. Statements are counted from sqlx's own `sqlx::query` events, in a test binary of its
+//! own so that no other test's statements are counted.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use faireplace_tests::{TestApp, person_owner};
+use serde_json::json;
+use tracing::Subscriber;
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::util::SubscriberInitExt;
+
+struct CountStatements(Arc<AtomicU64>);
+
+impl<S: Subscriber> Layer<S> for CountStatements {
+    fn on_event(&self, _: &tracing::Event<'_>, _: Context<'_, S>) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+async fn listing_estates_costs_the_same_statements_for_10_or_100_rows() {
+    let statements = Arc::new(AtomicU64::new(0));
+    tracing_subscriber::registry()
+        .with(
+            CountStatements(statements.clone())
+                .with_filter(filter_fn(|m| m.target() == "sqlx::query")),
+        )
+        .init();
+
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let owner = app
+        .post("/api/owners", k, person_owner("Jeanne", "Martin"))
+        .await;
+    let place = app
+        .post("/api/places", k, json!({"name": "Grand ensemble", "address": {"street": "1 avenue X", "postal_code": "93200", "city": "Saint-Denis"}}))
+        .await;
+    let types = app.get("/api/types/estate?limit=100", k).await;
+    let flat = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "FLAT")
+        .and_then(|t| t["id"].as_str())
+        .expect("flat")
+        .to_owned();
+    for i in 0..120 {
+        app.post(
+            "/api/estates",
+            k,
+            json!({"place_id": place.body["id"], "owner_id": owner.body["id"], "type_id": flat, "floor": i % 7}),
+        )
+        .await
+        .assert_status(201);
+    }
+    let place_id = place.body["id"].as_str().expect("id").to_owned();
+
+    let mut counts = Vec::new();
+    for limit in [10, 100] {
+        // Warm: the key is verified and cached before counting.
+        app.get(&format!("/api/places/{place_id}/estates?limit={limit}"), k)
+            .await
+            .assert_status(200);
+        let before = statements.load(Ordering::SeqCst);
+        let res = app
+            .get(&format!("/api/places/{place_id}/estates?limit={limit}"), k)
+            .await;
+        res.assert_status(200);
+        assert_eq!(res.body["data"].as_array().expect("data").len(), limit);
+        assert_eq!(res.body["pagination"]["total"], 120);
+        counts.push(statements.load(Ordering::SeqCst) - before);
+    }
+    assert_eq!(
+        counts[0], counts[1],
+        "statements for 10 rows vs 100 rows: {counts:?}"
+    );
+    // The place's existence, then one query for the page and its total.
+    assert!(counts[1] <= 2, "{counts:?}");
+
+    // The same holds for the plain estate list and a party list.
+    let mut counts = Vec::new();
+    for limit in [10, 100] {
+        let before = statements.load(Ordering::SeqCst);
+        app.get(&format!("/api/estates?limit={limit}"), k)
+            .await
+            .assert_status(200);
+        counts.push(statements.load(Ordering::SeqCst) - before);
+    }
+    assert_eq!(counts, [1, 1]);
+}
