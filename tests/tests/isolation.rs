@@ -201,6 +201,57 @@ async fn a_tenant_setting_never_survives_on_a_pooled_connection() {
     assert_eq!(visible, 0);
 }
 
+/// Repository reads set the tenant inside their single statement: the setting ends with it.
+#[tokio::test]
+async fn a_single_statement_read_leaves_no_tenant_behind() {
+    use faireplace_kernel::{PageRequest, Sort};
+    use faireplace_parties::{OwnerFilter, PartySort};
+    use faireplace_ports::{ListQuery, Repository};
+
+    let app = TestApp::spawn().await;
+    let (a, b) = two_tenants_with_data(&app).await;
+    let mut settings = app.config.db.clone();
+    settings.max_connections = 1;
+    settings.min_connections = 1;
+    let db = connect_app(&settings).await.expect("pool");
+    let owners = faireplace_postgres::PgOwners(db.clone());
+    let query = ListQuery {
+        page: PageRequest::default(),
+        sort: Sort {
+            field: PartySort::LastName,
+            descending: false,
+        },
+        search: None,
+        filter: OwnerFilter::default(),
+    };
+
+    let page = owners.list(a, &query).await.expect("list");
+    let names: Vec<String> = page
+        .items
+        .iter()
+        .filter_map(|o| o.data.last_name.as_ref().map(|n| n.to_string()))
+        .collect();
+    assert_eq!(names, ["Alpha0", "Alpha1", "Alpha2"]);
+    assert_eq!(page.total, 3);
+    let first = page.items[0].id;
+    assert!(owners.get(a, first).await.expect("get").is_some());
+    // The same id asked for as tenant B: nothing.
+    assert!(owners.get(b, first).await.expect("get").is_none());
+
+    let row = sqlx::query(
+        "SELECT current_setting('app.tenant_id', true) AS tenant, (SELECT count(*) FROM owners) AS visible",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("session");
+    assert!(
+        row.get::<Option<String>, _>("tenant")
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert_eq!(row.get::<i64, _>("visible"), 0);
+}
+
 #[tokio::test]
 async fn the_server_role_is_neither_owner_nor_bypassrls() {
     let app = TestApp::spawn().await;

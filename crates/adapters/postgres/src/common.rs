@@ -5,7 +5,7 @@ use faireplace_kernel::paging::SortField;
 use faireplace_kernel::values::{Address, CountryCode, Text};
 use faireplace_kernel::{Page, TenantId};
 use faireplace_ports::{ListQuery, RepoError, Resource};
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
@@ -84,37 +84,48 @@ where
     F: ListFilter<R>,
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + HasTotal,
 {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let mut qb = QueryBuilder::<Postgres>::new(format!(
-        "SELECT *, count(*) OVER () AS total FROM {table} WHERE tenant_id = "
+    let mut qb =
+        QueryBuilder::<Postgres>::new("SELECT q.* FROM (SELECT set_config('app.tenant_id', ");
+    qb.push_bind(tenant.as_uuid().to_string());
+    qb.push(format_args!(
+        "::text, true)::uuid AS tenant) AS scope CROSS JOIN LATERAL (\
+         SELECT *, count(*) OVER () AS total FROM {table} WHERE tenant_id = scope.tenant"
     ));
-    qb.push_bind(tenant.as_uuid());
     F::push(query, &mut qb);
     let direction = if query.sort.descending { "DESC" } else { "ASC" };
     // The sort column comes from a closed enum, never from the client's text.
+    let column = query.sort.field.name();
     qb.push(format_args!(
-        " ORDER BY {} {direction} NULLS LAST, id {direction} LIMIT ",
-        query.sort.field.name()
+        " ORDER BY {column} {direction} NULLS LAST, id {direction} LIMIT "
     ));
     qb.push_bind(i64::from(query.page.limit()));
     qb.push(" OFFSET ");
     qb.push_bind(query.page.offset() as i64);
+    // The page's order again, outside: SQL keeps no order through a join unless asked.
+    qb.push(format_args!(
+        ") AS q ORDER BY q.{column} {direction} NULLS LAST, q.id {direction}"
+    ));
     let rows: Vec<Row> = qb
         .build_query_as()
-        .fetch_all(&mut *tx)
+        .fetch_all(db.pool())
         .await
         .map_err(map_error)?;
     let total = match rows.first() {
         Some(row) => row.total(),
         None if query.page.offset() > 0 => {
-            let mut count = QueryBuilder::<Postgres>::new(format!(
-                "SELECT count(*) FROM {table} WHERE tenant_id = "
+            let mut count = QueryBuilder::<Postgres>::new(
+                "SELECT q.n FROM (SELECT set_config('app.tenant_id', ",
+            );
+            count.push_bind(tenant.as_uuid().to_string());
+            count.push(format_args!(
+                "::text, true)::uuid AS tenant) AS scope CROSS JOIN LATERAL (\
+                 SELECT count(*) AS n FROM {table} WHERE tenant_id = scope.tenant"
             ));
-            count.push_bind(tenant.as_uuid());
             F::push(query, &mut count);
+            count.push(") AS q");
             count
                 .build_query_scalar::<i64>()
-                .fetch_one(&mut *tx)
+                .fetch_one(db.pool())
                 .await
                 .map_err(map_error)?
         }
@@ -144,7 +155,7 @@ pub(crate) async fn affected_one(
 }
 
 pub(crate) async fn fetch_by_id<Row>(
-    conn: &mut PgConnection,
+    db: &Db,
     sql: &'static str,
     tenant: TenantId,
     id: Uuid,
@@ -152,12 +163,30 @@ pub(crate) async fn fetch_by_id<Row>(
 where
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
-    sqlx::query_as(sql)
-        .bind(tenant.as_uuid())
+    sqlx::query_as(AssertSqlSafe(scoped(sql)))
+        .bind(tenant.as_uuid().to_string())
         .bind(id)
-        .fetch_optional(conn)
+        .fetch_optional(db.pool())
         .await
         .map_err(map_error)
+}
+
+/// Wraps a read so that it sets its own tenant, in one statement and one round trip.
+///
+/// `inner` filters on `scope.tenant` (and takes its own parameters from `$2`); the tenant is
+/// bound as `$1`. `OFFSET 0` keeps the planner from flattening `inner` into the outer query
+/// (where it would merge `tenant_id = scope.tenant` with the row-level security predicate and
+/// drop the lateral dependency), so `inner` runs as the inner side of a nested loop whose outer
+/// side, `scope`, has already called `set_config`: row-level security sees the tenant. Outside
+/// a transaction block the setting is local to the statement's own implicit transaction: it is
+/// gone when the statement ends. Were the order ever different, the policies would see no
+/// tenant and return nothing: the failure mode is an empty answer, never another tenant's
+/// rows. List queries get the same fence from their own `LIMIT … OFFSET`.
+pub(crate) fn scoped(inner: &str) -> String {
+    format!(
+        "SELECT q.* FROM (SELECT set_config('app.tenant_id', $1::text, true)::uuid AS tenant) AS scope \
+         CROSS JOIN LATERAL ({inner} OFFSET 0) AS q"
+    )
 }
 
 #[cfg(test)]

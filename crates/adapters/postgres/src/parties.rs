@@ -149,10 +149,9 @@ impl Repository<Owner> for PgOwners {
     }
 
     async fn get(&self, tenant: TenantId, id: OwnerId) -> Result<Option<Owner>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
         let row: Option<OwnerRow> = fetch_by_id(
-            &mut tx,
-            "SELECT * FROM owners WHERE tenant_id = $1 AND id = $2",
+            &self.0,
+            "SELECT * FROM owners WHERE tenant_id = scope.tenant AND id = $2",
             tenant,
             id.0,
         )
@@ -304,10 +303,9 @@ impl Repository<Contact> for PgContacts {
     }
 
     async fn get(&self, tenant: TenantId, id: ContactId) -> Result<Option<Contact>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
         let row: Option<ContactRow> = fetch_by_id(
-            &mut tx,
-            "SELECT * FROM contacts WHERE tenant_id = $1 AND id = $2",
+            &self.0,
+            "SELECT * FROM contacts WHERE tenant_id = scope.tenant AND id = $2",
             tenant,
             id.0,
         )
@@ -455,10 +453,9 @@ impl Repository<Lessee> for PgLessees {
     }
 
     async fn get(&self, tenant: TenantId, id: LesseeId) -> Result<Option<Lessee>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
         let row: Option<LesseeRow> = fetch_by_id(
-            &mut tx,
-            "SELECT * FROM lessees WHERE tenant_id = $1 AND id = $2",
+            &self.0,
+            "SELECT * FROM lessees WHERE tenant_id = scope.tenant AND id = $2",
             tenant,
             id.0,
         )

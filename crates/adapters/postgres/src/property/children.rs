@@ -51,8 +51,7 @@ async fn get_one<Row, R>(
 where
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + Into<R>,
 {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let row: Option<Row> = fetch_by_id(&mut tx, sql, tenant, id).await?;
+    let row: Option<Row> = fetch_by_id(db, sql, tenant, id).await?;
     Ok(row.map(Into::into))
 }
 
@@ -126,7 +125,7 @@ impl Repository<Room> for PgRooms {
         get_one::<RoomRow, Room>(
             &self.0,
             tenant,
-            "SELECT * FROM rooms WHERE tenant_id = $1 AND id = $2",
+            "SELECT * FROM rooms WHERE tenant_id = scope.tenant AND id = $2",
             id.0,
         )
         .await
@@ -244,7 +243,7 @@ impl Repository<Equipment> for PgEquipment {
         get_one::<EquipmentRow, Equipment>(
             &self.0,
             tenant,
-            "SELECT * FROM equipment WHERE tenant_id = $1 AND id = $2",
+            "SELECT * FROM equipment WHERE tenant_id = scope.tenant AND id = $2",
             id.0,
         )
         .await
@@ -378,7 +377,7 @@ impl Repository<InventoryItem> for PgInventory {
         get_one::<InventoryRow, InventoryItem>(
             &self.0,
             tenant,
-            "SELECT * FROM inventory_items WHERE tenant_id = $1 AND id = $2",
+            "SELECT * FROM inventory_items WHERE tenant_id = scope.tenant AND id = $2",
             id.0,
         )
         .await
@@ -536,7 +535,7 @@ impl Repository<EstateKey> for PgKeys {
         get_one::<KeyRow, EstateKey>(
             &self.0,
             tenant,
-            "SELECT * FROM estate_keys WHERE tenant_id = $1 AND id = $2",
+            "SELECT * FROM estate_keys WHERE tenant_id = scope.tenant AND id = $2",
             id.0,
         )
         .await
@@ -755,7 +754,7 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
         get_one::<EnergyRow, EnergyDiagnosis>(
             &self.0,
             tenant,
-            "SELECT * FROM energy_diagnoses WHERE tenant_id = $1 AND id = $2",
+            "SELECT * FROM energy_diagnoses WHERE tenant_id = scope.tenant AND id = $2",
             id.0,
         )
         .await
@@ -932,7 +931,7 @@ impl Repository<Diagnostic> for PgDiagnostics {
         get_one::<DiagnosticRow, Diagnostic>(
             &self.0,
             tenant,
-            "SELECT * FROM estate_diagnostics WHERE tenant_id = $1 AND id = $2",
+            "SELECT * FROM estate_diagnostics WHERE tenant_id = scope.tenant AND id = $2",
             id.0,
         )
         .await

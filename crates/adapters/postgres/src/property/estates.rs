@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, address_parts, like_pattern, list_page, s, text,
+    AddressColumns, HasTotal, ListFilter, address_parts, like_pattern, list_page, s, scoped, text,
 };
 use crate::error::map_error;
 
@@ -146,16 +146,17 @@ impl ListFilter<Estate> for EstateFilters {
     }
 }
 
-async fn read(
-    conn: &mut PgConnection,
+/// Reads one row, in a transaction of the caller's or on its own (see [`scoped`]).
+async fn read<'e>(
+    conn: impl sqlx::PgExecutor<'e>,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Estate>, RepoError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT * FROM {SOURCE} WHERE tenant_id = $1 AND id = $2"
+    let sql = scoped(&format!(
+        "SELECT * FROM {SOURCE} WHERE tenant_id = scope.tenant AND id = $2"
     ));
-    let row: Option<EstateRow> = sqlx::query_as(sql)
-        .bind(tenant.as_uuid())
+    let row: Option<EstateRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.as_uuid().to_string())
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -285,14 +286,13 @@ impl Repository<Estate> for PgEstates {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        let stored = read(&mut tx, tenant, e.id.0).await?;
+        let stored = read(&mut *tx, tenant, e.id.0).await?;
         tx.commit().await.map_err(map_error)?;
         stored.ok_or_else(|| RepoError::Unknown("estate vanished after insert".into()))
     }
 
     async fn get(&self, tenant: TenantId, id: EstateId) -> Result<Option<Estate>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        read(&mut tx, tenant, id.0).await
+        read(self.0.pool(), tenant, id.0).await
     }
 
     async fn list(
@@ -328,7 +328,7 @@ impl Repository<Estate> for PgEstates {
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        let stored = read(&mut tx, tenant, e.id.0).await?;
+        let stored = read(&mut *tx, tenant, e.id.0).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(stored)
     }

@@ -7,11 +7,11 @@ use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::ContactId;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::{HeatingType, Place, PlaceData, PlaceId};
-use sqlx::{PgConnection, Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page, s, text};
+use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page, s, scoped, text};
 use crate::error::map_error;
 
 const SOURCE: &str = "(SELECT p.*, \
@@ -107,16 +107,17 @@ impl ListFilter<Place> for PlaceFilters {
     }
 }
 
-async fn read(
-    conn: &mut PgConnection,
+/// Reads one row, in a transaction of the caller's or on its own (see [`scoped`]).
+async fn read<'e>(
+    conn: impl sqlx::PgExecutor<'e>,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Place>, RepoError> {
-    let sql = sqlx::AssertSqlSafe(format!(
-        "SELECT * FROM {SOURCE} WHERE tenant_id = $1 AND id = $2"
+    let sql = scoped(&format!(
+        "SELECT * FROM {SOURCE} WHERE tenant_id = scope.tenant AND id = $2"
     ));
-    let row: Option<PlaceRow> = sqlx::query_as(sql)
-        .bind(tenant.as_uuid())
+    let row: Option<PlaceRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.as_uuid().to_string())
         .bind(id)
         .fetch_optional(conn)
         .await
@@ -161,8 +162,7 @@ impl Repository<Place> for PgPlaces {
     }
 
     async fn get(&self, tenant: TenantId, id: PlaceId) -> Result<Option<Place>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        read(&mut tx, tenant, id.0).await
+        read(self.0.pool(), tenant, id.0).await
     }
 
     async fn list(
@@ -215,7 +215,7 @@ impl Repository<Place> for PgPlaces {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        let stored = read(&mut tx, tenant, p.id.0).await?;
+        let stored = read(&mut *tx, tenant, p.id.0).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(stored)
     }

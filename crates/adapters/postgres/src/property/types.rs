@@ -10,7 +10,7 @@ use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page};
+use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page, scoped};
 use crate::error::map_error;
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
@@ -86,14 +86,13 @@ impl ListFilter<PropertyType> for TypeFilters {
 
 impl PgTypes {
     async fn read(&self, tenant: TenantId, id: Uuid) -> Result<Option<PropertyType>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let sql = sqlx::AssertSqlSafe(format!(
-            "SELECT * FROM {SOURCE} WHERE tenant_id = $1 AND id = $2"
+        let sql = scoped(&format!(
+            "SELECT * FROM {SOURCE} WHERE tenant_id = scope.tenant AND id = $2"
         ));
-        let row: Option<TypeRow> = sqlx::query_as(sql)
-            .bind(tenant.as_uuid())
+        let row: Option<TypeRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(tenant.as_uuid().to_string())
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(self.0.pool())
             .await
             .map_err(map_error)?;
         Ok(row.map(PropertyType::from))

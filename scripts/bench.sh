@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Benchmark GET /api/owners/{id} (valid key, release build) against
-# `pgbench -S -M prepared` over TCP, both with the same number of clients, on
-# the same machine, in the same run. Prints a markdown report and writes it to
-# target/bench-owners.md.
+# The benchmark suite: a release server on a fresh database, seeded, measured with wrk, and
+# `pgbench -S -M prepared` over TCP as the reference, on the same machine in the same run.
+# Prints a markdown report (throughput, p50, p99, targets) and writes it to target/bench.md.
 #
-# Targets: API throughput >= 30 % of pgbench's, API p99 < 25 ms.
-# Exits non-zero only on errors (build, setup, non-2xx answers...), never
-# because a target is missed: PASS/FAIL is printed instead.
+# Scenarios and their targets (from the issues):
+#   owner      GET /api/owners/{id}, 50 connections: >= 30 % of pgbench's tps, p99 < 25 ms
+#   estates    GET /api/places/{id}/estates?limit=100 on a place of 1,000 estates,
+#              20 connections: >= 1,500 pages/s
+# Exits non-zero only on errors (build, setup, non-2xx answers...), never because a target
+# is missed: PASS/FAIL is printed instead.
 #
-# Usage: scripts/bench-owners.sh            (variables below may be overridden
-#        DURATION=60 scripts/bench-owners.sh  from the environment)
+# Usage: scripts/bench.sh            (variables below may be overridden from the environment)
+#        DURATION=60 scripts/bench.sh
 set -Eeuo pipefail
 
 # ---------------------------------------------------------------- settings --
@@ -22,6 +24,9 @@ ADMIN_URL="${ADMIN_URL:-postgres://postgres@127.0.0.1:5432}"
 HTTP_WORKERS="${HTTP_WORKERS:-2}"
 DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-10}"
 OWNERS="${OWNERS:-1000}"                     # owners created before the run
+ESTATES="${ESTATES:-1000}"                   # estates in the benchmarked place
+ESTATE_CONNECTIONS="${ESTATE_CONNECTIONS:-20}"
+TARGET_PAGES_PER_S=1500
 BENCH_DB="${BENCH_DB:-faireplace_bench}"
 PGBENCH_DB="${PGBENCH_DB:-faireplace_pgbench}"
 PGBENCH_SCALE="${PGBENCH_SCALE:-10}"
@@ -34,13 +39,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 INVOCATION="$(printf '%q ' "$0" "$@")"
 INVOCATION="PORT=$PORT DURATION=$DURATION CONNECTIONS=$CONNECTIONS HTTP_WORKERS=$HTTP_WORKERS DATABASE_MAX_CONNECTIONS=$DATABASE_MAX_CONNECTIONS ADMIN_URL=$ADMIN_URL ${INVOCATION% }"
-OUT_MD="$ROOT/target/bench-owners.md"
-SERVER_LOG="$ROOT/target/bench-owners-server.log"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/bench-owners.XXXXXX")"
+OUT_MD="$ROOT/target/bench.md"
+SERVER_LOG="$ROOT/target/bench-server.log"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")"
 SERVER_PID=""
 
-log() { printf '[bench-owners] %s\n' "$*" >&2; }
-die() { printf '[bench-owners] ERROR: %s\n' "$*" >&2; exit 1; }
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
 
 cleanup() {
     local rc=$?
@@ -76,7 +81,7 @@ if ! command -v wrk >/dev/null; then
     if ! { $SUDO apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk >/dev/null; } \
         || ! command -v wrk >/dev/null; then
         cat >&2 <<'EOF'
-[bench-owners] ERROR: wrk is required and could not be installed.
+[bench] ERROR: wrk is required and could not be installed.
   Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y wrk
   macOS:          brew install wrk
 EOF
@@ -119,13 +124,15 @@ log "recreating databases $BENCH_DB and $PGBENCH_DB"
 log "initialising pgbench (scale $PGBENCH_SCALE)"
 pgbench -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -i -s "$PGBENCH_SCALE" -q "$PGBENCH_DB" \
     >"$WORK/pgbench-init.log" 2>&1 || { cat "$WORK/pgbench-init.log" >&2; die "pgbench -i failed"; }
+# Flush what the load wrote, so that no checkpoint lands in the middle of a measurement.
+"${PSQL[@]}" -c "CHECKPOINT" || log "CHECKPOINT needs a superuser; skipped"
 
 export DATABASE_URL="$ADMIN_URL/$BENCH_DB"
 export HOST=127.0.0.1 PORT HTTP_WORKERS DATABASE_MAX_CONNECTIONS
 export LOG_FORMAT=text RUST_LOG=warn SHUTDOWN_TIMEOUT_SECONDS="${SHUTDOWN_TIMEOUT_SECONDS:-5}"
 
 log "creating a tenant"
-TENANT_OUT="$("$BIN" tenant create --name "bench-owners" 2>"$WORK/tenant.err")" \
+TENANT_OUT="$("$BIN" tenant create --name "bench" 2>"$WORK/tenant.err")" \
     || { cat "$WORK/tenant.err" >&2; die "tenant create failed"; }
 KEY="$(sed -n 's/^owner_key=//p' <<<"$TENANT_OUT")"
 [[ "$KEY" == fp_live_* ]] || die "no owner_key in: $TENANT_OUT"
@@ -201,6 +208,45 @@ API_REQS="$(awk '/requests in/ {print $1; exit}' "$WORK/wrk.txt")"
 SOCKET_ERRORS="$(grep -m1 'Socket errors' "$WORK/wrk.txt" | sed 's/^ *//' || true)"
 [[ "$API_P50" != NaN && "$API_P99" != NaN && -n "$API_RPS" ]] || die "could not parse wrk's output"
 
+# ------------------------------------------------------------------ estates --
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
+log "seeding a place with $ESTATES estates"
+FLAT="$(curl -s -H "Authorization: Bearer $KEY" "$BASE/api/types/estate?limit=100" \
+    | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin)["data"] if t["code"] == "FLAT"))')"
+PLACE="$(curl -s -X POST "$BASE/api/places" -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+    -d '{"name":"Grand ensemble","address":{"street":"1 avenue du Bench","postal_code":"93200","city":"Saint-Denis"}}' \
+    | json_field '["id"]')"
+[[ -n "$PLACE" && -n "$FLAT" ]] || die "could not create the place or find the FLAT type"
+create_estate() {
+    curl -s -o /dev/null -w '%{http_code}\n' -X POST "$BASE/api/estates" \
+        -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+        -d "{\"place_id\":\"$PLACE\",\"owner_id\":\"$ID\",\"type_id\":\"$FLAT\",\"floor\":$(( $1 % 12 )),\"surface_m2\":45.5}"
+}
+export -f create_estate
+export PLACE FLAT ID
+seq 1 "$ESTATES" | xargs -P 4 -I{} bash -c 'create_estate {}' >"$WORK/estates.out"
+CREATED="$(grep -cx '201' "$WORK/estates.out" || true)"
+[[ "$CREATED" -eq "$ESTATES" ]] || die "only $CREATED of $ESTATES estates created (201)"
+ESTATES_URL="$BASE/api/places/$PLACE/estates?limit=100&page=3"
+CODE="$(curl -s -o "$WORK/estates.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$ESTATES_URL")"
+[[ "$CODE" == 200 ]] || { cat "$WORK/estates.json" >&2; die "GET $ESTATES_URL answered $CODE"; }
+ROWS="$(json_field '["data"].__len__()' <"$WORK/estates.json")"
+[[ "$ROWS" == 100 ]] || die "the page holds $ROWS estates, not 100"
+"${PSQL[@]}" -c "CHECKPOINT" >/dev/null 2>&1 || true
+
+log "wrk warm-up (estates): ${WARMUP}s"
+wrk -t"$THREADS" -c"$ESTATE_CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $KEY" "$ESTATES_URL" >"$WORK/wrk-estates-warmup.txt" 2>&1 \
+    || die "wrk warm-up failed"
+log "wrk (estates): ${DURATION}s, $ESTATE_CONNECTIONS connections"
+wrk -t"$THREADS" -c"$ESTATE_CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $KEY" "$ESTATES_URL" \
+    >"$WORK/wrk-estates.txt" 2>&1 || { cat "$WORK/wrk-estates.txt" >&2; die "wrk failed"; }
+cat "$WORK/wrk-estates.txt" >&2
+check_wrk "$WORK/wrk-estates.txt" "estates"
+EST_RPS="$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-estates.txt")"
+EST_P50="$(to_ms "$(awk '$1 == "50%" {print $2; exit}' "$WORK/wrk-estates.txt")")"
+EST_P99="$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$WORK/wrk-estates.txt")")"
+EST_CMD_SHOWN="wrk -t$THREADS -c$ESTATE_CONNECTIONS -d${DURATION}s --latency -H \"Authorization: Bearer \$KEY\" '$BASE/api/places/\$PLACE/estates?limit=100&page=3'"
+
 # ------------------------------------------------------------------ pgbench --
 # Run while the API server is idle. Percentiles come from a sampled
 # per-transaction log (--sampling-rate), pgbench 15 printing only the average.
@@ -230,19 +276,22 @@ fi
 RATIO="$(awk -v a="$API_RPS" -v b="$PG_TPS" 'BEGIN {printf "%.1f", 100 * a / b}')"
 ratio_ok="$(awk -v r="$RATIO" -v t="$TARGET_RATIO_PCT" 'BEGIN {print (r >= t) ? "PASS" : "FAIL"}')"
 p99_ok="$(awk -v p="$API_P99" -v t="$TARGET_P99_MS" 'BEGIN {print (p < t) ? "PASS" : "FAIL"}')"
-overall="PASS"; [[ "$ratio_ok" == PASS && "$p99_ok" == PASS ]] || overall="FAIL"
+pages_ok="$(awk -v r="$EST_RPS" -v t="$TARGET_PAGES_PER_S" 'BEGIN {print (r >= t) ? "PASS" : "FAIL"}')"
+overall="PASS"; [[ "$ratio_ok" == PASS && "$p99_ok" == PASS && "$pages_ok" == PASS ]] || overall="FAIL"
 
 fmt() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }
 {
-    echo "## GET /api/owners/{id} vs pgbench -S -M prepared"
+    echo "## Benchmark"
     echo
     echo "| workload | throughput (req/s or tps) | p50 | p99 |"
     echo "| --- | ---: | ---: | ---: |"
     echo "| API \`GET /api/owners/{id}\` (wrk, $CONNECTIONS conns) | $(fmt "$API_RPS") req/s | $API_P50 ms | $API_P99 ms |"
+    echo "| API \`GET /api/places/{id}/estates?limit=100\`, place of $ESTATES estates (wrk, $ESTATE_CONNECTIONS conns) | $(fmt "$EST_RPS") pages/s | $EST_P50 ms | $EST_P99 ms |"
     echo "| \`pgbench -S -M prepared\` (TCP, $CONNECTIONS clients) | $(fmt "$PG_TPS") tps | $PG_P50 ms | $PG_P99 ms |"
     echo
     echo "- ratio API / pgbench: **$RATIO %** (target >= $TARGET_RATIO_PCT %): **$ratio_ok**"
     echo "- API p99: **$API_P99 ms** (target < $TARGET_P99_MS ms): **$p99_ok**"
+    echo "- estates pages: **$(fmt "$EST_RPS")/s** (target >= $TARGET_PAGES_PER_S/s): **$pages_ok**"
     echo "- overall: **$overall**"
     echo "- pgbench latency average: $PG_AVG ms; its p50/p99 come from $PG_SAMPLES logged transactions (--sampling-rate=$PGBENCH_SAMPLING)"
     echo "- API requests: $API_REQS in ${DURATION}s, all 2xx${SOCKET_ERRORS:+; wrk: $SOCKET_ERRORS}"
@@ -250,7 +299,8 @@ fmt() { awk -v v="$1" 'BEGIN {printf "%.0f", v}'; }
     echo "- nproc: $(nproc); commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (dirty tree)')"
     echo "- server: release build, HTTP_WORKERS=$HTTP_WORKERS, DATABASE_MAX_CONNECTIONS=$DATABASE_MAX_CONNECTIONS, RUST_LOG=warn; $OWNERS owners in the tenant"
     echo "- command: \`$INVOCATION\`"
-    echo "- wrk: \`$WRK_CMD_SHOWN\` (after a ${WARMUP}s warm-up)"
+    echo "- wrk (owner): \`$WRK_CMD_SHOWN\` (after a ${WARMUP}s warm-up)"
+    echo "- wrk (estates): \`$EST_CMD_SHOWN\` (after a ${WARMUP}s warm-up)"
     echo "- pgbench: \`$PGB_CMD_SHOWN\` (database initialised with \`pgbench -i -s $PGBENCH_SCALE\`, run with the API server idle)"
 } >"$WORK/report.md"
 mkdir -p "$(dirname "$OUT_MD")"
