@@ -158,7 +158,8 @@ CREATE TABLE estates (
     CONSTRAINT estates_address_somewhere CHECK (place_id IS NOT NULL OR address_street IS NOT NULL),
     CONSTRAINT estates_tantiemes_in_place CHECK (tantiemes IS NULL OR place_id IS NOT NULL)
 );
-CREATE INDEX estates_place_idx ON estates (tenant_id, place_id, reference);
+-- Serves a place's estates in reference order (the list's default), id breaking ties.
+CREATE INDEX estates_place_idx ON estates (tenant_id, place_id, reference, id);
 CREATE INDEX estates_owner_idx ON estates (tenant_id, owner_id);
 CREATE INDEX estates_type_idx ON estates (tenant_id, type_id);
 CREATE INDEX estates_created_idx ON estates (tenant_id, created_at, id);

@@ -172,6 +172,36 @@ CODE="$(curl -s -o "$WORK/get.json" -w '%{http_code}' -H "Authorization: Bearer 
 [[ "$CODE" == 200 ]] || { cat "$WORK/get.json" >&2; die "GET $URL answered $CODE, not 200"; }
 log "owner $ID answers 200 ($(wc -c <"$WORK/get.json") bytes)"
 
+# ------------------------------------------------------------------ estates --
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
+log "seeding a place with $ESTATES estates"
+FLAT="$(curl -s -H "Authorization: Bearer $KEY" "$BASE/api/types/estate?limit=100" \
+    | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin)["data"] if t["code"] == "FLAT"))')"
+PLACE="$(curl -s -X POST "$BASE/api/places" -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+    -d '{"name":"Grand ensemble","address":{"street":"1 avenue du Bench","postal_code":"93200","city":"Saint-Denis"}}' \
+    | json_field '["id"]')"
+[[ -n "$PLACE" && -n "$FLAT" ]] || die "could not create the place or find the FLAT type"
+create_estate() {
+    curl -s -o /dev/null -w '%{http_code}\n' -X POST "$BASE/api/estates" \
+        -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+        -d "{\"place_id\":\"$PLACE\",\"owner_id\":\"$ID\",\"type_id\":\"$FLAT\",\"floor\":$(( $1 % 12 )),\"surface_m2\":45.5}"
+}
+export -f create_estate
+export PLACE FLAT ID
+seq 1 "$ESTATES" | xargs -P 4 -I{} bash -c 'create_estate {}' >"$WORK/estates.out"
+CREATED="$(grep -cx '201' "$WORK/estates.out" || true)"
+[[ "$CREATED" -eq "$ESTATES" ]] || die "only $CREATED of $ESTATES estates created (201)"
+ESTATES_URL="$BASE/api/places/$PLACE/estates?limit=100"
+CODE="$(curl -s -o "$WORK/estates.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$ESTATES_URL")"
+[[ "$CODE" == 200 ]] || { cat "$WORK/estates.json" >&2; die "GET $ESTATES_URL answered $CODE"; }
+ROWS="$(json_field '["data"].__len__()' <"$WORK/estates.json")"
+[[ "$ROWS" == 100 ]] || die "the page holds $ROWS estates, not 100"
+
+# Measure a steady state: statistics current, dead tuples gone, no checkpoint pending.
+log "VACUUM ANALYZE and CHECKPOINT"
+psql "$ADMIN_URL/$BENCH_DB" -v ON_ERROR_STOP=1 -qAtX -c "VACUUM ANALYZE" >/dev/null || log "VACUUM ANALYZE failed; continuing"
+"${PSQL[@]}" -c "CHECKPOINT" >/dev/null 2>&1 || true
+
 # ---------------------------------------------------------------------- wrk --
 # wrk latency value (e.g. 812.00us, 1.23ms, 1.01s) -> milliseconds.
 to_ms() {
@@ -208,32 +238,6 @@ API_REQS="$(awk '/requests in/ {print $1; exit}' "$WORK/wrk.txt")"
 SOCKET_ERRORS="$(grep -m1 'Socket errors' "$WORK/wrk.txt" | sed 's/^ *//' || true)"
 [[ "$API_P50" != NaN && "$API_P99" != NaN && -n "$API_RPS" ]] || die "could not parse wrk's output"
 
-# ------------------------------------------------------------------ estates --
-json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)'"$1"')'; }
-log "seeding a place with $ESTATES estates"
-FLAT="$(curl -s -H "Authorization: Bearer $KEY" "$BASE/api/types/estate?limit=100" \
-    | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin)["data"] if t["code"] == "FLAT"))')"
-PLACE="$(curl -s -X POST "$BASE/api/places" -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
-    -d '{"name":"Grand ensemble","address":{"street":"1 avenue du Bench","postal_code":"93200","city":"Saint-Denis"}}' \
-    | json_field '["id"]')"
-[[ -n "$PLACE" && -n "$FLAT" ]] || die "could not create the place or find the FLAT type"
-create_estate() {
-    curl -s -o /dev/null -w '%{http_code}\n' -X POST "$BASE/api/estates" \
-        -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
-        -d "{\"place_id\":\"$PLACE\",\"owner_id\":\"$ID\",\"type_id\":\"$FLAT\",\"floor\":$(( $1 % 12 )),\"surface_m2\":45.5}"
-}
-export -f create_estate
-export PLACE FLAT ID
-seq 1 "$ESTATES" | xargs -P 4 -I{} bash -c 'create_estate {}' >"$WORK/estates.out"
-CREATED="$(grep -cx '201' "$WORK/estates.out" || true)"
-[[ "$CREATED" -eq "$ESTATES" ]] || die "only $CREATED of $ESTATES estates created (201)"
-ESTATES_URL="$BASE/api/places/$PLACE/estates?limit=100&page=3"
-CODE="$(curl -s -o "$WORK/estates.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$ESTATES_URL")"
-[[ "$CODE" == 200 ]] || { cat "$WORK/estates.json" >&2; die "GET $ESTATES_URL answered $CODE"; }
-ROWS="$(json_field '["data"].__len__()' <"$WORK/estates.json")"
-[[ "$ROWS" == 100 ]] || die "the page holds $ROWS estates, not 100"
-"${PSQL[@]}" -c "CHECKPOINT" >/dev/null 2>&1 || true
-
 log "wrk warm-up (estates): ${WARMUP}s"
 wrk -t"$THREADS" -c"$ESTATE_CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $KEY" "$ESTATES_URL" >"$WORK/wrk-estates-warmup.txt" 2>&1 \
     || die "wrk warm-up failed"
@@ -245,7 +249,7 @@ check_wrk "$WORK/wrk-estates.txt" "estates"
 EST_RPS="$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-estates.txt")"
 EST_P50="$(to_ms "$(awk '$1 == "50%" {print $2; exit}' "$WORK/wrk-estates.txt")")"
 EST_P99="$(to_ms "$(awk '$1 == "99%" {print $2; exit}' "$WORK/wrk-estates.txt")")"
-EST_CMD_SHOWN="wrk -t$THREADS -c$ESTATE_CONNECTIONS -d${DURATION}s --latency -H \"Authorization: Bearer \$KEY\" '$BASE/api/places/\$PLACE/estates?limit=100&page=3'"
+EST_CMD_SHOWN="wrk -t$THREADS -c$ESTATE_CONNECTIONS -d${DURATION}s --latency -H \"Authorization: Bearer \$KEY\" '$BASE/api/places/\$PLACE/estates?limit=100'"
 
 # ------------------------------------------------------------------ pgbench --
 # Run while the API server is idle. Percentiles come from a sampled

@@ -70,12 +70,33 @@ pub(crate) trait ListFilter<R: Resource> {
     fn push(query: &ListQuery<R>, qb: &mut QueryBuilder<Postgres>);
 }
 
-/// Runs a list query: one round trip for the page and its total (a window count), and a second
-/// one only when the page is past the end (no row to carry the total).
+/// What a list reads: a table, and what is added to the rows of the page only.
+pub(crate) struct ListSource {
+    pub table: &'static str,
+    /// Columns computed for the rows of the page (`, expr AS name…`), over the alias `page`.
+    pub columns: &'static str,
+    /// Joins those columns need (`LEFT JOIN places p ON … page.place_id`).
+    pub joins: &'static str,
+}
+
+impl ListSource {
+    pub(crate) const fn table(table: &'static str) -> Self {
+        Self {
+            table,
+            columns: "",
+            joins: "",
+        }
+    }
+}
+
+/// Runs a list query in one statement (see [`scoped`] for how it sets its tenant): the page is
+/// cut from the bare table first, in index order when the sort allows; the total comes from one
+/// count; joined and derived columns are computed for the rows of the page only. A second
+/// statement runs only when the page is past the end (no row to carry the total).
 pub(crate) async fn list_page<R, Row, F>(
     db: &Db,
     tenant: TenantId,
-    table: &'static str,
+    source: &ListSource,
     query: &ListQuery<R>,
     convert: impl Fn(Row) -> R,
 ) -> Result<Page<R>, RepoError>
@@ -84,12 +105,21 @@ where
     F: ListFilter<R>,
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + HasTotal,
 {
+    let table = source.table;
     let mut qb =
         QueryBuilder::<Postgres>::new("SELECT q.* FROM (SELECT set_config('app.tenant_id', ");
     qb.push_bind(tenant.as_uuid().to_string());
+    // The count is a one-row FROM item, computed once; in the select list it would be a
+    // sub-plan run for every row of the page.
     qb.push(format_args!(
         "::text, true)::uuid AS tenant) AS scope CROSS JOIN LATERAL (\
-         SELECT *, count(*) OVER () AS total FROM {table} WHERE tenant_id = scope.tenant"
+         SELECT page.*, counted.total{} FROM (SELECT count(*) AS total FROM {table} \
+         WHERE tenant_id = scope.tenant",
+        source.columns
+    ));
+    F::push(query, &mut qb);
+    qb.push(format_args!(
+        ") AS counted CROSS JOIN (SELECT * FROM {table} WHERE tenant_id = scope.tenant"
     ));
     F::push(query, &mut qb);
     let direction = if query.sort.descending { "DESC" } else { "ASC" };
@@ -103,7 +133,8 @@ where
     qb.push_bind(query.page.offset() as i64);
     // The page's order again, outside: SQL keeps no order through a join unless asked.
     qb.push(format_args!(
-        ") AS q ORDER BY q.{column} {direction} NULLS LAST, q.id {direction}"
+        ") AS page {}) AS q ORDER BY q.{column} {direction} NULLS LAST, q.id {direction}",
+        source.joins
     ));
     let rows: Vec<Row> = qb
         .build_query_as()
@@ -122,7 +153,7 @@ where
                  SELECT count(*) AS n FROM {table} WHERE tenant_id = scope.tenant"
             ));
             F::push(query, &mut count);
-            count.push(") AS q");
+            count.push(" OFFSET 0) AS q");
             count
                 .build_query_scalar::<i64>()
                 .fetch_one(db.pool())

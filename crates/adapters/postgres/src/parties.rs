@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, address_parts, affected_one, fetch_by_id, like_pattern,
-    list_page, s, text,
+    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, affected_one, fetch_by_id,
+    like_pattern, list_page, s, text,
 };
 
 fn push_email_and_search(
@@ -164,8 +164,14 @@ impl Repository<Owner> for PgOwners {
         tenant: TenantId,
         query: &ListQuery<Owner>,
     ) -> Result<Page<Owner>, RepoError> {
-        list_page::<Owner, OwnerRow, OwnerFilters>(&self.0, tenant, "owners", query, Owner::from)
-            .await
+        list_page::<Owner, OwnerRow, OwnerFilters>(
+            &self.0,
+            tenant,
+            &ListSource::table("owners"),
+            query,
+            Owner::from,
+        )
+        .await
     }
 
     async fn update(&self, tenant: TenantId, o: &Owner) -> Result<Option<Owner>, RepoError> {
@@ -321,7 +327,7 @@ impl Repository<Contact> for PgContacts {
         list_page::<Contact, ContactRow, ContactFilters>(
             &self.0,
             tenant,
-            "contacts",
+            &ListSource::table("contacts"),
             query,
             Contact::from,
         )
@@ -471,7 +477,7 @@ impl Repository<Lessee> for PgLessees {
         list_page::<Lessee, LesseeRow, LesseeFilters>(
             &self.0,
             tenant,
-            "lessees",
+            &ListSource::table("lessees"),
             query,
             Lessee::from,
         )

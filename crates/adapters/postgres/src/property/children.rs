@@ -18,7 +18,9 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, affected_one, fetch_by_id, list_page, s, text};
+use crate::common::{
+    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, s, text,
+};
 use crate::error::map_error;
 
 /// Lists of an estate's sub-resources filter on the estate.
@@ -136,7 +138,14 @@ impl Repository<Room> for PgRooms {
         tenant: TenantId,
         query: &ListQuery<Room>,
     ) -> Result<Page<Room>, RepoError> {
-        list_page::<Room, RoomRow, ByEstate>(&self.0, tenant, "rooms", query, Room::from).await
+        list_page::<Room, RoomRow, ByEstate>(
+            &self.0,
+            tenant,
+            &ListSource::table("rooms"),
+            query,
+            Room::from,
+        )
+        .await
     }
 
     async fn update(&self, tenant: TenantId, r: &Room) -> Result<Option<Room>, RepoError> {
@@ -257,7 +266,7 @@ impl Repository<Equipment> for PgEquipment {
         list_page::<Equipment, EquipmentRow, ByEstate>(
             &self.0,
             tenant,
-            "equipment",
+            &ListSource::table("equipment"),
             query,
             Equipment::from,
         )
@@ -391,7 +400,7 @@ impl Repository<InventoryItem> for PgInventory {
         list_page::<InventoryItem, InventoryRow, ByEstate>(
             &self.0,
             tenant,
-            "inventory_items",
+            &ListSource::table("inventory_items"),
             query,
             InventoryItem::from,
         )
@@ -549,7 +558,7 @@ impl Repository<EstateKey> for PgKeys {
         list_page::<EstateKey, KeyRow, ByEstate>(
             &self.0,
             tenant,
-            "estate_keys",
+            &ListSource::table("estate_keys"),
             query,
             EstateKey::from,
         )
@@ -768,7 +777,7 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
         list_page::<EnergyDiagnosis, EnergyRow, ByEstate>(
             &self.0,
             tenant,
-            "energy_diagnoses",
+            &ListSource::table("energy_diagnoses"),
             query,
             EnergyDiagnosis::from,
         )
@@ -945,7 +954,7 @@ impl Repository<Diagnostic> for PgDiagnostics {
         list_page::<Diagnostic, DiagnosticRow, DiagnosticFilters>(
             &self.0,
             tenant,
-            "estate_diagnostics",
+            &ListSource::table("estate_diagnostics"),
             query,
             Diagnostic::from,
         )

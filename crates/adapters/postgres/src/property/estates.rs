@@ -16,9 +16,18 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, address_parts, like_pattern, list_page, s, scoped, text,
+    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, like_pattern, list_page, s,
+    scoped, text,
 };
 use crate::error::map_error;
+
+/// The page of an estate list, with the place's address of each estate on it.
+const LIST: ListSource = ListSource {
+    table: "estates",
+    columns: ", p.address_street AS place_street, p.address_postal_code AS place_postal_code, \
+        p.address_city AS place_city, p.address_country AS place_country",
+    joins: "LEFT JOIN places p ON p.tenant_id = page.tenant_id AND p.id = page.place_id",
+};
 
 /// Estates with their place's address, as one relation.
 pub(crate) const SOURCE: &str = "(SELECT e.*, p.address_street AS place_street, \
@@ -300,7 +309,7 @@ impl Repository<Estate> for PgEstates {
         tenant: TenantId,
         query: &ListQuery<Estate>,
     ) -> Result<Page<Estate>, RepoError> {
-        list_page::<Estate, EstateRow, EstateFilters>(&self.0, tenant, SOURCE, query, Estate::from)
+        list_page::<Estate, EstateRow, EstateFilters>(&self.0, tenant, &LIST, query, Estate::from)
             .await
     }
 

@@ -11,8 +11,19 @@ use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page, s, scoped, text};
+use crate::common::{
+    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, s, scoped, text,
+};
 use crate::error::map_error;
+
+/// The page of a place list, with each place's estates count and allocated tantiemes.
+const LIST: ListSource = ListSource {
+    table: "places",
+    columns: ", (SELECT count(*) FROM estates e WHERE e.tenant_id = page.tenant_id AND e.place_id = page.id) AS estates_count, \
+        (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
+          WHERE e.tenant_id = page.tenant_id AND e.place_id = page.id) AS allocated_tantiemes",
+    joins: "",
+};
 
 const SOURCE: &str = "(SELECT p.*, \
     (SELECT count(*) FROM estates e WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id) AS estates_count, \
@@ -170,8 +181,7 @@ impl Repository<Place> for PgPlaces {
         tenant: TenantId,
         query: &ListQuery<Place>,
     ) -> Result<Page<Place>, RepoError> {
-        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, SOURCE, query, Place::from)
-            .await
+        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, &LIST, query, Place::from).await
     }
 
     /// The place is locked while its tantiemes are checked, so that no estate can take shares

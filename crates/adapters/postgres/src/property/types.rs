@@ -10,10 +10,21 @@ use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, affected_one, like_pattern, list_page, scoped};
+use crate::common::{
+    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, scoped,
+};
 use crate::error::map_error;
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
+/// The page of a type list, with the usage of each type on it.
+const LIST: ListSource = ListSource {
+    table: "property_types",
+    columns: ", (EXISTS (SELECT 1 FROM estates e WHERE e.tenant_id = page.tenant_id AND e.type_id = page.id) \
+        OR EXISTS (SELECT 1 FROM rooms r WHERE r.tenant_id = page.tenant_id AND r.type_id = page.id) \
+        OR EXISTS (SELECT 1 FROM equipment q WHERE q.tenant_id = page.tenant_id AND q.type_id = page.id)) AS is_used",
+    joins: "",
+};
+
 const SOURCE: &str = "(SELECT t.*, \
     (EXISTS (SELECT 1 FROM estates e WHERE e.tenant_id = t.tenant_id AND e.type_id = t.id) \
      OR EXISTS (SELECT 1 FROM rooms r WHERE r.tenant_id = t.tenant_id AND r.type_id = t.id) \
@@ -130,7 +141,7 @@ impl Repository<PropertyType> for PgTypes {
         list_page::<PropertyType, TypeRow, TypeFilters>(
             &self.0,
             tenant,
-            SOURCE,
+            &LIST,
             query,
             PropertyType::from,
         )
