@@ -149,7 +149,7 @@ pub async fn list_keys(
 ) -> Result<HttpResponse, ApiError> {
     let page = page_request(&params.page, &params.limit)?;
     let page = state.keys.list(&caller.0, page).await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_page(page, |r| response(&r))))
+    Ok(Paginated::from_page(page, |r| response(&r)).respond())
 }
 
 /// Revoke a key (OWNER only): it authenticates nothing from now on.

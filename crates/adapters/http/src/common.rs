@@ -233,6 +233,31 @@ impl<T: ToSchema> Paginated<T> {
     }
 }
 
+impl<T: ToSchema + Serialize> Paginated<T> {
+    /// `200 OK` with the page, serialized into a buffer sized for it up front: a growing buffer
+    /// would be copied several times for a page of a hundred items.
+    pub fn respond(&self) -> HttpResponse {
+        json_response(HttpResponse::Ok(), self, 256 + self.data.len() * 768)
+    }
+}
+
+/// A JSON answer serialized into a buffer of `capacity` bytes to start with.
+pub fn json_response<T: Serialize>(
+    mut builder: actix_web::HttpResponseBuilder,
+    body: &T,
+    capacity: usize,
+) -> HttpResponse {
+    let mut buffer = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut buffer, body) {
+        Ok(()) => builder
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .body(buffer),
+        Err(e) => {
+            ApiError::from(faireplace_app::AppError::Unknown(Box::new(e))).error_response_for_body()
+        }
+    }
+}
+
 /// `201 Created` with `Location`.
 pub fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
     HttpResponse::Created()

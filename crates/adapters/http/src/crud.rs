@@ -111,7 +111,7 @@ pub async fn list<R: CrudResource>(
     };
     R::check_parent(state, caller, parent).await?;
     let page = R::service(state).list(caller, &query).await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_page(page, |item| item.to_response())))
+    Ok(Paginated::from_page(page, |item| item.to_response()).respond())
 }
 
 pub async fn get<R: CrudResource>(

@@ -324,7 +324,7 @@ pub async fn list_media(
         .media
         .list(&caller.0, entity_type, entity_id, page)
         .await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_page(page, |m| response(&m))))
+    Ok(Paginated::from_page(page, |m| response(&m)).respond())
 }
 
 /// Read a file's record.

@@ -207,6 +207,13 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The response of an error met while building a body (completed by the middleware).
+    pub fn error_response_for_body(&self) -> HttpResponse {
+        self.response_for(None, None)
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.status

@@ -243,7 +243,7 @@ pub async fn list_place_estates(
     };
     state.places.get(&caller.0, place).await?;
     let page = state.estates.list(&caller.0, &query).await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_page(page, |e| e.to_response())))
+    Ok(Paginated::from_page(page, |e| e.to_response()).respond())
 }
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
