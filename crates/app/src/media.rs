@@ -127,7 +127,7 @@ pub fn parse_entity(
 impl Target {
     fn parse(form: &UploadForm) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let entity = errors.take_validation(parse_entity(
+        let entity = errors.merge(parse_entity(
             form.entity_type.as_deref(),
             form.entity_id.as_deref(),
         ));
@@ -157,24 +157,6 @@ impl Target {
                 filename,
             }),
             _ => Err(ValidationErrors::single("file", "is invalid")),
-        }
-    }
-}
-
-trait TakeValidation {
-    fn take_validation<T>(&mut self, r: Result<T, ValidationErrors>) -> Option<T>;
-}
-
-impl TakeValidation for ValidationErrors {
-    fn take_validation<T>(&mut self, r: Result<T, ValidationErrors>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                for f in e.errors() {
-                    self.push(f.field.clone(), f.message.clone());
-                }
-                None
-            }
         }
     }
 }

@@ -125,8 +125,8 @@ impl ListParams {
         default_sort: Sort<F>,
     ) -> Result<(PageRequest, Sort<F>), ApiError> {
         let mut errors = ValidationErrors::new();
-        let page = errors.take_validation(parse_page(&self.page, &self.limit));
-        let sort = errors.take_validation(Sort::parse(self.sort.as_deref(), default_sort));
+        let page = errors.merge(parse_page(&self.page, &self.limit));
+        let sort = errors.merge(Sort::parse(self.sort.as_deref(), default_sort));
         if self
             .search
             .as_ref()
@@ -167,7 +167,7 @@ fn parse_page(
     };
     let page = number("page", page);
     let limit = number("limit", limit);
-    let request = errors.take_validation(PageRequest::new(page, limit));
+    let request = errors.merge(PageRequest::new(page, limit));
     errors.into_result()?;
     request.ok_or_else(|| ValidationErrors::single("page", "is invalid"))
 }
@@ -178,24 +178,6 @@ pub fn page_request(
     limit: &Option<String>,
 ) -> Result<PageRequest, ApiError> {
     parse_page(page, limit).map_err(ApiError::from)
-}
-
-trait TakeValidation {
-    fn take_validation<T>(&mut self, r: Result<T, ValidationErrors>) -> Option<T>;
-}
-
-impl TakeValidation for ValidationErrors {
-    fn take_validation<T>(&mut self, r: Result<T, ValidationErrors>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                for f in e.errors() {
-                    self.push(f.field.clone(), f.message.clone());
-                }
-                None
-            }
-        }
-    }
 }
 
 /// Where a list stands.

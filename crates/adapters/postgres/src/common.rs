@@ -202,6 +202,28 @@ where
         .map_err(map_error)
 }
 
+/// Reads one row by id from a relation `source` (a table, or a subquery aliased like one), in a
+/// transaction of the caller's or on its own (see [`scoped`]).
+pub(crate) async fn read_source<'e, Row>(
+    conn: impl sqlx::PgExecutor<'e>,
+    source: &str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let sql = scoped(&format!(
+        "SELECT * FROM {source} WHERE tenant_id = scope.tenant AND id = $2"
+    ));
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(tenant.as_uuid().to_string())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)
+}
+
 /// Wraps a read so that it sets its own tenant, in one statement and one round trip.
 ///
 /// `inner` filters on `scope.tenant` (and takes its own parameters from `$2`); the tenant is

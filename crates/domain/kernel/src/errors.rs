@@ -56,6 +56,17 @@ impl ValidationErrors {
         result.and_then(|r| self.take(field, r))
     }
 
+    /// Keeps the value of an inner validation, or records all its errors.
+    pub fn merge<T>(&mut self, result: Result<T, ValidationErrors>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(inner) => {
+                self.0.extend(inner.0);
+                None
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

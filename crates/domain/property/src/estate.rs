@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::place::PlaceId;
 use crate::types::TypeId;
-use crate::{opt_decimal, opt_enum, opt_int, opt_text, required};
+use crate::{opt_decimal, opt_enum, opt_int, opt_notes, opt_text, required};
 
 typed_id!(
     /// An estate (lot).
@@ -144,11 +144,7 @@ impl EstateData {
                 Some(s) => s,
                 None => EstateStatus::Vacant,
             };
-        let notes = input
-            .notes
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
-            .and_then(|n| errors.take("notes", Text::parse_multiline(n, 5000)));
+        let notes = opt_notes(&mut errors, &input.notes, 5000);
         errors.into_result()?;
         let (Some(owner_id), Some(type_id)) = (owner_id, type_id) else {
             return Err(ValidationErrors::single("owner_id", "is required"));

@@ -65,6 +65,11 @@ fn req_text(
     }
 }
 
+/// Optional notes: several lines allowed.
+fn opt_notes(errors: &mut ValidationErrors, value: &Option<String>, max: usize) -> Option<Text> {
+    present(value).and_then(|n| errors.take("notes", Text::parse_multiline(n, max)))
+}
+
 fn opt_enum<T>(
     errors: &mut ValidationErrors,
     field: &str,

@@ -5,7 +5,7 @@ use faireplace_kernel::values::{Address, AddressInput, Text};
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
 use faireplace_parties::ContactId;
 
-use crate::{opt_enum, opt_int, req_text};
+use crate::{opt_enum, opt_int, opt_notes, req_text};
 
 typed_id!(
     /// A place (building).
@@ -83,11 +83,7 @@ impl PlaceData {
             HeatingType::parse,
         );
         let floors_count = opt_int(&mut errors, "floors_count", input.floors_count, 0, 300);
-        let notes = input
-            .notes
-            .as_deref()
-            .filter(|n| !n.trim().is_empty())
-            .and_then(|n| errors.take("notes", Text::parse_multiline(n, 5000)));
+        let notes = opt_notes(&mut errors, &input.notes, 5000);
         errors.into_result()?;
         let (Some(name), Some(address)) = (name, address) else {
             return Err(ValidationErrors::single("name", "is required"));

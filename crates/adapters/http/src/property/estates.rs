@@ -218,16 +218,17 @@ impl CrudResource for Estate {
 
     fn filter(_: (), p: &EstateFilterParams) -> Result<EstateFilter, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let place_id = errors.take_opt_result("place_id", uuid_param("place_id", &p.place_id));
-        let owner_id = errors.take_opt_result("owner_id", uuid_param("owner_id", &p.owner_id));
-        let type_id = errors.take_opt_result("type_id", uuid_param("type_id", &p.type_id));
+        let place_id = errors.merge(uuid_param("place_id", &p.place_id)).flatten();
+        let owner_id = errors.merge(uuid_param("owner_id", &p.owner_id)).flatten();
+        let type_id = errors.merge(uuid_param("type_id", &p.type_id)).flatten();
         let status = p
             .status
             .as_deref()
             .filter(|s| !s.trim().is_empty())
             .and_then(|s| errors.take("status", EstateStatus::parse(s)));
-        let is_furnished =
-            errors.take_opt_result("is_furnished", bool_param("is_furnished", &p.is_furnished));
+        let is_furnished = errors
+            .merge(bool_param("is_furnished", &p.is_furnished))
+            .flatten();
         errors.into_result()?;
         Ok(EstateFilter {
             place_id: place_id.map(PlaceId),
@@ -236,33 +237,6 @@ impl CrudResource for Estate {
             status,
             is_furnished,
         })
-    }
-}
-
-/// Merges the errors of a parsed query value.
-trait TakeOptResult {
-    fn take_opt_result<T>(
-        &mut self,
-        field: &str,
-        r: Result<Option<T>, ValidationErrors>,
-    ) -> Option<T>;
-}
-
-impl TakeOptResult for ValidationErrors {
-    fn take_opt_result<T>(
-        &mut self,
-        _field: &str,
-        r: Result<Option<T>, ValidationErrors>,
-    ) -> Option<T> {
-        match r {
-            Ok(v) => v,
-            Err(e) => {
-                for f in e.errors() {
-                    self.push(f.field.clone(), f.message.clone());
-                }
-                None
-            }
-        }
     }
 }
 

@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, like_pattern, list_page, s,
-    scoped, text,
+    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, like_pattern, list_page,
+    read_source, s, text,
 };
 use crate::error::map_error;
 
@@ -155,21 +155,13 @@ impl ListFilter<Estate> for EstateFilters {
     }
 }
 
-/// Reads one row, in a transaction of the caller's or on its own (see [`scoped`]).
+/// Reads one row, in a transaction of the caller's or on its own.
 async fn read<'e>(
     conn: impl sqlx::PgExecutor<'e>,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Estate>, RepoError> {
-    let sql = scoped(&format!(
-        "SELECT * FROM {SOURCE} WHERE tenant_id = scope.tenant AND id = $2"
-    ));
-    let row: Option<EstateRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(tenant.as_uuid().to_string())
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(map_error)?;
+    let row: Option<EstateRow> = read_source(conn, SOURCE, tenant, id).await?;
     Ok(row.map(Estate::from))
 }
 

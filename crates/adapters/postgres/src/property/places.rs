@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, s, scoped, text,
+    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source, s, text,
 };
 use crate::error::map_error;
 
@@ -118,21 +118,13 @@ impl ListFilter<Place> for PlaceFilters {
     }
 }
 
-/// Reads one row, in a transaction of the caller's or on its own (see [`scoped`]).
+/// Reads one row, in a transaction of the caller's or on its own.
 async fn read<'e>(
     conn: impl sqlx::PgExecutor<'e>,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Place>, RepoError> {
-    let sql = scoped(&format!(
-        "SELECT * FROM {SOURCE} WHERE tenant_id = scope.tenant AND id = $2"
-    ));
-    let row: Option<PlaceRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(tenant.as_uuid().to_string())
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(map_error)?;
+    let row: Option<PlaceRow> = read_source(conn, SOURCE, tenant, id).await?;
     Ok(row.map(Place::from))
 }
 

@@ -11,9 +11,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, scoped,
+    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source,
 };
-use crate::error::map_error;
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
 /// The page of a type list, with the usage of each type on it.
@@ -97,15 +96,7 @@ impl ListFilter<PropertyType> for TypeFilters {
 
 impl PgTypes {
     async fn read(&self, tenant: TenantId, id: Uuid) -> Result<Option<PropertyType>, RepoError> {
-        let sql = scoped(&format!(
-            "SELECT * FROM {SOURCE} WHERE tenant_id = scope.tenant AND id = $2"
-        ));
-        let row: Option<TypeRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(tenant.as_uuid().to_string())
-            .bind(id)
-            .fetch_optional(self.0.pool())
-            .await
-            .map_err(map_error)?;
+        let row: Option<TypeRow> = read_source(self.0.pool(), SOURCE, tenant, id).await?;
         Ok(row.map(PropertyType::from))
     }
 }
