@@ -225,6 +225,7 @@ async fn a_single_statement_read_leaves_no_tenant_behind() {
         filter: OwnerFilter::default(),
     };
 
+    let (pid, _, _) = db.probe_read_session().await.expect("probe");
     let page = owners.list(a, &query).await.expect("list");
     let names: Vec<String> = page
         .items

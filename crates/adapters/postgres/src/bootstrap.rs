@@ -9,6 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{AssertSqlSafe, ConnectOptions, Connection, PgConnection, PgPool};
 
 use crate::Db;
+use crate::reads::ReadPool;
 
 /// Every migration of `migrations/`, embedded in the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../../migrations");
@@ -22,6 +23,8 @@ pub struct DbSettings {
     pub app_user: String,
     /// Its password; `None` leaves the role's password alone (trust or peer auth).
     pub app_password: Option<String>,
+    /// Largest number of connections of each of the two pools (transactions, and
+    /// single-statement reads): up to twice this many sessions in all.
     pub max_connections: u32,
     pub min_connections: u32,
     pub acquire_timeout: Duration,
@@ -104,6 +107,12 @@ pub async fn prepare_database(settings: &DbSettings) -> Result<Db, BootstrapErro
 
 /// The application's pool, as the application role.
 pub async fn connect_app(settings: &DbSettings) -> Result<Db, BootstrapError> {
+    let options = settings.app_options()?;
+    let reads = ReadPool::new(
+        options.clone(),
+        settings.max_connections,
+        settings.acquire_timeout,
+    );
     let pool: PgPool = PgPoolOptions::new()
         .max_connections(settings.max_connections)
         .min_connections(settings.min_connections)
@@ -112,9 +121,9 @@ pub async fn connect_app(settings: &DbSettings) -> Result<Db, BootstrapError> {
         // pending rollback); checking them again on the way out would cost a round trip on
         // every request.
         .test_before_acquire(false)
-        .connect_with(settings.app_options()?)
+        .connect_with(options)
         .await?;
-    Ok(Db::new(pool))
+    Ok(Db::new(pool, reads))
 }
 
 async fn create_database_if_absent(settings: &DbSettings) -> Result<(), BootstrapError> {

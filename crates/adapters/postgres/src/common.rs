@@ -136,13 +136,13 @@ where
         ") AS page {}) AS q ORDER BY q.{column} {direction} NULLS LAST, q.id {direction}",
         source.joins
     ));
-    let rows: Vec<Row> = qb
-        .build_query_as()
-        .fetch_all(db.pool())
-        .await
-        .map_err(map_error)?;
+    let mut lent = db.reads().acquire().await?;
+    let rows: Vec<Row> = match qb.build_query_as().fetch_all(lent.conn()).await {
+        Ok(rows) => rows,
+        Err(e) => return lent.finish(Err(e)),
+    };
     let total = match rows.first() {
-        Some(row) => row.total(),
+        Some(row) => lent.finish(Ok(row.total()))?,
         None if query.page.offset() > 0 => {
             let mut count = QueryBuilder::<Postgres>::new(
                 "SELECT q.n FROM (SELECT set_config('app.tenant_id', ",
@@ -154,13 +154,13 @@ where
             ));
             F::push(query, &mut count);
             count.push(" OFFSET 0) AS q");
-            count
+            let counted = count
                 .build_query_scalar::<i64>()
-                .fetch_one(db.pool())
-                .await
-                .map_err(map_error)?
+                .fetch_one(lent.conn())
+                .await;
+            lent.finish(counted)?
         }
-        None => 0,
+        None => lent.finish(Ok(0))?,
     };
     Ok(Page {
         items: rows.into_iter().map(convert).collect(),
@@ -194,12 +194,13 @@ pub(crate) async fn fetch_by_id<Row>(
 where
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
-    sqlx::query_as(AssertSqlSafe(scoped(sql)))
+    let mut lent = db.reads().acquire().await?;
+    let result = sqlx::query_as(AssertSqlSafe(scoped(sql)))
         .bind(tenant.as_uuid().to_string())
         .bind(id)
-        .fetch_optional(db.pool())
-        .await
-        .map_err(map_error)
+        .fetch_optional(lent.conn())
+        .await;
+    lent.finish(result)
 }
 
 /// Reads one row by id from a relation `source` (a table, or a subquery aliased like one), in a
@@ -209,7 +210,7 @@ pub(crate) async fn read_source<'e, Row>(
     source: &str,
     tenant: TenantId,
     id: Uuid,
-) -> Result<Option<Row>, RepoError>
+) -> Result<Option<Row>, sqlx::Error>
 where
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
@@ -221,7 +222,21 @@ where
         .bind(id)
         .fetch_optional(conn)
         .await
-        .map_err(map_error)
+}
+
+/// [`read_source`] on a connection lent for this one read.
+pub(crate) async fn read_source_alone<Row>(
+    db: &Db,
+    source: &str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut lent = db.reads().acquire().await?;
+    let result = read_source(lent.conn(), source, tenant, id).await;
+    lent.finish(result)
 }
 
 /// Wraps a read so that it sets its own tenant, in one statement and one round trip.

@@ -12,6 +12,7 @@ mod keys;
 mod media;
 mod parties;
 mod property;
+mod reads;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};

@@ -1,21 +1,47 @@
 //! Tenant-scoped database sessions.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use faireplace_kernel::TenantId;
 use faireplace_ports::{HealthCheck, RepoError};
 use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
 
 use crate::error::map_error;
+use crate::reads::ReadPool;
 
-/// The application's pool, handing out tenant-scoped transactions.
+/// The application's pools: sqlx's for transactions, and one for single-statement reads
+/// (see [`crate::reads`]).
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: PgPool,
+    reads: Arc<ReadPool>,
 }
 
 impl Db {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub(crate) fn new(pool: PgPool, reads: ReadPool) -> Self {
+        Self {
+            pool,
+            reads: Arc::new(reads),
+        }
+    }
+
+    pub(crate) fn reads(&self) -> &ReadPool {
+        &self.reads
+    }
+
+    /// What a read connection's session holds between reads: its backend, its tenant setting
+    /// (empty when none) and how many owners row-level security lets it see. For tests and
+    /// diagnostics: with one connection per pool, this is the session the last read used.
+    pub async fn probe_read_session(&self) -> Result<(i32, String, i64), RepoError> {
+        let mut lent = self.reads.acquire().await?;
+        let result = sqlx::query_as(
+            "SELECT pg_backend_pid(), coalesce(current_setting('app.tenant_id', true), ''), \
+             (SELECT count(*) FROM owners)",
+        )
+        .fetch_one(lent.conn())
+        .await;
+        lent.finish(result)
     }
 
     pub fn pool(&self) -> &PgPool {

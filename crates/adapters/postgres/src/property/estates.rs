@@ -15,6 +15,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::read_source_alone;
 use crate::common::{
     AddressColumns, HasTotal, ListFilter, ListSource, address_parts, like_pattern, list_page,
     read_source, s, text,
@@ -161,7 +162,9 @@ async fn read<'e>(
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Estate>, RepoError> {
-    let row: Option<EstateRow> = read_source(conn, SOURCE, tenant, id).await?;
+    let row: Option<EstateRow> = read_source(conn, SOURCE, tenant, id)
+        .await
+        .map_err(map_error)?;
     Ok(row.map(Estate::from))
 }
 
@@ -293,7 +296,8 @@ impl Repository<Estate> for PgEstates {
     }
 
     async fn get(&self, tenant: TenantId, id: EstateId) -> Result<Option<Estate>, RepoError> {
-        read(self.0.pool(), tenant, id.0).await
+        let row: Option<EstateRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
+        Ok(row.map(Estate::from))
     }
 
     async fn list(

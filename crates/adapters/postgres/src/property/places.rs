@@ -11,6 +11,7 @@ use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::read_source_alone;
 use crate::common::{
     HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source, s, text,
 };
@@ -124,7 +125,9 @@ async fn read<'e>(
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Place>, RepoError> {
-    let row: Option<PlaceRow> = read_source(conn, SOURCE, tenant, id).await?;
+    let row: Option<PlaceRow> = read_source(conn, SOURCE, tenant, id)
+        .await
+        .map_err(map_error)?;
     Ok(row.map(Place::from))
 }
 
@@ -165,7 +168,8 @@ impl Repository<Place> for PgPlaces {
     }
 
     async fn get(&self, tenant: TenantId, id: PlaceId) -> Result<Option<Place>, RepoError> {
-        read(self.0.pool(), tenant, id.0).await
+        let row: Option<PlaceRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
+        Ok(row.map(Place::from))
     }
 
     async fn list(

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source,
+    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source_alone,
 };
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
@@ -96,7 +96,7 @@ impl ListFilter<PropertyType> for TypeFilters {
 
 impl PgTypes {
     async fn read(&self, tenant: TenantId, id: Uuid) -> Result<Option<PropertyType>, RepoError> {
-        let row: Option<TypeRow> = read_source(self.0.pool(), SOURCE, tenant, id).await?;
+        let row: Option<TypeRow> = read_source_alone(&self.0, SOURCE, tenant, id).await?;
         Ok(row.map(PropertyType::from))
     }
 }
