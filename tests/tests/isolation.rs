@@ -239,18 +239,11 @@ async fn a_single_statement_read_leaves_no_tenant_behind() {
     // The same id asked for as tenant B: nothing.
     assert!(owners.get(b, first).await.expect("get").is_none());
 
-    let row = sqlx::query(
-        "SELECT current_setting('app.tenant_id', true) AS tenant, (SELECT count(*) FROM owners) AS visible",
-    )
-    .fetch_one(db.pool())
-    .await
-    .expect("session");
-    assert!(
-        row.get::<Option<String>, _>("tenant")
-            .unwrap_or_default()
-            .is_empty()
-    );
-    assert_eq!(row.get::<i64, _>("visible"), 0);
+    // The one read connection served the list and both gets, and was given back unchecked.
+    let (same_pid, tenant, visible) = db.probe_read_session().await.expect("probe");
+    assert_eq!(same_pid, pid, "the same read session was reused");
+    assert!(tenant.is_empty(), "the tenant survived a read: {tenant}");
+    assert_eq!(visible, 0);
 }
 
 #[tokio::test]

@@ -65,6 +65,24 @@ pub(crate) fn like_pattern(term: &str) -> String {
     out
 }
 
+/// `AND (a ILIKE $n OR b ILIKE $m…)`: the list's free-text search over `columns`, wildcards in
+/// the term taken literally.
+pub(crate) fn push_search(search: Option<&str>, columns: &[&str], qb: &mut QueryBuilder<Postgres>) {
+    let Some(term) = search.filter(|t| !t.trim().is_empty()) else {
+        return;
+    };
+    let pattern = like_pattern(term);
+    qb.push(" AND (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        qb.push(format_args!("{column} ILIKE "));
+        qb.push_bind(pattern.clone());
+    }
+    qb.push(")");
+}
+
 /// The filters of a list, as SQL pushed after `WHERE tenant_id = $1`.
 pub(crate) trait ListFilter<R: Resource> {
     fn push(query: &ListQuery<R>, qb: &mut QueryBuilder<Postgres>);

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::{
     AddressColumns, HasTotal, ListFilter, ListSource, address_parts, affected_one, fetch_by_id,
-    like_pattern, list_page, s, text,
+    list_page, push_search, s, text,
 };
 
 fn push_email_and_search(
@@ -28,18 +28,7 @@ fn push_email_and_search(
         qb.push(" AND email = ");
         qb.push_bind(email.as_str().to_owned());
     }
-    if let Some(term) = search.as_deref().filter(|t| !t.trim().is_empty()) {
-        let pattern = like_pattern(term);
-        qb.push(" AND (");
-        for (i, column) in name_columns.iter().enumerate() {
-            if i > 0 {
-                qb.push(" OR ");
-            }
-            qb.push(format_args!("{column} ILIKE "));
-            qb.push_bind(pattern.clone());
-        }
-        qb.push(")");
-    }
+    push_search(search.as_deref(), name_columns, qb);
 }
 
 // ---------------------------------------------------------------------------------------------

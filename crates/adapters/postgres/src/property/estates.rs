@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, like_pattern, list_page,
+    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, list_page, push_search,
     read_source, s, text,
 };
 use crate::error::map_error;
@@ -145,14 +145,7 @@ impl ListFilter<Estate> for EstateFilters {
             qb.push(" AND is_furnished = ");
             qb.push_bind(furnished);
         }
-        if let Some(term) = query.search.as_deref() {
-            let pattern = like_pattern(term);
-            qb.push(" AND (reference ILIKE ");
-            qb.push_bind(pattern.clone());
-            qb.push(" OR door ILIKE ");
-            qb.push_bind(pattern);
-            qb.push(")");
-        }
+        push_search(query.search.as_deref(), &["reference", "door"], qb);
     }
 }
 

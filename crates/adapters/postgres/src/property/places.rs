@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source, s, text,
+    HasTotal, ListFilter, ListSource, affected_one, list_page, push_search, read_source, s, text,
 };
 use crate::error::map_error;
 
@@ -108,14 +108,7 @@ impl ListFilter<Place> for PlaceFilters {
             qb.push_bind(city.clone());
             qb.push(")");
         }
-        if let Some(term) = query.search.as_deref() {
-            let pattern = like_pattern(term);
-            qb.push(" AND (name ILIKE ");
-            qb.push_bind(pattern.clone());
-            qb.push(" OR address_city ILIKE ");
-            qb.push_bind(pattern);
-            qb.push(")");
-        }
+        push_search(query.search.as_deref(), &["name", "address_city"], qb);
     }
 }
 

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, like_pattern, list_page, read_source_alone,
+    HasTotal, ListFilter, ListSource, affected_one, list_page, push_search, read_source_alone,
 };
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
@@ -83,14 +83,7 @@ impl ListFilter<PropertyType> for TypeFilters {
             qb.push(" AND is_active = ");
             qb.push_bind(active);
         }
-        if let Some(term) = query.search.as_deref() {
-            let pattern = like_pattern(term);
-            qb.push(" AND (name ILIKE ");
-            qb.push_bind(pattern.clone());
-            qb.push(" OR code ILIKE ");
-            qb.push_bind(pattern);
-            qb.push(")");
-        }
+        push_search(query.search.as_deref(), &["name", "code"], qb);
     }
 }
 
