@@ -6,6 +6,7 @@
 mod api_keys;
 mod common;
 mod crud;
+mod leases;
 mod media;
 mod middleware;
 mod parties;
@@ -23,6 +24,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, web};
 use faireplace_app::{Authenticator, CrudService, KeyService};
+use faireplace_leases::LeaseType;
 use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::HealthCheck;
 use faireplace_ports::property::KeyHistory;
@@ -57,6 +59,7 @@ pub struct AppState {
     pub key_history: Arc<dyn KeyHistory>,
     pub energy: CrudService<EnergyDiagnosis>,
     pub diagnostics: CrudService<Diagnostic>,
+    pub lease_types: CrudService<LeaseType>,
     pub media: faireplace_app::media::MediaService,
     pub health: Arc<dyn HealthCheck>,
 }
@@ -114,6 +117,7 @@ impl Default for HttpSettings {
         (name = "Keys", description = "Keys of an estate and their hand-overs"),
         (name = "Energy diagnosis", description = "DPE: energy classes, letting bans, rent freeze"),
         (name = "Estate diagnostics", description = "Lead, asbestos, electricity, gas, risks…: one active per type"),
+        (name = "Lease Types", description = "Legal frames of leases: durations, deposit caps, notices, annexes"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
     )
@@ -160,6 +164,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     property::keys::routes(cfg);
     property::energy::routes(cfg);
     property::diagnostics::routes(cfg);
+    leases::lease_types::routes(cfg);
     media::routes(cfg);
 }
 

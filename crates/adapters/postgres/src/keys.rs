@@ -107,7 +107,7 @@ impl ApiKeyStore for PgApiKeyStore {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
-        sqlx::query("SELECT seed_property_types($1)")
+        sqlx::query("SELECT seed_property_types($1), seed_lease_types($1)")
             .bind(tenant.id.as_uuid())
             .execute(&mut *tx)
             .await

@@ -9,6 +9,7 @@ pub mod bootstrap;
 mod common;
 mod error;
 mod keys;
+mod leases;
 mod media;
 mod parties;
 mod property;
@@ -18,6 +19,7 @@ mod session;
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
 pub use error::map_error;
 pub use keys::PgApiKeyStore;
+pub use leases::PgLeaseTypes;
 pub use media::PgMedia;
 pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use property::{

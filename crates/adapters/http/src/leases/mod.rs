@@ -1,0 +1,3 @@
+//! Leases and their frames.
+
+pub mod lease_types;

@@ -1,0 +1,8 @@
+//! Leases and the rules of the 1989 law around them: lease types with their legal durations,
+//! deposit caps and notice periods (more to come: leases, rent revision, rent control).
+
+pub mod annexes;
+pub mod lease_type;
+
+pub use annexes::AnnexCode;
+pub use lease_type::{LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
