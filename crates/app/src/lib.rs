@@ -6,6 +6,7 @@ pub mod error;
 pub mod keys;
 pub mod media;
 pub mod principal;
+pub mod rent;
 
 pub use auth::{AuthConfig, Authenticator};
 pub use crud::CrudService;

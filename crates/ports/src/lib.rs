@@ -7,6 +7,7 @@ pub mod access;
 pub mod leases;
 pub mod media;
 pub mod property;
+pub mod rent;
 pub mod repository;
 
 use async_trait::async_trait;

@@ -12,8 +12,8 @@ use faireplace_http::{AppState, openapi};
 use faireplace_ports::{Clock, SystemClock};
 use faireplace_postgres::{
     Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates,
-    PgInventory, PgKeys, PgLeaseTypes, PgLessees, PgOwners, PgPlaces, PgRooms, PgTypes,
-    prepare_database,
+    PgInventory, PgKeys, PgLeaseTypes, PgLessees, PgOwners, PgPlaces, PgRentIndices, PgRooms,
+    PgTypes, prepare_database,
 };
 
 pub use config::{Config, LogFormat};
@@ -58,6 +58,9 @@ pub fn wire(db: Db, config: &Config) -> Services {
         energy: CrudService::new(Arc::new(PgEnergyDiagnoses(db.clone())), clock.clone()),
         diagnostics: CrudService::new(Arc::new(PgDiagnostics(db.clone())), clock.clone()),
         lease_types: CrudService::new(Arc::new(PgLeaseTypes(db.clone())), clock.clone()),
+        rent_regulation: faireplace_app::rent::RentRegulationService::new(Arc::new(PgRentIndices(
+            db.clone(),
+        ))),
         media: faireplace_app::MediaService::new(
             Arc::new(faireplace_postgres::PgMedia(db.clone())),
             Arc::new(faireplace_storage::LocalBlobStore::new(&config.media_dir)),

@@ -31,6 +31,11 @@ enum Command {
         #[command(subcommand)]
         command: TenantCommand,
     },
+    /// Rent index series (reference data).
+    Index {
+        #[command(subcommand)]
+        command: IndexCommand,
+    },
     /// Platform keys of the serverless workers.
     WorkerKey {
         #[command(subcommand)]
@@ -44,6 +49,22 @@ enum TenantCommand {
     Create {
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndexCommand {
+    /// Record a newly published quarter: `faireplace index add IRL 2026-Q3 146.12`.
+    Add {
+        /// The index: IRL.
+        index: String,
+        /// The quarter, e.g. 2026-Q3.
+        quarter: String,
+        /// The published value, e.g. 146.12.
+        value: String,
+        /// INSEE's release date (YYYY-MM-DD).
+        #[arg(long)]
+        published_on: Option<chrono::NaiveDate>,
     },
 }
 
@@ -142,6 +163,25 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("tenant_id={}", tenant.id);
             println!("owner_key={key}");
             eprintln!("Keep the key now: it is shown only once.");
+            Ok(())
+        }
+        Command::Index {
+            command:
+                IndexCommand::Add {
+                    index,
+                    quarter,
+                    value,
+                    published_on,
+                },
+        } => {
+            let services = prepare(&config).await?;
+            let added = services
+                .state
+                .rent_regulation
+                .add_index(&index, &quarter, &value, published_on)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} {} = {}", added.index, added.quarter, added.value);
             Ok(())
         }
         Command::WorkerKey {

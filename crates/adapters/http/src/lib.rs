@@ -60,6 +60,7 @@ pub struct AppState {
     pub energy: CrudService<EnergyDiagnosis>,
     pub diagnostics: CrudService<Diagnostic>,
     pub lease_types: CrudService<LeaseType>,
+    pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub media: faireplace_app::media::MediaService,
     pub health: Arc<dyn HealthCheck>,
 }
@@ -118,6 +119,7 @@ impl Default for HttpSettings {
         (name = "Energy diagnosis", description = "DPE: energy classes, letting bans, rent freeze"),
         (name = "Estate diagnostics", description = "Lead, asbestos, electricity, gas, risks…: one active per type"),
         (name = "Lease Types", description = "Legal frames of leases: durations, deposit caps, notices, annexes"),
+        (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
     )
@@ -165,6 +167,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     property::energy::routes(cfg);
     property::diagnostics::routes(cfg);
     leases::lease_types::routes(cfg);
+    leases::rent_regulation::routes(cfg);
     media::routes(cfg);
 }
 

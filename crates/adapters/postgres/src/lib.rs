@@ -14,6 +14,7 @@ mod media;
 mod parties;
 mod property;
 mod reads;
+mod rent;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
@@ -26,4 +27,5 @@ pub use property::{
     PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,
     PgRooms, PgTypes,
 };
+pub use rent::PgRentIndices;
 pub use session::Db;

@@ -3,6 +3,8 @@
 
 pub mod annexes;
 pub mod lease_type;
+pub mod revision;
 
 pub use annexes::AnnexCode;
 pub use lease_type::{LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
+pub use revision::{Quarter, revised_rent};

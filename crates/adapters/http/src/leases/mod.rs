@@ -1,3 +1,4 @@
 //! Leases and their frames.
 
 pub mod lease_types;
+pub mod rent_regulation;

@@ -1,0 +1,124 @@
+//! Rent regulation reference data in PostgreSQL (platform tables: no tenant).
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use faireplace_kernel::{Page, PageRequest};
+use faireplace_leases::Quarter;
+use faireplace_ports::RepoError;
+use faireplace_ports::rent::{CountryReference, IndexValue, RentIndexStore};
+use rust_decimal::Decimal;
+
+use crate::Db;
+use crate::error::map_error;
+
+/// Countries and index series in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgRentIndices(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct IndexRow {
+    index_code: String,
+    quarter: String,
+    value: Decimal,
+    published_on: Option<NaiveDate>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl TryFrom<IndexRow> for IndexValue {
+    type Error = RepoError;
+    fn try_from(r: IndexRow) -> Result<Self, RepoError> {
+        Ok(IndexValue {
+            index: r.index_code,
+            quarter: r
+                .quarter
+                .parse()
+                .map_err(|e: faireplace_kernel::values::InvalidValue| {
+                    RepoError::Unknown(e.0.into())
+                })?,
+            value: r.value.normalize(),
+            published_on: r.published_on,
+        })
+    }
+}
+
+#[async_trait]
+impl RentIndexStore for PgRentIndices {
+    async fn countries(&self) -> Result<Vec<CountryReference>, RepoError> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT code, name, currency, rent_index FROM country_references ORDER BY code",
+        )
+        .fetch_all(self.0.pool())
+        .await
+        .map_err(map_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, name, currency, rent_index)| CountryReference {
+                code,
+                name,
+                currency,
+                rent_index,
+            })
+            .collect())
+    }
+
+    async fn indices(&self, index: &str, page: PageRequest) -> Result<Page<IndexValue>, RepoError> {
+        let rows: Vec<IndexRow> = sqlx::query_as(
+            "SELECT index_code, quarter, value, published_on, count(*) OVER () AS total \
+             FROM rent_indices WHERE index_code = $1 ORDER BY quarter LIMIT $2 OFFSET $3",
+        )
+        .bind(index)
+        .bind(i64::from(page.limit()))
+        .bind(page.offset() as i64)
+        .fetch_all(self.0.pool())
+        .await
+        .map_err(map_error)?;
+        let total = match rows.first() {
+            Some(r) => r.total,
+            None => sqlx::query_scalar("SELECT count(*) FROM rent_indices WHERE index_code = $1")
+                .bind(index)
+                .fetch_one(self.0.pool())
+                .await
+                .map_err(map_error)?,
+        };
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(IndexValue::try_from)
+                .collect::<Result<_, _>>()?,
+            request: page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn index_value(
+        &self,
+        index: &str,
+        quarter: Quarter,
+    ) -> Result<Option<IndexValue>, RepoError> {
+        let row: Option<IndexRow> = sqlx::query_as(
+            "SELECT index_code, quarter, value, published_on FROM rent_indices \
+             WHERE index_code = $1 AND quarter = $2",
+        )
+        .bind(index)
+        .bind(quarter.to_string())
+        .fetch_optional(self.0.pool())
+        .await
+        .map_err(map_error)?;
+        row.map(IndexValue::try_from).transpose()
+    }
+
+    async fn add_index(&self, v: &IndexValue) -> Result<(), RepoError> {
+        sqlx::query(
+            "INSERT INTO rent_indices (index_code, quarter, value, published_on) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&v.index)
+        .bind(v.quarter.to_string())
+        .bind(v.value)
+        .bind(v.published_on)
+        .execute(self.0.pool())
+        .await
+        .map_err(map_error)?;
+        Ok(())
+    }
+}
