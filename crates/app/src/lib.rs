@@ -7,6 +7,7 @@ pub mod keys;
 pub mod media;
 pub mod principal;
 pub mod rent;
+pub mod rent_control;
 
 pub use auth::{AuthConfig, Authenticator};
 pub use crud::CrudService;

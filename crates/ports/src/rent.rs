@@ -40,3 +40,57 @@ pub trait RentIndexStore: Send + Sync {
     /// Adds a quarter (a quarter already there is `Duplicate`).
     async fn add_index(&self, value: &IndexValue) -> Result<(), RepoError>;
 }
+
+/// A rent control zone (a published sector of a listed city).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RentControlZone {
+    pub id: uuid::Uuid,
+    pub city: String,
+    pub code: String,
+    pub name: String,
+}
+
+/// One cell of reference rents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRentCell {
+    pub zone_id: uuid::Uuid,
+    /// 1 to 4, 4 meaning four or more.
+    pub rooms: i16,
+    pub construction_period: faireplace_property::ConstructionPeriod,
+    pub furnished: bool,
+    pub reference_m2: Decimal,
+    pub increased_m2: Decimal,
+    pub reduced_m2: Decimal,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+/// A row to load: the zone by city and code (created when new).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRentLoad {
+    pub city: String,
+    pub zone_code: String,
+    pub cell: ReferenceRentCell,
+}
+
+#[async_trait]
+pub trait RentControlStore: Send + Sync {
+    async fn zones(&self, page: PageRequest) -> Result<Page<RentControlZone>, RepoError>;
+    async fn reference_rents(
+        &self,
+        zone: Option<uuid::Uuid>,
+        page: PageRequest,
+    ) -> Result<Page<ReferenceRentCell>, RepoError>;
+    /// The cell in force on `on` for an estate's characteristics.
+    async fn reference_for(
+        &self,
+        zone: uuid::Uuid,
+        rooms: i16,
+        period: faireplace_property::ConstructionPeriod,
+        furnished: bool,
+        on: NaiveDate,
+    ) -> Result<Option<ReferenceRentCell>, RepoError>;
+    /// Loads rows in one transaction (zones created when new, cells replaced when they exist);
+    /// answers (zones created, cells written).
+    async fn load(&self, rows: &[ReferenceRentLoad]) -> Result<(u64, u64), RepoError>;
+}

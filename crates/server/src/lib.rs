@@ -12,8 +12,8 @@ use faireplace_http::{AppState, openapi};
 use faireplace_ports::{Clock, SystemClock};
 use faireplace_postgres::{
     Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates,
-    PgInventory, PgKeys, PgLeaseTypes, PgLessees, PgOwners, PgPlaces, PgRentIndices, PgRooms,
-    PgTypes, prepare_database,
+    PgInventory, PgKeys, PgLeaseTypes, PgLessees, PgOwners, PgPlaces, PgRentControl, PgRentIndices,
+    PgRooms, PgTypes, prepare_database,
 };
 
 pub use config::{Config, LogFormat};
@@ -61,6 +61,11 @@ pub fn wire(db: Db, config: &Config) -> Services {
         rent_regulation: faireplace_app::rent::RentRegulationService::new(Arc::new(PgRentIndices(
             db.clone(),
         ))),
+        rent_control: faireplace_app::rent_control::RentControlService::new(
+            Arc::new(PgRentControl(db.clone())),
+            Arc::new(PgEstates(db.clone())),
+            Arc::new(PgEnergyDiagnoses(db.clone())),
+        ),
         media: faireplace_app::MediaService::new(
             Arc::new(faireplace_postgres::PgMedia(db.clone())),
             Arc::new(faireplace_storage::LocalBlobStore::new(&config.media_dir)),

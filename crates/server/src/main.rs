@@ -36,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: IndexCommand,
     },
+    /// Rent control reference data.
+    RentControl {
+        #[command(subcommand)]
+        command: RentControlCommand,
+    },
     /// Platform keys of the serverless workers.
     WorkerKey {
         #[command(subcommand)]
@@ -65,6 +70,16 @@ enum IndexCommand {
         /// INSEE's release date (YYYY-MM-DD).
         #[arg(long)]
         published_on: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RentControlCommand {
+    /// Load zones and reference rents from a CSV of the shipped sample's shape
+    /// (city,zone,rooms,construction_period,furnished,reference_m2,increased_m2,reduced_m2,valid_from,valid_to[,source]).
+    Load {
+        /// The CSV file (first line: the header).
+        file: std::path::PathBuf,
     },
 }
 
@@ -182,6 +197,24 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} {} = {}", added.index, added.quarter, added.value);
+            Ok(())
+        }
+        Command::RentControl {
+            command: RentControlCommand::Load { file },
+        } => {
+            let mut reader = csv::Reader::from_path(&file)?;
+            let mut records = Vec::new();
+            for record in reader.records() {
+                records.push(record?.iter().map(str::to_owned).collect::<Vec<_>>());
+            }
+            let services = prepare(&config).await?;
+            let (zones, cells) = services
+                .state
+                .rent_control
+                .load_csv(records)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{cells} reference rents loaded ({zones} new zones)");
             Ok(())
         }
         Command::WorkerKey {

@@ -61,6 +61,7 @@ pub struct AppState {
     pub diagnostics: CrudService<Diagnostic>,
     pub lease_types: CrudService<LeaseType>,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
+    pub rent_control: faireplace_app::rent_control::RentControlService,
     pub media: faireplace_app::media::MediaService,
     pub health: Arc<dyn HealthCheck>,
 }
@@ -168,6 +169,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     property::diagnostics::routes(cfg);
     leases::lease_types::routes(cfg);
     leases::rent_regulation::routes(cfg);
+    leases::rent_control::routes(cfg);
     media::routes(cfg);
 }
 

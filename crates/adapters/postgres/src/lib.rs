@@ -15,6 +15,7 @@ mod parties;
 mod property;
 mod reads;
 mod rent;
+mod rent_control;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
@@ -28,4 +29,5 @@ pub use property::{
     PgRooms, PgTypes,
 };
 pub use rent::PgRentIndices;
+pub use rent_control::PgRentControl;
 pub use session::Db;

@@ -3,6 +3,7 @@
 
 pub mod annexes;
 pub mod lease_type;
+pub mod rent_control;
 pub mod revision;
 
 pub use annexes::AnnexCode;

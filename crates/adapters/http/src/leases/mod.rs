@@ -1,4 +1,5 @@
 //! Leases and their frames.
 
 pub mod lease_types;
+pub mod rent_control;
 pub mod rent_regulation;

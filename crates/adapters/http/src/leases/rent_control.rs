@@ -1,0 +1,235 @@
+//! `/api/rent-control`: zones and reference rents (reference data), and the check of a rent.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::NaiveDate;
+use faireplace_ports::rent::{ReferenceRentCell, RentControlZone};
+use faireplace_property::EstateId;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::common::{Manager, Paginated, page_request};
+use crate::problem::ApiError;
+use crate::property::estates::ConstructionPeriodDto;
+use crate::property::uuid_param;
+use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+
+/// A rent control zone: a published sector of a listed city.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ZoneResponse {
+    pub id: Uuid,
+    #[schema(example = "Paris")]
+    pub city: String,
+    /// The published sector as text, e.g. "1" for Paris sector 1.
+    #[schema(example = "1")]
+    pub code: String,
+    #[schema(example = "Paris secteur 1")]
+    pub name: String,
+}
+
+impl From<RentControlZone> for ZoneResponse {
+    fn from(z: RentControlZone) -> Self {
+        Self {
+            id: z.id,
+            city: z.city,
+            code: z.code,
+            name: z.name,
+        }
+    }
+}
+
+/// One cell of reference rents (€/m², excluding charges).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReferenceRentResponse {
+    pub zone_id: Uuid,
+    /// 1 to 4, 4 meaning four rooms or more.
+    pub rooms: i16,
+    #[schema(value_type = ConstructionPeriodDto)]
+    pub construction_period: String,
+    pub furnished: bool,
+    #[schema(value_type = f64)]
+    pub reference_m2: Decimal,
+    /// The ceiling (référence majorée).
+    #[schema(value_type = f64)]
+    pub increased_m2: Decimal,
+    /// The floor (référence minorée).
+    #[schema(value_type = f64)]
+    pub reduced_m2: Decimal,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl From<ReferenceRentCell> for ReferenceRentResponse {
+    fn from(c: ReferenceRentCell) -> Self {
+        Self {
+            zone_id: c.zone_id,
+            rooms: c.rooms,
+            construction_period: c.construction_period.as_str().to_owned(),
+            furnished: c.furnished,
+            reference_m2: c.reference_m2,
+            increased_m2: c.increased_m2,
+            reduced_m2: c.reduced_m2,
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferenceRentParams {
+    #[param(value_type = Option<Uuid>)]
+    pub zone_id: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+}
+
+/// The rent control zones.
+#[utoipa::path(
+    tag = "Rent Regulation & Rent Control", operation_id = "list_rent_control_zones",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of zones", body = Paginated<ZoneResponse>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/rent-control/zones")]
+pub async fn zones(
+    state: web::Data<AppState>,
+    caller: Manager,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_request(&params.page, &params.limit)?;
+    let zones = state.rent_control.zones(&caller.0, page).await?;
+    Ok(Paginated::from_page(zones, ZoneResponse::from).respond())
+}
+
+/// The reference rents, of one zone with `?zone_id=`.
+#[utoipa::path(
+    tag = "Rent Regulation & Rent Control", operation_id = "list_reference_rents",
+    params(ReferenceRentParams),
+    responses(
+        (status = 200, description = "A page of reference rents", body = Paginated<ReferenceRentResponse>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/rent-control/reference-rents")]
+pub async fn reference_rents(
+    state: web::Data<AppState>,
+    caller: Manager,
+    params: web::Query<ReferenceRentParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_request(&params.page, &params.limit)?;
+    let zone = uuid_param("zone_id", &params.zone_id)?;
+    let cells = state
+        .rent_control
+        .reference_rents(&caller.0, zone, page)
+        .await?;
+    Ok(Paginated::from_page(cells, ReferenceRentResponse::from).respond())
+}
+
+/// A rent to check against the ceiling of its estate.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckRequest {
+    #[schema(required = true)]
+    pub estate_id: Option<Uuid>,
+    /// Base rent excluding charges.
+    #[schema(value_type = f64, example = 1250.0, required = true)]
+    pub rent_amount: Option<Decimal>,
+    /// A rent supplement claimed for exceptional features.
+    #[schema(value_type = Option<f64>)]
+    pub rent_supplement: Option<Decimal>,
+}
+
+/// The verdict.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckResponse {
+    /// The estate is in a zone with a reference rent in force today.
+    pub applicable: bool,
+    #[schema(value_type = Option<f64>)]
+    pub reference_m2: Option<Decimal>,
+    /// Ceiling per m² × living surface.
+    #[schema(value_type = Option<f64>)]
+    pub max_rent: Option<Decimal>,
+    /// Null when not applicable.
+    pub compliant: Option<bool>,
+    #[schema(value_type = Option<f64>)]
+    pub excess: Option<Decimal>,
+    /// False for an F or G estate.
+    pub supplement_allowed: bool,
+}
+
+/// Check a base rent against the rent control ceiling of an estate (its zone, rooms,
+/// construction period, furnishing and surface; no supplement for F and G).
+#[utoipa::path(
+    tag = "Rent Regulation & Rent Control", operation_id = "check_rent_control",
+    request_body = CheckRequest,
+    responses(
+        (status = 200, description = "The verdict", body = CheckResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/rent-control/check")]
+pub async fn check(
+    state: web::Data<AppState>,
+    caller: Manager,
+    body: web::Json<CheckRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = faireplace_kernel::ValidationErrors::new();
+    if body.estate_id.is_none() {
+        errors.push("estate_id", "is required");
+    }
+    if body.rent_amount.is_none() {
+        errors.push("rent_amount", "is required");
+    }
+    errors.into_result()?;
+    let (Some(estate), Some(rent)) = (body.estate_id, body.rent_amount) else {
+        return Err(ApiError::field("estate_id", "is required"));
+    };
+    let today = chrono::Utc::now().date_naive();
+    let verdict = state
+        .rent_control
+        .check(
+            &caller.0,
+            EstateId(estate),
+            rent,
+            body.rent_supplement,
+            today,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(CheckResponse {
+        applicable: verdict.applicable,
+        reference_m2: verdict.reference.as_ref().map(|c| c.reference_m2),
+        max_rent: verdict.outcome.map(|o| o.max_rent),
+        compliant: verdict.outcome.map(|o| o.compliant),
+        excess: verdict.outcome.map(|o| o.excess),
+        supplement_allowed: verdict.supplement_allowed,
+    }))
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(zones).service(reference_rents).service(check);
+}
