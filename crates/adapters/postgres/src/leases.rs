@@ -94,20 +94,12 @@ fn annexes(d: &LeaseTypeData) -> Vec<&'static str> {
     d.mandatory_annexes.iter().map(AnnexCode::as_str).collect()
 }
 
-#[async_trait]
-impl Repository<LeaseType> for PgLeaseTypes {
-    async fn insert(&self, tenant: TenantId, t: &LeaseType) -> Result<LeaseType, RepoError> {
-        let d = &t.data;
-        let q = sqlx::query(
-            "INSERT INTO lease_types (tenant_id, id, code, name, furnished, default_duration_months, \
-             min_duration_months, max_duration_months, max_deposit_months, lessee_notice_months, \
-             lessee_reduced_notice_months, owner_notice_months, renewable, rent_revision_allowed, \
-             mandatory_annexes, is_system, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(t.id.0)
-        .bind(&d.code)
+/// The type's fields, in the order both statements take them ($3 to $15).
+fn bind_data<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    d: &'q LeaseTypeData,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    q.bind(&d.code)
         .bind(d.name.as_str())
         .bind(d.furnished)
         .bind(d.default_duration_months)
@@ -120,8 +112,22 @@ impl Repository<LeaseType> for PgLeaseTypes {
         .bind(d.renewable)
         .bind(d.rent_revision_allowed)
         .bind(annexes(d))
-        .bind(t.created_at)
-        .bind(t.updated_at);
+}
+
+#[async_trait]
+impl Repository<LeaseType> for PgLeaseTypes {
+    async fn insert(&self, tenant: TenantId, t: &LeaseType) -> Result<LeaseType, RepoError> {
+        let d = &t.data;
+        let q = sqlx::query(
+            "INSERT INTO lease_types (tenant_id, id, code, name, furnished, default_duration_months, \
+             min_duration_months, max_duration_months, max_deposit_months, lessee_notice_months, \
+             lessee_reduced_notice_months, owner_notice_months, renewable, rent_revision_allowed, \
+             mandatory_annexes, is_system, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(t.id.0);
+        let q = bind_data(q, d).bind(t.created_at).bind(t.updated_at);
         affected_one(&self.0, tenant, q).await?;
         Ok(t.clone())
     }
@@ -167,21 +173,8 @@ impl Repository<LeaseType> for PgLeaseTypes {
              WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
         )
         .bind(tenant.as_uuid())
-        .bind(t.id.0)
-        .bind(&d.code)
-        .bind(d.name.as_str())
-        .bind(d.furnished)
-        .bind(d.default_duration_months)
-        .bind(d.min_duration_months)
-        .bind(d.max_duration_months)
-        .bind(d.max_deposit_months)
-        .bind(d.lessee_notice_months)
-        .bind(d.lessee_reduced_notice_months)
-        .bind(d.owner_notice_months)
-        .bind(d.renewable)
-        .bind(d.rent_revision_allowed)
-        .bind(annexes(d))
-        .bind(t.updated_at);
+        .bind(t.id.0);
+        let q = bind_data(q, d).bind(t.updated_at);
         Ok(affected_one(&self.0, tenant, q).await?.then(|| t.clone()))
     }
 

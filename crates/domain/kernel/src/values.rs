@@ -77,6 +77,24 @@ impl Text {
     }
 }
 
+/// A reference-data code (`GARAGE_BOX`, `FURNISHED_SEASONAL`): upper-cased, 2 to 40 letters,
+/// digits or `_`, starting with a letter.
+pub fn parse_code(raw: &str) -> Result<String, InvalidValue> {
+    let code = raw.trim().to_uppercase();
+    let ok = (2..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(code)
+    } else {
+        Err(invalid(
+            "must be 2 to 40 letters, digits or _, starting with a letter",
+        ))
+    }
+}
+
 /// An e-mail address, trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -1,7 +1,7 @@
 //! Lease types: the legal frame of a lease (duration, deposit cap, notices, renewal, revision).
 
 use chrono::{DateTime, Utc};
-use faireplace_kernel::values::{InvalidValue, Text};
+use faireplace_kernel::values::{Text, parse_code};
 use faireplace_kernel::{ValidationErrors, typed_id};
 use rust_decimal::Decimal;
 
@@ -52,22 +52,6 @@ pub struct LeaseTypeData {
     pub renewable: bool,
     pub rent_revision_allowed: bool,
     pub mandatory_annexes: Vec<AnnexCode>,
-}
-
-fn parse_code(raw: &str) -> Result<String, InvalidValue> {
-    let code = raw.trim().to_uppercase();
-    let ok = (2..=40).contains(&code.len())
-        && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if ok {
-        Ok(code)
-    } else {
-        Err(InvalidValue(
-            "must be 2 to 40 letters, digits or _, starting with a letter".into(),
-        ))
-    }
 }
 
 fn months(errors: &mut ValidationErrors, field: &str, value: Option<i64>, min: i64) -> Option<i32> {

@@ -1,7 +1,7 @@
 //! Estate, room and equipment types: the system's (seeded, read-only) and each tenant's own.
 
 use chrono::{DateTime, Utc};
-use faireplace_kernel::values::{InvalidValue, Text};
+use faireplace_kernel::values::{Text, parse_code};
 use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
 
 use crate::req_text;
@@ -46,22 +46,6 @@ pub struct TypeData {
     pub code: String,
     pub name: Text,
     pub is_active: bool,
-}
-
-fn parse_code(raw: &str) -> Result<String, InvalidValue> {
-    let code = raw.trim().to_uppercase();
-    let ok = (2..=40).contains(&code.len())
-        && code.starts_with(|c: char| c.is_ascii_uppercase())
-        && code
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if ok {
-        Ok(code)
-    } else {
-        Err(InvalidValue(
-            "must be 2 to 40 letters, digits or _, starting with a letter".into(),
-        ))
-    }
 }
 
 impl TypeData {
