@@ -22,7 +22,7 @@ impl<S: Subscriber> Layer<S> for CountStatements {
 }
 
 #[tokio::test]
-async fn listing_estates_costs_the_same_statements_for_10_or_100_rows() {
+async fn lists_cost_the_same_statements_for_10_or_100_rows() {
     let statements = Arc::new(AtomicU64::new(0));
     tracing_subscriber::registry()
         .with(
@@ -89,6 +89,53 @@ async fn listing_estates_costs_the_same_statements_for_10_or_100_rows() {
         app.get(&format!("/api/estates?limit={limit}"), k)
             .await
             .assert_status(200);
+        counts.push(statements.load(Ordering::SeqCst) - before);
+    }
+    assert_eq!(counts, [1, 1]);
+
+    // Leases, each with two co-lessees and a guarantor gathered for the page: one statement.
+    let lessee = |first: &str| json!({"first_name": first, "last_name": "Durand"});
+    let a = app.post("/api/lessees", k, lessee("Anne")).await;
+    let b = app.post("/api/lessees", k, lessee("Marc")).await;
+    let g = app
+        .post(
+            "/api/contacts",
+            k,
+            json!({"kind": "GUARANTOR", "company_name": "Garantie SA"}),
+        )
+        .await;
+    let types = app.get("/api/lease-types?limit=100", k).await;
+    let unfurnished = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "UNFURNISHED")
+        .map(|t| t["id"].clone())
+        .expect("type");
+    let estates = app.get("/api/estates?limit=100", k).await;
+    for estate in estates.body["data"].as_array().expect("estates") {
+        app.post(
+            "/api/leases",
+            k,
+            json!({"estate_id": estate["id"], "lease_type_id": unfurnished, "start_date": "2026-01-01",
+                   "rent_amount": 700, "status": "ACTIVE", "guarantor_ids": [g.body["id"]],
+                   "lessees": [{"lessee_id": a.body["id"]}, {"lessee_id": b.body["id"]}]}),
+        )
+        .await
+        .assert_status(201);
+    }
+    let mut counts = Vec::new();
+    for limit in [10, 100] {
+        let before = statements.load(Ordering::SeqCst);
+        let res = app.get(&format!("/api/leases?limit={limit}"), k).await;
+        res.assert_status(200);
+        assert_eq!(res.body["data"].as_array().expect("data").len(), limit);
+        assert_eq!(
+            res.body["data"][limit - 1]["lessees"]
+                .as_array()
+                .map(Vec::len),
+            Some(2)
+        );
         counts.push(statements.load(Ordering::SeqCst) - before);
     }
     assert_eq!(counts, [1, 1]);

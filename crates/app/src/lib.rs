@@ -4,6 +4,7 @@ pub mod auth;
 pub mod crud;
 pub mod error;
 pub mod keys;
+pub mod leases;
 pub mod media;
 pub mod principal;
 pub mod rent;

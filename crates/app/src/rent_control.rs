@@ -111,7 +111,7 @@ impl RentControlService {
             .await
             .map_err(|e| AppError::from_repo("estate", e))?
             .ok_or(AppError::NotFound("estate"))?;
-        let label_f_or_g = self.label_f_or_g(tenant, estate.id).await?;
+        let label_f_or_g = energy_f_or_g(self.energy.as_ref(), tenant, estate.id).await?;
         let Some(zone) = estate.data.rent_control_zone_id else {
             return Ok(RentControlVerdict {
                 applicable: false,
@@ -172,31 +172,6 @@ impl RentControlService {
             reference: Some(cell),
             outcome: Some(outcome),
         })
-    }
-
-    async fn label_f_or_g(
-        &self,
-        tenant: faireplace_kernel::TenantId,
-        estate: EstateId,
-    ) -> Result<bool, AppError> {
-        let query = ListQuery {
-            page: PageRequest::new(Some(1), Some(1))?,
-            sort: faireplace_kernel::Sort {
-                field: faireplace_ports::property::EnergySort::PerformedOn,
-                descending: true,
-            },
-            search: None,
-            filter: faireplace_ports::property::ChildFilter { estate_id: estate },
-        };
-        let page = self
-            .energy
-            .list(tenant, &query)
-            .await
-            .map_err(|e| AppError::from_repo("energy diagnosis", e))?;
-        Ok(page
-            .items
-            .first()
-            .is_some_and(|d| matches!(d.data.label(), EnergyClass::F | EnergyClass::G)))
     }
 
     /// Loads a CSV of the shipped sample's shape (operator command line):
@@ -294,4 +269,29 @@ fn parse_row(r: &[String]) -> Result<ReferenceRentLoad, String> {
             valid_to,
         },
     })
+}
+
+/// Whether the estate's latest energy diagnosis rates it F or G (no diagnosis: no).
+pub(crate) async fn energy_f_or_g(
+    energy: &dyn Repository<EnergyDiagnosis>,
+    tenant: faireplace_kernel::TenantId,
+    estate: EstateId,
+) -> Result<bool, AppError> {
+    let query = ListQuery {
+        page: PageRequest::new(Some(1), Some(1))?,
+        sort: faireplace_kernel::Sort {
+            field: faireplace_ports::property::EnergySort::PerformedOn,
+            descending: true,
+        },
+        search: None,
+        filter: faireplace_ports::property::ChildFilter { estate_id: estate },
+    };
+    let page = energy
+        .list(tenant, &query)
+        .await
+        .map_err(|e| AppError::from_repo("energy diagnosis", e))?;
+    Ok(page
+        .items
+        .first()
+        .is_some_and(|d| matches!(d.data.label(), EnergyClass::F | EnergyClass::G)))
 }

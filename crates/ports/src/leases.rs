@@ -28,3 +28,48 @@ impl Resource for LeaseType {
         self.id
     }
 }
+
+impl Resource for faireplace_leases::Lease {
+    type Id = faireplace_leases::LeaseId;
+    type Filter = faireplace_leases::LeaseFilter;
+    type SortField = faireplace_leases::LeaseSort;
+    const NAME: &'static str = "lease";
+    fn id(&self) -> faireplace_leases::LeaseId {
+        self.id
+    }
+}
+
+/// A revision to apply: the lease as read, and what the revision makes of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedRevision {
+    pub lease_id: faireplace_leases::LeaseId,
+    /// The rent the decision was made on: the save is refused if it changed meanwhile.
+    pub current_rent: rust_decimal::Decimal,
+    pub new_rent: rust_decimal::Decimal,
+    /// The revision date claimed (one revision per lease and date).
+    pub revision_date: chrono::NaiveDate,
+    pub effective_date: chrono::NaiveDate,
+    pub index_quarter: faireplace_leases::Quarter,
+    pub index_value: rust_decimal::Decimal,
+    pub reference_value: rust_decimal::Decimal,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Leases: the generic repository, and what only leases have.
+#[async_trait::async_trait]
+pub trait LeaseStore: crate::Repository<faireplace_leases::Lease> {
+    /// The lease's rent history, oldest first.
+    async fn rent_history(
+        &self,
+        tenant: crate::TenantId,
+        lease: faireplace_leases::LeaseId,
+    ) -> Result<Vec<faireplace_leases::RentHistoryEntry>, crate::RepoError>;
+
+    /// Writes a revision: the new rent and its history line, in one transaction, refused with
+    /// `Conflict` when the rent changed or the date was revised meanwhile. `None`: no such lease.
+    async fn apply_revision(
+        &self,
+        tenant: crate::TenantId,
+        revision: &AppliedRevision,
+    ) -> Result<Option<faireplace_leases::Lease>, crate::RepoError>;
+}

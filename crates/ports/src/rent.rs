@@ -37,6 +37,13 @@ pub trait RentIndexStore: Send + Sync {
         index: &str,
         quarter: Quarter,
     ) -> Result<Option<IndexValue>, RepoError>;
+    /// The latest quarter of `index` published on or before `on` (when no publication date is
+    /// recorded, the 15th of the month after the quarter is assumed).
+    async fn latest_published(
+        &self,
+        index: &str,
+        on: NaiveDate,
+    ) -> Result<Option<IndexValue>, RepoError>;
     /// Adds a quarter (a quarter already there is `Duplicate`).
     async fn add_index(&self, value: &IndexValue) -> Result<(), RepoError>;
 }

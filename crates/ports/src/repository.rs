@@ -24,6 +24,9 @@ pub enum RepoError {
     /// A row cannot be deleted while others refer to it; `by` names what refers to it.
     #[error("still referenced by {by}")]
     InUse { by: String },
+    /// A state conflict found in storage (an overlapping lease, a change made meanwhile).
+    #[error("{message}")]
+    Conflict { message: String },
     /// A reference (the field named) points at nothing in this tenant.
     #[error("{field} refers to a missing record")]
     MissingReference { field: String },

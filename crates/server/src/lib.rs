@@ -12,8 +12,8 @@ use faireplace_http::{AppState, openapi};
 use faireplace_ports::{Clock, SystemClock};
 use faireplace_postgres::{
     Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates,
-    PgInventory, PgKeys, PgLeaseTypes, PgLessees, PgOwners, PgPlaces, PgRentControl, PgRentIndices,
-    PgRooms, PgTypes, prepare_database,
+    PgInventory, PgKeys, PgLeaseTypes, PgLeases, PgLessees, PgOwners, PgPlaces, PgRentControl,
+    PgRentIndices, PgRooms, PgTypes, prepare_database,
 };
 
 pub use config::{Config, LogFormat};
@@ -58,6 +58,14 @@ pub fn wire(db: Db, config: &Config) -> Services {
         energy: CrudService::new(Arc::new(PgEnergyDiagnoses(db.clone())), clock.clone()),
         diagnostics: CrudService::new(Arc::new(PgDiagnostics(db.clone())), clock.clone()),
         lease_types: CrudService::new(Arc::new(PgLeaseTypes(db.clone())), clock.clone()),
+        leases: CrudService::new(Arc::new(PgLeases(db.clone())), clock.clone()),
+        lease_rules: faireplace_app::leases::LeaseService::new(
+            Arc::new(PgLeases(db.clone())),
+            Arc::new(PgLeaseTypes(db.clone())),
+            Arc::new(PgEnergyDiagnoses(db.clone())),
+            Arc::new(PgRentIndices(db.clone())),
+            clock.clone(),
+        ),
         rent_regulation: faireplace_app::rent::RentRegulationService::new(Arc::new(PgRentIndices(
             db.clone(),
         ))),

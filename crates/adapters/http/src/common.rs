@@ -73,6 +73,21 @@ bearer_caller!(
     |p| p.own().map(|_| ())
 );
 
+bearer_caller!(
+    /// A Bearer key of role LESSEE (403 for any other role; scopes are checked per route).
+    LesseeKey,
+    |p| {
+        if p.role() == faireplace_kernel::access::Role::Lessee {
+            Ok(())
+        } else {
+            Err(faireplace_app::AppError::Forbidden(format!(
+                "the lessee portal takes LESSEE keys; this is a {} key",
+                p.role()
+            )))
+        }
+    }
+);
+
 /// A worker key presented in `X-API-Key` (accepted only under `/api/workers`).
 pub struct Worker(pub Principal);
 

@@ -48,7 +48,7 @@ pub trait CrudResource: Resource {
     fn same_parent(a: Self::Parent, b: Self::Parent) -> bool;
 
     /// Checks that need other resources (a referenced contact's kind, a key holder…).
-    async fn check(&self, _state: &AppState, _caller: &Principal) -> Result<(), ApiError> {
+    async fn check(&mut self, _state: &AppState, _caller: &Principal) -> Result<(), ApiError> {
         Ok(())
     }
 
@@ -89,7 +89,7 @@ pub async fn create<R: CrudResource>(
 ) -> Result<HttpResponse, ApiError> {
     R::check_parent(state, caller, parent).await?;
     let service = R::service(state);
-    let item = R::create(parent, request, service.now())?;
+    let mut item = R::create(parent, request, service.now())?;
     item.check(state, caller).await?;
     let item = service.create(caller, move |_| item).await?;
     Ok(created(R::location(parent, item.id()), &item.to_response()))

@@ -24,7 +24,7 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, web};
 use faireplace_app::{Authenticator, CrudService, KeyService};
-use faireplace_leases::LeaseType;
+use faireplace_leases::{Lease, LeaseType};
 use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::HealthCheck;
 use faireplace_ports::property::KeyHistory;
@@ -60,6 +60,8 @@ pub struct AppState {
     pub energy: CrudService<EnergyDiagnosis>,
     pub diagnostics: CrudService<Diagnostic>,
     pub lease_types: CrudService<LeaseType>,
+    pub leases: CrudService<Lease>,
+    pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub rent_control: faireplace_app::rent_control::RentControlService,
     pub media: faireplace_app::media::MediaService,
@@ -120,6 +122,8 @@ impl Default for HttpSettings {
         (name = "Energy diagnosis", description = "DPE: energy classes, letting bans, rent freeze"),
         (name = "Estate diagnostics", description = "Lead, asbestos, electricity, gas, risks…: one active per type"),
         (name = "Lease Types", description = "Legal frames of leases: durations, deposit caps, notices, annexes"),
+        (name = "Leases", description = "Leases with co-lessees and guarantors, their statuses, rent history and yearly IRL revision"),
+        (name = "Lessee portal", description = "A lessee's own leases (LESSEE keys)"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
@@ -168,6 +172,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     property::energy::routes(cfg);
     property::diagnostics::routes(cfg);
     leases::lease_types::routes(cfg);
+    leases::contracts::routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
     media::routes(cfg);

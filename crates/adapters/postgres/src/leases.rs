@@ -1,189 +1,620 @@
-//! Lease types in PostgreSQL.
+//! Leases in PostgreSQL: the lease row, its co-lessees and guarantors, its rent history, and
+//! the status of its estate, written together in one transaction.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
-use faireplace_leases::{AnnexCode, LeaseType, LeaseTypeData, LeaseTypeId};
+use faireplace_leases::{
+    ChargesMode, Lease, LeaseData, LeaseId, LeaseStatus, LeaseTypeId, Quarter, RentChange,
+    RentChangeReason, RentHistoryEntry,
+};
+use faireplace_parties::{ContactId, LesseeId};
+use faireplace_ports::leases::{AppliedRevision, LeaseStore};
 use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::EstateId;
 use rust_decimal::Decimal;
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search,
+    HasTotal, ListFilter, ListSource, like_pattern, list_page, read_source, read_source_alone,
+};
+use crate::error::map_error;
+
+/// The co-lessees and guarantors of a lease, in order, over the alias `{alias}`.
+macro_rules! parties_of {
+    ($alias:literal) => {
+        concat!(
+            "ARRAY(SELECT ll.lessee_id FROM lease_lessees ll WHERE ll.tenant_id = ",
+            $alias,
+            ".tenant_id AND ll.lease_id = ",
+            $alias,
+            ".id ORDER BY ll.position) AS lessee_ids, \
+             ARRAY(SELECT lg.contact_id FROM lease_guarantors lg WHERE lg.tenant_id = ",
+            $alias,
+            ".tenant_id AND lg.lease_id = ",
+            $alias,
+            ".id ORDER BY lg.position) AS guarantor_ids"
+        )
+    };
+}
+
+/// Leases with their parties, as one relation.
+const SOURCE: &str = concat!(
+    "(SELECT l.*, ",
+    parties_of!("l"),
+    " FROM leases l) AS leases"
+);
+
+/// A page of leases: the parties are gathered for the rows of the page only.
+const LIST: ListSource = ListSource {
+    table: "leases",
+    columns: concat!(", ", parties_of!("page")),
+    joins: "",
 };
 
-/// Lease types in PostgreSQL.
+const OVERLAP: &str =
+    "another lease awaiting signature or active holds this estate for some of these dates";
+
+/// Leases in PostgreSQL.
 #[derive(Clone, Debug)]
-pub struct PgLeaseTypes(pub Db);
+pub struct PgLeases(pub Db);
 
 #[derive(sqlx::FromRow)]
-struct LeaseTypeRow {
+struct LeaseRow {
     id: Uuid,
-    code: String,
-    name: String,
-    furnished: bool,
-    default_duration_months: i32,
-    min_duration_months: i32,
-    max_duration_months: Option<i32>,
-    max_deposit_months: Option<Decimal>,
-    lessee_notice_months: i32,
-    lessee_reduced_notice_months: Option<i32>,
-    owner_notice_months: i32,
-    renewable: bool,
-    rent_revision_allowed: bool,
-    mandatory_annexes: Vec<String>,
-    is_system: bool,
+    estate_id: Uuid,
+    lease_type_id: Uuid,
+    lessee_ids: Vec<Uuid>,
+    guarantor_ids: Vec<Uuid>,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    rent_amount: Decimal,
+    charges_amount: Decimal,
+    charges_mode: String,
+    payment_day: i16,
+    deposit_amount: Decimal,
+    has_revision_clause: bool,
+    irl_reference_quarter: Option<String>,
+    revision_date: Option<NaiveDate>,
+    in_zone_tendue: bool,
+    special_clauses: Option<String>,
+    status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     #[sqlx(default)]
     total: i64,
 }
 
-impl HasTotal for LeaseTypeRow {
+impl HasTotal for LeaseRow {
     fn total(&self) -> i64 {
         self.total
     }
 }
 
-impl From<LeaseTypeRow> for LeaseType {
-    fn from(r: LeaseTypeRow) -> Self {
-        LeaseType {
-            id: LeaseTypeId(r.id),
-            data: LeaseTypeData {
-                code: r.code,
-                name: Text::from_trusted(r.name),
-                furnished: r.furnished,
-                default_duration_months: r.default_duration_months,
-                min_duration_months: r.min_duration_months,
-                max_duration_months: r.max_duration_months,
-                max_deposit_months: r.max_deposit_months.map(|d| d.normalize()),
-                lessee_notice_months: r.lessee_notice_months,
-                lessee_reduced_notice_months: r.lessee_reduced_notice_months,
-                owner_notice_months: r.owner_notice_months,
-                renewable: r.renewable,
-                rent_revision_allowed: r.rent_revision_allowed,
-                mandatory_annexes: r
-                    .mandatory_annexes
-                    .iter()
-                    .filter_map(|a| AnnexCode::parse(a).ok())
-                    .collect(),
+impl From<LeaseRow> for Lease {
+    fn from(r: LeaseRow) -> Self {
+        Lease {
+            id: LeaseId(r.id),
+            data: LeaseData {
+                estate_id: EstateId(r.estate_id),
+                lease_type_id: LeaseTypeId(r.lease_type_id),
+                lessee_ids: r.lessee_ids.into_iter().map(LesseeId).collect(),
+                guarantor_ids: r.guarantor_ids.into_iter().map(ContactId).collect(),
+                start_date: r.start_date,
+                end_date: Some(r.end_date),
+                rent_amount: r.rent_amount.normalize(),
+                charges_amount: r.charges_amount.normalize(),
+                charges_mode: ChargesMode::parse(&r.charges_mode).unwrap_or(ChargesMode::Provision),
+                payment_day: u32::try_from(r.payment_day).unwrap_or(1),
+                deposit_amount: r.deposit_amount.normalize(),
+                has_revision_clause: Some(r.has_revision_clause),
+                irl_reference_quarter: r
+                    .irl_reference_quarter
+                    .and_then(|q| q.parse::<Quarter>().ok()),
+                revision_date: r.revision_date,
+                in_zone_tendue: r.in_zone_tendue,
+                special_clauses: r.special_clauses.map(Text::from_trusted),
+                status: LeaseStatus::parse(&r.status).unwrap_or(LeaseStatus::Draft),
+                change_comment: None,
+                change_effective_date: None,
             },
-            is_system: r.is_system,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            read_at: None,
+            previous_estate: None,
+            rent_change: None,
         }
     }
 }
 
-struct LeaseTypeFilters;
+struct LeaseFilters;
 
-impl ListFilter<LeaseType> for LeaseTypeFilters {
-    fn push(query: &ListQuery<LeaseType>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(furnished) = query.filter.furnished {
-            qb.push(" AND furnished = ");
-            qb.push_bind(furnished);
+impl ListFilter<Lease> for LeaseFilters {
+    fn push(query: &ListQuery<Lease>, qb: &mut QueryBuilder<Postgres>) {
+        let f = &query.filter;
+        if let Some(estate) = f.estate_id {
+            qb.push(" AND estate_id = ");
+            qb.push_bind(estate.0);
         }
-        push_search(query.search.as_deref(), &["name", "code"], qb);
+        if let Some(kind) = f.lease_type_id {
+            qb.push(" AND lease_type_id = ");
+            qb.push_bind(kind.0);
+        }
+        if let Some(status) = f.status {
+            qb.push(" AND status = ");
+            qb.push_bind(status.as_str());
+        }
+        if let Some(lessee) = f.lessee_id {
+            qb.push(
+                " AND id IN (SELECT ll.lease_id FROM lease_lessees ll \
+                 WHERE ll.tenant_id = scope.tenant AND ll.lessee_id = ",
+            );
+            qb.push_bind(lessee.0);
+            qb.push(")");
+        }
+        // Free text: the co-lessees' names.
+        if let Some(term) = query.search.as_deref().filter(|t| !t.trim().is_empty()) {
+            let pattern = like_pattern(term);
+            qb.push(
+                " AND id IN (SELECT ll.lease_id FROM lease_lessees ll JOIN lessees p \
+                 ON p.tenant_id = ll.tenant_id AND p.id = ll.lessee_id \
+                 WHERE ll.tenant_id = scope.tenant AND (p.last_name ILIKE ",
+            );
+            qb.push_bind(pattern.clone());
+            qb.push(" OR p.first_name ILIKE ");
+            qb.push_bind(pattern);
+            qb.push("))");
+        }
     }
 }
 
-fn annexes(d: &LeaseTypeData) -> Vec<&'static str> {
-    d.mandatory_annexes.iter().map(AnnexCode::as_str).collect()
+fn lease_error(e: sqlx::Error) -> RepoError {
+    if let Some(db) = e.as_database_error()
+        && db.code().as_deref() == Some("23P01")
+    {
+        return RepoError::Conflict {
+            message: OVERLAP.to_owned(),
+        };
+    }
+    match map_error(e) {
+        RepoError::MissingReference { field } if field == "lessee_id" => {
+            RepoError::MissingReference {
+                field: "lessees".into(),
+            }
+        }
+        RepoError::MissingReference { field } if field == "contact_id" => {
+            RepoError::MissingReference {
+                field: "guarantor_ids".into(),
+            }
+        }
+        other => other,
+    }
 }
 
-/// The type's fields, in the order both statements take them ($3 to $15).
-fn bind_data<'q>(
+/// Locks the estates a write touches, in id order (two writes never wait on each other in a
+/// cycle); an estate missing from the tenant is a missing reference.
+async fn lock_estates(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    target: EstateId,
+    previous: Option<EstateId>,
+) -> Result<(), RepoError> {
+    let mut ids = vec![target.0];
+    if let Some(p) = previous.filter(|p| *p != target) {
+        ids.push(p.0);
+    }
+    ids.sort();
+    let locked: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM estates WHERE tenant_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+    )
+    .bind(tenant.as_uuid())
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    if !locked.contains(&target.0) {
+        return Err(RepoError::MissingReference {
+            field: "estate_id".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks the lessees exist and the guarantors are contacts of kind GUARANTOR, in one statement.
+async fn check_parties(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    d: &LeaseData,
+) -> Result<(), RepoError> {
+    let lessees: Vec<Uuid> = d.lessee_ids.iter().map(|l| l.0).collect();
+    let guarantors: Vec<Uuid> = d.guarantor_ids.iter().map(|g| g.0).collect();
+    let (found_lessees, found_guarantors): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM lessees WHERE tenant_id = $1 AND id = ANY($2)), \
+                (SELECT count(*) FROM contacts WHERE tenant_id = $1 AND id = ANY($3) \
+                   AND kind = 'GUARANTOR')",
+    )
+    .bind(tenant.as_uuid())
+    .bind(&lessees)
+    .bind(&guarantors)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    if found_lessees != lessees.len() as i64 {
+        return Err(RepoError::MissingReference {
+            field: "lessees".into(),
+        });
+    }
+    if found_guarantors != guarantors.len() as i64 {
+        return Err(RepoError::Rule {
+            field: "guarantor_ids".into(),
+            message: "each guarantor must be an existing contact of kind GUARANTOR".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Writes the lease's co-lessees and guarantors (replacing any it had).
+async fn write_parties(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: &Lease,
+    replace: bool,
+) -> Result<(), RepoError> {
+    if replace {
+        sqlx::query(
+            "WITH a AS (DELETE FROM lease_lessees WHERE tenant_id = $1 AND lease_id = $2) \
+             DELETE FROM lease_guarantors WHERE tenant_id = $1 AND lease_id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(lease.id.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(lease_error)?;
+    }
+    let lessees: Vec<Uuid> = lease.data.lessee_ids.iter().map(|l| l.0).collect();
+    let guarantors: Vec<Uuid> = lease.data.guarantor_ids.iter().map(|g| g.0).collect();
+    sqlx::query(
+        "WITH a AS (INSERT INTO lease_lessees (tenant_id, lease_id, lessee_id, position) \
+           SELECT $1, $2, l, n FROM unnest($3::uuid[]) WITH ORDINALITY AS t (l, n)) \
+         INSERT INTO lease_guarantors (tenant_id, lease_id, contact_id, position) \
+           SELECT $1, $2, g, n FROM unnest($4::uuid[]) WITH ORDINALITY AS t (g, n)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(lease.id.0)
+    .bind(&lessees)
+    .bind(&guarantors)
+    .execute(&mut *conn)
+    .await
+    .map_err(lease_error)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_history(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: LeaseId,
+    change: &RentChange,
+    revision: Option<&AppliedRevision>,
+    at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "INSERT INTO lease_rent_history (tenant_id, id, lease_id, reason, comment, rent_amount, \
+         charges_amount, previous_rent_amount, previous_charges_amount, effective_date, \
+         revision_date, index_quarter, index_value, reference_value, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(Uuid::now_v7())
+    .bind(lease.0)
+    .bind(change.reason.as_str())
+    .bind(change.comment.as_ref().map(Text::as_str))
+    .bind(change.rent_amount)
+    .bind(change.charges_amount)
+    .bind(change.previous_rent_amount)
+    .bind(change.previous_charges_amount)
+    .bind(change.effective_date)
+    .bind(revision.map(|r| r.revision_date))
+    .bind(revision.map(|r| r.index_quarter.to_string()))
+    .bind(revision.map(|r| r.index_value))
+    .bind(revision.map(|r| r.reference_value))
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(|e| match map_error(e) {
+        RepoError::Duplicate { .. } => RepoError::Conflict {
+            message: "this revision date has been revised already".into(),
+        },
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// The estates' status follows their leases: OCCUPIED while one is active or under notice,
+/// back to VACANT after (UNAVAILABLE, set by a client, stays).
+async fn follow_leases(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    estates: &[Uuid],
+) -> Result<(), RepoError> {
+    sqlx::query(
+        "UPDATE estates e SET status = CASE \
+           WHEN EXISTS (SELECT 1 FROM leases l WHERE l.tenant_id = e.tenant_id \
+             AND l.estate_id = e.id AND l.status IN ('ACTIVE', 'NOTICE_GIVEN')) THEN 'OCCUPIED' \
+           WHEN e.status = 'OCCUPIED' THEN 'VACANT' ELSE e.status END \
+         WHERE e.tenant_id = $1 AND e.id = ANY($2)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(estates)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    Ok(())
+}
+
+async fn read(conn: &mut PgConnection, tenant: TenantId, id: LeaseId) -> Result<Lease, RepoError> {
+    let row: Option<LeaseRow> = read_source(&mut *conn, SOURCE, tenant, id.0)
+        .await
+        .map_err(map_error)?;
+    row.map(Lease::from)
+        .ok_or_else(|| RepoError::Unknown("lease vanished while written".into()))
+}
+
+/// The lease's own columns, `$3` to `$19`, in the order both writes take them.
+fn bind_lease<'q>(
     q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    d: &'q LeaseTypeData,
+    l: &'q Lease,
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    q.bind(&d.code)
-        .bind(d.name.as_str())
-        .bind(d.furnished)
-        .bind(d.default_duration_months)
-        .bind(d.min_duration_months)
-        .bind(d.max_duration_months)
-        .bind(d.max_deposit_months)
-        .bind(d.lessee_notice_months)
-        .bind(d.lessee_reduced_notice_months)
-        .bind(d.owner_notice_months)
-        .bind(d.renewable)
-        .bind(d.rent_revision_allowed)
-        .bind(annexes(d))
+    let d = &l.data;
+    q.bind(d.estate_id.0)
+        .bind(d.lease_type_id.0)
+        .bind(d.start_date)
+        .bind(l.end_date())
+        .bind(d.rent_amount)
+        .bind(d.charges_amount)
+        .bind(d.charges_mode.as_str())
+        .bind(d.payment_day as i16)
+        .bind(d.deposit_amount)
+        .bind(l.has_revision_clause())
+        .bind(d.irl_reference_quarter.map(|q| q.to_string()))
+        .bind(d.revision_date)
+        .bind(d.in_zone_tendue)
+        .bind(d.special_clauses.as_ref().map(Text::as_str))
+        .bind(d.status.as_str())
+        .bind(l.created_at)
+        .bind(l.updated_at)
 }
 
 #[async_trait]
-impl Repository<LeaseType> for PgLeaseTypes {
-    async fn insert(&self, tenant: TenantId, t: &LeaseType) -> Result<LeaseType, RepoError> {
-        let d = &t.data;
+impl Repository<Lease> for PgLeases {
+    async fn insert(&self, tenant: TenantId, l: &Lease) -> Result<Lease, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        lock_estates(&mut tx, tenant, l.data.estate_id, None).await?;
+        check_parties(&mut tx, tenant, &l.data).await?;
         let q = sqlx::query(
-            "INSERT INTO lease_types (tenant_id, id, code, name, furnished, default_duration_months, \
-             min_duration_months, max_duration_months, max_deposit_months, lessee_notice_months, \
-             lessee_reduced_notice_months, owner_notice_months, renewable, rent_revision_allowed, \
-             mandatory_annexes, is_system, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
+            "INSERT INTO leases (tenant_id, id, estate_id, lease_type_id, start_date, end_date, \
+             rent_amount, charges_amount, charges_mode, payment_day, deposit_amount, \
+             has_revision_clause, irl_reference_quarter, revision_date, in_zone_tendue, \
+             special_clauses, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19)",
         )
         .bind(tenant.as_uuid())
-        .bind(t.id.0);
-        let q = bind_data(q, d).bind(t.created_at).bind(t.updated_at);
-        affected_one(&self.0, tenant, q).await?;
-        Ok(t.clone())
+        .bind(l.id.0);
+        bind_lease(q, l)
+            .execute(&mut *tx)
+            .await
+            .map_err(lease_error)?;
+        write_parties(&mut tx, tenant, l, false).await?;
+        if let Some(change) = &l.rent_change {
+            write_history(&mut tx, tenant, l.id, change, None, l.created_at).await?;
+        }
+        follow_leases(&mut tx, tenant, &[l.data.estate_id.0]).await?;
+        let stored = read(&mut tx, tenant, l.id).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
     }
 
-    async fn get(&self, tenant: TenantId, id: LeaseTypeId) -> Result<Option<LeaseType>, RepoError> {
-        let row: Option<LeaseTypeRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM lease_types WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        Ok(row.map(LeaseType::from))
+    async fn get(&self, tenant: TenantId, id: LeaseId) -> Result<Option<Lease>, RepoError> {
+        let row: Option<LeaseRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
+        Ok(row.map(Lease::from))
     }
 
     async fn list(
         &self,
         tenant: TenantId,
-        query: &ListQuery<LeaseType>,
-    ) -> Result<Page<LeaseType>, RepoError> {
-        list_page::<LeaseType, LeaseTypeRow, LeaseTypeFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("lease_types"),
-            query,
-            LeaseType::from,
-        )
-        .await
+        query: &ListQuery<Lease>,
+    ) -> Result<Page<Lease>, RepoError> {
+        list_page::<Lease, LeaseRow, LeaseFilters>(&self.0, tenant, &LIST, query, Lease::from).await
     }
 
-    /// System types are never changed (the use case refuses it first; storage agrees).
-    async fn update(
+    /// Saves the lease if nobody changed it since it was read (`read_at`); a change made
+    /// meanwhile is a conflict, never silently overwritten.
+    async fn update(&self, tenant: TenantId, l: &Lease) -> Result<Option<Lease>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        lock_estates(&mut tx, tenant, l.data.estate_id, l.previous_estate).await?;
+        check_parties(&mut tx, tenant, &l.data).await?;
+        let q = sqlx::query(
+            "UPDATE leases SET estate_id = $3, lease_type_id = $4, start_date = $5, end_date = $6, \
+             rent_amount = $7, charges_amount = $8, charges_mode = $9, payment_day = $10, \
+             deposit_amount = $11, has_revision_clause = $12, irl_reference_quarter = $13, \
+             revision_date = $14, in_zone_tendue = $15, special_clauses = $16, status = $17, \
+             created_at = $18, updated_at = $19 \
+             WHERE tenant_id = $1 AND id = $2 AND ($20::timestamptz IS NULL OR updated_at = $20)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(l.id.0);
+        let done = bind_lease(q, l)
+            .bind(l.read_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(lease_error)?;
+        if done.rows_affected() == 0 {
+            let exists: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM leases WHERE tenant_id = $1 AND id = $2)",
+            )
+            .bind(tenant.as_uuid())
+            .bind(l.id.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            return if exists {
+                Err(RepoError::Conflict {
+                    message: "the lease changed since it was read; read it again and retry".into(),
+                })
+            } else {
+                Ok(None)
+            };
+        }
+        write_parties(&mut tx, tenant, l, true).await?;
+        if let Some(change) = &l.rent_change {
+            write_history(&mut tx, tenant, l.id, change, None, l.updated_at).await?;
+        }
+        let mut estates = vec![l.data.estate_id.0];
+        estates.extend(l.previous_estate.map(|e| e.0));
+        follow_leases(&mut tx, tenant, &estates).await?;
+        let stored = read(&mut tx, tenant, l.id).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(Some(stored))
+    }
+
+    /// Only a draft is deleted: a lease that was ever sent for signature is a record.
+    async fn delete(&self, tenant: TenantId, id: LeaseId) -> Result<bool, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT status FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        match status.as_deref() {
+            None => return Ok(false),
+            Some("DRAFT") => {}
+            Some(other) => {
+                return Err(RepoError::Conflict {
+                    message: format!("a {other} lease cannot be deleted; only a DRAFT can"),
+                });
+            }
+        }
+        sqlx::query("DELETE FROM leases WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(true)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct HistoryRow {
+    id: Uuid,
+    lease_id: Uuid,
+    reason: String,
+    comment: Option<String>,
+    rent_amount: Decimal,
+    charges_amount: Decimal,
+    previous_rent_amount: Option<Decimal>,
+    previous_charges_amount: Option<Decimal>,
+    effective_date: NaiveDate,
+    created_at: DateTime<Utc>,
+}
+
+#[async_trait]
+impl LeaseStore for PgLeases {
+    async fn rent_history(
         &self,
         tenant: TenantId,
-        t: &LeaseType,
-    ) -> Result<Option<LeaseType>, RepoError> {
-        let d = &t.data;
-        let q = sqlx::query(
-            "UPDATE lease_types SET code = $3, name = $4, furnished = $5, default_duration_months = $6, \
-             min_duration_months = $7, max_duration_months = $8, max_deposit_months = $9, \
-             lessee_notice_months = $10, lessee_reduced_notice_months = $11, owner_notice_months = $12, \
-             renewable = $13, rent_revision_allowed = $14, mandatory_annexes = $15, updated_at = $16 \
-             WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
-        )
-        .bind(tenant.as_uuid())
-        .bind(t.id.0);
-        let q = bind_data(q, d).bind(t.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| t.clone()))
+        lease: LeaseId,
+    ) -> Result<Vec<RentHistoryEntry>, RepoError> {
+        let mut lent = self.0.reads().acquire().await?;
+        let rows: Result<Vec<HistoryRow>, _> =
+            sqlx::query_as(sqlx::AssertSqlSafe(crate::common::scoped(
+                "SELECT id, lease_id, reason, comment, rent_amount, charges_amount, \
+                 previous_rent_amount, previous_charges_amount, effective_date, created_at \
+                 FROM lease_rent_history WHERE tenant_id = scope.tenant AND lease_id = $2 \
+                 ORDER BY effective_date, created_at, id",
+            )))
+            .bind(tenant.as_uuid().to_string())
+            .bind(lease.0)
+            .fetch_all(lent.conn())
+            .await;
+        let rows = lent.finish(rows)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| RentHistoryEntry {
+                id: r.id,
+                lease_id: LeaseId(r.lease_id),
+                change: RentChange {
+                    reason: RentChangeReason::parse(&r.reason).unwrap_or(RentChangeReason::Change),
+                    comment: r.comment.map(Text::from_trusted),
+                    rent_amount: r.rent_amount.normalize(),
+                    charges_amount: r.charges_amount.normalize(),
+                    previous_rent_amount: r.previous_rent_amount.map(|d| d.normalize()),
+                    previous_charges_amount: r.previous_charges_amount.map(|d| d.normalize()),
+                    effective_date: r.effective_date,
+                },
+                created_at: r.created_at,
+            })
+            .collect())
     }
 
-    async fn delete(&self, tenant: TenantId, id: LeaseTypeId) -> Result<bool, RepoError> {
-        let q = sqlx::query(
-            "DELETE FROM lease_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
+    async fn apply_revision(
+        &self,
+        tenant: TenantId,
+        r: &AppliedRevision,
+    ) -> Result<Option<Lease>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let current: Option<(Decimal, Decimal)> = sqlx::query_as(
+            "SELECT rent_amount, charges_amount FROM leases \
+             WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
         )
         .bind(tenant.as_uuid())
-        .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        .bind(r.lease_id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let Some((rent, charges)) = current else {
+            return Ok(None);
+        };
+        if rent != r.current_rent {
+            return Err(RepoError::Conflict {
+                message: "the rent changed since the revision was computed; preview it again"
+                    .into(),
+            });
+        }
+        let change = RentChange {
+            reason: RentChangeReason::IndexRevision,
+            comment: Some(Text::from_trusted(format!(
+                "IRL {} / {}",
+                r.index_quarter,
+                r.index_quarter.year_before()
+            ))),
+            rent_amount: r.new_rent,
+            charges_amount: charges,
+            previous_rent_amount: Some(rent),
+            previous_charges_amount: Some(charges),
+            effective_date: r.effective_date,
+        };
+        write_history(&mut tx, tenant, r.lease_id, &change, Some(r), r.at).await?;
+        sqlx::query(
+            "UPDATE leases SET rent_amount = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(r.lease_id.0)
+        .bind(r.new_rent)
+        .bind(r.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let stored = read(&mut tx, tenant, r.lease_id).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(Some(stored))
     }
 }

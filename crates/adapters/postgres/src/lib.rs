@@ -9,6 +9,7 @@ pub mod bootstrap;
 mod common;
 mod error;
 mod keys;
+mod lease_types;
 mod leases;
 mod media;
 mod parties;
@@ -21,7 +22,8 @@ mod session;
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
 pub use error::map_error;
 pub use keys::PgApiKeyStore;
-pub use leases::PgLeaseTypes;
+pub use lease_types::PgLeaseTypes;
+pub use leases::PgLeases;
 pub use media::PgMedia;
 pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use property::{

@@ -108,6 +108,25 @@ impl RentIndexStore for PgRentIndices {
         row.map(IndexValue::try_from).transpose()
     }
 
+    async fn latest_published(
+        &self,
+        index: &str,
+        on: NaiveDate,
+    ) -> Result<Option<IndexValue>, RepoError> {
+        let row: Option<IndexRow> = sqlx::query_as(
+            "SELECT index_code, quarter, value, published_on FROM rent_indices \
+             WHERE index_code = $1 AND coalesce(published_on, (make_date(left(quarter, 4)::int, \
+               right(quarter, 1)::int * 3, 15) + interval '1 month')::date) <= $2 \
+             ORDER BY quarter DESC LIMIT 1",
+        )
+        .bind(index)
+        .bind(on)
+        .fetch_optional(self.0.pool())
+        .await
+        .map_err(map_error)?;
+        row.map(IndexValue::try_from).transpose()
+    }
+
     async fn add_index(&self, v: &IndexValue) -> Result<(), RepoError> {
         sqlx::query(
             "INSERT INTO rent_indices (index_code, quarter, value, published_on) VALUES ($1, $2, $3, $4)",

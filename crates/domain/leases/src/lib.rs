@@ -2,12 +2,19 @@
 //! deposit caps and notice periods (more to come: leases, rent revision, rent control).
 
 pub mod annexes;
+pub mod contract;
 pub mod lease;
 pub mod lease_type;
 pub mod rent_control;
 pub mod revision;
 
 pub use annexes::AnnexCode;
+pub use contract::{
+    ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, RentChange,
+    RentChangeReason, RentHistoryEntry,
+};
 pub use lease::{LeaseStatus, LeaseTerms, check_terms, default_end_date, duration_months};
 pub use lease_type::{LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
-pub use revision::{Quarter, revised_rent};
+pub use revision::{
+    BlockedReason, Quarter, RevisionFacts, RevisionOutcome, decide_revision, revised_rent,
+};

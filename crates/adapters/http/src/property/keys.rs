@@ -146,7 +146,7 @@ impl CrudResource for EstateKey {
     }
 
     /// The holder must be an owner, lessee or contact of the tenant.
-    async fn check(&self, state: &AppState, caller: &Principal) -> Result<(), ApiError> {
+    async fn check(&mut self, state: &AppState, caller: &Principal) -> Result<(), ApiError> {
         let (Some(kind), Some(id)) = (self.data.holder_kind, self.data.holder_id) else {
             return Ok(());
         };

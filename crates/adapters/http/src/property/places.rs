@@ -176,7 +176,7 @@ impl CrudResource for Place {
     }
 
     /// The syndic must be a SYNDIC contact of the tenant.
-    async fn check(&self, state: &AppState, caller: &Principal) -> Result<(), ApiError> {
+    async fn check(&mut self, state: &AppState, caller: &Principal) -> Result<(), ApiError> {
         let Some(contact) = self.data.syndic_contact_id else {
             return Ok(());
         };

@@ -253,7 +253,8 @@ fn bind_estate<'q>(
         .bind(d.tantiemes)
         .bind(d.construction_period.map(|c| c.as_str()))
         .bind(d.rent_control_zone_id)
-        .bind(e.status.as_str())
+        // What the client asked for; OCCUPIED comes from the estate's leases (see `update`).
+        .bind(d.requested_status.as_str())
         .bind(s(&d.notes))
 }
 
@@ -307,12 +308,23 @@ impl Repository<Estate> for PgEstates {
         if let Some(place) = e.data.place_id {
             check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
         }
+        // The row lock first: a lease being written on this estate commits before the
+        // statement below takes its snapshot, so the status it derives sees that lease.
+        sqlx::query("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+            .bind(tenant.as_uuid())
+            .bind(e.id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
         let q = sqlx::query(
             "UPDATE estates SET created_at = $3, updated_at = $4, place_id = $5, owner_id = $6, \
              type_id = $7, reference = $8, address_street = $9, address_postal_code = $10, \
              address_city = $11, address_country = $12, floor = $13, door = $14, surface_m2 = $15, \
              rooms_count = $16, is_furnished = $17, tantiemes = $18, construction_period = $19, \
-             rent_control_zone_id = $20, status = $21, notes = $22 \
+             rent_control_zone_id = $20, notes = $22, \
+             status = CASE WHEN EXISTS (SELECT 1 FROM leases l WHERE l.tenant_id = $1 \
+               AND l.estate_id = $2 AND l.status IN ('ACTIVE', 'NOTICE_GIVEN')) \
+               THEN 'OCCUPIED' ELSE $21 END \
              WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant.as_uuid())

@@ -1,0 +1,616 @@
+//! `/api/leases`: leases with their co-lessees and guarantors, their rent history and their
+//! yearly revision; `/api/lessee/leases`: a lessee's own leases.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_app::leases::{RevisionPreview, RevisionRequest};
+use faireplace_app::{AppError, CrudService, Principal};
+use faireplace_kernel::{Sort, ValidationErrors};
+use faireplace_leases::{
+    Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, LeaseStatus, LeaseTypeId,
+    RentHistoryEntry,
+};
+use faireplace_parties::LesseeId;
+use faireplace_ports::rent::IndexValue;
+use faireplace_property::EstateId;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::common::{LesseeKey, ListParams, Manager, Paginated};
+use crate::crud::CrudResource;
+use crate::problem::ApiError;
+use crate::property::{opt, uuid_param};
+use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+
+/// Where a lease stands; it moves one step at a time along this order.
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
+pub enum LeaseStatusDto {
+    DRAFT,
+    PENDING_SIGNATURE,
+    ACTIVE,
+    NOTICE_GIVEN,
+    TERMINATED,
+}
+
+/// PROVISION: a monthly advance reviewed yearly; FORFAIT: a flat rate, never reviewed.
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, dead_code)]
+pub enum ChargesModeDto {
+    PROVISION,
+    FORFAIT,
+}
+
+/// A lessee party to a lease.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LeaseLessee {
+    pub lessee_id: Uuid,
+}
+
+/// A lease as sent.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct LeaseRequest {
+    #[schema(required = true)]
+    pub estate_id: Option<Uuid>,
+    #[schema(required = true)]
+    pub lease_type_id: Option<Uuid>,
+    /// The co-lessees, at least one, at most 10.
+    #[schema(required = true)]
+    pub lessees: Option<Vec<LeaseLessee>>,
+    /// Contacts of kind GUARANTOR, at most 10.
+    pub guarantor_ids: Option<Vec<Uuid>>,
+    #[schema(required = true, example = "2026-01-01")]
+    pub start_date: Option<NaiveDate>,
+    /// The last day of the lease; absent: the day before the anniversary of the type's
+    /// default duration (a 3-year lease from 2026-01-01 ends on 2028-12-31). The duration
+    /// must be whole months within the type's bounds; once notice is given, the end date is
+    /// the notice's end, any day after the start.
+    #[schema(example = "2028-12-31")]
+    pub end_date: Option<NaiveDate>,
+    /// Rent excluding charges, at most 2 decimals.
+    #[schema(value_type = Option<f64>, required = true, example = 850.5)]
+    pub rent_amount: Option<Decimal>,
+    /// Monthly charges (0 when absent).
+    #[schema(value_type = Option<f64>, example = 50)]
+    pub charges_amount: Option<Decimal>,
+    /// PROVISION when absent.
+    #[schema(value_type = Option<ChargesModeDto>)]
+    pub charges_mode: Option<String>,
+    /// Day of the month the rent is due, 1 to 28 (1 when absent).
+    #[schema(minimum = 1, maximum = 28)]
+    pub payment_day: Option<i64>,
+    /// At most the type's cap in months of rent excluding charges (0 when absent).
+    #[schema(value_type = Option<f64>, example = 850.5)]
+    pub deposit_amount: Option<Decimal>,
+    /// Absent: as the lease type allows rent revision.
+    pub has_revision_clause: Option<bool>,
+    /// The IRL quarter of reference; absent: the last published at the start of the lease.
+    #[schema(example = "2025-Q2", pattern = "^[0-9]{4}-Q[1-4]$")]
+    pub irl_reference_quarter: Option<String>,
+    /// The first yearly revision date; absent: the lease's anniversary.
+    pub revision_date: Option<NaiveDate>,
+    pub in_zone_tendue: Option<bool>,
+    pub special_clauses: Option<String>,
+    /// DRAFT when absent. A new lease may start DRAFT, PENDING_SIGNATURE or ACTIVE (signed
+    /// on paper); afterwards it moves one step at a time (409 otherwise).
+    #[schema(value_type = Option<LeaseStatusDto>)]
+    pub status: Option<String>,
+    /// Write-only: why the rent or charges change (kept in the rent history).
+    pub change_comment: Option<String>,
+    /// Write-only: when a change of rent or charges takes effect (default today).
+    pub change_effective_date: Option<NaiveDate>,
+}
+
+/// A lease.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LeaseResponse {
+    pub id: Uuid,
+    pub estate_id: Uuid,
+    pub lease_type_id: Uuid,
+    pub lessees: Vec<LeaseLessee>,
+    pub guarantor_ids: Vec<Uuid>,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    #[schema(value_type = f64)]
+    pub rent_amount: Decimal,
+    #[schema(value_type = f64)]
+    pub charges_amount: Decimal,
+    #[schema(value_type = ChargesModeDto)]
+    pub charges_mode: String,
+    pub payment_day: u32,
+    #[schema(value_type = f64)]
+    pub deposit_amount: Decimal,
+    pub has_revision_clause: bool,
+    #[schema(example = "2025-Q2")]
+    pub irl_reference_quarter: Option<String>,
+    pub revision_date: Option<NaiveDate>,
+    pub in_zone_tendue: bool,
+    pub special_clauses: Option<String>,
+    #[schema(value_type = LeaseStatusDto)]
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters of the lease list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeaseFilterParams {
+    #[param(value_type = Option<Uuid>)]
+    pub estate_id: Option<String>,
+    /// Leases on which this lessee is a party.
+    #[param(value_type = Option<Uuid>)]
+    pub lessee_id: Option<String>,
+    #[param(value_type = Option<Uuid>)]
+    pub lease_type_id: Option<String>,
+    #[param(value_type = Option<LeaseStatusDto>)]
+    pub status: Option<String>,
+}
+
+fn input(r: LeaseRequest) -> LeaseInput {
+    LeaseInput {
+        estate_id: r.estate_id,
+        lease_type_id: r.lease_type_id,
+        lessee_ids: r
+            .lessees
+            .map(|l| l.into_iter().map(|p| p.lessee_id).collect()),
+        guarantor_ids: r.guarantor_ids,
+        start_date: r.start_date,
+        end_date: r.end_date,
+        rent_amount: r.rent_amount,
+        charges_amount: r.charges_amount,
+        charges_mode: r.charges_mode,
+        payment_day: r.payment_day,
+        deposit_amount: r.deposit_amount,
+        has_revision_clause: r.has_revision_clause,
+        irl_reference_quarter: r.irl_reference_quarter,
+        revision_date: r.revision_date,
+        in_zone_tendue: r.in_zone_tendue,
+        special_clauses: r.special_clauses,
+        status: r.status,
+        change_comment: r.change_comment,
+        change_effective_date: r.change_effective_date,
+    }
+}
+
+pub(crate) fn response(l: &Lease) -> LeaseResponse {
+    let d = &l.data;
+    LeaseResponse {
+        id: l.id.0,
+        estate_id: d.estate_id.0,
+        lease_type_id: d.lease_type_id.0,
+        lessees: d
+            .lessee_ids
+            .iter()
+            .map(|id| LeaseLessee { lessee_id: id.0 })
+            .collect(),
+        guarantor_ids: d.guarantor_ids.iter().map(|g| g.0).collect(),
+        start_date: d.start_date,
+        end_date: l.end_date(),
+        rent_amount: d.rent_amount,
+        charges_amount: d.charges_amount,
+        charges_mode: d.charges_mode.as_str().to_owned(),
+        payment_day: d.payment_day,
+        deposit_amount: d.deposit_amount,
+        has_revision_clause: l.has_revision_clause(),
+        irl_reference_quarter: opt(&d.irl_reference_quarter),
+        revision_date: d.revision_date,
+        in_zone_tendue: d.in_zone_tendue,
+        special_clauses: opt(&d.special_clauses),
+        status: d.status.as_str().to_owned(),
+        created_at: l.created_at,
+        updated_at: l.updated_at,
+    }
+}
+
+const DEFAULT_SORT: Sort<LeaseSort> = Sort {
+    field: LeaseSort::StartDate,
+    descending: true,
+};
+
+impl CrudResource for Lease {
+    crate::top_level!("/api/leases");
+    type Request = LeaseRequest;
+    type Response = LeaseResponse;
+    type FilterParams = LeaseFilterParams;
+    const DEFAULT_SORT: Sort<LeaseSort> = DEFAULT_SORT;
+
+    fn service(state: &AppState) -> &CrudService<Self> {
+        &state.leases
+    }
+
+    fn create(_: (), r: LeaseRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
+        Ok(Lease::new(LeaseData::parse(&input(r))?, now)?)
+    }
+
+    fn replace(&mut self, r: LeaseRequest, now: DateTime<Utc>) -> Result<(), AppError> {
+        let data = LeaseData::parse(&input(r))?;
+        Lease::replace(self, data, now).map_err(|c| AppError::Conflict {
+            code: "CONFLICT",
+            message: c.0,
+        })
+    }
+
+    fn to_request(&self) -> LeaseRequest {
+        let d = &self.data;
+        LeaseRequest {
+            estate_id: Some(d.estate_id.0),
+            lease_type_id: Some(d.lease_type_id.0),
+            lessees: Some(
+                d.lessee_ids
+                    .iter()
+                    .map(|id| LeaseLessee { lessee_id: id.0 })
+                    .collect(),
+            ),
+            guarantor_ids: Some(d.guarantor_ids.iter().map(|g| g.0).collect()),
+            start_date: Some(d.start_date),
+            end_date: d.end_date,
+            rent_amount: Some(d.rent_amount),
+            charges_amount: Some(d.charges_amount),
+            charges_mode: Some(d.charges_mode.as_str().to_owned()),
+            payment_day: Some(i64::from(d.payment_day)),
+            deposit_amount: Some(d.deposit_amount),
+            has_revision_clause: d.has_revision_clause,
+            irl_reference_quarter: opt(&d.irl_reference_quarter),
+            revision_date: d.revision_date,
+            in_zone_tendue: Some(d.in_zone_tendue),
+            special_clauses: opt(&d.special_clauses),
+            status: Some(d.status.as_str().to_owned()),
+            change_comment: None,
+            change_effective_date: None,
+        }
+    }
+
+    fn to_response(&self) -> LeaseResponse {
+        response(self)
+    }
+
+    fn filter(_: (), p: &LeaseFilterParams) -> Result<LeaseFilter, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let estate_id = errors
+            .merge(uuid_param("estate_id", &p.estate_id))
+            .flatten();
+        let lessee_id = errors
+            .merge(uuid_param("lessee_id", &p.lessee_id))
+            .flatten();
+        let lease_type_id = errors
+            .merge(uuid_param("lease_type_id", &p.lease_type_id))
+            .flatten();
+        let status = p
+            .status
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .and_then(|s| errors.take("status", LeaseStatus::parse(s)));
+        errors.into_result()?;
+        Ok(LeaseFilter {
+            estate_id: estate_id.map(EstateId),
+            lessee_id: lessee_id.map(LesseeId),
+            lease_type_id: lease_type_id.map(LeaseTypeId),
+            status,
+        })
+    }
+
+    async fn check(&mut self, state: &AppState, caller: &Principal) -> Result<(), ApiError> {
+        state.lease_rules.complete(caller, self).await?;
+        Ok(())
+    }
+}
+
+crate::crud_handlers!(
+    top Lease, LeaseId, LeaseRequest, LeaseResponse, LeaseFilterParams,
+    tag = "Leases", collection = "/leases", item = "/leases/{id}",
+    ops = ["create_lease", "list_leases", "get_lease", "replace_lease", "patch_lease", "delete_lease"],
+    docs = [
+        "Create a lease (400 for a deposit over the type's cap, with the cap in the message, or a duration outside the type's bounds; 409 when another lease awaiting signature or active holds the estate on overlapping dates).",
+        "List leases, newest start first, with filters on estate, lessee, type and status; `search` looks in the co-lessees' names.",
+        "Read a lease.",
+        "Replace a lease (409 for a status that is not the next step, for a TERMINATED lease, for overlapping dates, or when the lease changed since it was read). A change of rent or charges is written to the rent history.",
+        "Change some fields of a lease (JSON merge patch; same rules as PUT).",
+        "Delete a DRAFT lease (409 for any other status: a lease once sent for signature is kept).",
+    ],
+);
+
+/// One change of a lease's rent or charges.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RentHistoryResponse {
+    pub id: Uuid,
+    pub lease_id: Uuid,
+    /// INITIAL (the amounts the lease started with), CHANGE (by a manager) or INDEX_REVISION.
+    #[schema(example = "INDEX_REVISION")]
+    pub reason: String,
+    pub comment: Option<String>,
+    #[schema(value_type = f64)]
+    pub rent_amount: Decimal,
+    #[schema(value_type = f64)]
+    pub charges_amount: Decimal,
+    #[schema(value_type = Option<f64>)]
+    pub previous_rent_amount: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub previous_charges_amount: Option<Decimal>,
+    pub effective_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<RentHistoryEntry> for RentHistoryResponse {
+    fn from(h: RentHistoryEntry) -> Self {
+        let c = h.change;
+        Self {
+            id: h.id,
+            lease_id: h.lease_id.0,
+            reason: c.reason.as_str().to_owned(),
+            comment: opt(&c.comment),
+            rent_amount: c.rent_amount,
+            charges_amount: c.charges_amount,
+            previous_rent_amount: c.previous_rent_amount,
+            previous_charges_amount: c.previous_charges_amount,
+            effective_date: c.effective_date,
+            created_at: h.created_at,
+        }
+    }
+}
+
+/// The rent history of a lease.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RentHistoryList {
+    pub data: Vec<RentHistoryResponse>,
+}
+
+/// Every change of a lease's rent or charges, oldest first, with its reason and effective date.
+#[utoipa::path(
+    tag = "Leases", operation_id = "lease_rent_history",
+    responses(
+        (status = 200, description = "The history", body = RentHistoryList),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/leases/{id}/rent-history")]
+pub async fn rent_history(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let entries = state
+        .lease_rules
+        .rent_history(&caller.0, LeaseId(path.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(RentHistoryList {
+        data: entries.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A rent revision asked for. Both fields are optional; the body may be empty.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RevisionRequestBody {
+    /// The day the owner claims the revision (default today); it takes effect from that day.
+    pub as_of: Option<NaiveDate>,
+    /// The revision date claimed (default: the latest one on or before `as_of`). A date
+    /// claimed more than a year later is TOO_LATE.
+    pub revision_date: Option<NaiveDate>,
+}
+
+/// ENERGY_CLASS_F_G and the others: why a revision cannot be applied.
+#[derive(ToSchema)]
+#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
+pub enum BlockedReasonDto {
+    NO_REVISION_CLAUSE,
+    ENERGY_CLASS_F_G,
+    INDEX_NOT_PUBLISHED,
+    ALREADY_REVISED,
+    TOO_LATE,
+}
+
+/// An index value of a quarter.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndexPoint {
+    #[schema(example = "2024-Q2")]
+    pub quarter: String,
+    #[schema(value_type = f64, example = 145.17)]
+    pub value: Decimal,
+}
+
+/// A revision by the IRL: current × new_index / reference, rounded to the cent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionResponse {
+    #[schema(value_type = f64)]
+    pub current_rent: Decimal,
+    /// The reference quarter a year before `new_index`.
+    pub reference: Option<IndexPoint>,
+    pub new_index: Option<IndexPoint>,
+    /// Null when an index is missing.
+    #[schema(value_type = Option<f64>)]
+    pub new_rent: Option<Decimal>,
+    /// The revision date claimed.
+    pub revision_date: NaiveDate,
+    /// From when the new rent applies: the claim, never earlier (no retroactivity).
+    pub effective_date: NaiveDate,
+    pub allowed: bool,
+    #[schema(value_type = Option<BlockedReasonDto>)]
+    pub blocked_reason: Option<String>,
+    /// True when this answer applied the revision.
+    pub applied: bool,
+}
+
+fn point(v: Option<IndexValue>) -> Option<IndexPoint> {
+    v.map(|v| IndexPoint {
+        quarter: v.quarter.to_string(),
+        value: v.value,
+    })
+}
+
+fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
+    RevisionResponse {
+        allowed: p.allowed(),
+        current_rent: p.current_rent,
+        reference: point(p.reference),
+        new_index: point(p.new_index),
+        new_rent: p.new_rent,
+        revision_date: p.revision_date,
+        effective_date: p.effective_date,
+        blocked_reason: p.blocked_reason.map(|r| r.as_str().to_owned()),
+        applied,
+    }
+}
+
+/// An optional JSON body: empty is the default, anything else must parse.
+fn revision_request(body: &web::Bytes) -> Result<RevisionRequest, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(RevisionRequest::default());
+    }
+    let parsed: RevisionRequestBody = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            actix_web::http::StatusCode::BAD_REQUEST,
+            "MALFORMED_JSON",
+            format!("the body is not a valid revision request: {e}"),
+        )
+    })?;
+    Ok(RevisionRequest {
+        as_of: parsed.as_of,
+        revision_date: parsed.revision_date,
+    })
+}
+
+/// Preview the yearly rent revision by the IRL (Art. 17-1 of the 1989 law): the reference
+/// quarter of the lease (or the last published at its start), F and G estates frozen, one
+/// revision a year, claimed within a year of its date. 409 REVISION_NOT_DUE before the first
+/// revision date; 409 for a lease that is not ACTIVE or NOTICE_GIVEN.
+#[utoipa::path(
+    tag = "Leases", operation_id = "preview_rent_revision",
+    request_body(content = RevisionRequestBody, description = "Optional"),
+    responses(
+        (status = 200, description = "The revision and whether it may be applied", body = RevisionResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/leases/{id}/rent-revision/preview")]
+pub async fn preview_revision(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request = revision_request(&body)?;
+    let preview = state
+        .lease_rules
+        .preview_revision(&caller.0, LeaseId(path.into_inner()), request)
+        .await?;
+    Ok(HttpResponse::Ok().json(revision_response(preview, false)))
+}
+
+/// Apply the yearly rent revision: the new rent from the effective date, written to the rent
+/// history. 409 with the blocked reason as `code` (NO_REVISION_CLAUSE, ENERGY_CLASS_F_G,
+/// INDEX_NOT_PUBLISHED, ALREADY_REVISED, TOO_LATE) when it may not be applied.
+#[utoipa::path(
+    tag = "Leases", operation_id = "apply_rent_revision",
+    request_body(content = RevisionRequestBody, description = "Optional"),
+    responses(
+        (status = 200, description = "The revision applied", body = RevisionResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/leases/{id}/rent-revision")]
+pub async fn apply_revision(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request = revision_request(&body)?;
+    let (preview, _lease) = state
+        .lease_rules
+        .apply_revision(&caller.0, LeaseId(path.into_inner()), request)
+        .await?;
+    Ok(HttpResponse::Ok().json(revision_response(preview, true)))
+}
+
+/// Paging of the lessee's leases.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LesseeListParams {
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// `start_date` (default `-start_date`), `end_date`, `status`, `created_at`…
+    pub sort: Option<String>,
+}
+
+/// The leases on which the calling lessee is a party (LESSEE key with `lessee:leases:read`).
+#[utoipa::path(
+    tag = "Lessee portal", operation_id = "lessee_list_leases",
+    params(LesseeListParams),
+    responses(
+        (status = 200, description = "A page", body = Paginated<LeaseResponse>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/lessee/leases")]
+pub async fn lessee_leases(
+    state: web::Data<AppState>,
+    caller: LesseeKey,
+    params: web::Query<LesseeListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let list = ListParams {
+        page: params.page.clone(),
+        limit: params.limit.clone(),
+        search: None,
+        sort: params.sort.clone(),
+    };
+    let (page, sort) = list.parse(DEFAULT_SORT)?;
+    let page = state
+        .lease_rules
+        .lessee_leases(&caller.0, page, sort)
+        .await?;
+    Ok(Paginated::from_page(page, |l| response(&l)).respond())
+}
+
+/// One lease of the calling lessee's; any other lease, even of the same tenant, is 404.
+#[utoipa::path(
+    tag = "Lessee portal", operation_id = "lessee_get_lease",
+    responses(
+        (status = 200, description = "The lease", body = LeaseResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/lessee/leases/{id}")]
+pub async fn lessee_lease(
+    state: web::Data<AppState>,
+    caller: LesseeKey,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let lease = state
+        .lease_rules
+        .lessee_lease(&caller.0, LeaseId(path.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(response(&lease)))
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    crud_routes(cfg);
+    cfg.service(rent_history)
+        .service(preview_revision)
+        .service(apply_revision)
+        .service(lessee_leases)
+        .service(lessee_lease);
+}
