@@ -33,14 +33,15 @@ CREATE TABLE leases (
     CONSTRAINT leases_lease_type_id_fkey FOREIGN KEY (tenant_id, lease_type_id)
         REFERENCES lease_types (tenant_id, id),
     CONSTRAINT leases_dates CHECK (end_date > start_date),
-    -- One estate is never let twice for the same days: a lease awaiting signature or active
-    -- holds it (one under notice does not, so that the next lessee can sign before the
-    -- departure). Checked by the index itself, so two concurrent creations cannot both pass.
+    -- One estate is never let twice for the same days: a lease awaiting signature, active or
+    -- under notice holds it until its end date (under notice, the end date moves earlier to
+    -- the notice's end, and the next lessee may sign for the days after). Checked by the index
+    -- itself, so two concurrent creations cannot both pass.
     CONSTRAINT leases_no_overlap EXCLUDE USING gist (
         tenant_id WITH =,
         estate_id WITH =,
         daterange(start_date, end_date, '[]') WITH &&
-    ) WHERE (status IN ('PENDING_SIGNATURE', 'ACTIVE'))
+    ) WHERE (status IN ('PENDING_SIGNATURE', 'ACTIVE', 'NOTICE_GIVEN'))
 );
 CREATE INDEX leases_estate_idx ON leases (tenant_id, estate_id, start_date);
 CREATE INDEX leases_start_idx ON leases (tenant_id, start_date, id);

@@ -407,25 +407,27 @@ async fn statuses_move_one_step_at_a_time_and_the_estate_follows() {
     app.delete(&url, w.key())
         .await
         .assert_problem(409, "CONFLICT");
-    // Under notice, the lease ends on the notice's end, before its term; the next lessee may
-    // sign for the days after it, even while this one is still under notice.
+    // Under notice the end date moves earlier only, to the notice's end; until then the lease
+    // holds the estate, and the next lessee may sign for the days after.
+    app.patch(&url, w.key(), json!({"end_date": "2029-01-31"}))
+        .await
+        .assert_problem(409, "CONFLICT");
+    let parking = |start: &str, end: &str| {
+        json!({"lease_type_id": w.kind("PARKING"), "start_date": start, "end_date": end,
+               "deposit_amount": 0, "status": "PENDING_SIGNATURE"})
+    };
+    create(&app, &w, parking("2027-07-01", "2027-07-31"))
+        .await
+        .assert_problem(409, "CONFLICT");
     app.patch(&url, w.key(), json!({"end_date": "2027-06-14"}))
         .await
         .assert_status(200);
-    create(
-        &app,
-        &w,
-        json!({"start_date": "2027-06-15", "status": "PENDING_SIGNATURE"}),
-    )
-    .await
-    .assert_status(201);
-    create(
-        &app,
-        &w,
-        json!({"start_date": "2027-06-14", "status": "PENDING_SIGNATURE"}),
-    )
-    .await
-    .assert_problem(409, "CONFLICT");
+    create(&app, &w, parking("2027-06-01", "2027-06-30"))
+        .await
+        .assert_problem(409, "CONFLICT");
+    create(&app, &w, parking("2027-06-15", "2027-07-14"))
+        .await
+        .assert_status(201);
     app.patch(&url, w.key(), to("TERMINATED"))
         .await
         .assert_status(200);
@@ -593,9 +595,9 @@ async fn a_lessee_sees_only_the_leases_they_are_party_to() {
 }
 
 /// The worked example of DOMAIN.md: 600.00 × 145.17 / 140.59 = 619.55, with 2024-Q2 over
-/// 2023-Q2 for a lease whose anniversary is 1 August.
+/// 2023-Q2 for a lease whose anniversary is 1 August (a preview may simulate any claim date).
 #[tokio::test]
-async fn the_rent_is_revised_by_the_irl_once_a_year() {
+async fn the_worked_example_is_previewed() {
     let app = TestApp::spawn().await;
     let w = world(&app, "A").await;
     let lease = id(&create(
@@ -606,7 +608,6 @@ async fn the_rent_is_revised_by_the_irl_once_a_year() {
     )
     .await);
     let preview = format!("/api/leases/{lease}/rent-revision/preview");
-    let apply = format!("/api/leases/{lease}/rent-revision");
     let res = app
         .post(&preview, w.key(), json!({"as_of": "2024-08-10"}))
         .await;
@@ -618,13 +619,75 @@ async fn the_rent_is_revised_by_the_irl_once_a_year() {
                "revision_date": "2024-08-01", "effective_date": "2024-08-10",
                "allowed": true, "blocked_reason": null, "applied": false})
     );
+    // The next year's revision compares 2025-Q2 with 2024-Q2.
     let res = app
-        .post(&apply, w.key(), json!({"as_of": "2024-08-10"}))
+        .post(&preview, w.key(), json!({"as_of": "2025-08-01"}))
         .await;
+    assert_eq!(res.body["reference"]["quarter"], "2024-Q2");
+    assert_eq!(res.body["new_index"]["quarter"], "2025-Q2");
+    // Applying is today's claim: a back-dated one cannot revive a lost year.
+    app.post(
+        &format!("/api/leases/{lease}/rent-revision"),
+        w.key(),
+        json!({"as_of": "2024-08-10"}),
+    )
+    .await
+    .assert_problem(400, "VALIDATION_ERROR");
+}
+
+/// Makes sure the IRL has `quarter` (adding `value` when the shipped series lacks it).
+async fn ensure_index(app: &TestApp, quarter: &str, value: &str) {
+    let _ = app
+        .services
+        .state
+        .rent_regulation
+        .add_index("IRL", quarter, value, None)
+        .await;
+}
+
+/// A revision applied today: the lease's revision date fell ten days ago or so, relative to
+/// the real clock, and the quarters it needs are made present.
+#[tokio::test]
+async fn the_rent_is_revised_by_the_irl_once_a_year() {
+    use chrono::{Datelike, Months};
+    let app = TestApp::spawn().await;
+    let w = world(&app, "A").await;
+    let today = chrono::Utc::now().date_naive();
+    let mut due = today - chrono::Days::new(10);
+    if due.day() > 28 {
+        due = due.with_day(28).expect("day");
+    }
+    let start = due.checked_sub_months(Months::new(12)).expect("start");
+    // Q1 of the latest year whose first quarter ended before the revision date.
+    let q1_end = chrono::NaiveDate::from_ymd_opt(due.year(), 3, 31).expect("date");
+    let year = if q1_end < due {
+        due.year()
+    } else {
+        due.year() - 1
+    };
+    ensure_index(&app, &format!("{year}-Q1"), "150.00").await;
+    ensure_index(&app, &format!("{}-Q1", year - 1), "140.00").await;
+    let lease = id(&create(
+        &app,
+        &w,
+        json!({"start_date": start, "rent_amount": 700, "deposit_amount": 700,
+               "irl_reference_quarter": "2020-Q1", "status": "ACTIVE"}),
+    )
+    .await);
+    let preview = format!("/api/leases/{lease}/rent-revision/preview");
+    let apply = format!("/api/leases/{lease}/rent-revision");
+    let res = app.post(&preview, w.key(), json!({})).await;
+    res.assert_status(200);
+    assert_eq!(res.body["revision_date"], json!(due));
+    assert_eq!(res.body["new_index"]["quarter"], format!("{year}-Q1"));
+    assert_eq!(res.body["allowed"], true, "{}", res.text);
+    let new_rent = res.body["new_rent"].clone();
+    let res = app.post(&apply, w.key(), json!({})).await;
     res.assert_status(200);
     assert_eq!(res.body["applied"], true);
+    assert_eq!(res.body["effective_date"], json!(today), "from the claim");
     let read = app.get(&format!("/api/leases/{lease}"), w.key()).await;
-    assert_eq!(read.body["rent_amount"], 619.55);
+    assert_eq!(read.body["rent_amount"], new_rent);
     let history = app
         .get(&format!("/api/leases/{lease}/rent-history"), w.key())
         .await;
@@ -638,28 +701,39 @@ async fn the_rent_is_revised_by_the_irl_once_a_year() {
         ),
         (
             &json!("INDEX_REVISION"),
-            &json!(619.55),
-            &json!(600),
-            &json!("2024-08-10")
+            &new_rent,
+            &json!(700),
+            &json!(today)
         )
     );
     // Once a year.
-    let res = app
-        .post(&preview, w.key(), json!({"as_of": "2024-12-01"}))
-        .await;
+    let res = app.post(&preview, w.key(), json!({})).await;
     assert_eq!(res.body["blocked_reason"], "ALREADY_REVISED");
     assert_eq!(res.body["allowed"], false);
-    app.post(&apply, w.key(), json!({"as_of": "2024-12-01"}))
+    app.post(&apply, w.key(), json!({}))
         .await
         .assert_problem(409, "ALREADY_REVISED");
-    // The next year's revision uses 2025-Q2 over 2024-Q2, on the revised rent.
-    let res = app
-        .post(&preview, w.key(), json!({"as_of": "2025-08-01"}))
-        .await;
-    assert_eq!(res.body["reference"]["quarter"], "2024-Q2");
-    assert_eq!(res.body["new_index"]["quarter"], "2025-Q2");
-    assert_eq!(res.body["current_rent"], 619.55);
-    assert_eq!(res.body["allowed"], true);
+
+    // A lease three years old claims its first revision, two years late: lost.
+    let old_start = start.checked_sub_months(Months::new(24)).expect("start");
+    let first = old_start
+        .checked_add_months(Months::new(12))
+        .expect("first");
+    let other = estate(&app, w.key()).await;
+    let old = id(&create(
+        &app,
+        &w,
+        json!({"estate_id": other, "start_date": old_start, "rent_amount": 700,
+               "deposit_amount": 700, "irl_reference_quarter": "2020-Q1", "status": "ACTIVE"}),
+    )
+    .await);
+    app.post(
+        &format!("/api/leases/{old}/rent-revision"),
+        w.key(),
+        json!({"revision_date": first}),
+    )
+    .await
+    .assert_problem(409, "TOO_LATE");
 }
 
 /// An ACTIVE lease from 2023-08-01 at 600.00, on an estate of its own: (lease, estate).
@@ -693,7 +767,7 @@ async fn every_blocked_reason_is_reported() {
     app.post(
         &format!("/api/leases/{no_clause}/rent-revision"),
         w.key(),
-        json!({"as_of": "2024-08-10"}),
+        json!({}),
     )
     .await
     .assert_problem(409, "NO_REVISION_CLAUSE");
@@ -811,4 +885,87 @@ async fn another_tenant_s_leases_are_not_found() {
     // A's lease is untouched.
     let res = app.get(&item, a.key()).await;
     assert_eq!(res.body["rent_amount"], 850.5);
+}
+
+#[tokio::test]
+async fn a_company_owner_lets_unfurnished_for_six_years() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, "A").await;
+    let company = app
+        .post(
+            "/api/owners",
+            w.key(),
+            json!({"kind": "COMPANY", "company_name": "Foncière du Parc"}),
+        )
+        .await;
+    app.put(
+        &format!("/api/estates/{}/owner", w.estate),
+        w.key(),
+        json!({"owner_id": company.body["id"]}),
+    )
+    .await
+    .assert_status(200);
+    let res = create(&app, &w, json!({})).await;
+    res.assert_status(201);
+    assert_eq!(res.body["end_date"], "2031-12-31");
+    let res = create(
+        &app,
+        &w,
+        json!({"start_date": "2040-01-01", "end_date": "2042-12-31"}),
+    )
+    .await;
+    assert_eq!(res.error_fields(), ["end_date"]);
+    assert!(res.text.contains("at least 72 months"), "{}", res.text);
+}
+
+#[tokio::test]
+async fn a_draft_s_amounts_stay_its_initial_ones_and_dates_are_bounded() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, "A").await;
+    let lease = id(&create(&app, &w, json!({})).await);
+    let url = format!("/api/leases/{lease}");
+    app.patch(
+        &url,
+        w.key(),
+        json!({"rent_amount": 800, "deposit_amount": 800, "start_date": "2026-02-01", "end_date": null}),
+    )
+    .await
+    .assert_status(200);
+    let history = app.get(&format!("{url}/rent-history"), w.key()).await;
+    let h = history.body["data"].as_array().expect("history");
+    assert_eq!(h.len(), 1, "{}", history.text);
+    assert_eq!(
+        (
+            &h[0]["reason"],
+            &h[0]["rent_amount"],
+            &h[0]["effective_date"]
+        ),
+        (&json!("INITIAL"), &json!(800), &json!("2026-02-01"))
+    );
+    app.patch(&url, w.key(), json!({"status": "PENDING_SIGNATURE"}))
+        .await
+        .assert_status(200);
+    app.patch(&url, w.key(), json!({"status": "ACTIVE"}))
+        .await
+        .assert_status(200);
+    let res = app
+        .patch(
+            &url,
+            w.key(),
+            json!({"rent_amount": 810, "change_effective_date": "2026-01-15"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["change_effective_date"]);
+    for (field, date) in [
+        ("start_date", "1800-01-01"),
+        ("end_date", "2999-12-31"),
+        ("revision_date", "2026-06-01"),
+    ] {
+        let res = create(&app, &w, json!({"start_date": "2030-01-01", field: date})).await;
+        assert!(
+            res.error_fields().contains(&field.to_owned()),
+            "{field}: {}",
+            res.text
+        );
+    }
 }

@@ -13,10 +13,11 @@ use faireplace_leases::{
     BlockedReason, Lease, LeaseFilter, LeaseId, LeaseSort, LeaseStatus, LeaseType,
     RentChangeReason, RentHistoryEntry, RevisionFacts, decide_revision,
 };
+use faireplace_parties::{Owner, OwnerKind};
 use faireplace_ports::leases::{AppliedRevision, LeaseStore};
 use faireplace_ports::rent::{IndexValue, RentIndexStore};
 use faireplace_ports::{Clock, ListQuery, RepoError, Repository};
-use faireplace_property::EnergyDiagnosis;
+use faireplace_property::{EnergyDiagnosis, Estate};
 use rust_decimal::Decimal;
 
 use crate::rent_control::energy_f_or_g;
@@ -24,6 +25,9 @@ use crate::{AppError, Principal};
 
 /// The index French residential rents are revised by.
 const RENT_INDEX: &str = "IRL";
+
+/// How far back a claim may be dated when a revision is applied (a claim letter sent lately).
+pub const CLAIM_WINDOW_DAYS: u64 = 31;
 
 /// What a revision is asked for: the day of the claim (default today) and the revision date
 /// claimed (default the latest one on or before that day).
@@ -44,6 +48,8 @@ pub struct RevisionPreview {
     pub revision_date: NaiveDate,
     pub effective_date: NaiveDate,
     pub blocked_reason: Option<BlockedReason>,
+    /// The lease's `updated_at` the decision was made on.
+    pub lease_read_at: DateTime<Utc>,
 }
 
 impl RevisionPreview {
@@ -56,6 +62,8 @@ impl RevisionPreview {
 pub struct LeaseService {
     store: Arc<dyn LeaseStore>,
     types: Arc<dyn Repository<LeaseType>>,
+    estates: Arc<dyn Repository<Estate>>,
+    owners: Arc<dyn Repository<Owner>>,
     energy: Arc<dyn Repository<EnergyDiagnosis>>,
     indices: Arc<dyn RentIndexStore>,
     clock: Arc<dyn Clock>,
@@ -69,6 +77,8 @@ impl LeaseService {
     pub fn new(
         store: Arc<dyn LeaseStore>,
         types: Arc<dyn Repository<LeaseType>>,
+        estates: Arc<dyn Repository<Estate>>,
+        owners: Arc<dyn Repository<Owner>>,
         energy: Arc<dyn Repository<EnergyDiagnosis>>,
         indices: Arc<dyn RentIndexStore>,
         clock: Arc<dyn Clock>,
@@ -76,6 +86,8 @@ impl LeaseService {
         Self {
             store,
             types,
+            estates,
+            owners,
             energy,
             indices,
             clock,
@@ -98,7 +110,25 @@ impl LeaseService {
             .ok_or_else(|| {
                 AppError::validation("lease_type_id", "refers to a record that does not exist")
             })?;
-        lease.complete(&kind.data)?;
+        // An unfurnished lease from a company owner lasts six years: the owner is the
+        // estate's (a missing estate is reported when the lease is stored).
+        let mut frame = kind.data;
+        if kind.is_system
+            && let Some(estate) = self
+                .estates
+                .get(tenant, lease.data.estate_id)
+                .await
+                .map_err(err)?
+            && let Some(owner) = self
+                .owners
+                .get(tenant, estate.data.owner_id)
+                .await
+                .map_err(err)?
+            && owner.data.kind == OwnerKind::Company
+        {
+            frame = frame.for_company_owner();
+        }
+        lease.complete(&frame)?;
         Ok(())
     }
 
@@ -243,7 +273,8 @@ impl LeaseService {
             .await
             .map_err(err)?;
         let already_revised = history.iter().any(|h| {
-            h.change.reason == RentChangeReason::IndexRevision && h.change.effective_date >= due
+            h.change.reason == RentChangeReason::IndexRevision
+                && h.revision_date.is_some_and(|d| d >= due)
         });
         let outcome = decide_revision(&RevisionFacts {
             has_clause,
@@ -263,6 +294,7 @@ impl LeaseService {
             revision_date: due,
             effective_date: outcome.effective_date,
             blocked_reason: outcome.blocked_reason,
+            lease_read_at: lease.updated_at,
         })
     }
 
@@ -276,10 +308,18 @@ impl LeaseService {
     ) -> Result<(RevisionPreview, Lease), AppError> {
         let tenant = principal.manage()?;
         let now: DateTime<Utc> = self.clock.now();
-        if request.as_of.is_some_and(|d| d > now.date_naive()) {
+        let today = now.date_naive();
+        // The claim is today's, or one made in the last month (a letter sent, recorded now):
+        // never ahead, and never back-dated to revive a year that is lost.
+        if request
+            .as_of
+            .is_some_and(|d| d > today || d < today - chrono::Days::new(CLAIM_WINDOW_DAYS))
+        {
             return Err(AppError::Validation(ValidationErrors::single(
                 "as_of",
-                "a revision is claimed today or on a past day, never ahead",
+                format!(
+                    "a revision is applied as claimed today or in the last {CLAIM_WINDOW_DAYS} days"
+                ),
             )));
         }
         let preview = self.preview_revision(principal, id, request).await?;
@@ -306,6 +346,7 @@ impl LeaseService {
                 &AppliedRevision {
                     lease_id: id,
                     current_rent: preview.current_rent,
+                    read_at: preview.lease_read_at,
                     new_rent,
                     revision_date: preview.revision_date,
                     effective_date: preview.effective_date,

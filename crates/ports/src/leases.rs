@@ -45,6 +45,8 @@ pub struct AppliedRevision {
     pub lease_id: faireplace_leases::LeaseId,
     /// The rent the decision was made on: the save is refused if it changed meanwhile.
     pub current_rent: rust_decimal::Decimal,
+    /// The lease's `updated_at` as the decision read it: any change since refuses the save.
+    pub read_at: chrono::DateTime<chrono::Utc>,
     pub new_rent: rust_decimal::Decimal,
     /// The revision date claimed (one revision per lease and date).
     pub revision_date: chrono::NaiveDate,

@@ -59,9 +59,15 @@ pub fn wire(db: Db, config: &Config) -> Services {
         diagnostics: CrudService::new(Arc::new(PgDiagnostics(db.clone())), clock.clone()),
         lease_types: CrudService::new(Arc::new(PgLeaseTypes(db.clone())), clock.clone()),
         leases: CrudService::new(Arc::new(PgLeases(db.clone())), clock.clone()),
+        charge_categories: CrudService::new(
+            Arc::new(faireplace_postgres::PgChargeCategories(db.clone())),
+            clock.clone(),
+        ),
         lease_rules: faireplace_app::leases::LeaseService::new(
             Arc::new(PgLeases(db.clone())),
             Arc::new(PgLeaseTypes(db.clone())),
+            Arc::new(PgEstates(db.clone())),
+            Arc::new(PgOwners(db.clone())),
             Arc::new(PgEnergyDiagnoses(db.clone())),
             Arc::new(PgRentIndices(db.clone())),
             clock.clone(),

@@ -4,6 +4,7 @@
 //! the very handlers the router serves: the two cannot drift apart.
 
 mod api_keys;
+mod charges;
 mod common;
 mod crud;
 mod leases;
@@ -61,6 +62,7 @@ pub struct AppState {
     pub diagnostics: CrudService<Diagnostic>,
     pub lease_types: CrudService<LeaseType>,
     pub leases: CrudService<Lease>,
+    pub charge_categories: CrudService<faireplace_charges::ChargeCategory>,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub rent_control: faireplace_app::rent_control::RentControlService,
@@ -124,6 +126,7 @@ impl Default for HttpSettings {
         (name = "Lease Types", description = "Legal frames of leases: durations, deposit caps, notices, annexes"),
         (name = "Leases", description = "Leases with co-lessees and guarantors, their statuses, rent history and yearly IRL revision"),
         (name = "Lessee portal", description = "A lessee's own leases (LESSEE keys)"),
+        (name = "Charges", description = "Charge categories (Décret 87-713), distribution keys and the exact split of a cost"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
@@ -173,6 +176,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     property::diagnostics::routes(cfg);
     leases::lease_types::routes(cfg);
     leases::contracts::routes(cfg);
+    charges::categories::routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
     media::routes(cfg);

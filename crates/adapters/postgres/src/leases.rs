@@ -55,8 +55,7 @@ const LIST: ListSource = ListSource {
     joins: "",
 };
 
-const OVERLAP: &str =
-    "another lease awaiting signature or active holds this estate for some of these dates";
+const OVERLAP: &str = "another lease awaiting signature, active or under notice holds this estate for some of these dates";
 
 /// Leases in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -301,6 +300,18 @@ async fn write_history(
     revision: Option<&AppliedRevision>,
     at: DateTime<Utc>,
 ) -> Result<(), RepoError> {
+    if change.reason == RentChangeReason::Initial {
+        // Before the lease is in force, its initial amounts are rewritten, not added to.
+        sqlx::query(
+            "DELETE FROM lease_rent_history WHERE tenant_id = $1 AND lease_id = $2 \
+             AND reason = 'INITIAL'",
+        )
+        .bind(tenant.as_uuid())
+        .bind(lease.0)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_error)?;
+    }
     sqlx::query(
         "INSERT INTO lease_rent_history (tenant_id, id, lease_id, reason, comment, rent_amount, \
          charges_amount, previous_rent_amount, previous_charges_amount, effective_date, \
@@ -523,6 +534,7 @@ struct HistoryRow {
     previous_rent_amount: Option<Decimal>,
     previous_charges_amount: Option<Decimal>,
     effective_date: NaiveDate,
+    revision_date: Option<NaiveDate>,
     created_at: DateTime<Utc>,
 }
 
@@ -537,8 +549,8 @@ impl LeaseStore for PgLeases {
         let rows: Result<Vec<HistoryRow>, _> =
             sqlx::query_as(sqlx::AssertSqlSafe(crate::common::scoped(
                 "SELECT id, lease_id, reason, comment, rent_amount, charges_amount, \
-                 previous_rent_amount, previous_charges_amount, effective_date, created_at \
-                 FROM lease_rent_history WHERE tenant_id = scope.tenant AND lease_id = $2 \
+                 previous_rent_amount, previous_charges_amount, effective_date, revision_date, \
+                 created_at FROM lease_rent_history WHERE tenant_id = scope.tenant AND lease_id = $2 \
                  ORDER BY effective_date, created_at, id",
             )))
             .bind(tenant.as_uuid().to_string())
@@ -560,6 +572,7 @@ impl LeaseStore for PgLeases {
                     previous_charges_amount: r.previous_charges_amount.map(|d| d.normalize()),
                     effective_date: r.effective_date,
                 },
+                revision_date: r.revision_date,
                 created_at: r.created_at,
             })
             .collect())
@@ -571,8 +584,8 @@ impl LeaseStore for PgLeases {
         r: &AppliedRevision,
     ) -> Result<Option<Lease>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let current: Option<(Decimal, Decimal)> = sqlx::query_as(
-            "SELECT rent_amount, charges_amount FROM leases \
+        let current: Option<(Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT rent_amount, charges_amount, updated_at FROM leases \
              WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
         )
         .bind(tenant.as_uuid())
@@ -580,12 +593,14 @@ impl LeaseStore for PgLeases {
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
-        let Some((rent, charges)) = current else {
+        let Some((rent, charges, updated_at)) = current else {
             return Ok(None);
         };
-        if rent != r.current_rent {
+        // The decision was made on the lease as read: any change since (its rent, status,
+        // clause, quarter) voids it.
+        if rent != r.current_rent || updated_at != r.read_at {
             return Err(RepoError::Conflict {
-                message: "the rent changed since the revision was computed; preview it again"
+                message: "the lease changed since the revision was computed; preview it again"
                     .into(),
             });
         }

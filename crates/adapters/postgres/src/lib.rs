@@ -6,6 +6,7 @@
 //! can never reach another request through the pool.
 
 pub mod bootstrap;
+mod charges;
 mod common;
 mod error;
 mod keys;
@@ -20,6 +21,7 @@ mod rent_control;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
+pub use charges::PgChargeCategories;
 pub use error::map_error;
 pub use keys::PgApiKeyStore;
 pub use lease_types::PgLeaseTypes;

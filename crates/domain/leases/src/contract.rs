@@ -123,6 +123,14 @@ fn ids<T>(
     values.iter().copied().map(make).collect()
 }
 
+fn first_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn last_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
 impl LeaseData {
     pub fn parse(input: &LeaseInput) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
@@ -203,9 +211,23 @@ impl LeaseData {
             errors.push("end_date", "must come after start_date");
         }
         if let (Some(start), Some(revision)) = (input.start_date, input.revision_date)
-            && revision <= start
+            && revision < faireplace_property::add_years(start, 1)
         {
-            errors.push("revision_date", "must come after start_date");
+            errors.push(
+                "revision_date",
+                "the first revision comes a year after start_date at the earliest",
+            );
+        }
+        // PostgreSQL's dates and the calendar arithmetic stay well inside these bounds.
+        for (field, date) in [
+            ("start_date", input.start_date),
+            ("end_date", input.end_date),
+            ("revision_date", input.revision_date),
+            ("change_effective_date", input.change_effective_date),
+        ] {
+            if date.is_some_and(|d| !(first_day()..=last_day()).contains(&d)) {
+                errors.push(field, "must be between 1900-01-01 and 2200-12-31");
+            }
         }
         errors.into_result()?;
         let missing = || ValidationErrors::single("lease", "incomplete");
@@ -251,6 +273,8 @@ pub struct RentHistoryEntry {
     pub id: uuid::Uuid,
     pub lease_id: LeaseId,
     pub change: RentChange,
+    /// For an index revision, the revision date it was claimed for.
+    pub revision_date: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -323,8 +347,35 @@ impl Lease {
                 data.status
             )));
         }
-        if data.rent_amount != self.data.rent_amount
-            || data.charges_amount != self.data.charges_amount
+        if matches!(
+            data.status,
+            LeaseStatus::NoticeGiven | LeaseStatus::Terminated
+        ) && data.end_date.is_some_and(|end| end > self.end_date())
+        {
+            return Err(LeaseConflict(format!(
+                "once notice is given, the end date may only move earlier than {}",
+                self.end_date()
+            )));
+        }
+        let in_force = !matches!(from, LeaseStatus::Draft | LeaseStatus::PendingSignature);
+        if !in_force
+            && (data.rent_amount != self.data.rent_amount
+                || data.charges_amount != self.data.charges_amount
+                || data.start_date != self.data.start_date)
+        {
+            // Before the lease is in force its amounts are still the initial ones.
+            self.rent_change = Some(RentChange {
+                reason: RentChangeReason::Initial,
+                comment: data.change_comment.clone(),
+                rent_amount: data.rent_amount,
+                charges_amount: data.charges_amount,
+                previous_rent_amount: None,
+                previous_charges_amount: None,
+                effective_date: data.start_date,
+            });
+        } else if in_force
+            && (data.rent_amount != self.data.rent_amount
+                || data.charges_amount != self.data.charges_amount)
         {
             self.rent_change = Some(RentChange {
                 reason: RentChangeReason::Change,
@@ -376,6 +427,15 @@ impl Lease {
                     errors.push(f.field.clone(), f.message.clone());
                 }
             }
+        }
+        if let Some(change) = &self.rent_change
+            && change.reason == RentChangeReason::Change
+            && change.effective_date < d.start_date
+        {
+            errors.push(
+                "change_effective_date",
+                format!("must be on or after the lease's start, {}", d.start_date),
+            );
         }
         match d.has_revision_clause {
             None => d.has_revision_clause = Some(kind.rent_revision_allowed),
@@ -551,9 +611,30 @@ mod tests {
         .expect("data");
         lease.replace(pending, now()).expect("one step");
         let change = lease.rent_change.clone().expect("recorded");
+        assert_eq!(
+            (change.reason, change.rent_amount, change.effective_date),
+            (RentChangeReason::Initial, dec("900"), ymd(2026, 1, 1)),
+            "before the lease is in force, the initial amounts are rewritten"
+        );
+        lease.rent_change = None;
+        let active = LeaseData::parse(&LeaseInput {
+            status: Some("ACTIVE".into()),
+            rent_amount: Some(dec("920")),
+            ..input()
+        })
+        .expect("data");
+        lease.replace(active.clone(), now()).expect("one step");
+        lease.rent_change = None;
+        let changed = LeaseData {
+            rent_amount: dec("920"),
+            ..active
+        };
+        lease.data.rent_amount = dec("900");
+        lease.replace(changed, now()).expect("same status");
+        let change = lease.rent_change.clone().expect("recorded");
         assert_eq!(change.reason, RentChangeReason::Change);
-        assert_eq!(change.previous_rent_amount, Some(dec("850.50")));
-        assert_eq!(change.rent_amount, dec("900"));
+        assert_eq!(change.previous_rent_amount, Some(dec("900")));
+        assert_eq!(change.rent_amount, dec("920"));
         assert_eq!(change.effective_date, ymd(2026, 3, 10));
         // Under notice, the end date is the notice's end: the minimum duration no longer holds.
         let mut ending = lease.clone();

@@ -32,18 +32,28 @@ impl LeaseStatus {
         )
     }
 
-    /// Whether the lease holds its estate (no other may overlap it).
+    /// Whether the lease holds its estate (no other may overlap it): until it ends, a lease
+    /// under notice still does.
     pub fn holds_estate(&self) -> bool {
-        matches!(self, LeaseStatus::PendingSignature | LeaseStatus::Active)
+        matches!(
+            self,
+            LeaseStatus::PendingSignature | LeaseStatus::Active | LeaseStatus::NoticeGiven
+        )
     }
 }
 
 /// The last day of a lease of `months` starting on `start`: the day before its anniversary. A
 /// 3-year lease from 2026-01-01 ends on 2028-12-31. When the anniversary day does not exist in
-/// the target month it is the month's last day, so one month from 2026-01-31 ends on 2026-02-27
-/// (anniversary 2026-02-28): an edge case to confirm with a lawyer before leases rely on it.
+/// the target month (a start on the 29th to the 31st), the lease ends on that month's last
+/// day: one month from 2026-01-31 ends on 2026-02-28, a year from 2028-02-29 on 2029-02-28.
 pub fn default_end_date(start: NaiveDate, months: u32) -> Option<NaiveDate> {
-    start.checked_add_months(Months::new(months))?.pred_opt()
+    let anniversary = start.checked_add_months(Months::new(months))?;
+    if anniversary.day() < start.day() {
+        // Clamped to the month's last day: there is no "day before the same day".
+        Some(anniversary)
+    } else {
+        anniversary.pred_opt()
+    }
 }
 
 /// Whole months from `start` to the day after `end` (the convention of [`default_end_date`]):
@@ -55,8 +65,12 @@ pub fn duration_months(start: NaiveDate, end: NaiveDate) -> Option<u32> {
     }
     let months = (after.year() - start.year()) * 12 + after.month() as i32 - start.month() as i32;
     let months = u32::try_from(months).ok()?;
-    // Whole months only: adding them to the start must land on the day after the end.
-    (default_end_date(start, months) == Some(end)).then_some(months)
+    // Whole months only: the default end of that many months must be this end. A lease that
+    // ends on a month's last day because its anniversary day is missing counts one month less
+    // than the day after its end suggests (2026-01-31 to 2026-02-28 is one month).
+    [months, months.saturating_sub(1)]
+        .into_iter()
+        .find(|m| *m > 0 && default_end_date(start, *m) == Some(end))
 }
 
 /// The terms of a lease to check against its type.
@@ -101,7 +115,8 @@ pub fn check_terms(kind: &LeaseTypeData, terms: &LeaseTerms) -> Result<(), Valid
         }
     }
     if let Some(cap) = kind.max_deposit_months {
-        let max = (terms.rent_amount * cap).round_dp(2);
+        let max = (terms.rent_amount * cap)
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
         if terms.deposit_amount > max {
             errors.push(
                 "deposit_amount",
@@ -194,8 +209,23 @@ mod tests {
         );
         assert_eq!(
             default_end_date(ymd(2026, 1, 31), 1),
+            Some(ymd(2026, 2, 28))
+        );
+        assert_eq!(
+            default_end_date(ymd(2028, 2, 29), 12),
+            Some(ymd(2029, 2, 28))
+        );
+        assert_eq!(
+            default_end_date(ymd(2026, 1, 28), 1),
             Some(ymd(2026, 2, 27))
         );
+        assert_eq!(duration_months(ymd(2026, 1, 31), ymd(2026, 2, 28)), Some(1));
+        // Half a cent of cap is rounded away from zero: 1.5 × 100.03 = 150.045 → 150.05.
+        let mut kind = kind("OWN", 1, None, Some("1.5"));
+        kind.code = "OWN".into();
+        let mut t = terms(ymd(2026, 1, 1), ymd(2026, 1, 31), "100.03", "150.05");
+        t.payment_day = 1;
+        assert!(check_terms(&kind, &t).is_ok());
         assert_eq!(
             duration_months(ymd(2026, 1, 1), ymd(2028, 12, 31)),
             Some(36)

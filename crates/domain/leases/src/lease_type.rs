@@ -80,6 +80,18 @@ fn required_months(
 }
 
 impl LeaseTypeData {
+    /// The frame for an owner that is a company: an unfurnished lease lasts at least six
+    /// years (Art. 10 of the 1989 law); other types are unchanged.
+    pub fn for_company_owner(mut self) -> Self {
+        if self.code == "UNFURNISHED" {
+            self.default_duration_months = self.default_duration_months.max(72);
+            self.min_duration_months = self.min_duration_months.max(72);
+        }
+        self
+    }
+}
+
+impl LeaseTypeData {
     /// Durations must hold `min ≤ default ≤ max`; the reduced notice cannot exceed the ordinary
     /// one; a deposit cap has at most 2 decimals, between 0 and 24 months.
     pub fn parse(input: &LeaseTypeInput) -> Result<Self, ValidationErrors> {

@@ -66,8 +66,9 @@ pub struct LeaseRequest {
     pub start_date: Option<NaiveDate>,
     /// The last day of the lease; absent: the day before the anniversary of the type's
     /// default duration (a 3-year lease from 2026-01-01 ends on 2028-12-31). The duration
-    /// must be whole months within the type's bounds; once notice is given, the end date is
-    /// the notice's end, any day after the start.
+    /// must be whole months within the type's bounds (six years at least for an unfurnished
+    /// lease of a company owner); once notice is given, the end date only moves earlier, to
+    /// the notice's end.
     #[schema(example = "2028-12-31")]
     pub end_date: Option<NaiveDate>,
     /// Rent excluding charges, at most 2 decimals.
@@ -304,7 +305,7 @@ crate::crud_handlers!(
     tag = "Leases", collection = "/leases", item = "/leases/{id}",
     ops = ["create_lease", "list_leases", "get_lease", "replace_lease", "patch_lease", "delete_lease"],
     docs = [
-        "Create a lease (400 for a deposit over the type's cap, with the cap in the message, or a duration outside the type's bounds; 409 when another lease awaiting signature or active holds the estate on overlapping dates).",
+        "Create a lease (400 for a deposit over the type's cap, with the cap in the message, or a duration outside the type's bounds; 409 when another lease awaiting signature, active or under notice holds the estate on overlapping dates).",
         "List leases, newest start first, with filters on estate, lessee, type and status; `search` looks in the co-lessees' names.",
         "Read a lease.",
         "Replace a lease (409 for a status that is not the next step, for a TERMINATED lease, for overlapping dates, or when the lease changed since it was read). A change of rent or charges is written to the rent history.",
@@ -388,6 +389,7 @@ pub async fn rent_history(
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct RevisionRequestBody {
     /// The day the owner claims the revision (default today); it takes effect from that day.
+    /// A preview may simulate any day; applying takes today or a day of the last 31.
     pub as_of: Option<NaiveDate>,
     /// The revision date claimed (default: the latest one on or before `as_of`). A date
     /// claimed more than a year later is TOO_LATE.
@@ -439,7 +441,7 @@ pub struct RevisionResponse {
 fn point(v: Option<IndexValue>) -> Option<IndexPoint> {
     v.map(|v| IndexPoint {
         quarter: v.quarter.to_string(),
-        value: v.value,
+        value: v.value.normalize(),
     })
 }
 
@@ -449,7 +451,7 @@ fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
         current_rent: p.current_rent,
         reference: point(p.reference),
         new_index: point(p.new_index),
-        new_rent: p.new_rent,
+        new_rent: p.new_rent.map(|r| r.normalize()),
         revision_date: p.revision_date,
         effective_date: p.effective_date,
         blocked_reason: p.blocked_reason.map(|r| r.as_str().to_owned()),

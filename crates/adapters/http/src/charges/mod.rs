@@ -1,0 +1,3 @@
+//! Charges: categories, distribution keys.
+
+pub mod categories;

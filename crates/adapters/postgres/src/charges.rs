@@ -1,0 +1,202 @@
+//! Charge categories in PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_charges::{
+    CategoryType, ChargeCategory, ChargeCategoryData, ChargeCategoryId, Frequency, Maintenance,
+};
+use faireplace_kernel::values::Text;
+use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use rust_decimal::Decimal;
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::{
+    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search, s, text,
+};
+
+/// Charge categories in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgChargeCategories(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct CategoryRow {
+    id: Uuid,
+    name: String,
+    category_type: String,
+    recovery_rate: Decimal,
+    description: Option<String>,
+    legal_reference: Option<String>,
+    maintenance_provider_contact_id: Option<Uuid>,
+    maintenance_contract_reference: Option<String>,
+    maintenance_frequency: Option<String>,
+    maintenance_notes: Option<String>,
+    notification_threshold: Option<Decimal>,
+    notification_frequency: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for CategoryRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<CategoryRow> for ChargeCategory {
+    fn from(r: CategoryRow) -> Self {
+        let maintenance = Maintenance {
+            provider_contact_id: r.maintenance_provider_contact_id,
+            contract_reference: text(r.maintenance_contract_reference),
+            frequency: text(r.maintenance_frequency),
+            notes: text(r.maintenance_notes),
+        };
+        ChargeCategory {
+            id: ChargeCategoryId(r.id),
+            data: ChargeCategoryData {
+                name: Text::from_trusted(r.name),
+                category_type: CategoryType::parse(&r.category_type).unwrap_or(CategoryType::Other),
+                recovery_rate: r.recovery_rate.normalize(),
+                description: text(r.description),
+                legal_reference: text(r.legal_reference),
+                maintenance: (maintenance != Maintenance::default()).then_some(maintenance),
+                notification_threshold: r.notification_threshold.map(|d| d.normalize()),
+                notification_frequency: r
+                    .notification_frequency
+                    .and_then(|f| Frequency::parse(&f).ok()),
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct CategoryFilters;
+
+impl ListFilter<ChargeCategory> for CategoryFilters {
+    fn push(query: &ListQuery<ChargeCategory>, qb: &mut QueryBuilder<Postgres>) {
+        if let Some(kind) = query.filter.category_type {
+            qb.push(" AND category_type = ");
+            qb.push_bind(kind.as_str());
+        }
+        push_search(query.search.as_deref(), &["name", "description"], qb);
+    }
+}
+
+/// The category's fields, `$3` to `$14`, in the order both writes take them.
+fn bind_data<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    c: &'q ChargeCategory,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let d = &c.data;
+    let m = d.maintenance.clone().unwrap_or_default();
+    q.bind(d.name.as_str())
+        .bind(d.category_type.as_str())
+        .bind(d.recovery_rate)
+        .bind(s(&d.description).map(str::to_owned))
+        .bind(s(&d.legal_reference).map(str::to_owned))
+        .bind(m.provider_contact_id)
+        .bind(s(&m.contract_reference).map(str::to_owned))
+        .bind(s(&m.frequency).map(str::to_owned))
+        .bind(s(&m.notes).map(str::to_owned))
+        .bind(d.notification_threshold)
+        .bind(d.notification_frequency.map(|f| f.to_string()))
+        .bind(c.updated_at)
+}
+
+/// The only reference a category holds is its maintenance provider.
+fn category_error(e: RepoError) -> RepoError {
+    match e {
+        RepoError::MissingReference { .. } => RepoError::MissingReference {
+            field: "maintenance.provider_contact_id".into(),
+        },
+        other => other,
+    }
+}
+
+#[async_trait]
+impl Repository<ChargeCategory> for PgChargeCategories {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        c: &ChargeCategory,
+    ) -> Result<ChargeCategory, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO charge_categories (tenant_id, id, name, category_type, recovery_rate, \
+             description, legal_reference, maintenance_provider_contact_id, \
+             maintenance_contract_reference, maintenance_frequency, maintenance_notes, \
+             notification_threshold, notification_frequency, updated_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(c.id.0);
+        let q = bind_data(q, c).bind(c.created_at);
+        affected_one(&self.0, tenant, q)
+            .await
+            .map_err(category_error)?;
+        Ok(c.clone())
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: ChargeCategoryId,
+    ) -> Result<Option<ChargeCategory>, RepoError> {
+        let row: Option<CategoryRow> = fetch_by_id(
+            &self.0,
+            "SELECT * FROM charge_categories WHERE tenant_id = scope.tenant AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(ChargeCategory::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<ChargeCategory>,
+    ) -> Result<Page<ChargeCategory>, RepoError> {
+        list_page::<ChargeCategory, CategoryRow, CategoryFilters>(
+            &self.0,
+            tenant,
+            &ListSource::table("charge_categories"),
+            query,
+            ChargeCategory::from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        c: &ChargeCategory,
+    ) -> Result<Option<ChargeCategory>, RepoError> {
+        let q = sqlx::query(
+            "UPDATE charge_categories SET name = $3, category_type = $4, recovery_rate = $5, \
+             description = $6, legal_reference = $7, maintenance_provider_contact_id = $8, \
+             maintenance_contract_reference = $9, maintenance_frequency = $10, \
+             maintenance_notes = $11, notification_threshold = $12, \
+             notification_frequency = $13, updated_at = $14 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(c.id.0);
+        let q = bind_data(q, c);
+        Ok(affected_one(&self.0, tenant, q)
+            .await
+            .map_err(category_error)?
+            .then(|| c.clone()))
+    }
+
+    async fn delete(&self, tenant: TenantId, id: ChargeCategoryId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM charge_categories WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}

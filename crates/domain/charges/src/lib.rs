@@ -1,0 +1,12 @@
+//! Charges: the categories of recoverable charges (Décret 87-713), distribution keys and their
+//! calculators, the exact split of an amount, and the yearly charge review.
+
+pub mod category;
+pub mod formula;
+pub mod split;
+
+pub use category::{
+    CategoryFilter, CategorySort, CategoryType, ChargeCategory, ChargeCategoryData,
+    ChargeCategoryId, ChargeCategoryInput, Frequency, LEGAL_CATALOG, LegalHeading, Maintenance,
+    MaintenanceInput,
+};
