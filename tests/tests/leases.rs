@@ -199,18 +199,18 @@ async fn a_lease_is_created_with_its_parties_and_the_type_s_defaults() {
     );
     assert_eq!(
         list(format!("?estate_id={}", w.estate)).await,
-        [lease.clone()]
+        vec![lease.clone()]
     );
     assert_eq!(
         list(format!("?lessee_id={}", w.lessees[1])).await,
-        [lease.clone()]
+        vec![lease.clone()]
     );
-    assert_eq!(list("?status=ACTIVE".into()).await, [furnished.clone()]);
+    assert_eq!(list("?status=ACTIVE".into()).await, vec![furnished.clone()]);
     assert_eq!(
         list(format!("?lease_type_id={}", w.kind("FURNISHED"))).await,
-        [furnished.clone()]
+        vec![furnished.clone()]
     );
-    assert_eq!(list("?search=peti".into()).await, [lease.clone()]);
+    assert_eq!(list("?search=peti".into()).await, vec![lease.clone()]);
     assert_eq!(list("?sort=rent_amount&limit=1".into()).await.len(), 1);
     app.get("/api/leases?status=SIGNED", w.key())
         .await
