@@ -212,3 +212,343 @@ async fn another_tenant_s_categories_are_not_found() {
     assert_eq!(res.error_fields(), ["maintenance.provider_contact_id"]);
     app.get(&url, &a.owner_key).await.assert_status(200);
 }
+
+/// A place with three estates (LOT-A, LOT-B, LOT-C: 200, 300 and 500 tantiemes; 50, 30 and
+/// 20 m²), as (place, [estates]).
+async fn building(app: &TestApp, key: &str) -> (String, Vec<String>) {
+    let owner = app
+        .post(
+            "/api/owners",
+            key,
+            json!({"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin"}),
+        )
+        .await;
+    let place = app
+        .post(
+            "/api/places",
+            key,
+            json!({"name": "Les Tilleuls", "total_tantiemes": 1000,
+                   "address": {"street": "1 rue des Tilleuls", "postal_code": "69003", "city": "Lyon"}}),
+        )
+        .await;
+    place.assert_status(201);
+    let types = app.get("/api/types/estate?limit=100", key).await;
+    let flat = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "FLAT")
+        .map(|t| t["id"].clone())
+        .expect("flat");
+    let mut estates = Vec::new();
+    // Created in another order than their references, so that ties follow references.
+    for (reference, tantiemes, surface) in
+        [("LOT-C", 500, 20), ("LOT-A", 200, 50), ("LOT-B", 300, 30)]
+    {
+        let res = app
+            .post(
+                "/api/estates",
+                key,
+                json!({"place_id": place.body["id"], "owner_id": owner.body["id"], "type_id": flat,
+                       "reference": reference, "tantiemes": tantiemes, "surface_m2": surface}),
+            )
+            .await;
+        res.assert_status(201);
+        estates.push((reference, res.body["id"].as_str().expect("id").to_owned()));
+    }
+    estates.sort();
+    (
+        place.body["id"].as_str().expect("id").to_owned(),
+        estates.into_iter().map(|(_, id)| id).collect(),
+    )
+}
+
+async fn key(app: &TestApp, k: &str, body: serde_json::Value) -> String {
+    let res = app.post("/api/distribution-keys", k, body).await;
+    res.assert_status(201);
+    res.body["id"].as_str().expect("id").to_owned()
+}
+
+fn amounts(res: &faireplace_tests::Answer) -> Vec<(String, f64)> {
+    res.body["distributions"]
+        .as_array()
+        .expect("distributions")
+        .iter()
+        .map(|d| {
+            (
+                d["estate_id"].as_str().expect("id").to_owned(),
+                d["amount"].as_f64().expect("amount"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn distribution_keys_are_listed_filtered_and_checked() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    for i in 0..23 {
+        key(
+            &app,
+            k,
+            json!({"name": format!("Clé {i:02}"), "calculation_type": "SURFACE",
+                            "description": if i == 7 { "ascenseur" } else { "général" }}),
+        )
+        .await;
+    }
+    key(
+        &app,
+        k,
+        json!({"name": "Formule", "calculation_type": "FORMULE_PERSONNALISEE",
+                        "formula": "surface × 2 + tantiemes ÷ 100"}),
+    )
+    .await;
+    let page = app.get("/api/distribution-keys", k).await;
+    assert_eq!(
+        page.body["pagination"],
+        json!({"page": 1, "limit": 20, "total": 24, "total_pages": 2})
+    );
+    app.get("/api/distribution-keys?limit=101", k)
+        .await
+        .assert_problem(400, "VALIDATION_ERROR");
+    let res = app.get("/api/distribution-keys?search=ascenseur", k).await;
+    assert_eq!(res.body["data"][0]["name"], "Clé 07");
+    let res = app
+        .get(
+            "/api/distribution-keys?calculation_type=FORMULE_PERSONNALISEE",
+            k,
+        )
+        .await;
+    assert_eq!(res.body["pagination"]["total"], 1);
+    assert_eq!(
+        res.body["data"][0]["formula"],
+        "surface × 2 + tantiemes ÷ 100"
+    );
+    let res = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Bad", "calculation_type": "FORMULE_PERSONNALISEE", "formula": "surface * (2 +"}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["formula"]);
+    assert!(res.text.contains("position 14"), "{}", res.text);
+    let res = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Bad", "calculation_type": "FORMULE_PERSONNALISEE", "formula": "surface + étage"}),
+        )
+        .await;
+    assert!(res.text.contains("position 10"), "{}", res.text);
+    let res = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Bad", "calculation_type": "FORMULE_PERSONNALISEE"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["formula"]);
+    let res = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Bad", "calculation_type": "VOLUME", "validation_rules": {"min_share": 120}}),
+        )
+        .await;
+    assert_eq!(
+        res.error_fields(),
+        ["calculation_type", "validation_rules.min_share"]
+    );
+}
+
+#[tokio::test]
+async fn a_split_sums_exactly_to_its_total_for_every_technique() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, estates) = building(&app, k).await;
+    let calc = |id: String, body: serde_json::Value| {
+        let app = &app;
+        let k = k.clone();
+        async move {
+            app.post(&format!("/api/distribution-keys/{id}/calculate"), &k, body)
+                .await
+        }
+    };
+    let tantiemes = key(
+        &app,
+        k,
+        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
+    )
+    .await;
+    let res = calc(
+        tantiemes.clone(),
+        json!({"place_id": place, "total_amount": 1234.56, "calculation_date": "2026-06-01"}),
+    )
+    .await;
+    res.assert_status(200);
+    assert_eq!(
+        amounts(&res),
+        [
+            (estates[0].clone(), 246.91),
+            (estates[1].clone(), 370.37),
+            (estates[2].clone(), 617.28)
+        ]
+    );
+    assert_eq!(
+        res.body["metadata"],
+        json!({"total_weight": 1000, "estates_count": 3, "rounding_adjustment": 0.01})
+    );
+    assert_eq!(res.body["distributions"][0]["ratio"], 0.2);
+
+    let equal = key(
+        &app,
+        k,
+        json!({"name": "Parts", "calculation_type": "PARTS_EGALES"}),
+    )
+    .await;
+    let res = calc(equal, json!({"place_id": place, "total_amount": 100})).await;
+    let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(
+        got,
+        [33.34, 33.33, 33.33],
+        "the cent to the smallest reference"
+    );
+
+    let surface = key(
+        &app,
+        k,
+        json!({"name": "Surface", "calculation_type": "SURFACE"}),
+    )
+    .await;
+    let res = calc(surface, json!({"place_id": place, "total_amount": -1000})).await;
+    let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(got, [-500.0, -300.0, -200.0], "a refund");
+
+    let formula = key(
+        &app,
+        k,
+        json!({"name": "F", "calculation_type": "FORMULE_PERSONNALISEE",
+                                      "formula": "surface * 2 + tantiemes / 100"}),
+    )
+    .await;
+    let res = calc(formula, json!({"place_id": place, "total_amount": 100})).await;
+    let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
+    // Weights 102, 63 and 45 of 210.
+    assert_eq!(got, [48.57, 30.0, 21.43]);
+
+    // Occupants: the lessees of the leases in force on the date; the empty estate gets 0.
+    let types = app.get("/api/lease-types?limit=100", k).await;
+    let unfurnished = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "UNFURNISHED")
+        .map(|t| t["id"].clone())
+        .expect("type");
+    let lessee = |first: &str| json!({"first_name": first, "last_name": "Durand"});
+    let a = app.post("/api/lessees", k, lessee("Anne")).await.body["id"].clone();
+    let b = app.post("/api/lessees", k, lessee("Marc")).await.body["id"].clone();
+    let c = app.post("/api/lessees", k, lessee("Zoé")).await.body["id"].clone();
+    for (estate, lessees) in [
+        (&estates[0], json!([{"lessee_id": a}, {"lessee_id": b}])),
+        (&estates[2], json!([{"lessee_id": c}])),
+    ] {
+        app.post(
+            "/api/leases",
+            k,
+            json!({"estate_id": estate, "lease_type_id": unfurnished, "start_date": "2026-01-01",
+                   "rent_amount": 700, "status": "ACTIVE", "lessees": lessees}),
+        )
+        .await
+        .assert_status(201);
+    }
+    let occupants = key(
+        &app,
+        k,
+        json!({"name": "Occupants", "calculation_type": "NOMBRE_OCCUPANTS"}),
+    )
+    .await;
+    let res = calc(
+        occupants.clone(),
+        json!({"place_id": place, "total_amount": 90, "calculation_date": "2026-06-01"}),
+    )
+    .await;
+    let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(got, [60.0, 0.0, 30.0]);
+    // Before the leases, nobody lives there: nothing to split by.
+    let res = calc(
+        occupants,
+        json!({"place_id": place, "total_amount": 90, "calculation_date": "2025-06-01"}),
+    )
+    .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+
+    // Explicit weights for this calculation.
+    let res = calc(
+        tantiemes.clone(),
+        json!({"place_id": place, "total_amount": 10, "parameters": {"weights": {estates[1].clone(): 1}}}),
+    )
+    .await;
+    let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
+    assert_eq!(got, [0.0, 10.0, 0.0]);
+
+    // Bad requests.
+    let res = calc(
+        tantiemes.clone(),
+        json!({"place_id": place, "total_amount": 10.005}),
+    )
+    .await;
+    assert_eq!(res.error_fields(), ["total_amount"]);
+    let res = calc(tantiemes.clone(), json!({})).await;
+    assert_eq!(res.error_fields(), ["place_id", "total_amount"]);
+    calc(
+        tantiemes.clone(),
+        json!({"place_id": uuid::Uuid::now_v7(), "total_amount": 10}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+    calc(
+        uuid::Uuid::now_v7().to_string(),
+        json!({"place_id": place, "total_amount": 10}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+
+    // Another tenant reaches neither the key nor the place.
+    let other = app.tenant("B").await;
+    let own = key(
+        &app,
+        &other.owner_key,
+        json!({"name": "K", "calculation_type": "PARTS_EGALES"}),
+    )
+    .await;
+    for (id, body) in [
+        (
+            tantiemes.clone(),
+            json!({"place_id": place, "total_amount": 10}),
+        ),
+        (own, json!({"place_id": place, "total_amount": 10})),
+    ] {
+        app.post(
+            &format!("/api/distribution-keys/{id}/calculate"),
+            &other.owner_key,
+            body,
+        )
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    }
+    let url = format!("/api/distribution-keys/{tantiemes}");
+    app.get(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.patch(&url, &other.owner_key, json!({"name": "x"}))
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.delete(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+}

@@ -1,6 +1,7 @@
 //! FairePlace use cases: who may do what, and the orchestration of domain rules and ports.
 
 pub mod auth;
+pub mod charges;
 pub mod crud;
 pub mod error;
 pub mod keys;

@@ -1,8 +1,15 @@
 //! Charge resources.
 
-use faireplace_charges::{CategoryFilter, CategorySort, ChargeCategory, ChargeCategoryId};
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use faireplace_charges::{
+    CategoryFilter, CategorySort, ChargeCategory, ChargeCategoryId, DistributionKey,
+    DistributionKeyFilter, DistributionKeyId, DistributionKeySort, EstateFacts,
+};
+use faireplace_kernel::TenantId;
+use faireplace_property::PlaceId;
 
-use crate::Resource;
+use crate::{RepoError, Resource};
 
 impl Resource for ChargeCategory {
     type Id = ChargeCategoryId;
@@ -12,4 +19,27 @@ impl Resource for ChargeCategory {
     fn id(&self) -> ChargeCategoryId {
         self.id
     }
+}
+
+impl Resource for DistributionKey {
+    type Id = DistributionKeyId;
+    type Filter = DistributionKeyFilter;
+    type SortField = DistributionKeySort;
+    const NAME: &'static str = "distribution key";
+    fn id(&self) -> DistributionKeyId {
+        self.id
+    }
+}
+
+/// What a split needs to know of a place's estates, read in one go whatever their number.
+#[async_trait]
+pub trait DistributionFacts: Send + Sync {
+    /// The estates of `place` with their surface, tantiemes, rooms and the lessees of the
+    /// leases in force on `on`, in reference order.
+    async fn estate_facts(
+        &self,
+        tenant: TenantId,
+        place: PlaceId,
+        on: NaiveDate,
+    ) -> Result<Vec<EstateFacts>, RepoError>;
 }

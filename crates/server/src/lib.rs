@@ -63,6 +63,15 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgChargeCategories(db.clone())),
             clock.clone(),
         ),
+        distribution_keys: CrudService::new(
+            Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
+            clock.clone(),
+        ),
+        distribution: faireplace_app::charges::DistributionService::new(
+            Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
+            Arc::new(PgPlaces(db.clone())),
+            Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
+        ),
         lease_rules: faireplace_app::leases::LeaseService::new(
             Arc::new(PgLeases(db.clone())),
             Arc::new(PgLeaseTypes(db.clone())),

@@ -63,6 +63,8 @@ pub struct AppState {
     pub lease_types: CrudService<LeaseType>,
     pub leases: CrudService<Lease>,
     pub charge_categories: CrudService<faireplace_charges::ChargeCategory>,
+    pub distribution_keys: CrudService<faireplace_charges::DistributionKey>,
+    pub distribution: faireplace_app::charges::DistributionService,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub rent_control: faireplace_app::rent_control::RentControlService,
@@ -177,6 +179,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     leases::lease_types::routes(cfg);
     leases::contracts::routes(cfg);
     charges::categories::routes(cfg);
+    charges::distribution_keys::routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
     media::routes(cfg);

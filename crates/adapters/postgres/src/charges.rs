@@ -1,20 +1,26 @@
-//! Charge categories in PostgreSQL.
+//! Charge categories and distribution keys in PostgreSQL.
 
 use async_trait::async_trait;
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use faireplace_charges::{
-    CategoryType, ChargeCategory, ChargeCategoryData, ChargeCategoryId, Frequency, Maintenance,
+    CalculationType, CategoryType, ChargeCategory, ChargeCategoryData, ChargeCategoryId,
+    DistributionKey, DistributionKeyData, DistributionKeyId, EstateFacts, Frequency, KeyParameters,
+    Maintenance, ValidationRules,
 };
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::charges::DistributionFacts;
 use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search, s, text,
+    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search, s, scoped,
+    text,
 };
 
 /// Charge categories in PostgreSQL.
@@ -198,5 +204,205 @@ impl Repository<ChargeCategory> for PgChargeCategories {
             .bind(tenant.as_uuid())
             .bind(id.0);
         affected_one(&self.0, tenant, q).await
+    }
+}
+
+/// Distribution keys in PostgreSQL, and the facts of a place's estates a split reads.
+#[derive(Clone, Debug)]
+pub struct PgDistributionKeys(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: Uuid,
+    name: String,
+    description: Option<String>,
+    calculation_type: String,
+    formula: Option<String>,
+    parameters: sqlx::types::Json<KeyParameters>,
+    validation_rules: sqlx::types::Json<ValidationRules>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for KeyRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<KeyRow> for DistributionKey {
+    fn from(r: KeyRow) -> Self {
+        DistributionKey {
+            id: DistributionKeyId(r.id),
+            data: DistributionKeyData {
+                name: Text::from_trusted(r.name),
+                description: text(r.description),
+                calculation_type: CalculationType::parse(&r.calculation_type)
+                    .unwrap_or(CalculationType::PartsEgales),
+                formula: text(r.formula),
+                parameters: r.parameters.0,
+                validation_rules: r.validation_rules.0,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct KeyFilters;
+
+impl ListFilter<DistributionKey> for KeyFilters {
+    fn push(query: &ListQuery<DistributionKey>, qb: &mut QueryBuilder<Postgres>) {
+        if let Some(kind) = query.filter.calculation_type {
+            qb.push(" AND calculation_type = ");
+            qb.push_bind(kind.as_str());
+        }
+        push_search(query.search.as_deref(), &["name", "description"], qb);
+    }
+}
+
+/// The key's fields, `$3` to `$9`, in the order both writes take them.
+fn bind_key<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    k: &'q DistributionKey,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let d = &k.data;
+    q.bind(d.name.as_str())
+        .bind(s(&d.description))
+        .bind(d.calculation_type.as_str())
+        .bind(s(&d.formula))
+        .bind(sqlx::types::Json(&d.parameters))
+        .bind(sqlx::types::Json(&d.validation_rules))
+        .bind(k.updated_at)
+}
+
+#[async_trait]
+impl Repository<DistributionKey> for PgDistributionKeys {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        k: &DistributionKey,
+    ) -> Result<DistributionKey, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO distribution_keys (tenant_id, id, name, description, calculation_type, \
+             formula, parameters, validation_rules, updated_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(k.id.0);
+        let q = bind_key(q, k).bind(k.created_at);
+        affected_one(&self.0, tenant, q).await?;
+        Ok(k.clone())
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: DistributionKeyId,
+    ) -> Result<Option<DistributionKey>, RepoError> {
+        let row: Option<KeyRow> = fetch_by_id(
+            &self.0,
+            "SELECT * FROM distribution_keys WHERE tenant_id = scope.tenant AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(DistributionKey::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<DistributionKey>,
+    ) -> Result<Page<DistributionKey>, RepoError> {
+        list_page::<DistributionKey, KeyRow, KeyFilters>(
+            &self.0,
+            tenant,
+            &ListSource::table("distribution_keys"),
+            query,
+            DistributionKey::from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        k: &DistributionKey,
+    ) -> Result<Option<DistributionKey>, RepoError> {
+        let q = sqlx::query(
+            "UPDATE distribution_keys SET name = $3, description = $4, calculation_type = $5, \
+             formula = $6, parameters = $7, validation_rules = $8, updated_at = $9 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(k.id.0);
+        let q = bind_key(q, k);
+        Ok(affected_one(&self.0, tenant, q).await?.then(|| k.clone()))
+    }
+
+    async fn delete(&self, tenant: TenantId, id: DistributionKeyId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM distribution_keys WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct FactsRow {
+    id: Uuid,
+    reference: String,
+    surface_m2: Option<Decimal>,
+    tantiemes: Option<i64>,
+    rooms_count: Option<i32>,
+    occupants: i64,
+}
+
+#[async_trait]
+impl DistributionFacts for PgDistributionKeys {
+    /// One statement: the place's estates, and the lessees of the leases in force on `on`
+    /// counted per estate in one aggregate (no query per estate).
+    async fn estate_facts(
+        &self,
+        tenant: TenantId,
+        place: PlaceId,
+        on: NaiveDate,
+    ) -> Result<Vec<EstateFacts>, RepoError> {
+        let mut lent = self.0.reads().acquire().await?;
+        let rows: Result<Vec<FactsRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
+            "SELECT e.id, e.reference, e.surface_m2, e.tantiemes, e.rooms_count, \
+               coalesce(occ.n, 0) AS occupants \
+             FROM estates e LEFT JOIN ( \
+               SELECT l.estate_id, count(*) AS n FROM leases l \
+               JOIN lease_lessees ll ON ll.tenant_id = l.tenant_id AND ll.lease_id = l.id \
+               JOIN estates pe ON pe.tenant_id = l.tenant_id AND pe.id = l.estate_id \
+               WHERE l.tenant_id = scope.tenant AND pe.place_id = $2 \
+                 AND l.status IN ('ACTIVE', 'NOTICE_GIVEN') \
+                 AND l.start_date <= $3 AND l.end_date >= $3 \
+               GROUP BY l.estate_id) occ ON occ.estate_id = e.id \
+             WHERE e.tenant_id = scope.tenant AND e.place_id = $2 \
+             ORDER BY e.reference, e.id",
+        )))
+        .bind(tenant.as_uuid().to_string())
+        .bind(place.0)
+        .bind(on)
+        .fetch_all(lent.conn())
+        .await;
+        let rows = lent.finish(rows)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| EstateFacts {
+                id: r.id,
+                reference: r.reference,
+                surface_m2: r.surface_m2.map(|d| d.normalize()),
+                tantiemes: r.tantiemes,
+                rooms: r.rooms_count,
+                occupants: u32::try_from(r.occupants).unwrap_or(u32::MAX),
+                consumption: None,
+            })
+            .collect())
     }
 }

@@ -2,6 +2,7 @@
 //! calculators, the exact split of an amount, and the yearly charge review.
 
 pub mod category;
+pub mod distribution;
 pub mod formula;
 pub mod split;
 
@@ -9,4 +10,9 @@ pub use category::{
     CategoryFilter, CategorySort, CategoryType, ChargeCategory, ChargeCategoryData,
     ChargeCategoryId, ChargeCategoryInput, Frequency, LEGAL_CATALOG, LegalHeading, Maintenance,
     MaintenanceInput,
+};
+pub use distribution::{
+    CalculationError, CalculationType, DistributionKey, DistributionKeyData, DistributionKeyFilter,
+    DistributionKeyId, DistributionKeyInput, DistributionKeySort, EstateFacts, KeyParameters,
+    ValidationRules, calculate,
 };

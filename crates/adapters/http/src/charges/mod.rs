@@ -1,3 +1,4 @@
 //! Charges: categories, distribution keys.
 
 pub mod categories;
+pub mod distribution_keys;
