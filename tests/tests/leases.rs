@@ -342,6 +342,35 @@ async fn leases_holding_an_estate_never_overlap_even_when_created_together() {
     .await
     .assert_status(201);
 
+    // A draft that would overlap cannot be sent for signature.
+    let draft = id(&create(&app, &w, json!({"start_date": "2028-01-01"})).await);
+    app.patch(
+        &format!("/api/leases/{draft}"),
+        w.key(),
+        json!({"status": "PENDING_SIGNATURE"}),
+    )
+    .await
+    .assert_problem(409, "CONFLICT");
+    // A lease moved to another estate frees the first one.
+    let active = id(&create(
+        &app,
+        &w,
+        json!({"start_date": "2040-01-01", "status": "ACTIVE"}),
+    )
+    .await);
+    assert_eq!(estate_status(&app, &w).await, "OCCUPIED");
+    let elsewhere = estate(&app, w.key()).await;
+    app.patch(
+        &format!("/api/leases/{active}"),
+        w.key(),
+        json!({"estate_id": elsewhere}),
+    )
+    .await
+    .assert_status(200);
+    assert_eq!(estate_status(&app, &w).await, "VACANT");
+    let moved = app.get(&format!("/api/estates/{elsewhere}"), w.key()).await;
+    assert_eq!(moved.body["status"], "OCCUPIED");
+
     // Sixteen creations at once on a fresh estate: exactly one wins.
     let other = estate(&app, w.key()).await;
     let body = w.lease(json!({"estate_id": other, "status": "ACTIVE"}));
@@ -882,6 +911,14 @@ async fn another_tenant_s_leases_are_not_found() {
         )
         .await;
     assert_eq!(res.error_fields(), ["lessees"]);
+    let res = app
+        .post(
+            "/api/leases",
+            k,
+            b.lease(json!({"guarantor_ids": [a.guarantor]})),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["guarantor_ids"]);
     // A's lease is untouched.
     let res = app.get(&item, a.key()).await;
     assert_eq!(res.body["rent_amount"], 850.5);
