@@ -552,3 +552,134 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
         .await
         .assert_problem(404, "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn place_services_follow_the_chargeable_rule() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, _) = building(&app, k).await;
+    let category = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Ascenseur", "category_type": "ELEVATOR"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let tantiemes = key(
+        &app,
+        k,
+        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
+    )
+    .await;
+    let url = format!("/api/places/{place}/services");
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"name": "Ascenseur", "is_chargeable": true, "space_type": "TECHNICAL",
+                   "category_id": category, "default_distribution_key_id": tantiemes}),
+        )
+        .await;
+    res.assert_status(201);
+    let lift = res.body["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        res.header("location"),
+        Some(format!("/api/places/{place}/services/{lift}").as_str())
+    );
+    // The rule names the missing field.
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"name": "Chauffage", "is_chargeable": true, "space_type": "TECHNICAL",
+                   "category_id": category}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["default_distribution_key_id"]);
+    assert!(res.text.contains("required when is_chargeable is true"));
+    // Not chargeable: category and key are ignored and stored as null.
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"name": "Caméras", "is_chargeable": false, "space_type": "TECHNICAL",
+                   "category_id": category, "default_distribution_key_id": tantiemes}),
+        )
+        .await;
+    res.assert_status(201);
+    assert_eq!(res.body["category_id"], serde_json::Value::Null);
+    assert_eq!(
+        res.body["default_distribution_key_id"],
+        serde_json::Value::Null
+    );
+    // Several services of one space type.
+    let list = app.get(&format!("{url}?space_type=TECHNICAL"), k).await;
+    assert_eq!(list.body["pagination"]["total"], 2);
+    let list = app.get(&format!("{url}?is_chargeable=true"), k).await;
+    assert_eq!(list.body["pagination"]["total"], 1);
+    // Unknown references, place or service: 400 and 404.
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"name": "Eau", "is_chargeable": true, "space_type": "PRIVATE",
+                   "category_id": uuid::Uuid::now_v7(), "default_distribution_key_id": tantiemes}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["category_id"]);
+    let nowhere = uuid::Uuid::now_v7();
+    app.get(&format!("/api/places/{nowhere}/services"), k)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.post(
+        &format!("/api/places/{nowhere}/services"),
+        k,
+        json!({"name": "x", "is_chargeable": false, "space_type": "GARDEN"}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+    app.delete(&format!("{url}/{nowhere}"), k)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    // The category and key a service uses cannot be deleted.
+    app.delete(
+        &format!("/api/charge-categories/{}", category.as_str().expect("id")),
+        k,
+    )
+    .await
+    .assert_problem(409, "CONFLICT");
+    app.delete(&format!("/api/distribution-keys/{tantiemes}"), k)
+        .await
+        .assert_problem(409, "CONFLICT");
+    // PUT, then delete.
+    let res = app
+        .put(
+            &format!("{url}/{lift}"),
+            k,
+            json!({"name": "Ascenseur B", "is_chargeable": false, "space_type": "TECHNICAL"}),
+        )
+        .await;
+    res.assert_status(200);
+    assert_eq!(res.body["is_chargeable"], false);
+    // Another tenant sees none of it.
+    let other = app.tenant("B").await;
+    app.get(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(&format!("{url}/{lift}"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.delete(&format!("{url}/{lift}"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.delete(&format!("{url}/{lift}"), k)
+        .await
+        .assert_status(204);
+    app.get(&format!("{url}/{lift}"), k)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+}

@@ -51,10 +51,7 @@ impl AppError {
                 code: "CONFLICT",
                 message: format!("this {what} is still referenced by {by} and cannot be deleted"),
             },
-            RepoError::Conflict { message } => AppError::Conflict {
-                code: "CONFLICT",
-                message,
-            },
+            RepoError::Conflict { code, message } => AppError::Conflict { code, message },
             RepoError::MissingReference { field } => {
                 AppError::validation(&field, "refers to a record that does not exist")
             }

@@ -43,3 +43,13 @@ pub trait DistributionFacts: Send + Sync {
         on: NaiveDate,
     ) -> Result<Vec<EstateFacts>, RepoError>;
 }
+
+impl Resource for faireplace_charges::PlaceService {
+    type Id = faireplace_charges::PlaceServiceId;
+    type Filter = faireplace_charges::PlaceServiceFilter;
+    type SortField = faireplace_charges::PlaceServiceSort;
+    const NAME: &'static str = "service";
+    fn id(&self) -> faireplace_charges::PlaceServiceId {
+        self.id
+    }
+}

@@ -24,9 +24,10 @@ pub enum RepoError {
     /// A row cannot be deleted while others refer to it; `by` names what refers to it.
     #[error("still referenced by {by}")]
     InUse { by: String },
-    /// A state conflict found in storage (an overlapping lease, a change made meanwhile).
+    /// A state conflict found in storage (an overlapping lease, a change made meanwhile);
+    /// `code` is the stable reason (`CONFLICT`, `SERVICE_IN_USE`…).
     #[error("{message}")]
-    Conflict { message: String },
+    Conflict { code: &'static str, message: String },
     /// A reference (the field named) points at nothing in this tenant.
     #[error("{field} refers to a missing record")]
     MissingReference { field: String },

@@ -67,6 +67,10 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             clock.clone(),
         ),
+        place_services: CrudService::new(
+            Arc::new(faireplace_postgres::PgPlaceServices(db.clone())),
+            clock.clone(),
+        ),
         distribution: faireplace_app::charges::DistributionService::new(
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             Arc::new(PgPlaces(db.clone())),

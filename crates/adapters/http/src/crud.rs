@@ -199,6 +199,18 @@ macro_rules! crud_handlers {
             $($rest)*
         );
     };
+    (place $($rest:tt)*) => {
+        $crate::crud_handlers!(@impl
+            parent = [path: actix_web::web::Path<uuid::Uuid>],
+            item = [path: actix_web::web::Path<(uuid::Uuid, uuid::Uuid)>],
+            parent_of = { faireplace_property::PlaceId(path.into_inner()) },
+            item_of = {{
+                let (place, id) = path.into_inner();
+                (faireplace_property::PlaceId(place), id)
+            }},
+            $($rest)*
+        );
+    };
     (kind $($rest:tt)*) => {
         $crate::crud_handlers!(@impl
             parent = [path: actix_web::web::Path<String>],
@@ -435,6 +447,40 @@ macro_rules! under_estate {
             state
                 .estates
                 .get(caller, estate)
+                .await
+                .map(|_| ())
+                .map_err(Into::into)
+        }
+    };
+}
+
+/// The parent plumbing of what hangs under a place at `/api/places/{id}/$segment`; a missing
+/// place (or another tenant's) answers 404.
+#[macro_export]
+macro_rules! under_place {
+    ($segment:literal) => {
+        type Parent = faireplace_property::PlaceId;
+
+        fn location(place: faireplace_property::PlaceId, id: Self::Id) -> String {
+            format!("/api/places/{}/{}/{}", place, $segment, id)
+        }
+
+        fn parent(&self) -> faireplace_property::PlaceId {
+            faireplace_property::PlaceId(self.place_id)
+        }
+
+        fn same_parent(a: faireplace_property::PlaceId, b: faireplace_property::PlaceId) -> bool {
+            a == b
+        }
+
+        async fn check_parent(
+            state: &$crate::AppState,
+            caller: &faireplace_app::Principal,
+            place: faireplace_property::PlaceId,
+        ) -> Result<(), $crate::problem::ApiError> {
+            state
+                .places
+                .get(caller, place)
                 .await
                 .map(|_| ())
                 .map_err(Into::into)

@@ -65,6 +65,7 @@ pub struct AppState {
     pub charge_categories: CrudService<faireplace_charges::ChargeCategory>,
     pub distribution_keys: CrudService<faireplace_charges::DistributionKey>,
     pub distribution: faireplace_app::charges::DistributionService,
+    pub place_services: CrudService<faireplace_charges::PlaceService>,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub rent_control: faireplace_app::rent_control::RentControlService,
@@ -129,6 +130,7 @@ impl Default for HttpSettings {
         (name = "Leases", description = "Leases with co-lessees and guarantors, their statuses, rent history and yearly IRL revision"),
         (name = "Lessee portal", description = "A lessee's own leases (LESSEE keys)"),
         (name = "Charges", description = "Charge categories (Décret 87-713), distribution keys and the exact split of a cost"),
+        (name = "Place services", description = "Services of a building: chargeable ones name their charge category and default distribution key"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
@@ -180,6 +182,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     leases::contracts::routes(cfg);
     charges::categories::routes(cfg);
     charges::distribution_keys::routes(cfg);
+    charges::services::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
     media::routes(cfg);

@@ -1,12 +1,12 @@
-//! Charge categories and distribution keys in PostgreSQL.
+//! Charge categories, distribution keys and place services in PostgreSQL.
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use faireplace_charges::{
-    CalculationType, CategoryType, ChargeCategory, ChargeCategoryData, ChargeCategoryId,
+    Billing, CalculationType, CategoryType, ChargeCategory, ChargeCategoryData, ChargeCategoryId,
     DistributionKey, DistributionKeyData, DistributionKeyId, EstateFacts, Frequency, KeyParameters,
-    Maintenance, ValidationRules,
+    Maintenance, PlaceService, PlaceServiceData, PlaceServiceId, SpaceType, ValidationRules,
 };
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
@@ -404,5 +404,158 @@ impl DistributionFacts for PgDistributionKeys {
                 consumption: None,
             })
             .collect())
+    }
+}
+
+/// Services of places in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgPlaceServices(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: Uuid,
+    place_id: Uuid,
+    name: String,
+    description: Option<String>,
+    category_id: Option<Uuid>,
+    space_type: String,
+    default_distribution_key_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for ServiceRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<ServiceRow> for PlaceService {
+    fn from(r: ServiceRow) -> Self {
+        PlaceService {
+            id: PlaceServiceId(r.id),
+            place_id: r.place_id,
+            data: PlaceServiceData {
+                name: Text::from_trusted(r.name),
+                description: text(r.description),
+                space_type: SpaceType::parse(&r.space_type).unwrap_or(SpaceType::Technical),
+                billing: match (r.category_id, r.default_distribution_key_id) {
+                    (Some(c), Some(k)) => Some(Billing {
+                        category_id: ChargeCategoryId(c),
+                        default_distribution_key_id: DistributionKeyId(k),
+                    }),
+                    _ => None,
+                },
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct ServiceFilters;
+
+impl ListFilter<PlaceService> for ServiceFilters {
+    fn push(query: &ListQuery<PlaceService>, qb: &mut QueryBuilder<Postgres>) {
+        let f = &query.filter;
+        if let Some(place) = f.place_id {
+            qb.push(" AND place_id = ");
+            qb.push_bind(place);
+        }
+        if let Some(space) = f.space_type {
+            qb.push(" AND space_type = ");
+            qb.push_bind(space.as_str());
+        }
+        if let Some(chargeable) = f.is_chargeable {
+            qb.push(" AND is_chargeable = ");
+            qb.push_bind(chargeable);
+        }
+        push_search(query.search.as_deref(), &["name", "description"], qb);
+    }
+}
+
+/// `$3` to `$9`, in the order both writes take them.
+fn bind_service<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    p: &'q PlaceService,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let d = &p.data;
+    q.bind(d.name.as_str())
+        .bind(s(&d.description))
+        .bind(d.billing.is_some())
+        .bind(d.billing.map(|b| b.category_id.0))
+        .bind(d.space_type.as_str())
+        .bind(d.billing.map(|b| b.default_distribution_key_id.0))
+        .bind(p.updated_at)
+}
+
+#[async_trait]
+impl Repository<PlaceService> for PgPlaceServices {
+    async fn insert(&self, tenant: TenantId, p: &PlaceService) -> Result<PlaceService, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO place_services (tenant_id, id, name, description, is_chargeable, \
+             category_id, space_type, default_distribution_key_id, updated_at, place_id, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0);
+        let q = bind_service(q, p).bind(p.place_id).bind(p.created_at);
+        affected_one(&self.0, tenant, q).await?;
+        Ok(p.clone())
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: PlaceServiceId,
+    ) -> Result<Option<PlaceService>, RepoError> {
+        let row: Option<ServiceRow> = fetch_by_id(
+            &self.0,
+            "SELECT * FROM place_services WHERE tenant_id = scope.tenant AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(PlaceService::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<PlaceService>,
+    ) -> Result<Page<PlaceService>, RepoError> {
+        list_page::<PlaceService, ServiceRow, ServiceFilters>(
+            &self.0,
+            tenant,
+            &ListSource::table("place_services"),
+            query,
+            PlaceService::from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        p: &PlaceService,
+    ) -> Result<Option<PlaceService>, RepoError> {
+        let q = sqlx::query(
+            "UPDATE place_services SET name = $3, description = $4, is_chargeable = $5, \
+             category_id = $6, space_type = $7, default_distribution_key_id = $8, \
+             updated_at = $9 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0);
+        let q = bind_service(q, p);
+        Ok(affected_one(&self.0, tenant, q).await?.then(|| p.clone()))
+    }
+
+    async fn delete(&self, tenant: TenantId, id: PlaceServiceId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM place_services WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
     }
 }

@@ -175,6 +175,7 @@ fn lease_error(e: sqlx::Error) -> RepoError {
         && db.code().as_deref() == Some("23P01")
     {
         return RepoError::Conflict {
+            code: "CONFLICT",
             message: OVERLAP.to_owned(),
         };
     }
@@ -337,6 +338,7 @@ async fn write_history(
     .await
     .map_err(|e| match map_error(e) {
         RepoError::Duplicate { .. } => RepoError::Conflict {
+            code: "ALREADY_REVISED",
             message: "this revision date has been revised already".into(),
         },
         other => other,
@@ -474,6 +476,7 @@ impl Repository<Lease> for PgLeases {
             .map_err(map_error)?;
             return if exists {
                 Err(RepoError::Conflict {
+                    code: "CONFLICT",
                     message: "the lease changed since it was read; read it again and retry".into(),
                 })
             } else {
@@ -508,6 +511,7 @@ impl Repository<Lease> for PgLeases {
             Some("DRAFT") => {}
             Some(other) => {
                 return Err(RepoError::Conflict {
+                    code: "CONFLICT",
                     message: format!("a {other} lease cannot be deleted; only a DRAFT can"),
                 });
             }
@@ -600,6 +604,7 @@ impl LeaseStore for PgLeases {
         // clause, quarter) voids it.
         if rent != r.current_rent || updated_at != r.read_at {
             return Err(RepoError::Conflict {
+                code: "CONFLICT",
                 message: "the lease changed since the revision was computed; preview it again"
                     .into(),
             });

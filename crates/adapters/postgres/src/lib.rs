@@ -21,7 +21,7 @@ mod rent_control;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
-pub use charges::{PgChargeCategories, PgDistributionKeys};
+pub use charges::{PgChargeCategories, PgDistributionKeys, PgPlaceServices};
 pub use error::map_error;
 pub use keys::PgApiKeyStore;
 pub use lease_types::PgLeaseTypes;

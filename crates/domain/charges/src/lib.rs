@@ -4,6 +4,7 @@
 pub mod category;
 pub mod distribution;
 pub mod formula;
+pub mod service;
 pub mod split;
 
 pub use category::{
@@ -15,4 +16,8 @@ pub use distribution::{
     CalculationError, CalculationType, DistributionKey, DistributionKeyData, DistributionKeyFilter,
     DistributionKeyId, DistributionKeyInput, DistributionKeySort, EstateFacts, KeyParameters,
     ValidationRules, calculate,
+};
+pub use service::{
+    Billing, PlaceService, PlaceServiceData, PlaceServiceFilter, PlaceServiceId, PlaceServiceInput,
+    PlaceServiceSort, SpaceType,
 };

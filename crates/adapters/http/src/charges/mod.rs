@@ -2,3 +2,4 @@
 
 pub mod categories;
 pub mod distribution_keys;
+pub mod services;
