@@ -683,3 +683,208 @@ async fn place_services_follow_the_chargeable_rule() {
         .await
         .assert_problem(404, "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, estates) = building(&app, k).await;
+    let other_place = app
+        .post(
+            "/api/places",
+            k,
+            json!({"name": "Les Érables", "address": {"street": "2 rue X", "postal_code": "69003", "city": "Lyon"}}),
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .expect("place")
+        .to_owned();
+    let category = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Ascenseur", "category_type": "ELEVATOR"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let tantiemes = key(
+        &app,
+        k,
+        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
+    )
+    .await;
+    let measured = key(
+        &app,
+        k,
+        json!({"name": "Eau", "calculation_type": "CONSOMMATION_MESUREE"}),
+    )
+    .await;
+    let service = |place: &str| {
+        let app = &app;
+        let k = k.clone();
+        let body = json!({"name": "Ascenseur", "is_chargeable": true, "space_type": "TECHNICAL",
+                          "category_id": category, "default_distribution_key_id": tantiemes});
+        let url = format!("/api/places/{place}/services");
+        async move {
+            let res = app.post(&url, &k, body).await;
+            res.assert_status(201);
+            res.body["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let lift = service(&place).await;
+    let elsewhere = service(&other_place).await;
+    let types = app.get("/api/lease-types?limit=100", k).await;
+    let unfurnished = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "UNFURNISHED")
+        .map(|t| t["id"].clone())
+        .expect("type");
+    let lessee = app
+        .post(
+            "/api/lessees",
+            k,
+            json!({"first_name": "Anne", "last_name": "Durand"}),
+        )
+        .await;
+    let lease = app
+        .post(
+            "/api/leases",
+            k,
+            json!({"estate_id": estates[0], "lease_type_id": unfurnished, "start_date": "2026-01-01",
+                   "rent_amount": 700, "status": "ACTIVE", "lessees": [{"lessee_id": lessee.body["id"]}]}),
+        )
+        .await;
+    let lease = lease.body["id"].as_str().expect("lease").to_owned();
+    let url = format!("/api/leases/{lease}/charges");
+
+    // The service gives the category and the key.
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"service_id": lift, "billing_mode": "PROVISION", "monthly_amount": 45.5}),
+        )
+        .await;
+    res.assert_status(201);
+    assert_eq!(res.body["category_id"], category);
+    assert_eq!(res.body["distribution_key_id"], tantiemes.as_str());
+    let charge = res.body["id"].as_str().expect("id").to_owned();
+    // The rules.
+    let res = app
+        .post(&url, k, json!({"category_id": category, "billing_mode": "FORFAIT", "distribution_key_id": measured}))
+        .await;
+    assert_eq!(res.error_fields(), ["billing_mode"]);
+    app.post(&url, k, json!({"category_id": category, "billing_mode": "PROVISION", "distribution_key_id": measured}))
+        .await
+        .assert_status(201);
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"category_id": category, "billing_mode": "RELEVE_DIRECT"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["meter_id"]);
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"service_id": elsewhere, "billing_mode": "PROVISION"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["service_id"]);
+
+    // A service in use by an active charge stays.
+    let lift_url = format!("/api/places/{place}/services/{lift}");
+    app.delete(&lift_url, k)
+        .await
+        .assert_problem(409, "SERVICE_IN_USE");
+
+    // A freeze of the place forbids changing the lease's charge amounts, not other fields.
+    let today = chrono::Utc::now().date_naive();
+    let freeze = app
+        .post(
+            "/api/charges/freeze-periods",
+            k,
+            json!({"scope": "PLACE", "scope_id": place, "start_date": today - chrono::Days::new(1),
+                   "end_date": today + chrono::Days::new(30), "reason": "Travaux de ravalement"}),
+        )
+        .await;
+    freeze.assert_status(201);
+    let charge_url = format!("{url}/{charge}");
+    let res = app
+        .patch(&charge_url, k, json!({"monthly_amount": 50}))
+        .await;
+    res.assert_problem(409, "CHARGES_FROZEN");
+    assert!(res.text.contains("Travaux de ravalement"), "{}", res.text);
+    app.patch(&charge_url, k, json!({"active": false}))
+        .await
+        .assert_problem(409, "CHARGES_FROZEN");
+    app.post(
+        &url,
+        k,
+        json!({"category_id": category, "billing_mode": "PROVISION", "monthly_amount": 10}),
+    )
+    .await
+    .assert_problem(409, "CHARGES_FROZEN");
+    app.patch(&charge_url, k, json!({"distribution_key_id": measured}))
+        .await
+        .assert_status(200);
+    let active = app
+        .get(
+            &format!("/api/charges/freeze-periods?active_on={today}&scope_id={place}"),
+            k,
+        )
+        .await;
+    assert_eq!(active.body["pagination"]["total"], 1);
+    app.post(
+        "/api/charges/freeze-periods",
+        k,
+        json!({"scope": "ESTATE", "scope_id": place, "start_date": today, "end_date": today, "reason": "x"}),
+    )
+    .await
+    .assert_problem(400, "VALIDATION_ERROR");
+    let freeze_url = format!(
+        "/api/charges/freeze-periods/{}",
+        freeze.body["id"].as_str().expect("id")
+    );
+    app.delete(&freeze_url, k).await.assert_status(204);
+
+    // Deactivated, the charge no longer holds the service, which goes and is forgotten.
+    app.patch(&charge_url, k, json!({"active": false}))
+        .await
+        .assert_status(200);
+    app.delete(&lift_url, k).await.assert_status(204);
+    let res = app.get(&charge_url, k).await;
+    assert_eq!(res.body["service_id"], serde_json::Value::Null);
+    let list = app.get(&format!("{url}?active=true"), k).await;
+    assert_eq!(list.body["pagination"]["total"], 1);
+
+    // Another tenant reaches nothing.
+    let other = app.tenant("B").await;
+    app.get(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(&charge_url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.post(
+        &url,
+        &other.owner_key,
+        json!({"category_id": category, "billing_mode": "PROVISION"}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+    app.post(
+        "/api/charges/freeze-periods",
+        &other.owner_key,
+        json!({"scope": "PLACE", "scope_id": place, "start_date": today, "end_date": today, "reason": "x"}),
+    )
+    .await
+    .assert_problem(400, "VALIDATION_ERROR");
+}

@@ -53,3 +53,23 @@ impl Resource for faireplace_charges::PlaceService {
         self.id
     }
 }
+
+impl Resource for faireplace_charges::LeaseCharge {
+    type Id = faireplace_charges::LeaseChargeId;
+    type Filter = faireplace_charges::LeaseChargeFilter;
+    type SortField = faireplace_charges::LeaseChargeSort;
+    const NAME: &'static str = "lease charge";
+    fn id(&self) -> faireplace_charges::LeaseChargeId {
+        self.id
+    }
+}
+
+impl Resource for faireplace_charges::FreezePeriod {
+    type Id = faireplace_charges::FreezePeriodId;
+    type Filter = faireplace_charges::FreezePeriodFilter;
+    type SortField = faireplace_charges::FreezePeriodSort;
+    const NAME: &'static str = "freeze period";
+    fn id(&self) -> faireplace_charges::FreezePeriodId {
+        self.id
+    }
+}

@@ -67,6 +67,14 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             clock.clone(),
         ),
+        lease_charges: CrudService::new(
+            Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
+            clock.clone(),
+        ),
+        freeze_periods: CrudService::new(
+            Arc::new(faireplace_postgres::PgFreezePeriods(db.clone())),
+            clock.clone(),
+        ),
         place_services: CrudService::new(
             Arc::new(faireplace_postgres::PgPlaceServices(db.clone())),
             clock.clone(),

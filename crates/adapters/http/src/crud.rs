@@ -211,6 +211,18 @@ macro_rules! crud_handlers {
             $($rest)*
         );
     };
+    (lease $($rest:tt)*) => {
+        $crate::crud_handlers!(@impl
+            parent = [path: actix_web::web::Path<uuid::Uuid>],
+            item = [path: actix_web::web::Path<(uuid::Uuid, uuid::Uuid)>],
+            parent_of = { faireplace_leases::LeaseId(path.into_inner()) },
+            item_of = {{
+                let (lease, id) = path.into_inner();
+                (faireplace_leases::LeaseId(lease), id)
+            }},
+            $($rest)*
+        );
+    };
     (kind $($rest:tt)*) => {
         $crate::crud_handlers!(@impl
             parent = [path: actix_web::web::Path<String>],
@@ -481,6 +493,40 @@ macro_rules! under_place {
             state
                 .places
                 .get(caller, place)
+                .await
+                .map(|_| ())
+                .map_err(Into::into)
+        }
+    };
+}
+
+/// The parent plumbing of what hangs under a lease at `/api/leases/{id}/$segment`; a missing
+/// lease (or another tenant's) answers 404.
+#[macro_export]
+macro_rules! under_lease {
+    ($segment:literal) => {
+        type Parent = faireplace_leases::LeaseId;
+
+        fn location(lease: faireplace_leases::LeaseId, id: Self::Id) -> String {
+            format!("/api/leases/{}/{}/{}", lease, $segment, id)
+        }
+
+        fn parent(&self) -> faireplace_leases::LeaseId {
+            faireplace_leases::LeaseId(self.lease_id)
+        }
+
+        fn same_parent(a: faireplace_leases::LeaseId, b: faireplace_leases::LeaseId) -> bool {
+            a == b
+        }
+
+        async fn check_parent(
+            state: &$crate::AppState,
+            caller: &faireplace_app::Principal,
+            lease: faireplace_leases::LeaseId,
+        ) -> Result<(), $crate::problem::ApiError> {
+            state
+                .leases
+                .get(caller, lease)
                 .await
                 .map(|_| ())
                 .map_err(Into::into)

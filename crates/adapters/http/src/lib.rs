@@ -66,6 +66,8 @@ pub struct AppState {
     pub distribution_keys: CrudService<faireplace_charges::DistributionKey>,
     pub distribution: faireplace_app::charges::DistributionService,
     pub place_services: CrudService<faireplace_charges::PlaceService>,
+    pub lease_charges: CrudService<faireplace_charges::LeaseCharge>,
+    pub freeze_periods: CrudService<faireplace_charges::FreezePeriod>,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub rent_control: faireplace_app::rent_control::RentControlService,
@@ -183,6 +185,8 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::categories::routes(cfg);
     charges::distribution_keys::routes(cfg);
     charges::services::crud_routes(cfg);
+    charges::lease_charges::crud_routes(cfg);
+    charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
     media::routes(cfg);

@@ -22,6 +22,7 @@ use crate::common::{
     HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search, s, scoped,
     text,
 };
+use crate::error::map_error;
 
 /// Charge categories in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -552,10 +553,37 @@ impl Repository<PlaceService> for PgPlaceServices {
         Ok(affected_one(&self.0, tenant, q).await?.then(|| p.clone()))
     }
 
+    /// Refused with `SERVICE_IN_USE` while an active lease charge uses the service (checked
+    /// under a lock of the service, so that no charge starts using it meanwhile).
     async fn delete(&self, tenant: TenantId, id: PlaceServiceId) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM place_services WHERE tenant_id = $1 AND id = $2")
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let in_use: Option<bool> = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM lease_charges c WHERE c.tenant_id = s.tenant_id \
+               AND c.service_id = s.id AND c.active) \
+             FROM place_services s WHERE s.tenant_id = $1 AND s.id = $2 FOR UPDATE OF s",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        match in_use {
+            None => return Ok(false),
+            Some(true) => {
+                return Err(RepoError::Conflict {
+                    code: "SERVICE_IN_USE",
+                    message: "an active lease charge uses this service; deactivate it first".into(),
+                });
+            }
+            Some(false) => {}
+        }
+        sqlx::query("DELETE FROM place_services WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
-            .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(true)
     }
 }

@@ -4,6 +4,7 @@
 pub mod category;
 pub mod distribution;
 pub mod formula;
+pub mod lease_charge;
 pub mod service;
 pub mod split;
 
@@ -16,6 +17,11 @@ pub use distribution::{
     CalculationError, CalculationType, DistributionKey, DistributionKeyData, DistributionKeyFilter,
     DistributionKeyId, DistributionKeyInput, DistributionKeySort, EstateFacts, KeyParameters,
     ValidationRules, calculate,
+};
+pub use lease_charge::{
+    BillingMode, FreezePeriod, FreezePeriodData, FreezePeriodFilter, FreezePeriodId,
+    FreezePeriodInput, FreezePeriodSort, FreezeScope, LeaseCharge, LeaseChargeData,
+    LeaseChargeFilter, LeaseChargeId, LeaseChargeInput, LeaseChargeSort, compatible,
 };
 pub use service::{
     Billing, PlaceService, PlaceServiceData, PlaceServiceFilter, PlaceServiceId, PlaceServiceInput,

@@ -2,4 +2,6 @@
 
 pub mod categories;
 pub mod distribution_keys;
+pub mod freeze_periods;
+pub mod lease_charges;
 pub mod services;
