@@ -888,3 +888,79 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
     .await
     .assert_problem(400, "VALIDATION_ERROR");
 }
+
+#[tokio::test]
+async fn expenses_take_their_service_s_category_and_key() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, _) = building(&app, k).await;
+    let category = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Eau froide", "category_type": "WATER_HEATING"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let surface = key(
+        &app,
+        k,
+        json!({"name": "Surface", "calculation_type": "SURFACE"}),
+    )
+    .await;
+    let service = app
+        .post(
+            &format!("/api/places/{place}/services"),
+            k,
+            json!({"name": "Eau", "is_chargeable": true, "space_type": "PRIVATE",
+                   "category_id": category, "default_distribution_key_id": surface}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let url = format!("/api/places/{place}/charge-expenses");
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"service_id": service, "amount": 1200, "period_start": "2025-01-01",
+                   "period_end": "2025-12-31", "supplier": "Eau du Grand Lyon"}),
+        )
+        .await;
+    res.assert_status(201);
+    assert_eq!(res.body["category_id"], category);
+    assert_eq!(res.body["distribution_key_id"], surface.as_str());
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"category_id": category, "amount": 10, "period_start": "2025-01-01", "period_end": "2025-01-31"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["distribution_key_id"]);
+    let res = app
+        .post(
+            &url,
+            k,
+            json!({"category_id": category, "amount": 0, "period_start": "2025-02-01", "period_end": "2025-01-31"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["amount", "period_end"]);
+    let list = app
+        .get(
+            &format!("{url}?category_id={}", category.as_str().expect("id")),
+            k,
+        )
+        .await;
+    assert_eq!(list.body["pagination"]["total"], 1);
+    let other = app.tenant("B").await;
+    app.get(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    let id = list.body["data"][0]["id"].as_str().expect("id").to_owned();
+    app.delete(&format!("{url}/{id}"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+}

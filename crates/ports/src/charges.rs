@@ -73,3 +73,13 @@ impl Resource for faireplace_charges::FreezePeriod {
         self.id
     }
 }
+
+impl Resource for faireplace_charges::ChargeExpense {
+    type Id = faireplace_charges::ChargeExpenseId;
+    type Filter = faireplace_charges::ChargeExpenseFilter;
+    type SortField = faireplace_charges::ChargeExpenseSort;
+    const NAME: &'static str = "charge expense";
+    fn id(&self) -> faireplace_charges::ChargeExpenseId {
+        self.id
+    }
+}

@@ -67,6 +67,10 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             clock.clone(),
         ),
+        charge_expenses: CrudService::new(
+            Arc::new(faireplace_postgres::PgChargeExpenses(db.clone())),
+            clock.clone(),
+        ),
         lease_charges: CrudService::new(
             Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
             clock.clone(),

@@ -67,6 +67,7 @@ pub struct AppState {
     pub distribution: faireplace_app::charges::DistributionService,
     pub place_services: CrudService<faireplace_charges::PlaceService>,
     pub lease_charges: CrudService<faireplace_charges::LeaseCharge>,
+    pub charge_expenses: CrudService<faireplace_charges::ChargeExpense>,
     pub freeze_periods: CrudService<faireplace_charges::FreezePeriod>,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
@@ -186,6 +187,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::distribution_keys::routes(cfg);
     charges::services::crud_routes(cfg);
     charges::lease_charges::crud_routes(cfg);
+    charges::expenses::crud_routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);

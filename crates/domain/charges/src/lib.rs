@@ -3,6 +3,7 @@
 
 pub mod category;
 pub mod distribution;
+pub mod expense;
 pub mod formula;
 pub mod lease_charge;
 pub mod service;
@@ -17,6 +18,10 @@ pub use distribution::{
     CalculationError, CalculationType, DistributionKey, DistributionKeyData, DistributionKeyFilter,
     DistributionKeyId, DistributionKeyInput, DistributionKeySort, EstateFacts, KeyParameters,
     ValidationRules, calculate,
+};
+pub use expense::{
+    ChargeExpense, ChargeExpenseData, ChargeExpenseFilter, ChargeExpenseId, ChargeExpenseInput,
+    ChargeExpenseSort,
 };
 pub use lease_charge::{
     BillingMode, FreezePeriod, FreezePeriodData, FreezePeriodFilter, FreezePeriodId,

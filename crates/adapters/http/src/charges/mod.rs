@@ -2,6 +2,7 @@
 
 pub mod categories;
 pub mod distribution_keys;
+pub mod expenses;
 pub mod freeze_periods;
 pub mod lease_charges;
 pub mod services;

@@ -1,0 +1,233 @@
+//! Charge expenses of places in PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_charges::{ChargeExpense, ChargeExpenseData, ChargeExpenseId};
+use faireplace_kernel::values::Text;
+use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::{HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, s};
+use crate::error::map_error;
+
+/// Charge expenses in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgChargeExpenses(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct ExpenseRow {
+    id: Uuid,
+    place_id: Uuid,
+    category_id: Uuid,
+    service_id: Option<Uuid>,
+    amount: Decimal,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+    supplier: Option<String>,
+    media_id: Option<Uuid>,
+    distribution_key_id: Uuid,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for ExpenseRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl From<ExpenseRow> for ChargeExpense {
+    fn from(r: ExpenseRow) -> Self {
+        ChargeExpense {
+            id: ChargeExpenseId(r.id),
+            place_id: r.place_id,
+            data: ChargeExpenseData {
+                category_id: Some(r.category_id),
+                service_id: r.service_id,
+                amount: r.amount.normalize(),
+                period_start: r.period_start,
+                period_end: r.period_end,
+                supplier: r.supplier.map(Text::from_trusted),
+                media_id: r.media_id,
+                distribution_key_id: Some(r.distribution_key_id),
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+struct ExpenseFilters;
+
+impl ListFilter<ChargeExpense> for ExpenseFilters {
+    fn push(query: &ListQuery<ChargeExpense>, qb: &mut QueryBuilder<Postgres>) {
+        if let Some(place) = query.filter.place_id {
+            qb.push(" AND place_id = ");
+            qb.push_bind(place);
+        }
+        if let Some(category) = query.filter.category_id {
+            qb.push(" AND category_id = ");
+            qb.push_bind(category);
+        }
+    }
+}
+
+fn rule(field: &str, message: &str) -> RepoError {
+    RepoError::Rule {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+/// The category and key an expense leaves out come from its service, which must be of the
+/// same place; an expense always ends with both.
+async fn prepare(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    e: &ChargeExpense,
+) -> Result<ChargeExpenseData, RepoError> {
+    let mut d = e.data.clone();
+    if let Some(service) = d.service_id {
+        let row: Option<(Uuid, Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
+            "SELECT place_id, category_id, default_distribution_key_id FROM place_services \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(service)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_error)?;
+        let Some((place, category, key)) = row else {
+            return Err(RepoError::MissingReference {
+                field: "service_id".into(),
+            });
+        };
+        if place != e.place_id {
+            return Err(rule("service_id", "is a service of another place"));
+        }
+        d.category_id = d.category_id.or(category);
+        d.distribution_key_id = d.distribution_key_id.or(key);
+    }
+    if d.category_id.is_none() {
+        return Err(rule(
+            "category_id",
+            "is required: the service is not chargeable and names none",
+        ));
+    }
+    if d.distribution_key_id.is_none() {
+        return Err(rule(
+            "distribution_key_id",
+            "is required: no chargeable service gives a default key",
+        ));
+    }
+    Ok(d)
+}
+
+/// `$3` to `$11`.
+fn bind_expense<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    d: &'q ChargeExpenseData,
+    updated_at: DateTime<Utc>,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    q.bind(d.category_id)
+        .bind(d.service_id)
+        .bind(d.amount)
+        .bind(d.period_start)
+        .bind(d.period_end)
+        .bind(s(&d.supplier))
+        .bind(d.media_id)
+        .bind(d.distribution_key_id)
+        .bind(updated_at)
+}
+
+#[async_trait]
+impl Repository<ChargeExpense> for PgChargeExpenses {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        e: &ChargeExpense,
+    ) -> Result<ChargeExpense, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let data = prepare(&mut tx, tenant, e).await?;
+        let q = sqlx::query(
+            "INSERT INTO charge_expenses (tenant_id, id, category_id, service_id, amount, \
+             period_start, period_end, supplier, media_id, distribution_key_id, updated_at, \
+             place_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.id.0);
+        bind_expense(q, &data, e.updated_at)
+            .bind(e.place_id)
+            .bind(e.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(ChargeExpense { data, ..e.clone() })
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: ChargeExpenseId,
+    ) -> Result<Option<ChargeExpense>, RepoError> {
+        let row: Option<ExpenseRow> = fetch_by_id(
+            &self.0,
+            "SELECT * FROM charge_expenses WHERE tenant_id = scope.tenant AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        Ok(row.map(ChargeExpense::from))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<ChargeExpense>,
+    ) -> Result<Page<ChargeExpense>, RepoError> {
+        list_page::<ChargeExpense, ExpenseRow, ExpenseFilters>(
+            &self.0,
+            tenant,
+            &ListSource::table("charge_expenses"),
+            query,
+            ChargeExpense::from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        e: &ChargeExpense,
+    ) -> Result<Option<ChargeExpense>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let data = prepare(&mut tx, tenant, e).await?;
+        let q = sqlx::query(
+            "UPDATE charge_expenses SET category_id = $3, service_id = $4, amount = $5, \
+             period_start = $6, period_end = $7, supplier = $8, media_id = $9, \
+             distribution_key_id = $10, updated_at = $11 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.id.0);
+        let done = bind_expense(q, &data, e.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok((done.rows_affected() == 1).then(|| ChargeExpense { data, ..e.clone() }))
+    }
+
+    async fn delete(&self, tenant: TenantId, id: ChargeExpenseId) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM charge_expenses WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        affected_one(&self.0, tenant, q).await
+    }
+}
