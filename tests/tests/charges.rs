@@ -964,3 +964,235 @@ async fn expenses_take_their_service_s_category_and_key() {
         .await
         .assert_problem(404, "NOT_FOUND");
 }
+
+/// The yearly review of a small building, worked out by hand.
+///
+/// Period 2025-01-01 to 2025-12-31: 365 days. Estates LOT-A (200 tantiemes, 50 m²), LOT-B
+/// (300, 30 m²), LOT-C (500, 20 m², vacant all year).
+/// Expenses: lift 1,200.00 (category rate 100 %, key TANTIEMES); caretaker 2,000.00 (rate
+/// 75 %, key SURFACE).
+/// - Lift: recoverable 1,200.00, split 200/300/500 of 1000 → A 240.00, B 360.00, C 600.00.
+/// - Caretaker: recoverable 2,000 × 75 % = 1,500.00, split 50/30/20 of 100 → A 750.00,
+///   B 450.00, C 300.00.
+///
+/// Lease 1 on LOT-A, all year, payment day 5, provisions lift 25.00 and caretaker 60.00:
+/// due 240.00 + 750.00 = 990.00; provisions 12 × 25 + 12 × 60 = 1,020.00; balance −30.00
+/// (refunded); suggested provision 990.00 ÷ 12 = 82.50.
+/// Lease 2 on LOT-B from 2025-07-01 (184 days), payment day 1, provision lift 30.00, caretaker
+/// as a flat rate (FORFAIT, not reviewed): due 360.00 × 184 / 365 = 181.479… → 181.48;
+/// provisions 6 × 30 = 180.00; balance +1.48; suggested 181.48 × 365 / 184 / 12 = 30.0001… →
+/// 30.00. LOT-C's parts (600.00 and 300.00) and LOT-B's first half-year are the owner's.
+#[tokio::test]
+async fn the_yearly_review_of_a_small_building() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, estates) = building(&app, k).await;
+    let category = |name: &str, kind: &str, rate: u32| {
+        let app = &app;
+        let k = k.clone();
+        let body = json!({"name": name, "category_type": kind, "recovery_rate": rate});
+        async move {
+            app.post("/api/charge-categories", &k, body).await.body["id"]
+                .as_str()
+                .expect("id")
+                .to_owned()
+        }
+    };
+    let lift = category("Ascenseur", "ELEVATOR", 100).await;
+    let staff = category("Gardien", "BUILDING_STAFF", 75).await;
+    let by_tantiemes = key(
+        &app,
+        k,
+        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
+    )
+    .await;
+    let by_surface = key(
+        &app,
+        k,
+        json!({"name": "Surface", "calculation_type": "SURFACE"}),
+    )
+    .await;
+    for (category, key, amount) in [(&lift, &by_tantiemes, 1200), (&staff, &by_surface, 2000)] {
+        app.post(
+            &format!("/api/places/{place}/charge-expenses"),
+            k,
+            json!({"category_id": category, "distribution_key_id": key, "amount": amount,
+                   "period_start": "2025-01-01", "period_end": "2025-12-31"}),
+        )
+        .await
+        .assert_status(201);
+    }
+    // An expense of another year does not count.
+    app.post(
+        &format!("/api/places/{place}/charge-expenses"),
+        k,
+        json!({"category_id": lift, "distribution_key_id": by_tantiemes, "amount": 999,
+               "period_start": "2024-01-01", "period_end": "2024-12-31"}),
+    )
+    .await
+    .assert_status(201);
+    let types = app.get("/api/lease-types?limit=100", k).await;
+    let unfurnished = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "UNFURNISHED")
+        .map(|t| t["id"].clone())
+        .expect("type");
+    let lease = |estate: &String, start: &str, day: u32| {
+        let app = &app;
+        let k = k.clone();
+        let body = json!({"estate_id": estate, "lease_type_id": unfurnished, "start_date": start,
+                          "rent_amount": 700, "status": "ACTIVE", "payment_day": day,
+                          "lessees": [{"lessee_id": serde_json::Value::Null}]});
+        async move {
+            let lessee = app
+                .post(
+                    "/api/lessees",
+                    &k,
+                    json!({"first_name": "Anne", "last_name": "Durand"}),
+                )
+                .await;
+            let mut body = body;
+            body["lessees"][0]["lessee_id"] = lessee.body["id"].clone();
+            let res = app.post("/api/leases", &k, body).await;
+            res.assert_status(201);
+            res.body["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let first = lease(&estates[0], "2024-01-01", 5).await;
+    let second = lease(&estates[1], "2025-07-01", 1).await;
+    for (lease, category, mode, amount) in [
+        (&first, &lift, "PROVISION", 25),
+        (&first, &staff, "PROVISION", 60),
+        (&second, &lift, "PROVISION", 30),
+        (&second, &staff, "FORFAIT", 50),
+    ] {
+        app.post(
+            &format!("/api/leases/{lease}/charges"),
+            k,
+            json!({"category_id": category, "billing_mode": mode, "monthly_amount": amount}),
+        )
+        .await
+        .assert_status(201);
+    }
+
+    let res = app
+        .post(
+            "/api/charges/reviews",
+            k,
+            json!({"place_id": place, "period_start": "2025-01-01", "period_end": "2025-12-31"}),
+        )
+        .await;
+    res.assert_status(201);
+    let r = &res.body;
+    assert_eq!(r["status"], "DRAFT");
+    assert_eq!(r["period_days"], 365);
+    assert_eq!(r["expenses_total"], 3200);
+    assert_eq!(r["recoverable_total"], 2700);
+    let statements = r["statements"].as_array().expect("statements");
+    assert_eq!(statements.len(), 2, "the vacant LOT-C has no statement");
+    let a = &statements[0];
+    assert_eq!(a["lease_id"], first.as_str());
+    assert_eq!(a["covered_days"], 365);
+    // The lines come in category id order: compare them sorted.
+    let sorted = |v: &serde_json::Value| {
+        let mut lines = v.as_array().expect("lines").clone();
+        lines.sort_by_key(|l| l["category_id"].as_str().map(str::to_owned));
+        lines
+    };
+    assert_eq!(
+        sorted(&a["lines"]),
+        sorted(&json!([
+            {"category_id": lift, "category_name": "Ascenseur", "distribution_key_id": by_tantiemes,
+             "expense": 1200, "recovery_rate": 100, "recoverable": 1200, "share": 0.2,
+             "estate_amount": 240, "prorata": 1, "due": 240},
+            {"category_id": staff, "category_name": "Gardien", "distribution_key_id": by_surface,
+             "expense": 2000, "recovery_rate": 75, "recoverable": 1500, "share": 0.5,
+             "estate_amount": 750, "prorata": 1, "due": 750}
+        ]))
+    );
+    assert_eq!(
+        (
+            &a["total_due"],
+            &a["provisions_called"],
+            &a["balance"],
+            &a["suggested_monthly_provision"]
+        ),
+        (&json!(990), &json!(1020), &json!(-30), &json!(82.5))
+    );
+    let b = &statements[1];
+    assert_eq!(b["lease_id"], second.as_str());
+    assert_eq!(
+        (&b["covered_from"], &b["covered_to"], &b["covered_days"]),
+        (&json!("2025-07-01"), &json!("2025-12-31"), &json!(184))
+    );
+    assert_eq!(
+        b["lines"],
+        json!([{"category_id": lift, "category_name": "Ascenseur", "distribution_key_id": by_tantiemes,
+                "expense": 1200, "recovery_rate": 100, "recoverable": 1200, "share": 0.3,
+                "estate_amount": 360, "prorata": 0.50411, "due": 181.48}])
+    );
+    assert_eq!(
+        (
+            &b["total_due"],
+            &b["provisions_called"],
+            &b["balance"],
+            &b["suggested_monthly_provision"]
+        ),
+        (&json!(181.48), &json!(180), &json!(1.48), &json!(30))
+    );
+
+    let id = r["id"].as_str().expect("id").to_owned();
+    let url = format!("/api/charges/reviews/{id}");
+    let statement = app.get(&format!("{url}/statements/{second}"), k).await;
+    assert_eq!(&statement.body, b);
+    app.get(&format!("{url}/statements/{}", uuid::Uuid::now_v7()), k)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    let list = app
+        .get(&format!("/api/charges/reviews?place_id={place}"), k)
+        .await;
+    assert_eq!(list.body["pagination"]["total"], 1, "{}", list.text);
+
+    // Validated, it no longer changes.
+    let res = app.post(&format!("{url}/validate"), k, json!({})).await;
+    res.assert_status(200);
+    assert_eq!(res.body["status"], "VALIDATED");
+    app.post(&format!("{url}/validate"), k, json!({}))
+        .await
+        .assert_problem(409, "CONFLICT");
+    app.delete(&url, k).await.assert_problem(409, "CONFLICT");
+
+    // Bad periods, unknown places, another tenant.
+    let res = app
+        .post(
+            "/api/charges/reviews",
+            k,
+            json!({"place_id": place, "period_start": "2025-12-31", "period_end": "2025-01-01"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["period_end"]);
+    app.post(
+        "/api/charges/reviews",
+        k,
+        json!({"place_id": uuid::Uuid::now_v7(), "period_start": "2025-01-01", "period_end": "2025-12-31"}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+    let other = app.tenant("B").await;
+    app.get(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.post(&format!("{url}/validate"), &other.owner_key, json!({}))
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.post(
+        "/api/charges/reviews",
+        &other.owner_key,
+        json!({"place_id": place, "period_start": "2025-01-01", "period_end": "2025-12-31"}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+}

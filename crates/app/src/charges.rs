@@ -1,10 +1,14 @@
-//! Charges: the calculation of a split under a distribution key.
+//! Charges: the calculation of a split under a distribution key, and the yearly review.
 
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use faireplace_charges::distribution::check_parameters;
-use faireplace_charges::{DistributionKey, DistributionKeyId, KeyParameters, calculate};
+use faireplace_charges::review::{self, MAX_REVIEW_DAYS};
+use faireplace_charges::{
+    ChargeReview, ChargeReviewId, DistributionKey, DistributionKeyId, KeyParameters, ReviewStatus,
+    calculate,
+};
 use faireplace_kernel::ValidationErrors;
 use faireplace_ports::Repository;
 use faireplace_ports::charges::DistributionFacts;
@@ -113,5 +117,127 @@ impl DistributionService {
             total_weight: split.total_weight,
             rounding_adjustment: split.rounding_adjustment,
         })
+    }
+}
+
+/// The yearly charge review of a place.
+#[derive(Clone)]
+pub struct ReviewService {
+    store: Arc<dyn faireplace_ports::charges::ReviewStore>,
+    places: Arc<dyn Repository<Place>>,
+    clock: Arc<dyn faireplace_ports::Clock>,
+}
+
+fn review_err(e: faireplace_ports::RepoError) -> AppError {
+    AppError::from_repo("charge review", e)
+}
+
+impl ReviewService {
+    pub fn new(
+        store: Arc<dyn faireplace_ports::charges::ReviewStore>,
+        places: Arc<dyn Repository<Place>>,
+        clock: Arc<dyn faireplace_ports::Clock>,
+    ) -> Self {
+        Self {
+            store,
+            places,
+            clock,
+        }
+    }
+
+    /// Computes a DRAFT review of the place over the period and keeps it.
+    pub async fn create(
+        &self,
+        principal: &Principal,
+        place: PlaceId,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<ChargeReview, AppError> {
+        let tenant = principal.manage()?;
+        if end < start {
+            return Err(AppError::validation(
+                "period_end",
+                "must not come before period_start",
+            ));
+        }
+        if (end - start).num_days() + 1 > MAX_REVIEW_DAYS {
+            return Err(AppError::validation(
+                "period_end",
+                format!("a review covers at most {MAX_REVIEW_DAYS} days"),
+            ));
+        }
+        self.places
+            .get(tenant, place)
+            .await
+            .map_err(|e| AppError::from_repo("place", e))?
+            .ok_or(AppError::NotFound("place"))?;
+        let inputs = self
+            .store
+            .inputs(tenant, place, start, end)
+            .await
+            .map_err(review_err)?;
+        let result = review::review(start, end, &inputs)
+            .map_err(|e| AppError::validation(&e.field, e.message))?;
+        let item = ChargeReview {
+            id: ChargeReviewId::generate(),
+            place_id: place.0,
+            period_start: start,
+            period_end: end,
+            status: ReviewStatus::Draft,
+            result,
+            created_at: self.clock.now(),
+            validated_at: None,
+        };
+        self.store.insert(tenant, &item).await.map_err(review_err)?;
+        Ok(item)
+    }
+
+    pub async fn get(
+        &self,
+        principal: &Principal,
+        id: ChargeReviewId,
+    ) -> Result<ChargeReview, AppError> {
+        let tenant = principal.manage()?;
+        self.store
+            .get(tenant, id)
+            .await
+            .map_err(review_err)?
+            .ok_or(AppError::NotFound("charge review"))
+    }
+
+    pub async fn list(
+        &self,
+        principal: &Principal,
+        place: Option<PlaceId>,
+        page: faireplace_kernel::PageRequest,
+    ) -> Result<faireplace_kernel::Page<ChargeReview>, AppError> {
+        let tenant = principal.manage()?;
+        self.store
+            .list(tenant, place, page)
+            .await
+            .map_err(review_err)
+    }
+
+    /// Makes the review immutable (409 when it is already).
+    pub async fn validate(
+        &self,
+        principal: &Principal,
+        id: ChargeReviewId,
+    ) -> Result<ChargeReview, AppError> {
+        let tenant = principal.manage()?;
+        self.store
+            .validate(tenant, id, self.clock.now())
+            .await
+            .map_err(review_err)?
+            .ok_or(AppError::NotFound("charge review"))
+    }
+
+    pub async fn delete(&self, principal: &Principal, id: ChargeReviewId) -> Result<(), AppError> {
+        let tenant = principal.manage()?;
+        if self.store.delete(tenant, id).await.map_err(review_err)? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("charge review"))
+        }
     }
 }

@@ -83,3 +83,48 @@ impl Resource for faireplace_charges::ChargeExpense {
         self.id
     }
 }
+
+/// Charge reviews: what a review reads, and the reviews themselves.
+#[async_trait]
+pub trait ReviewStore: Send + Sync {
+    /// The place's estates, the leases that covered some of the period with their active
+    /// charges, the expenses over the period, their categories and keys: a constant number of
+    /// statements, whatever the size of the place.
+    async fn inputs(
+        &self,
+        tenant: TenantId,
+        place: PlaceId,
+        start: NaiveDate,
+        end: NaiveDate,
+    ) -> Result<faireplace_charges::ReviewInputs, RepoError>;
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        review: &faireplace_charges::ChargeReview,
+    ) -> Result<(), RepoError>;
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: faireplace_charges::ChargeReviewId,
+    ) -> Result<Option<faireplace_charges::ChargeReview>, RepoError>;
+    /// Reviews, latest period first, of one place or all.
+    async fn list(
+        &self,
+        tenant: TenantId,
+        place: Option<PlaceId>,
+        page: faireplace_kernel::PageRequest,
+    ) -> Result<faireplace_kernel::Page<faireplace_charges::ChargeReview>, RepoError>;
+    /// DRAFT → VALIDATED; `Conflict` when validated already, `None` when missing.
+    async fn validate(
+        &self,
+        tenant: TenantId,
+        id: faireplace_charges::ChargeReviewId,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<faireplace_charges::ChargeReview>, RepoError>;
+    /// Deletes a DRAFT (`Conflict` for a VALIDATED one).
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: faireplace_charges::ChargeReviewId,
+    ) -> Result<bool, RepoError>;
+}

@@ -67,6 +67,11 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             clock.clone(),
         ),
+        reviews: faireplace_app::charges::ReviewService::new(
+            Arc::new(faireplace_postgres::PgChargeReviews(db.clone())),
+            Arc::new(PgPlaces(db.clone())),
+            clock.clone(),
+        ),
         charge_expenses: CrudService::new(
             Arc::new(faireplace_postgres::PgChargeExpenses(db.clone())),
             clock.clone(),

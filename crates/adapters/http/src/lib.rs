@@ -68,6 +68,7 @@ pub struct AppState {
     pub place_services: CrudService<faireplace_charges::PlaceService>,
     pub lease_charges: CrudService<faireplace_charges::LeaseCharge>,
     pub charge_expenses: CrudService<faireplace_charges::ChargeExpense>,
+    pub reviews: faireplace_app::charges::ReviewService,
     pub freeze_periods: CrudService<faireplace_charges::FreezePeriod>,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
@@ -188,6 +189,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::services::crud_routes(cfg);
     charges::lease_charges::crud_routes(cfg);
     charges::expenses::crud_routes(cfg);
+    charges::reviews::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);

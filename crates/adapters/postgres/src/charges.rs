@@ -213,7 +213,7 @@ impl Repository<ChargeCategory> for PgChargeCategories {
 pub struct PgDistributionKeys(pub Db);
 
 #[derive(sqlx::FromRow)]
-struct KeyRow {
+pub(crate) struct KeyRow {
     id: Uuid,
     name: String,
     description: Option<String>,

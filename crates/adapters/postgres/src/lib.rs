@@ -20,6 +20,7 @@ mod property;
 mod reads;
 mod rent;
 mod rent_control;
+mod reviews;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
@@ -38,4 +39,5 @@ pub use property::{
 };
 pub use rent::PgRentIndices;
 pub use rent_control::PgRentControl;
+pub use reviews::PgChargeReviews;
 pub use session::Db;

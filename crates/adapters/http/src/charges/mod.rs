@@ -5,4 +5,5 @@ pub mod distribution_keys;
 pub mod expenses;
 pub mod freeze_periods;
 pub mod lease_charges;
+pub mod reviews;
 pub mod services;

@@ -1,0 +1,338 @@
+//! `/api/charges/reviews`: the yearly charge review of a place.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_charges::{ChargeReview, ChargeReviewId, Statement, StatementLine};
+use faireplace_kernel::ValidationErrors;
+use faireplace_property::PlaceId;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::common::{Manager, Paginated, created, page_request};
+use crate::problem::ApiError;
+use crate::property::uuid_param;
+use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+
+/// A review asked for.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    #[schema(required = true)]
+    pub place_id: Option<Uuid>,
+    #[schema(required = true, example = "2025-01-01")]
+    pub period_start: Option<NaiveDate>,
+    /// At most 731 days after period_start.
+    #[schema(required = true, example = "2025-12-31")]
+    pub period_end: Option<NaiveDate>,
+}
+
+/// One category (under one key) of a statement: due = estate_amount × prorata, to the cent.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementLineResponse {
+    pub category_id: Uuid,
+    pub category_name: String,
+    pub distribution_key_id: Uuid,
+    /// The place's expenses of the category under this key over the period.
+    #[schema(value_type = f64)]
+    pub expense: Decimal,
+    #[schema(value_type = f64)]
+    pub recovery_rate: Decimal,
+    /// expense × recovery rate, to the cent.
+    #[schema(value_type = f64)]
+    pub recoverable: Decimal,
+    /// The estate's ratio under the key.
+    #[schema(value_type = f64)]
+    pub share: Decimal,
+    /// The estate's exact part of `recoverable`.
+    #[schema(value_type = f64)]
+    pub estate_amount: Decimal,
+    /// Days the lease covered ÷ days of the period.
+    #[schema(value_type = f64)]
+    pub prorata: Decimal,
+    #[schema(value_type = f64)]
+    pub due: Decimal,
+}
+
+/// What one lease owes over the period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementResponse {
+    pub lease_id: Uuid,
+    pub estate_id: Uuid,
+    pub covered_from: NaiveDate,
+    pub covered_to: NaiveDate,
+    pub covered_days: i64,
+    pub lines: Vec<StatementLineResponse>,
+    #[schema(value_type = f64)]
+    pub total_due: Decimal,
+    /// The lease's monthly PROVISION amounts for each payment day it covered.
+    #[schema(value_type = f64)]
+    pub provisions_called: Decimal,
+    /// total_due − provisions_called: positive is owed by the lessee, negative refunded.
+    #[schema(value_type = f64)]
+    pub balance: Decimal,
+    #[schema(value_type = f64)]
+    pub suggested_monthly_provision: Decimal,
+}
+
+/// A charge review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewResponse {
+    pub id: Uuid,
+    pub place_id: Uuid,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    /// DRAFT, or VALIDATED (immutable).
+    #[schema(example = "DRAFT")]
+    pub status: String,
+    pub period_days: i64,
+    #[schema(value_type = f64)]
+    pub expenses_total: Decimal,
+    #[schema(value_type = f64)]
+    pub recoverable_total: Decimal,
+    pub statements: Vec<StatementResponse>,
+    pub created_at: DateTime<Utc>,
+    pub validated_at: Option<DateTime<Utc>>,
+}
+
+fn line(l: &StatementLine) -> StatementLineResponse {
+    StatementLineResponse {
+        category_id: l.category_id,
+        category_name: l.category_name.clone(),
+        distribution_key_id: l.distribution_key_id,
+        expense: l.expense.normalize(),
+        recovery_rate: l.recovery_rate.normalize(),
+        recoverable: l.recoverable.normalize(),
+        share: l.share.normalize(),
+        estate_amount: l.estate_amount.normalize(),
+        prorata: l.prorata.normalize(),
+        due: l.due.normalize(),
+    }
+}
+
+fn statement(s: &Statement) -> StatementResponse {
+    StatementResponse {
+        lease_id: s.lease_id,
+        estate_id: s.estate_id,
+        covered_from: s.covered_from,
+        covered_to: s.covered_to,
+        covered_days: s.covered_days,
+        lines: s.lines.iter().map(line).collect(),
+        total_due: s.total_due.normalize(),
+        provisions_called: s.provisions_called.normalize(),
+        balance: s.balance.normalize(),
+        suggested_monthly_provision: s.suggested_monthly_provision.normalize(),
+    }
+}
+
+fn response(r: &ChargeReview) -> ReviewResponse {
+    ReviewResponse {
+        id: r.id.0,
+        place_id: r.place_id,
+        period_start: r.period_start,
+        period_end: r.period_end,
+        status: r.status.as_str().to_owned(),
+        period_days: r.result.period_days,
+        expenses_total: r.result.expenses_total.normalize(),
+        recoverable_total: r.result.recoverable_total.normalize(),
+        statements: r.result.statements.iter().map(statement).collect(),
+        created_at: r.created_at,
+        validated_at: r.validated_at,
+    }
+}
+
+/// Compute the charge review of a place over a period (DRAFT): for each lease that covered
+/// some of it, a statement per category it pays provisions for (expense, recovery rate, share
+/// by the expense's key, prorata by days, due), the provisions called, the balance and a
+/// suggested monthly provision. FORFAIT charges are not reviewed.
+#[utoipa::path(
+    tag = "Charges", operation_id = "create_charge_review",
+    request_body = ReviewRequest,
+    responses(
+        (status = 201, description = "The review", body = ReviewResponse,
+            headers(("Location" = String, description = "URL of the review"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/charges/reviews")]
+pub async fn create_review(
+    state: web::Data<AppState>,
+    caller: Manager,
+    body: web::Json<ReviewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let mut errors = ValidationErrors::new();
+    for (field, missing) in [
+        ("place_id", body.place_id.is_none()),
+        ("period_start", body.period_start.is_none()),
+        ("period_end", body.period_end.is_none()),
+    ] {
+        if missing {
+            errors.push(field, "is required");
+        }
+    }
+    errors.into_result()?;
+    let (Some(place), Some(start), Some(end)) = (body.place_id, body.period_start, body.period_end)
+    else {
+        return Err(ApiError::field("place_id", "is required"));
+    };
+    let review = state
+        .reviews
+        .create(&caller.0, PlaceId(place), start, end)
+        .await?;
+    Ok(created(
+        format!("/api/charges/reviews/{}", review.id),
+        &response(&review),
+    ))
+}
+
+/// Filters of the review list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewListParams {
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    #[param(value_type = Option<Uuid>)]
+    pub place_id: Option<String>,
+}
+
+/// List charge reviews, latest period first.
+#[utoipa::path(
+    tag = "Charges", operation_id = "list_charge_reviews",
+    params(ReviewListParams),
+    responses(
+        (status = 200, description = "A page", body = Paginated<ReviewResponse>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/charges/reviews")]
+pub async fn list_reviews(
+    state: web::Data<AppState>,
+    caller: Manager,
+    params: web::Query<ReviewListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_request(&params.page, &params.limit)?;
+    let place = uuid_param("place_id", &params.place_id)?.map(PlaceId);
+    let page = state.reviews.list(&caller.0, place, page).await?;
+    Ok(Paginated::from_page(page, |r| response(&r)).respond())
+}
+
+/// Read a charge review.
+#[utoipa::path(
+    tag = "Charges", operation_id = "get_charge_review",
+    responses(
+        (status = 200, description = "The review", body = ReviewResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/charges/reviews/{id}")]
+pub async fn get_review(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let review = state
+        .reviews
+        .get(&caller.0, ChargeReviewId(path.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(response(&review)))
+}
+
+/// One lease's statement in a review (404 when the lease has none in it).
+#[utoipa::path(
+    tag = "Charges", operation_id = "get_charge_review_statement",
+    responses(
+        (status = 200, description = "The statement", body = StatementResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/charges/reviews/{id}/statements/{lease_id}")]
+pub async fn get_statement(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, lease) = path.into_inner();
+    let review = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
+    let found = review
+        .result
+        .statements
+        .iter()
+        .find(|s| s.lease_id == lease)
+        .ok_or_else(|| ApiError::not_found("statement"))?;
+    Ok(HttpResponse::Ok().json(statement(found)))
+}
+
+/// Validate a review: it no longer changes (409 when validated already).
+#[utoipa::path(
+    tag = "Charges", operation_id = "validate_charge_review",
+    responses(
+        (status = 200, description = "The review, validated", body = ReviewResponse),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/charges/reviews/{id}/validate")]
+pub async fn validate_review(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let review = state
+        .reviews
+        .validate(&caller.0, ChargeReviewId(path.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(response(&review)))
+}
+
+/// Delete a DRAFT review (409 for a validated one).
+#[utoipa::path(
+    tag = "Charges", operation_id = "delete_charge_review",
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/charges/reviews/{id}")]
+pub async fn delete_review(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .reviews
+        .delete(&caller.0, ChargeReviewId(path.into_inner()))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_review)
+        .service(list_reviews)
+        .service(get_review)
+        .service(get_statement)
+        .service(validate_review)
+        .service(delete_review);
+}
