@@ -7,6 +7,7 @@ pub mod error;
 pub mod keys;
 pub mod leases;
 pub mod media;
+pub mod meters;
 pub mod principal;
 pub mod rent;
 pub mod rent_control;

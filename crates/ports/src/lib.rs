@@ -7,6 +7,7 @@ pub mod access;
 pub mod charges;
 pub mod leases;
 pub mod media;
+pub mod meters;
 pub mod property;
 pub mod rent;
 pub mod repository;

@@ -72,6 +72,16 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(PgPlaces(db.clone())),
             clock.clone(),
         ),
+        meters: CrudService::new(
+            Arc::new(faireplace_postgres::PgMeters(db.clone())),
+            clock.clone(),
+        ),
+        meter_rules: faireplace_app::meters::MeterService::new(
+            Arc::new(faireplace_postgres::PgMeters(db.clone())),
+            Arc::new(faireplace_postgres::PgMeters(db.clone())),
+            Arc::new(PgLeases(db.clone())),
+            clock.clone(),
+        ),
         charge_expenses: CrudService::new(
             Arc::new(faireplace_postgres::PgChargeExpenses(db.clone())),
             clock.clone(),

@@ -9,6 +9,7 @@ mod common;
 mod crud;
 mod leases;
 mod media;
+mod meters;
 mod middleware;
 mod parties;
 mod platform;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub lease_charges: CrudService<faireplace_charges::LeaseCharge>,
     pub charge_expenses: CrudService<faireplace_charges::ChargeExpense>,
     pub reviews: faireplace_app::charges::ReviewService,
+    pub meters: CrudService<faireplace_meters::Meter>,
+    pub meter_rules: faireplace_app::meters::MeterService,
     pub freeze_periods: CrudService<faireplace_charges::FreezePeriod>,
     pub lease_rules: faireplace_app::leases::LeaseService,
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
@@ -135,6 +138,7 @@ impl Default for HttpSettings {
         (name = "Lessee portal", description = "A lessee's own leases (LESSEE keys)"),
         (name = "Charges", description = "Charge categories (Décret 87-713), distribution keys and the exact split of a cost"),
         (name = "Place services", description = "Services of a building: chargeable ones name their charge category and default distribution key"),
+        (name = "Meters", description = "Meter tree, readings with rollover and anomalies, consumption, the meters of a lease"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
@@ -190,6 +194,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::lease_charges::crud_routes(cfg);
     charges::expenses::crud_routes(cfg);
     charges::reviews::routes(cfg);
+    meters::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);

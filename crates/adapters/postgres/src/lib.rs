@@ -15,6 +15,7 @@ mod lease_charges;
 mod lease_types;
 mod leases;
 mod media;
+mod meters;
 mod parties;
 mod property;
 mod reads;
@@ -32,6 +33,7 @@ pub use lease_charges::{PgFreezePeriods, PgLeaseCharges};
 pub use lease_types::PgLeaseTypes;
 pub use leases::PgLeases;
 pub use media::PgMedia;
+pub use meters::PgMeters;
 pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use property::{
     PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,

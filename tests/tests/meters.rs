@@ -1,0 +1,299 @@
+//! Meters over HTTP: the tree, readings with rollover and anomalies, consumption, lease links.
+
+use faireplace_tests::{TestApp, person_owner};
+use serde_json::{Value, json};
+
+/// A place with an estate, as (place, estate).
+async fn site(app: &TestApp, k: &str) -> (String, String) {
+    let owner = app
+        .post("/api/owners", k, person_owner("Jeanne", "Martin"))
+        .await;
+    let place = app
+        .post(
+            "/api/places",
+            k,
+            json!({"name": "Les Tilleuls", "address": {"street": "1 rue X", "postal_code": "69003", "city": "Lyon"}}),
+        )
+        .await;
+    let types = app.get("/api/types/estate?limit=100", k).await;
+    let flat = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "FLAT")
+        .map(|t| t["id"].clone())
+        .expect("flat");
+    let estate = app
+        .post(
+            "/api/estates",
+            k,
+            json!({"place_id": place.body["id"], "owner_id": owner.body["id"], "type_id": flat}),
+        )
+        .await;
+    estate.assert_status(201);
+    (
+        place.body["id"].as_str().expect("place").to_owned(),
+        estate.body["id"].as_str().expect("estate").to_owned(),
+    )
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_owned()
+}
+
+#[tokio::test]
+async fn meters_form_a_tree_within_a_place() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, estate) = site(&app, k).await;
+    let (other_place, _) = site(&app, k).await;
+    let main = app
+        .post(
+            "/api/meters",
+            k,
+            json!({"place_id": place, "meter_type": "WATER_COLD", "billing_type": "COLLECTIVE"}),
+        )
+        .await;
+    main.assert_status(201);
+    assert_eq!(main.body["unit"], "m3");
+    let main = id(&main.body);
+    let sub = app
+        .post(
+            "/api/meters",
+            k,
+            json!({"estate_id": estate, "meter_type": "WATER_COLD", "parent_meter_id": main}),
+        )
+        .await;
+    sub.assert_status(201);
+    let sub = id(&sub.body);
+    let children = app.get(&format!("/api/meters/{main}/children"), k).await;
+    assert_eq!(children.body["pagination"]["total"], 1);
+    assert_eq!(children.body["data"][0]["id"], sub.as_str());
+    // A parent of another place, a cycle, a meter of nowhere: 400.
+    let elsewhere = id(&app
+        .post(
+            "/api/meters",
+            k,
+            json!({"place_id": other_place, "meter_type": "GAS"}),
+        )
+        .await
+        .body);
+    let res = app
+        .post(
+            "/api/meters",
+            k,
+            json!({"estate_id": estate, "meter_type": "GAS", "parent_meter_id": elsewhere}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["parent_meter_id"]);
+    let res = app
+        .patch(
+            &format!("/api/meters/{main}"),
+            k,
+            json!({"parent_meter_id": sub}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert!(res.text.contains("cycle"), "{}", res.text);
+    let res = app
+        .patch(
+            &format!("/api/meters/{main}"),
+            k,
+            json!({"parent_meter_id": main}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["parent_meter_id"]);
+    let res = app
+        .post("/api/meters", k, json!({"meter_type": "GAS"}))
+        .await;
+    assert_eq!(res.error_fields(), ["estate_id"]);
+    // A meter with sub-meters stays.
+    app.delete(&format!("/api/meters/{main}"), k)
+        .await
+        .assert_problem(409, "CONFLICT");
+    // Another tenant sees nothing.
+    let other = app.tenant("B").await;
+    app.get(&format!("/api/meters/{main}"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(&format!("/api/meters/{main}/children"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (_, estate) = site(&app, k).await;
+    let meter = id(&app
+        .post(
+            "/api/meters",
+            k,
+            json!({"estate_id": estate, "meter_type": "ELECTRICITY", "max_value": 99999}),
+        )
+        .await
+        .body);
+    let url = format!("/api/meters/{meter}/readings");
+    let read = |value: f64, at: &str, extra: Value| {
+        let app = &app;
+        let url = url.clone();
+        let k = k.clone();
+        let mut body = json!({"value": value, "read_at": at});
+        for (key, v) in extra.as_object().expect("object") {
+            body[key] = v.clone();
+        }
+        async move { app.post(&url, &k, body).await }
+    };
+    let first = read(99_000.0, "2025-01-01T00:00:00Z", json!({})).await;
+    first.assert_status(201);
+    assert_eq!(first.body["consumption"], Value::Null);
+    // 10 a day for 10 days.
+    let r = read(99_100.0, "2025-01-11T00:00:00Z", json!({})).await;
+    assert_eq!(
+        (&r.body["consumption"], &r.body["anomaly"]),
+        (&json!(100), &json!(false))
+    );
+    // 15 a day: +50 %, the limit, not an anomaly.
+    let r = read(99_250.0, "2025-01-21T00:00:00Z", json!({})).await;
+    assert_eq!(
+        (&r.body["consumption"], &r.body["anomaly"]),
+        (&json!(150), &json!(false))
+    );
+    // Lower without rollover: refused.
+    let r = read(10.0, "2025-01-31T00:00:00Z", json!({})).await;
+    assert_eq!(r.error_fields(), ["value"]);
+    // A rollover: 99,250 → 99,999 (749), → 0 (1), → 10 (10) = 760 in 10 days: 76 a day against
+    // an average of 12.5: an anomaly.
+    let r = read(10.0, "2025-01-31T00:00:00Z", json!({"rollover": true})).await;
+    r.assert_status(201);
+    assert_eq!(
+        (&r.body["consumption"], &r.body["anomaly"]),
+        (&json!(760), &json!(true))
+    );
+    // Not after the latest, or a photo without its photo: refused.
+    let r = read(20.0, "2025-01-30T00:00:00Z", json!({})).await;
+    assert_eq!(r.error_fields(), ["read_at"]);
+    let r = read(20.0, "2025-02-05T00:00:00Z", json!({"source": "PHOTO"})).await;
+    assert_eq!(r.error_fields(), ["photo_media_id"]);
+
+    let list = app.get(&url, k).await;
+    assert_eq!(list.body["pagination"]["total"], 4);
+    assert_eq!(list.body["data"][0]["value"], 10, "latest first");
+    let anomalies = app.get("/api/meters/anomalies", k).await;
+    assert_eq!(anomalies.body["pagination"]["total"], 1);
+    assert_eq!(anomalies.body["data"][0]["consumption"], 760);
+    // Consumption of the readings taken from 2 to 21 January: 100 + 150 over 20 days.
+    let c = app
+        .get(
+            &format!("/api/meters/{meter}/consumption?from=2025-01-02&to=2025-01-21"),
+            k,
+        )
+        .await;
+    c.assert_status(200);
+    assert_eq!(
+        (
+            &c.body["total"],
+            &c.body["daily_average"],
+            &c.body["readings_used"]
+        ),
+        (&json!(250), &json!(12.5), &json!(2))
+    );
+    app.get(
+        &format!("/api/meters/{meter}/consumption?from=2025-01-21"),
+        k,
+    )
+    .await
+    .assert_problem(400, "VALIDATION_ERROR");
+
+    // A lease billed from the meter, with its start reading.
+    let types = app.get("/api/lease-types?limit=100", k).await;
+    let unfurnished = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "UNFURNISHED")
+        .map(|t| t["id"].clone())
+        .expect("type");
+    let lessee = app
+        .post(
+            "/api/lessees",
+            k,
+            json!({"first_name": "Anne", "last_name": "Durand"}),
+        )
+        .await;
+    let lease = app
+        .post(
+            "/api/leases",
+            k,
+            json!({"estate_id": estate, "lease_type_id": unfurnished, "start_date": "2025-01-01",
+                   "rent_amount": 700, "lessees": [{"lessee_id": lessee.body["id"]}]}),
+        )
+        .await;
+    let lease = id(&lease.body);
+    let link = app
+        .post(
+            &format!("/api/leases/{lease}/meters"),
+            k,
+            json!({"meter_id": meter, "start_reading_id": first.body["id"]}),
+        )
+        .await;
+    link.assert_status(201);
+    let links = app.get(&format!("/api/leases/{lease}/meters"), k).await;
+    assert_eq!(links.body["data"][0]["start_reading_id"], first.body["id"]);
+    app.delete(&format!("/api/meters/{meter}"), k)
+        .await
+        .assert_problem(409, "CONFLICT");
+    // A RELEVE_DIRECT charge points at an existing meter only.
+    let category = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Électricité", "category_type": "WATER_HEATING"}),
+        )
+        .await;
+    let res = app
+        .post(
+            &format!("/api/leases/{lease}/charges"),
+            k,
+            json!({"category_id": category.body["id"], "billing_mode": "RELEVE_DIRECT", "meter_id": uuid::Uuid::now_v7()}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    app.post(
+        &format!("/api/leases/{lease}/charges"),
+        k,
+        json!({"category_id": category.body["id"], "billing_mode": "RELEVE_DIRECT", "meter_id": meter}),
+    )
+    .await
+    .assert_status(201);
+    app.delete(&format!("/api/leases/{lease}/meters/{meter}"), k)
+        .await
+        .assert_status(204);
+
+    // Another tenant reaches nothing.
+    let other = app.tenant("B").await;
+    app.post(&url, &other.owner_key, json!({"value": 1}))
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(
+        &format!("/api/meters/{meter}/consumption?from=2025-01-01&to=2025-12-31"),
+        &other.owner_key,
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+    assert_eq!(
+        app.get("/api/meters/anomalies", &other.owner_key)
+            .await
+            .body["pagination"]["total"],
+        0
+    );
+    app.get(&format!("/api/leases/{lease}/meters"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+}
