@@ -297,3 +297,117 @@ async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
         .await
         .assert_problem(404, "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn measured_consumption_splits_by_what_the_meters_counted() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, first) = site(&app, k).await;
+    let types = app.get("/api/types/estate?limit=100", k).await;
+    let flat = types.body["data"]
+        .as_array()
+        .expect("types")
+        .iter()
+        .find(|t| t["code"] == "FLAT")
+        .map(|t| t["id"].clone())
+        .expect("flat");
+    let owner = app
+        .post("/api/owners", k, person_owner("Paul", "Roux"))
+        .await;
+    let mut estates = vec![first];
+    for _ in 0..2 {
+        let e = app
+            .post(
+                "/api/estates",
+                k,
+                json!({"place_id": place, "owner_id": owner.body["id"], "type_id": flat}),
+            )
+            .await;
+        estates.push(id(&e.body));
+    }
+    // Water: 30 m3 and 10 m3 in January; the third estate has no meter. Gas is not counted.
+    for (estate, kind, start, end) in [
+        (&estates[0], "WATER_COLD", 100.0, 130.0),
+        (&estates[1], "WATER_COLD", 50.0, 60.0),
+        (&estates[1], "GAS", 0.0, 500.0),
+    ] {
+        let meter = id(&app
+            .post(
+                "/api/meters",
+                k,
+                json!({"estate_id": estate, "meter_type": kind}),
+            )
+            .await
+            .body);
+        for (value, at) in [
+            (start, "2025-01-01T08:00:00Z"),
+            (end, "2025-01-31T08:00:00Z"),
+        ] {
+            app.post(
+                &format!("/api/meters/{meter}/readings"),
+                k,
+                json!({"value": value, "read_at": at}),
+            )
+            .await
+            .assert_status(201);
+        }
+    }
+    let key = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Eau", "calculation_type": "CONSOMMATION_MESUREE",
+                   "parameters": {"meter_type": "WATER_COLD", "period_start": "2025-01-01", "period_end": "2025-01-31"}}),
+        )
+        .await;
+    key.assert_status(201);
+    let url = format!("/api/distribution-keys/{}/calculate", id(&key.body));
+    let res = app
+        .post(&url, k, json!({"place_id": place, "total_amount": 100}))
+        .await;
+    res.assert_status(200);
+    let amounts: Vec<(String, f64)> = res.body["distributions"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|d| {
+            (
+                d["estate_id"].as_str().expect("id").to_owned(),
+                d["amount"].as_f64().expect("amount"),
+            )
+        })
+        .collect();
+    let of = |e: &String| amounts.iter().find(|(id, _)| id == e).map(|(_, a)| *a);
+    assert_eq!(
+        (of(&estates[0]), of(&estates[1]), of(&estates[2])),
+        (Some(75.0), Some(25.0), Some(0.0))
+    );
+    // Without a period, or with a meter type that does not exist: 400.
+    let bad = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Eau", "calculation_type": "CONSOMMATION_MESUREE", "parameters": {"meter_type": "WINE"}}),
+        )
+        .await;
+    assert_eq!(bad.error_fields(), ["parameters.meter_type"]);
+    let open = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Eau", "calculation_type": "CONSOMMATION_MESUREE"}),
+        )
+        .await;
+    let res = app
+        .post(
+            &format!("/api/distribution-keys/{}/calculate", id(&open.body)),
+            k,
+            json!({"place_id": place, "total_amount": 100}),
+        )
+        .await;
+    assert_eq!(
+        res.error_fields(),
+        ["parameters.period_start", "parameters.period_end"]
+    );
+}

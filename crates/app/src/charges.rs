@@ -6,12 +6,12 @@ use chrono::NaiveDate;
 use faireplace_charges::distribution::check_parameters;
 use faireplace_charges::review::{self, MAX_REVIEW_DAYS};
 use faireplace_charges::{
-    ChargeReview, ChargeReviewId, DistributionKey, DistributionKeyId, KeyParameters, ReviewStatus,
-    calculate,
+    CalculationType, ChargeReview, ChargeReviewId, DistributionKey, DistributionKeyId,
+    KeyParameters, ReviewStatus, calculate,
 };
 use faireplace_kernel::ValidationErrors;
 use faireplace_ports::Repository;
-use faireplace_ports::charges::DistributionFacts;
+use faireplace_ports::charges::{ConsumptionWindow, DistributionFacts};
 use faireplace_property::{Place, PlaceId};
 use rust_decimal::Decimal;
 
@@ -92,12 +92,47 @@ impl DistributionService {
             .await
             .map_err(|e| AppError::from_repo("place", e))?
             .ok_or(AppError::NotFound("place"))?;
+        let parameters = request.parameters.as_ref().unwrap_or(&key.data.parameters);
+        // Measured consumption reads the estates' meters over the key's (or the request's)
+        // period, which it needs.
+        let window = if key.data.calculation_type == CalculationType::ConsommationMesuree
+            && parameters.weights.is_none()
+        {
+            let mut errors = ValidationErrors::new();
+            if parameters.period_start.is_none() {
+                errors.push(
+                    "parameters.period_start",
+                    "is required for a CONSOMMATION_MESUREE key",
+                );
+            }
+            if parameters.period_end.is_none() {
+                errors.push(
+                    "parameters.period_end",
+                    "is required for a CONSOMMATION_MESUREE key",
+                );
+            }
+            errors.into_result()?;
+            match (parameters.period_start, parameters.period_end) {
+                (Some(from), Some(to)) => Some(ConsumptionWindow {
+                    meter_type: parameters.meter_type.clone(),
+                    from,
+                    to,
+                }),
+                _ => None,
+            }
+        } else {
+            None
+        };
         let estates = self
             .facts
-            .estate_facts(tenant, request.place_id, request.calculation_date)
+            .estate_facts(
+                tenant,
+                request.place_id,
+                request.calculation_date,
+                window.as_ref(),
+            )
             .await
             .map_err(|e| AppError::from_repo("place", e))?;
-        let parameters = request.parameters.as_ref().unwrap_or(&key.data.parameters);
         let split = calculate(&key.data, parameters, &estates, request.total_amount)
             .map_err(|e| AppError::validation(&e.field, e.message))?;
         Ok(Calculation {

@@ -35,13 +35,24 @@ impl Resource for DistributionKey {
 #[async_trait]
 pub trait DistributionFacts: Send + Sync {
     /// The estates of `place` with their surface, tantiemes, rooms and the lessees of the
-    /// leases in force on `on`, in reference order.
+    /// leases in force on `on`, in reference order; with `consumption`, what each estate's
+    /// meters measured over that window (0 without readings).
     async fn estate_facts(
         &self,
         tenant: TenantId,
         place: PlaceId,
         on: NaiveDate,
+        consumption: Option<&ConsumptionWindow>,
     ) -> Result<Vec<EstateFacts>, RepoError>;
+}
+
+/// The readings a measured-consumption split counts: those taken from the start of `from` to
+/// the end of `to`, on the estates' meters of `meter_type` (any type when absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumptionWindow {
+    pub meter_type: Option<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
 }
 
 impl Resource for faireplace_charges::PlaceService {

@@ -10,7 +10,7 @@ use faireplace_charges::{
 };
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::charges::DistributionFacts;
+use faireplace_ports::charges::{ConsumptionWindow, DistributionFacts};
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
@@ -360,6 +360,7 @@ struct FactsRow {
     tantiemes: Option<i64>,
     rooms_count: Option<i32>,
     occupants: i64,
+    consumption: Option<Decimal>,
 }
 
 #[async_trait]
@@ -371,11 +372,15 @@ impl DistributionFacts for PgDistributionKeys {
         tenant: TenantId,
         place: PlaceId,
         on: NaiveDate,
+        consumption: Option<&ConsumptionWindow>,
     ) -> Result<Vec<EstateFacts>, RepoError> {
         let mut lent = self.0.reads().acquire().await?;
+        let (from, to) = consumption
+            .map(|w| (w.from, w.to.succ_opt().unwrap_or(w.to)))
+            .unwrap_or((on, on));
         let rows: Result<Vec<FactsRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
             "SELECT e.id, e.reference, e.surface_m2, e.tantiemes, e.rooms_count, \
-               coalesce(occ.n, 0) AS occupants \
+               coalesce(occ.n, 0) AS occupants, used.total AS consumption \
              FROM estates e LEFT JOIN ( \
                SELECT l.estate_id, count(*) AS n FROM leases l \
                JOIN lease_lessees ll ON ll.tenant_id = l.tenant_id AND ll.lease_id = l.id \
@@ -384,12 +389,24 @@ impl DistributionFacts for PgDistributionKeys {
                  AND l.status IN ('ACTIVE', 'NOTICE_GIVEN') \
                  AND l.start_date <= $3 AND l.end_date >= $3 \
                GROUP BY l.estate_id) occ ON occ.estate_id = e.id \
+             LEFT JOIN ( \
+               SELECT m.estate_id, sum(r.consumption) AS total FROM meters m \
+               JOIN meter_readings r ON r.tenant_id = m.tenant_id AND r.meter_id = m.id \
+               JOIN estates me ON me.tenant_id = m.tenant_id AND me.id = m.estate_id \
+               WHERE $4 AND m.tenant_id = scope.tenant AND me.place_id = $2 \
+                 AND ($5::text IS NULL OR m.meter_type = $5) \
+                 AND r.read_at >= $6::date AND r.read_at < $7::date \
+               GROUP BY m.estate_id) used ON used.estate_id = e.id \
              WHERE e.tenant_id = scope.tenant AND e.place_id = $2 \
              ORDER BY e.reference, e.id",
         )))
         .bind(tenant.as_uuid().to_string())
         .bind(place.0)
         .bind(on)
+        .bind(consumption.is_some())
+        .bind(consumption.and_then(|w| w.meter_type.clone()))
+        .bind(from)
+        .bind(to)
         .fetch_all(lent.conn())
         .await;
         let rows = lent.finish(rows)?;
@@ -402,7 +419,7 @@ impl DistributionFacts for PgDistributionKeys {
                 tantiemes: r.tantiemes,
                 rooms: r.rooms_count,
                 occupants: u32::try_from(r.occupants).unwrap_or(u32::MAX),
-                consumption: None,
+                consumption: consumption.map(|_| r.consumption.unwrap_or_default().normalize()),
             })
             .collect())
     }

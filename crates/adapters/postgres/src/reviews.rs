@@ -65,7 +65,7 @@ impl ReviewStore for PgChargeReviews {
         end: NaiveDate,
     ) -> Result<ReviewInputs, RepoError> {
         let estates = PgDistributionKeys(self.0.clone())
-            .estate_facts(tenant, place, end)
+            .estate_facts(tenant, place, end, None)
             .await?;
         let mut tx = self.0.tenant_tx(tenant).await?;
         let t = tenant.as_uuid();

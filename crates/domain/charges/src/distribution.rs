@@ -103,13 +103,21 @@ pub fn check_parameters(errors: &mut ValidationErrors, field: &str, p: &KeyParam
             "must not come before period_start",
         );
     }
+    const METER_TYPES: [&str; 6] = [
+        "ELECTRICITY",
+        "GAS",
+        "WATER_HOT",
+        "WATER_COLD",
+        "HEATING",
+        "COOLING",
+    ];
     if p.meter_type
-        .as_ref()
-        .is_some_and(|m| m.chars().count() > 50)
+        .as_deref()
+        .is_some_and(|m| !METER_TYPES.contains(&m))
     {
         errors.push(
             format!("{field}.meter_type"),
-            "must be at most 50 characters",
+            format!("must be one of {}", METER_TYPES.join(", ")),
         );
     }
 }
