@@ -1164,6 +1164,20 @@ async fn the_yearly_review_of_a_small_building() {
         .await
         .assert_problem(409, "CONFLICT");
     app.delete(&url, k).await.assert_problem(409, "CONFLICT");
+    let log = app
+        .get(
+            &format!("/api/charges/audit-logs?entity_type=charge_review&entity_id={id}"),
+            k,
+        )
+        .await;
+    let actions: Vec<&str> = log.body["data"]
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["VALIDATE", "CREATE"]);
+    assert_eq!(log.body["data"][0]["after"]["status"], "VALIDATED");
 
     // Bad periods, unknown places, another tenant.
     let res = app
@@ -1195,4 +1209,62 @@ async fn the_yearly_review_of_a_small_building() {
     )
     .await
     .assert_problem(404, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn every_change_of_a_charge_entity_is_in_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let manager = app.key(&t, "MANAGER").await;
+    let res = app
+        .post(
+            "/api/charge-categories",
+            &manager,
+            json!({"name": "Ascenseur", "category_type": "ELEVATOR"}),
+        )
+        .await;
+    let id = res.body["id"].as_str().expect("id").to_owned();
+    let url = format!("/api/charge-categories/{id}");
+    app.patch(&url, k, json!({"recovery_rate": 80}))
+        .await
+        .assert_status(200);
+    app.delete(&url, k).await.assert_status(204);
+    let log = app
+        .get(
+            &format!("/api/charges/audit-logs?entity_type=charge_category&entity_id={id}"),
+            k,
+        )
+        .await;
+    log.assert_status(200);
+    let entries = log.body["data"].as_array().expect("entries");
+    let actions: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(actions, ["DELETE", "UPDATE", "CREATE"], "latest first");
+    assert_eq!(entries[1]["before"]["recovery_rate"], 100);
+    assert_eq!(entries[1]["after"]["recovery_rate"], 80);
+    assert_eq!(entries[0]["after"], serde_json::Value::Null);
+    assert_eq!(entries[2]["before"], serde_json::Value::Null);
+    // The keys that made the changes: the manager's, then the owner's.
+    let keys = app.get("/api/api-keys", k).await;
+    let key_of = |role: &str| {
+        keys.body["data"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .find(|key| key["role"] == role)
+            .map(|key| key["id"].clone())
+            .expect("key")
+    };
+    assert_eq!(entries[2]["key_id"], key_of("MANAGER"));
+    assert_eq!(entries[1]["key_id"], key_of("OWNER"));
+    app.get("/api/charges/audit-logs?entity_type=lease", k)
+        .await
+        .assert_problem(400, "VALIDATION_ERROR");
+    // Another tenant's log is its own.
+    let other = app.tenant("B").await;
+    let theirs = app.get("/api/charges/audit-logs", &other.owner_key).await;
+    assert_eq!(theirs.body["pagination"]["total"], 0);
 }

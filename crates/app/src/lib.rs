@@ -1,5 +1,6 @@
 //! FairePlace use cases: who may do what, and the orchestration of domain rules and ports.
 
+pub mod audit;
 pub mod auth;
 pub mod charges;
 pub mod crud;

@@ -25,6 +25,14 @@ pub struct TenantPrincipal {
 }
 
 impl Principal {
+    /// The key's id, for the audit log.
+    pub fn key_id(&self) -> Option<uuid::Uuid> {
+        match self {
+            Principal::Tenant(t) => Some(t.key.as_uuid()),
+            Principal::Worker { key } => Some(key.as_uuid()),
+        }
+    }
+
     pub fn role(&self) -> Role {
         match self {
             Principal::Tenant(t) => t.role,

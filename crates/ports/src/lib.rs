@@ -4,6 +4,7 @@
 //! is never optional. Adapters enforce it a second time (PostgreSQL row-level security).
 
 pub mod access;
+pub mod audit;
 pub mod charges;
 pub mod leases;
 pub mod media;

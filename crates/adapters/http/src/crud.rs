@@ -27,6 +27,8 @@ pub trait CrudResource: Resource {
     /// The list's equality filters, from the query string.
     type FilterParams;
     const DEFAULT_SORT: Sort<Self::SortField>;
+    /// The entity type under which changes are written to the audit log; `None`: not audited.
+    const AUDIT: Option<&'static str> = None;
 
     fn service(state: &AppState) -> &CrudService<Self>;
     /// The URL of an item.
@@ -67,6 +69,34 @@ pub trait CrudResource: Resource {
     }
 }
 
+/// Writes a change to the audit log when the resource is audited.
+async fn audit<R: CrudResource>(
+    state: &AppState,
+    caller: &Principal,
+    id: R::Id,
+    action: &'static str,
+    before: Option<&R>,
+    after: Option<&R>,
+) -> Result<(), ApiError> {
+    let Some(entity_type) = R::AUDIT else {
+        return Ok(());
+    };
+    let entity_id = uuid::Uuid::parse_str(&id.to_string()).unwrap_or_default();
+    let json = |r: Option<&R>| r.and_then(|r| serde_json::to_value(r.to_response()).ok());
+    state
+        .audit
+        .record(
+            caller,
+            entity_type,
+            entity_id,
+            action,
+            json(before),
+            json(after),
+        )
+        .await?;
+    Ok(())
+}
+
 async fn load<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
@@ -92,6 +122,7 @@ pub async fn create<R: CrudResource>(
     let mut item = R::create(parent, request, service.now())?;
     item.check(state, caller).await?;
     let item = service.create(caller, move |_| item).await?;
+    audit::<R>(state, caller, item.id(), "CREATE", None, Some(&item)).await?;
     Ok(created(R::location(parent, item.id()), &item.to_response()))
 }
 
@@ -131,9 +162,19 @@ async fn store<R: CrudResource>(
     request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
     let service = R::service(state);
+    let before = R::AUDIT.map(|_| item.clone());
     item.replace(request, service.now())?;
     item.check(state, caller).await?;
     let item = service.save(caller, &item).await?;
+    audit::<R>(
+        state,
+        caller,
+        item.id(),
+        "UPDATE",
+        before.as_ref(),
+        Some(&item),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(item.to_response()))
 }
 
@@ -169,6 +210,7 @@ pub async fn delete<R: CrudResource>(
     let item = load::<R>(state, caller, parent, id).await?;
     item.check_delete()?;
     R::service(state).delete(caller, id).await?;
+    audit::<R>(state, caller, id, "DELETE", Some(&item), None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

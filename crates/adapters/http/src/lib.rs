@@ -70,6 +70,7 @@ pub struct AppState {
     pub lease_charges: CrudService<faireplace_charges::LeaseCharge>,
     pub charge_expenses: CrudService<faireplace_charges::ChargeExpense>,
     pub reviews: faireplace_app::charges::ReviewService,
+    pub audit: faireplace_app::audit::AuditService,
     pub meters: CrudService<faireplace_meters::Meter>,
     pub meter_rules: faireplace_app::meters::MeterService,
     pub freeze_periods: CrudService<faireplace_charges::FreezePeriod>,

@@ -604,3 +604,96 @@ impl Repository<PlaceService> for PgPlaceServices {
         Ok(true)
     }
 }
+
+/// The audit log in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgAuditLog(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: Uuid,
+    entity_type: String,
+    entity_id: Uuid,
+    action: String,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+    key_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    total: i64,
+}
+
+fn action(raw: &str) -> &'static str {
+    match raw {
+        "CREATE" => "CREATE",
+        "DELETE" => "DELETE",
+        "VALIDATE" => "VALIDATE",
+        _ => "UPDATE",
+    }
+}
+
+#[async_trait]
+impl faireplace_ports::audit::AuditLog for PgAuditLog {
+    async fn record(
+        &self,
+        tenant: TenantId,
+        e: &faireplace_ports::audit::AuditEntry,
+    ) -> Result<(), RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO charge_audit_logs (tenant_id, id, entity_type, entity_id, action, \
+             before, after, key_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.id)
+        .bind(&e.entity_type)
+        .bind(e.entity_id)
+        .bind(e.action)
+        .bind(&e.before)
+        .bind(&e.after)
+        .bind(e.key_id)
+        .bind(e.created_at);
+        affected_one(&self.0, tenant, q).await.map(|_| ())
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        entity_type: Option<&str>,
+        entity_id: Option<Uuid>,
+        page: faireplace_kernel::PageRequest,
+    ) -> Result<Page<faireplace_ports::audit::AuditEntry>, RepoError> {
+        let mut lent = self.0.reads().acquire().await?;
+        let rows: Result<Vec<AuditRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
+            "SELECT p.* FROM (SELECT a.*, count(*) OVER () AS total FROM charge_audit_logs a \
+             WHERE a.tenant_id = scope.tenant AND ($2::text IS NULL OR a.entity_type = $2) \
+               AND ($3::uuid IS NULL OR a.entity_id = $3) \
+             ORDER BY a.created_at DESC, a.id DESC LIMIT $4 OFFSET $5) p",
+        )))
+        .bind(tenant.as_uuid().to_string())
+        .bind(entity_type)
+        .bind(entity_id)
+        .bind(i64::from(page.limit()))
+        .bind(page.offset() as i64)
+        .fetch_all(lent.conn())
+        .await;
+        let mut rows = lent.finish(rows)?;
+        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
+        let total = rows.first().map(|r| r.total).unwrap_or(0);
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|r| faireplace_ports::audit::AuditEntry {
+                    id: r.id,
+                    entity_type: r.entity_type,
+                    entity_id: r.entity_id,
+                    action: action(&r.action),
+                    before: r.before,
+                    after: r.after,
+                    key_id: r.key_id,
+                    created_at: r.created_at,
+                })
+                .collect(),
+            request: page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+}

@@ -25,7 +25,7 @@ mod reviews;
 mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
-pub use charges::{PgChargeCategories, PgDistributionKeys, PgPlaceServices};
+pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceServices};
 pub use error::map_error;
 pub use expenses::PgChargeExpenses;
 pub use keys::PgApiKeyStore;

@@ -134,6 +134,8 @@ impl CrudResource for ChargeCategory {
         descending: false,
     };
 
+    const AUDIT: Option<&'static str> = Some("charge_category");
+
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.charge_categories
     }

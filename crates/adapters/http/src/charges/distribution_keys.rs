@@ -149,6 +149,8 @@ impl CrudResource for DistributionKey {
         descending: false,
     };
 
+    const AUDIT: Option<&'static str> = Some("distribution_key");
+
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.distribution_keys
     }

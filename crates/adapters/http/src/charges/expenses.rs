@@ -87,6 +87,8 @@ impl CrudResource for ChargeExpense {
         descending: false,
     };
 
+    const AUDIT: Option<&'static str> = Some("charge_expense");
+
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.charge_expenses
     }

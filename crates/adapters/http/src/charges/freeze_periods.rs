@@ -90,6 +90,8 @@ impl CrudResource for FreezePeriod {
         descending: true,
     };
 
+    const AUDIT: Option<&'static str> = Some("freeze_period");
+
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.freeze_periods
     }

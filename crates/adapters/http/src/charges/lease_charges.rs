@@ -95,6 +95,8 @@ impl CrudResource for LeaseCharge {
         descending: false,
     };
 
+    const AUDIT: Option<&'static str> = Some("lease_charge");
+
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.lease_charges
     }

@@ -96,6 +96,38 @@ pub struct ReviewResponse {
     pub validated_at: Option<DateTime<Utc>>,
 }
 
+/// What the audit log keeps of a review: its figures, not every statement.
+fn summary(r: &ChargeReview) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id.0, "place_id": r.place_id, "period_start": r.period_start,
+        "period_end": r.period_end, "status": r.status.as_str(),
+        "statements": r.result.statements.len(),
+        "recoverable_total": r.result.recoverable_total.normalize(),
+    })
+}
+
+async fn audit(
+    state: &AppState,
+    caller: &Manager,
+    id: Uuid,
+    action: &'static str,
+    before: Option<&ChargeReview>,
+    after: Option<&ChargeReview>,
+) -> Result<(), ApiError> {
+    state
+        .audit
+        .record(
+            &caller.0,
+            "charge_review",
+            id,
+            action,
+            before.map(summary),
+            after.map(summary),
+        )
+        .await?;
+    Ok(())
+}
+
 fn line(l: &StatementLine) -> StatementLineResponse {
     StatementLineResponse {
         category_id: l.category_id,
@@ -184,6 +216,7 @@ pub async fn create_review(
         .reviews
         .create(&caller.0, PlaceId(place), start, end)
         .await?;
+    audit(&state, &caller, review.id.0, "CREATE", None, Some(&review)).await?;
     Ok(created(
         format!("/api/charges/reviews/{}", review.id),
         &response(&review),
@@ -296,10 +329,21 @@ pub async fn validate_review(
     caller: Manager,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let before = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
     let review = state
         .reviews
-        .validate(&caller.0, ChargeReviewId(path.into_inner()))
+        .validate(&caller.0, ChargeReviewId(id))
         .await?;
+    audit(
+        &state,
+        &caller,
+        id,
+        "VALIDATE",
+        Some(&before),
+        Some(&review),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(response(&review)))
 }
 
@@ -321,14 +365,107 @@ pub async fn delete_review(
     caller: Manager,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .reviews
-        .delete(&caller.0, ChargeReviewId(path.into_inner()))
-        .await?;
+    let id = path.into_inner();
+    let before = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
+    state.reviews.delete(&caller.0, ChargeReviewId(id)).await?;
+    audit(&state, &caller, id, "DELETE", Some(&before), None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Filters of the audit log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// charge_category, distribution_key, place_service, lease_charge, charge_expense,
+    /// freeze_period or charge_review.
+    pub entity_type: Option<String>,
+    #[param(value_type = Option<Uuid>)]
+    pub entity_id: Option<String>,
+}
+
+/// One change of a charge entity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryResponse {
+    pub id: Uuid,
+    pub entity_type: String,
+    pub entity_id: Uuid,
+    /// CREATE, UPDATE, DELETE or VALIDATE.
+    pub action: String,
+    /// The entity as it was (null for a creation).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    /// The entity as it became (null for a deletion).
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    /// The API key that made the change.
+    pub key_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+const AUDITED: [&str; 7] = [
+    "charge_category",
+    "distribution_key",
+    "place_service",
+    "lease_charge",
+    "charge_expense",
+    "freeze_period",
+    "charge_review",
+];
+
+/// Every change of the charge entities (categories, keys, services, lease charges, expenses,
+/// freeze periods, reviews) with before, after, key id and time; latest first.
+#[utoipa::path(
+    tag = "Charges", operation_id = "list_charge_audit_logs",
+    params(AuditParams),
+    responses(
+        (status = 200, description = "A page", body = Paginated<AuditEntryResponse>),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/charges/audit-logs")]
+pub async fn audit_logs(
+    state: web::Data<AppState>,
+    caller: Manager,
+    params: web::Query<AuditParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_request(&params.page, &params.limit)?;
+    let entity_type = params
+        .entity_type
+        .as_deref()
+        .filter(|t| !t.trim().is_empty());
+    if entity_type.is_some_and(|t| !AUDITED.contains(&t)) {
+        return Err(ApiError::field(
+            "entity_type",
+            &format!("must be one of {}", AUDITED.join(", ")),
+        ));
+    }
+    let entity_id = uuid_param("entity_id", &params.entity_id)?;
+    let page = state
+        .audit
+        .list(&caller.0, entity_type, entity_id, page)
+        .await?;
+    Ok(Paginated::from_page(page, |e| AuditEntryResponse {
+        id: e.id,
+        entity_type: e.entity_type,
+        entity_id: e.entity_id,
+        action: e.action.to_owned(),
+        before: e.before,
+        after: e.after,
+        key_id: e.key_id,
+        created_at: e.created_at,
+    })
+    .respond())
+}
+
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(audit_logs);
     cfg.service(create_review)
         .service(list_reviews)
         .service(get_review)

@@ -92,6 +92,8 @@ impl CrudResource for PlaceService {
         descending: false,
     };
 
+    const AUDIT: Option<&'static str> = Some("place_service");
+
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.place_services
     }

@@ -1,0 +1,34 @@
+//! The audit log of changes.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::{Page, PageRequest, TenantId};
+
+use crate::RepoError;
+
+/// One change of an audited entity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: uuid::Uuid,
+    pub entity_type: String,
+    pub entity_id: uuid::Uuid,
+    /// CREATE, UPDATE, DELETE or VALIDATE.
+    pub action: &'static str,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub key_id: Option<uuid::Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    async fn record(&self, tenant: TenantId, entry: &AuditEntry) -> Result<(), RepoError>;
+    /// Entries, latest first, optionally of one entity type and one entity.
+    async fn list(
+        &self,
+        tenant: TenantId,
+        entity_type: Option<&str>,
+        entity_id: Option<uuid::Uuid>,
+        page: PageRequest,
+    ) -> Result<Page<AuditEntry>, RepoError>;
+}
