@@ -1268,3 +1268,84 @@ async fn every_change_of_a_charge_entity_is_in_the_audit_log() {
     let theirs = app.get("/api/charges/audit-logs", &other.owner_key).await;
     assert_eq!(theirs.body["pagination"]["total"], 0);
 }
+
+#[tokio::test]
+async fn references_valid_on_the_calculation_date_take_precedence() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, estates) = building(&app, k).await;
+    let tantiemes = key(
+        &app,
+        k,
+        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
+    )
+    .await;
+    let url = "/api/charges/distribution-references";
+    let res = app
+        .post(
+            url,
+            k,
+            json!({"estate_id": estates[0], "kind": "TANTIEMES", "value": 400,
+                   "valid_from": "2025-01-01", "valid_to": "2025-12-31"}),
+        )
+        .await;
+    res.assert_status(201);
+    let calc = |date: &str| {
+        let app = &app;
+        let k = k.clone();
+        let url = format!("/api/distribution-keys/{tantiemes}/calculate");
+        let body = json!({"place_id": place, "total_amount": 1200, "calculation_date": date});
+        async move {
+            let res = app.post(&url, &k, body).await;
+            res.assert_status(200);
+            res.body["distributions"]
+                .as_array()
+                .expect("lines")
+                .iter()
+                .map(|d| d["amount"].as_f64().expect("amount"))
+                .collect::<Vec<_>>()
+        }
+    };
+    // 400 / 300 / 500 of 1,200 while the reference holds; 200 / 300 / 500 of 1,000 after.
+    assert_eq!(calc("2025-06-01").await, [400.0, 300.0, 500.0]);
+    assert_eq!(calc("2026-01-01").await, [240.0, 360.0, 600.0]);
+    // Overlaps, fractions of tantiemes, another tenant's estate.
+    app.post(
+        url,
+        k,
+        json!({"estate_id": estates[0], "kind": "TANTIEMES", "value": 300, "valid_from": "2025-12-01"}),
+    )
+    .await
+    .assert_problem(409, "CONFLICT");
+    app.post(
+        url,
+        k,
+        json!({"estate_id": estates[0], "kind": "SURFACE", "value": 55.5, "valid_from": "2025-12-01"}),
+    )
+    .await
+    .assert_status(201);
+    let res = app
+        .post(
+            url,
+            k,
+            json!({"estate_id": estates[1], "kind": "TANTIEMES", "value": 300.5, "valid_from": "2025-01-01"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["value"]);
+    let other = app.tenant("B").await;
+    let res = app
+        .post(
+            url,
+            &other.owner_key,
+            json!({"estate_id": estates[1], "kind": "TANTIEMES", "value": 1, "valid_from": "2025-01-01"}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["estate_id"]);
+    let list = app.get(&format!("{url}?estate_id={}", estates[0]), k).await;
+    assert_eq!(list.body["pagination"]["total"], 2);
+    assert_eq!(
+        app.get(url, &other.owner_key).await.body["pagination"]["total"],
+        0
+    );
+}

@@ -139,3 +139,13 @@ pub trait ReviewStore: Send + Sync {
         id: faireplace_charges::ChargeReviewId,
     ) -> Result<bool, RepoError>;
 }
+
+impl Resource for faireplace_charges::DistributionReference {
+    type Id = faireplace_charges::DistributionReferenceId;
+    type Filter = faireplace_charges::ReferenceFilter;
+    type SortField = faireplace_charges::ReferenceSort;
+    const NAME: &'static str = "distribution reference";
+    fn id(&self) -> faireplace_charges::DistributionReferenceId {
+        self.id
+    }
+}

@@ -67,6 +67,10 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             clock.clone(),
         ),
+        distribution_references: CrudService::new(
+            Arc::new(faireplace_postgres::PgDistributionReferences(db.clone())),
+            clock.clone(),
+        ),
         audit: faireplace_app::audit::AuditService::new(
             Arc::new(faireplace_postgres::PgAuditLog(db.clone())),
             clock.clone(),

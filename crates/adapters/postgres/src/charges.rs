@@ -379,8 +379,10 @@ impl DistributionFacts for PgDistributionKeys {
             .map(|w| (w.from, w.to.succ_opt().unwrap_or(w.to)))
             .unwrap_or((on, on));
         let rows: Result<Vec<FactsRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
-            "SELECT e.id, e.reference, e.surface_m2, e.tantiemes, e.rooms_count, \
-               coalesce(occ.n, 0) AS occupants, used.total AS consumption \
+            "SELECT e.id, e.reference, coalesce(refs.surface, e.surface_m2) AS surface_m2, \
+               coalesce(refs.tantiemes::bigint, e.tantiemes) AS tantiemes, e.rooms_count, \
+               coalesce(refs.occupants::bigint, occ.n, 0) AS occupants, \
+               used.total AS consumption \
              FROM estates e LEFT JOIN ( \
                SELECT l.estate_id, count(*) AS n FROM leases l \
                JOIN lease_lessees ll ON ll.tenant_id = l.tenant_id AND ll.lease_id = l.id \
@@ -397,6 +399,16 @@ impl DistributionFacts for PgDistributionKeys {
                  AND ($5::text IS NULL OR m.meter_type = $5) \
                  AND r.read_at >= $6::date AND r.read_at < $7::date \
                GROUP BY m.estate_id) used ON used.estate_id = e.id \
+             LEFT JOIN ( \
+               SELECT r.estate_id, \
+                 max(r.value) FILTER (WHERE r.kind = 'TANTIEMES') AS tantiemes, \
+                 max(r.value) FILTER (WHERE r.kind = 'SURFACE') AS surface, \
+                 max(r.value) FILTER (WHERE r.kind = 'OCCUPANTS') AS occupants \
+               FROM distribution_references r \
+               JOIN estates re ON re.tenant_id = r.tenant_id AND re.id = r.estate_id \
+               WHERE r.tenant_id = scope.tenant AND re.place_id = $2 \
+                 AND r.valid_from <= $3 AND (r.valid_to IS NULL OR r.valid_to >= $3) \
+               GROUP BY r.estate_id) refs ON refs.estate_id = e.id \
              WHERE e.tenant_id = scope.tenant AND e.place_id = $2 \
              ORDER BY e.reference, e.id",
         )))

@@ -29,7 +29,7 @@ pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceSer
 pub use error::map_error;
 pub use expenses::PgChargeExpenses;
 pub use keys::PgApiKeyStore;
-pub use lease_charges::{PgFreezePeriods, PgLeaseCharges};
+pub use lease_charges::{PgDistributionReferences, PgFreezePeriods, PgLeaseCharges};
 pub use lease_types::PgLeaseTypes;
 pub use leases::PgLeases;
 pub use media::PgMedia;

@@ -6,6 +6,7 @@ pub mod distribution;
 pub mod expense;
 pub mod formula;
 pub mod lease_charge;
+pub mod reference;
 pub mod review;
 pub mod service;
 pub mod split;
@@ -28,6 +29,10 @@ pub use lease_charge::{
     BillingMode, FreezePeriod, FreezePeriodData, FreezePeriodFilter, FreezePeriodId,
     FreezePeriodInput, FreezePeriodSort, FreezeScope, LeaseCharge, LeaseChargeData,
     LeaseChargeFilter, LeaseChargeId, LeaseChargeInput, LeaseChargeSort, compatible,
+};
+pub use reference::{
+    DistributionReference, DistributionReferenceData, DistributionReferenceId,
+    DistributionReferenceInput, ReferenceFilter, ReferenceKind, ReferenceSort,
 };
 pub use review::{
     ChargeReview, ChargeReviewId, ReviewInputs, ReviewResult, ReviewStatus, Statement,

@@ -5,5 +5,6 @@ pub mod distribution_keys;
 pub mod expenses;
 pub mod freeze_periods;
 pub mod lease_charges;
+pub mod references;
 pub mod reviews;
 pub mod services;
