@@ -1156,6 +1156,22 @@ async fn the_yearly_review_of_a_small_building() {
         .await;
     assert_eq!(list.body["pagination"]["total"], 1, "{}", list.text);
 
+    // A regulation adjusts a lease's balance while the review is a draft.
+    let regulation = json!({"review_id": id, "lease_id": second, "kind": "CORRECTION",
+                            "amount": -1.48, "reason": "geste commercial"});
+    app.post("/api/charges/regulations", k, regulation.clone())
+        .await
+        .assert_status(201);
+    let mut stranger = regulation.clone();
+    stranger["lease_id"] = json!(uuid::Uuid::now_v7());
+    app.post("/api/charges/regulations", k, stranger)
+        .await
+        .assert_problem(400, "VALIDATION_ERROR");
+    let listed = app
+        .get(&format!("/api/charges/regulations?review_id={id}"), k)
+        .await;
+    assert_eq!(listed.body["pagination"]["total"], 1);
+
     // Validated, it no longer changes.
     let res = app.post(&format!("{url}/validate"), k, json!({})).await;
     res.assert_status(200);
@@ -1178,6 +1194,14 @@ async fn the_yearly_review_of_a_small_building() {
         .collect();
     assert_eq!(actions, ["VALIDATE", "CREATE"]);
     assert_eq!(log.body["data"][0]["after"]["status"], "VALIDATED");
+    app.post("/api/charges/regulations", k, regulation)
+        .await
+        .assert_problem(409, "CONFLICT");
+    let notices = app
+        .get("/api/charges/notifications?kind=REVIEW_NOTICE", k)
+        .await;
+    assert_eq!(notices.body["pagination"]["total"], 1);
+    assert_eq!(notices.body["data"][0]["entity_id"], id.as_str());
 
     // Bad periods, unknown places, another tenant.
     let res = app
@@ -1348,4 +1372,68 @@ async fn references_valid_on_the_calculation_date_take_precedence() {
         app.get(url, &other.owner_key).await.body["pagination"]["total"],
         0
     );
+}
+
+#[tokio::test]
+async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let (place, _) = building(&app, k).await;
+    let category = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Chauffage", "category_type": "WATER_HEATING", "notification_threshold": 20}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let surface = key(
+        &app,
+        k,
+        json!({"name": "Surface", "calculation_type": "SURFACE"}),
+    )
+    .await;
+    let expense = |amount: u32| {
+        let app = &app;
+        let k = k.clone();
+        let url = format!("/api/places/{place}/charge-expenses");
+        let body = json!({"category_id": category, "distribution_key_id": surface, "amount": amount,
+                          "period_start": "2025-01-01", "period_end": "2025-01-31"});
+        async move {
+            app.post(&url, &k, body).await.assert_status(201);
+        }
+    };
+    expense(1000).await;
+    expense(1200).await; // +20 %: the limit
+    let none = app.get("/api/charges/notifications", k).await;
+    assert_eq!(none.body["pagination"]["total"], 0);
+    expense(1400).await; // usual 1,100: +27 %
+    let res = app
+        .get(
+            "/api/charges/notifications?kind=OVER_THRESHOLD&read=false",
+            k,
+        )
+        .await;
+    assert_eq!(res.body["pagination"]["total"], 1, "{}", res.text);
+    let n = res.body["data"][0]["id"].as_str().expect("id").to_owned();
+    let res = app
+        .patch(
+            &format!("/api/charges/notifications/{n}"),
+            k,
+            json!({"read": true}),
+        )
+        .await;
+    assert_eq!(res.body["read"], true);
+    let unread = app.get("/api/charges/notifications?read=false", k).await;
+    assert_eq!(unread.body["pagination"]["total"], 0);
+    let other = app.tenant("B").await;
+    app.patch(
+        &format!("/api/charges/notifications/{n}"),
+        &other.owner_key,
+        json!({"read": false}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
 }

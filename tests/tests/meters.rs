@@ -184,6 +184,14 @@ async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
     assert_eq!(list.body["data"][0]["value"], 10, "latest first");
     let anomalies = app.get("/api/meters/anomalies", k).await;
     assert_eq!(anomalies.body["pagination"]["total"], 1);
+    let alerts = app
+        .get("/api/charges/notifications?kind=CONSUMPTION_ALERT", k)
+        .await;
+    assert_eq!(alerts.body["pagination"]["total"], 1);
+    assert_eq!(
+        alerts.body["data"][0]["entity_id"],
+        anomalies.body["data"][0]["id"]
+    );
     assert_eq!(anomalies.body["data"][0]["consumption"], 760);
     // Consumption of the readings taken from 2 to 21 January: 100 + 150 over 20 days.
     let c = app

@@ -276,3 +276,43 @@ impl ReviewService {
         }
     }
 }
+
+/// Notifications about charges.
+#[derive(Clone)]
+pub struct NotificationService {
+    store: Arc<dyn faireplace_ports::charges::NotificationStore>,
+}
+
+impl NotificationService {
+    pub fn new(store: Arc<dyn faireplace_ports::charges::NotificationStore>) -> Self {
+        Self { store }
+    }
+
+    pub async fn list(
+        &self,
+        principal: &Principal,
+        kind: Option<faireplace_charges::NotificationKind>,
+        read: Option<bool>,
+        page: faireplace_kernel::PageRequest,
+    ) -> Result<faireplace_kernel::Page<faireplace_ports::charges::Notification>, AppError> {
+        let tenant = principal.manage()?;
+        self.store
+            .list(tenant, kind, read, page)
+            .await
+            .map_err(|e| AppError::from_repo("notification", e))
+    }
+
+    pub async fn mark(
+        &self,
+        principal: &Principal,
+        id: uuid::Uuid,
+        read: bool,
+    ) -> Result<faireplace_ports::charges::Notification, AppError> {
+        let tenant = principal.manage()?;
+        self.store
+            .mark(tenant, id, read)
+            .await
+            .map_err(|e| AppError::from_repo("notification", e))?
+            .ok_or(AppError::NotFound("notification"))
+    }
+}

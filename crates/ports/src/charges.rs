@@ -149,3 +149,44 @@ impl Resource for faireplace_charges::DistributionReference {
         self.id
     }
 }
+
+impl Resource for faireplace_charges::Regulation {
+    type Id = faireplace_charges::RegulationId;
+    type Filter = faireplace_charges::RegulationFilter;
+    type SortField = faireplace_charges::RegulationSort;
+    const NAME: &'static str = "regulation";
+    fn id(&self) -> faireplace_charges::RegulationId {
+        self.id
+    }
+}
+
+/// A notification about charges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub id: uuid::Uuid,
+    pub kind: faireplace_charges::NotificationKind,
+    pub entity_type: String,
+    pub entity_id: uuid::Uuid,
+    pub message: String,
+    pub read: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Notifications are written by the changes that raise them (in the same transaction); users
+/// list them and mark them read.
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    async fn list(
+        &self,
+        tenant: TenantId,
+        kind: Option<faireplace_charges::NotificationKind>,
+        read: Option<bool>,
+        page: faireplace_kernel::PageRequest,
+    ) -> Result<faireplace_kernel::Page<Notification>, RepoError>;
+    async fn mark(
+        &self,
+        tenant: TenantId,
+        id: uuid::Uuid,
+        read: bool,
+    ) -> Result<Option<Notification>, RepoError>;
+}

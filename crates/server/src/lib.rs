@@ -71,6 +71,13 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgDistributionReferences(db.clone())),
             clock.clone(),
         ),
+        notifications: faireplace_app::charges::NotificationService::new(Arc::new(
+            faireplace_postgres::PgNotifications(db.clone()),
+        )),
+        regulations: CrudService::new(
+            Arc::new(faireplace_postgres::PgRegulations(db.clone())),
+            clock.clone(),
+        ),
         audit: faireplace_app::audit::AuditService::new(
             Arc::new(faireplace_postgres::PgAuditLog(db.clone())),
             clock.clone(),

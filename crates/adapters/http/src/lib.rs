@@ -71,6 +71,8 @@ pub struct AppState {
     pub charge_expenses: CrudService<faireplace_charges::ChargeExpense>,
     pub reviews: faireplace_app::charges::ReviewService,
     pub audit: faireplace_app::audit::AuditService,
+    pub notifications: faireplace_app::charges::NotificationService,
+    pub regulations: CrudService<faireplace_charges::Regulation>,
     pub distribution_references: CrudService<faireplace_charges::DistributionReference>,
     pub meters: CrudService<faireplace_meters::Meter>,
     pub meter_rules: faireplace_app::meters::MeterService,
@@ -197,6 +199,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::expenses::crud_routes(cfg);
     charges::reviews::routes(cfg);
     charges::references::crud_routes(cfg);
+    charges::notifications::routes(cfg);
     meters::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);

@@ -155,6 +155,20 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
     ) -> Result<ChargeExpense, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let data = prepare(&mut tx, tenant, e).await?;
+        // The category's usual amount at this place, before this expense, against its
+        // threshold.
+        let usual: Option<(Option<Decimal>, Option<Decimal>, String)> = sqlx::query_as(
+            "SELECT c.notification_threshold, \
+               (SELECT avg(x.amount) FROM charge_expenses x WHERE x.tenant_id = c.tenant_id \
+                 AND x.place_id = $3 AND x.category_id = c.id), c.name \
+             FROM charge_categories c WHERE c.tenant_id = $1 AND c.id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(data.category_id)
+        .bind(e.place_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
         let q = sqlx::query(
             "INSERT INTO charge_expenses (tenant_id, id, category_id, service_id, amount, \
              period_start, period_end, supplier, media_id, distribution_key_id, updated_at, \
@@ -168,6 +182,25 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        if let Some((Some(threshold), average, name)) = usual
+            && faireplace_charges::over_threshold(data.amount, average, threshold)
+        {
+            crate::notifications::notify(
+                &mut tx,
+                tenant,
+                faireplace_charges::NotificationKind::OverThreshold,
+                "charge_expense",
+                e.id.0,
+                format!(
+                    "an expense of {} for \"{name}\" exceeds its usual amount ({}) by more than {}%",
+                    data.amount,
+                    average.unwrap_or_default().round_dp(2),
+                    threshold.normalize()
+                ),
+                e.created_at,
+            )
+            .await?;
+        }
         tx.commit().await.map_err(map_error)?;
         Ok(ChargeExpense { data, ..e.clone() })
     }

@@ -16,6 +16,7 @@ mod lease_types;
 mod leases;
 mod media;
 mod meters;
+mod notifications;
 mod parties;
 mod property;
 mod reads;
@@ -34,6 +35,7 @@ pub use lease_types::PgLeaseTypes;
 pub use leases::PgLeases;
 pub use media::PgMedia;
 pub use meters::PgMeters;
+pub use notifications::{PgNotifications, PgRegulations};
 pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use property::{
     PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,

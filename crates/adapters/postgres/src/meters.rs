@@ -469,6 +469,23 @@ impl MeterReadings for PgMeters {
             },
             other => other,
         })?;
+        if anomaly {
+            crate::notifications::notify(
+                &mut tx,
+                tenant,
+                faireplace_charges::NotificationKind::ConsumptionAlert,
+                "meter_reading",
+                row.id,
+                format!(
+                    "meter {}: {} consumed up to {} strays more than 50 % from its average daily rate",
+                    meter,
+                    used.unwrap_or_default().normalize(),
+                    r.read_at.format("%Y-%m-%d %H:%M UTC")
+                ),
+                at,
+            )
+            .await?;
+        }
         tx.commit().await.map_err(map_error)?;
         Ok(Some(row.into()))
     }

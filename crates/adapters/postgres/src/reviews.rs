@@ -274,8 +274,24 @@ impl ReviewStore for PgChargeReviews {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_error)?;
+        let review: ChargeReview = row.into();
+        crate::notifications::notify(
+            &mut tx,
+            tenant,
+            faireplace_charges::NotificationKind::ReviewNotice,
+            "charge_review",
+            review.id.0,
+            format!(
+                "the charge review {} to {} is validated: send its {} statements a month before claiming the balances",
+                review.period_start,
+                review.period_end,
+                review.result.statements.len()
+            ),
+            at,
+        )
+        .await?;
         tx.commit().await.map_err(map_error)?;
-        Ok(Some(row.into()))
+        Ok(Some(review))
     }
 
     async fn delete(&self, tenant: TenantId, id: ChargeReviewId) -> Result<bool, RepoError> {

@@ -6,6 +6,7 @@ pub mod distribution;
 pub mod expense;
 pub mod formula;
 pub mod lease_charge;
+pub mod notice;
 pub mod reference;
 pub mod review;
 pub mod service;
@@ -29,6 +30,10 @@ pub use lease_charge::{
     BillingMode, FreezePeriod, FreezePeriodData, FreezePeriodFilter, FreezePeriodId,
     FreezePeriodInput, FreezePeriodSort, FreezeScope, LeaseCharge, LeaseChargeData,
     LeaseChargeFilter, LeaseChargeId, LeaseChargeInput, LeaseChargeSort, compatible,
+};
+pub use notice::{
+    NotificationKind, Regulation, RegulationData, RegulationFilter, RegulationId, RegulationInput,
+    RegulationKind, RegulationSort, over_threshold,
 };
 pub use reference::{
     DistributionReference, DistributionReferenceData, DistributionReferenceId,
