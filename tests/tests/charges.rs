@@ -1437,3 +1437,78 @@ async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
     .await
     .assert_problem(404, "NOT_FOUND");
 }
+
+/// Tenant B reaches none of tenant A's charge records, on any item route.
+#[tokio::test]
+async fn another_tenant_gets_404_on_every_charge_item_route() {
+    let app = TestApp::spawn().await;
+    let a = app.tenant("A").await;
+    let k = &a.owner_key;
+    let (place, estates) = building(&app, k).await;
+    let category = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Eau", "category_type": "WATER_HEATING"}),
+        )
+        .await
+        .body["id"]
+        .clone();
+    let parts = key(
+        &app,
+        k,
+        json!({"name": "Parts", "calculation_type": "PARTS_EGALES"}),
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive();
+    let created = |url: String, body: serde_json::Value| {
+        let app = &app;
+        let k = k.clone();
+        async move {
+            let res = app.post(&url, &k, body).await;
+            res.assert_status(201);
+            format!("{url}/{}", res.body["id"].as_str().expect("id"))
+        }
+    };
+    let items = [
+        format!("/api/charge-categories/{}", category.as_str().expect("id")),
+        format!("/api/distribution-keys/{parts}"),
+        created(
+            format!("/api/places/{place}/services"),
+            json!({"name": "Eau", "is_chargeable": false, "space_type": "PRIVATE"}),
+        )
+        .await,
+        created(
+            format!("/api/places/{place}/charge-expenses"),
+            json!({"category_id": category, "distribution_key_id": parts, "amount": 10,
+                   "period_start": "2025-01-01", "period_end": "2025-01-31"}),
+        )
+        .await,
+        created(
+            "/api/charges/freeze-periods".into(),
+            json!({"scope": "PLACE", "scope_id": place, "start_date": today, "end_date": today, "reason": "x"}),
+        )
+        .await,
+        created(
+            "/api/charges/distribution-references".into(),
+            json!({"estate_id": estates[0], "kind": "TANTIEMES", "value": 1, "valid_from": "2020-01-01", "valid_to": "2020-12-31"}),
+        )
+        .await,
+    ];
+    let b = app.tenant("B").await;
+    let kb = &b.owner_key;
+    for url in &items {
+        app.get(url, kb).await.assert_problem(404, "NOT_FOUND");
+        app.patch(url, kb, json!({}))
+            .await
+            .assert_problem(404, "NOT_FOUND");
+        app.delete(url, kb).await.assert_problem(404, "NOT_FOUND");
+        app.get(url, k).await.assert_status(200);
+    }
+    app.get(&format!("/api/places/{place}/charge-expenses"), kb)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(&format!("/api/places/{place}/services"), kb)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+}

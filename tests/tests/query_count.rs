@@ -113,17 +113,71 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
         .map(|t| t["id"].clone())
         .expect("type");
     let estates = app.get("/api/estates?limit=100", k).await;
-    for estate in estates.body["data"].as_array().expect("estates") {
-        app.post(
-            "/api/leases",
+    // A review costs the same statements for 50 or 100 leases, each with a charge.
+    let category = app
+        .post(
+            "/api/charge-categories",
             k,
-            json!({"estate_id": estate["id"], "lease_type_id": unfurnished, "start_date": "2026-01-01",
-                   "rent_amount": 700, "status": "ACTIVE", "guarantor_ids": [g.body["id"]],
-                   "lessees": [{"lessee_id": a.body["id"]}, {"lessee_id": b.body["id"]}]}),
+            json!({"name": "Eau", "category_type": "WATER_HEATING"}),
+        )
+        .await;
+    let key = app
+        .post(
+            "/api/distribution-keys",
+            k,
+            json!({"name": "Parts", "calculation_type": "PARTS_EGALES"}),
+        )
+        .await;
+    app.post(
+        &format!("/api/places/{place_id}/charge-expenses"),
+        k,
+        json!({"category_id": category.body["id"], "distribution_key_id": key.body["id"], "amount": 1000,
+               "period_start": "2026-01-01", "period_end": "2026-12-31"}),
+    )
+    .await
+    .assert_status(201);
+    let mut review_counts = Vec::new();
+    for (i, estate) in estates.body["data"]
+        .as_array()
+        .expect("estates")
+        .iter()
+        .enumerate()
+    {
+        let lease = app
+            .post(
+                "/api/leases",
+                k,
+                json!({"estate_id": estate["id"], "lease_type_id": unfurnished, "start_date": "2026-01-01",
+                       "rent_amount": 700, "status": "ACTIVE", "guarantor_ids": [g.body["id"]],
+                       "lessees": [{"lessee_id": a.body["id"]}, {"lessee_id": b.body["id"]}]}),
+            )
+            .await;
+        lease.assert_status(201);
+        app.post(
+            &format!("/api/leases/{}/charges", lease.body["id"].as_str().expect("id")),
+            k,
+            json!({"category_id": category.body["id"], "billing_mode": "PROVISION", "monthly_amount": 10}),
         )
         .await
         .assert_status(201);
+        if i + 1 == 50 || i + 1 == 100 {
+            let before = statements.load(Ordering::SeqCst);
+            let res = app
+                .post(
+                    "/api/charges/reviews",
+                    k,
+                    json!({"place_id": place_id, "period_start": "2026-01-01", "period_end": "2026-12-31"}),
+                )
+                .await;
+            res.assert_status(201);
+            assert_eq!(res.body["statements"].as_array().map(Vec::len), Some(i + 1));
+            review_counts.push(statements.load(Ordering::SeqCst) - before);
+        }
     }
+    assert_eq!(
+        review_counts[0], review_counts[1],
+        "statements of a review of 50 vs 100 leases: {review_counts:?}"
+    );
     let mut counts = Vec::new();
     for limit in [10, 100] {
         let before = statements.load(Ordering::SeqCst);
