@@ -283,11 +283,23 @@ pub async fn get_review(
     Ok(HttpResponse::Ok().json(response(&review)))
 }
 
-/// One lease's statement in a review (404 when the lease has none in it).
+/// A statement with the regulations of its lease in the review.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatementDetailResponse {
+    #[serde(flatten)]
+    pub statement: StatementResponse,
+    pub regulations: Vec<crate::charges::notifications::RegulationResponse>,
+    /// balance + Σ regulations.
+    #[schema(value_type = f64)]
+    pub balance_after_regulations: Decimal,
+}
+
+/// One lease's statement in a review, with its regulations and the balance after them (404
+/// when the lease has none in it).
 #[utoipa::path(
     tag = "Charges", operation_id = "get_charge_review_statement",
     responses(
-        (status = 200, description = "The statement", body = StatementResponse),
+        (status = 200, description = "The statement", body = StatementDetailResponse),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -308,7 +320,25 @@ pub async fn get_statement(
         .iter()
         .find(|s| s.lease_id == lease)
         .ok_or_else(|| ApiError::not_found("statement"))?;
-    Ok(HttpResponse::Ok().json(statement(found)))
+    let query = faireplace_ports::ListQuery {
+        page: faireplace_kernel::PageRequest::new(Some(1), Some(100))?,
+        sort: <faireplace_charges::Regulation as crate::crud::CrudResource>::DEFAULT_SORT,
+        search: None,
+        filter: faireplace_charges::RegulationFilter {
+            review_id: Some(id),
+            lease_id: Some(lease),
+        },
+    };
+    let regulations = state.regulations.list(&caller.0, &query).await?.items;
+    let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
+    Ok(HttpResponse::Ok().json(StatementDetailResponse {
+        balance_after_regulations: (found.balance + adjustments).normalize(),
+        statement: statement(found),
+        regulations: regulations
+            .iter()
+            .map(crate::crud::CrudResource::to_response)
+            .collect(),
+    }))
 }
 
 /// Validate a review: it no longer changes (409 when validated already).
