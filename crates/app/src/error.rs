@@ -22,6 +22,9 @@ pub enum AppError {
     /// A state conflict; `code` is the stable machine-readable reason.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A paid action without the credits to pay for it.
+    #[error("not enough credits: buy a package (GET /api/credits/packages)")]
+    InsufficientCredits,
     /// The content is of a type this operation does not accept.
     #[error("{0}")]
     UnsupportedMediaType(String),

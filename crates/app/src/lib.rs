@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod charges;
+pub mod credits;
 pub mod crud;
 pub mod error;
 pub mod keys;

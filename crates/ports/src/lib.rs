@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod charges;
+pub mod credits;
 pub mod leases;
 pub mod media;
 pub mod meters;

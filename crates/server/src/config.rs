@@ -25,6 +25,8 @@ pub struct Config {
     pub media_dir: PathBuf,
     /// Largest file accepted by `POST /api/media`, in bytes (413 beyond).
     pub media_max_bytes: u64,
+    /// Packages of credits on sale (`CREDIT_PACKAGES=id:credits:price_cents,…`, EUR).
+    pub credit_packages: Vec<faireplace_billing::CreditPackage>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,10 @@ pub enum LogFormat {
 #[derive(Debug, thiserror::Error)]
 #[error("invalid configuration: {0}")]
 pub struct ConfigError(String);
+
+/// The packages on sale unless `CREDIT_PACKAGES` says otherwise: 10 credits for 15 €, 50 for
+/// 60 €, 200 for 200 €.
+pub const DEFAULT_PACKAGES: &str = "starter:10:1500,standard:50:6000,pro:200:20000";
 
 /// The default database, for a development machine with PostgreSQL on localhost.
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/faireplace";
@@ -101,6 +107,10 @@ impl Config {
             )?),
             media_dir: PathBuf::from(var("MEDIA_DIR").unwrap_or_else(|| "./var/media".into())),
             media_max_bytes: parsed("MEDIA_MAX_BYTES", 10 * 1024 * 1024)?.max(1),
+            credit_packages: faireplace_billing::parse_packages(
+                &var("CREDIT_PACKAGES").unwrap_or_else(|| DEFAULT_PACKAGES.into()),
+            )
+            .map_err(|e| ConfigError(format!("CREDIT_PACKAGES: {}", e.0)))?,
         })
     }
 }

@@ -78,6 +78,11 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(faireplace_postgres::PgRegulations(db.clone())),
             clock.clone(),
         ),
+        credits: faireplace_app::credits::CreditService::new(
+            Arc::new(faireplace_postgres::PgCredits(db.clone())),
+            config.credit_packages.clone(),
+            clock.clone(),
+        ),
         audit: faireplace_app::audit::AuditService::new(
             Arc::new(faireplace_postgres::PgAuditLog(db.clone())),
             clock.clone(),

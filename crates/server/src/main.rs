@@ -41,6 +41,11 @@ enum Command {
         #[command(subcommand)]
         command: RentControlCommand,
     },
+    /// Credits of a tenant (operator adjustments).
+    Credits {
+        #[command(subcommand)]
+        command: CreditsCommand,
+    },
     /// Platform keys of the serverless workers.
     WorkerKey {
         #[command(subcommand)]
@@ -54,6 +59,20 @@ enum TenantCommand {
     Create {
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CreditsCommand {
+    /// Add (or, negative, remove) credits: `faireplace credits grant --tenant ID --amount 10`.
+    Grant {
+        #[arg(long)]
+        tenant: uuid::Uuid,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: i64,
+        /// Why (kept in the ledger).
+        #[arg(long)]
+        reference: Option<String>,
     },
 }
 
@@ -197,6 +216,29 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} {} = {}", added.index, added.quarter, added.value);
+            Ok(())
+        }
+        Command::Credits {
+            command:
+                CreditsCommand::Grant {
+                    tenant,
+                    amount,
+                    reference,
+                },
+        } => {
+            let services = prepare(&config).await?;
+            let entry = services
+                .state
+                .credits
+                .credit(
+                    faireplace_kernel::TenantId::from_uuid(tenant),
+                    faireplace_billing::TransactionKind::Adjustment,
+                    amount,
+                    reference.as_deref(),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("balance={}", entry.balance_after);
             Ok(())
         }
         Command::RentControl {

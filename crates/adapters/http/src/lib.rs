@@ -6,6 +6,7 @@
 mod api_keys;
 mod charges;
 mod common;
+mod credits;
 mod crud;
 mod leases;
 mod media;
@@ -71,6 +72,7 @@ pub struct AppState {
     pub charge_expenses: CrudService<faireplace_charges::ChargeExpense>,
     pub reviews: faireplace_app::charges::ReviewService,
     pub audit: faireplace_app::audit::AuditService,
+    pub credits: faireplace_app::credits::CreditService,
     pub notifications: faireplace_app::charges::NotificationService,
     pub regulations: CrudService<faireplace_charges::Regulation>,
     pub distribution_references: CrudService<faireplace_charges::DistributionReference>,
@@ -143,6 +145,7 @@ impl Default for HttpSettings {
         (name = "Charges", description = "Charge categories (Décret 87-713), distribution keys and the exact split of a cost"),
         (name = "Place services", description = "Services of a building: chargeable ones name their charge category and default distribution key"),
         (name = "Meters", description = "Meter tree, readings with rollover and anomalies, consumption, the meters of a lease"),
+        (name = "Credits", description = "Credits (one per electronic signature): packages, balance, ledger"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
@@ -201,6 +204,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::references::crud_routes(cfg);
     charges::notifications::routes(cfg);
     meters::routes(cfg);
+    credits::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);

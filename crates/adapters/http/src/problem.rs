@@ -241,6 +241,11 @@ impl From<AppError> for ApiError {
             AppError::Conflict { code, message } => {
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
+            AppError::InsufficientCredits => ApiError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "INSUFFICIENT_CREDITS",
+                "not enough credits: buy a package (GET /api/credits/packages)",
+            ),
             AppError::UnsupportedMediaType(m) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",

@@ -8,6 +8,7 @@
 pub mod bootstrap;
 mod charges;
 mod common;
+mod credits;
 mod error;
 mod expenses;
 mod keys;
@@ -27,6 +28,7 @@ mod session;
 
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
 pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceServices};
+pub use credits::PgCredits;
 pub use error::map_error;
 pub use expenses::PgChargeExpenses;
 pub use keys::PgApiKeyStore;

@@ -1,0 +1,135 @@
+//! Credits in PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_billing::{CreditTransaction, TransactionKind};
+use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_ports::RepoError;
+use faireplace_ports::credits::CreditLedger;
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::scoped;
+use crate::error::map_error;
+
+/// The credits ledger in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgCredits(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct TransactionRow {
+    id: Uuid,
+    kind: String,
+    amount: i64,
+    balance_after: i64,
+    reference: Option<String>,
+    created_at: DateTime<Utc>,
+    total: i64,
+}
+
+#[async_trait]
+impl CreditLedger for PgCredits {
+    async fn balance(&self, tenant: TenantId) -> Result<i64, RepoError> {
+        let mut lent = self.0.reads().acquire().await?;
+        let balance: Result<Option<i64>, _> = sqlx::query_scalar(sqlx::AssertSqlSafe(scoped(
+            "SELECT balance FROM credit_balances WHERE tenant_id = scope.tenant",
+        )))
+        .bind(tenant.as_uuid().to_string())
+        .fetch_optional(lent.conn())
+        .await;
+        Ok(lent.finish(balance)?.unwrap_or(0))
+    }
+
+    /// One statement moves the balance (refusing to go below zero), then the ledger line, in
+    /// one transaction.
+    async fn record(
+        &self,
+        tenant: TenantId,
+        kind: TransactionKind,
+        amount: i64,
+        reference: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Option<CreditTransaction>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        // Adding: create the balance or add to it. Spending: only from a balance that covers it
+        // (the row lock orders concurrent spendings; each sees the one before).
+        let sql = if amount >= 0 {
+            "INSERT INTO credit_balances AS b (tenant_id, balance, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (tenant_id) DO UPDATE SET balance = b.balance + $2, updated_at = $3 \
+             RETURNING balance"
+        } else {
+            "UPDATE credit_balances SET balance = balance + $2, updated_at = $3 \
+             WHERE tenant_id = $1 AND balance + $2 >= 0 RETURNING balance"
+        };
+        let balance: Option<i64> = sqlx::query_scalar(sql)
+            .bind(tenant.as_uuid())
+            .bind(amount)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        let Some(balance) = balance else {
+            return Ok(None);
+        };
+        let entry = CreditTransaction {
+            id: Uuid::now_v7(),
+            kind,
+            amount,
+            balance_after: balance,
+            reference: reference.map(str::to_owned),
+            created_at: at,
+        };
+        sqlx::query(
+            "INSERT INTO credit_transactions (tenant_id, id, kind, amount, balance_after, \
+             reference, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(entry.id)
+        .bind(kind.as_str())
+        .bind(amount)
+        .bind(balance)
+        .bind(reference)
+        .bind(at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(Some(entry))
+    }
+
+    async fn transactions(
+        &self,
+        tenant: TenantId,
+        page: PageRequest,
+    ) -> Result<Page<CreditTransaction>, RepoError> {
+        let mut lent = self.0.reads().acquire().await?;
+        let rows: Result<Vec<TransactionRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
+            "SELECT p.* FROM (SELECT t.*, count(*) OVER () AS total FROM credit_transactions t \
+             WHERE t.tenant_id = scope.tenant ORDER BY t.created_at DESC, t.id DESC \
+             LIMIT $2 OFFSET $3) p",
+        )))
+        .bind(tenant.as_uuid().to_string())
+        .bind(i64::from(page.limit()))
+        .bind(page.offset() as i64)
+        .fetch_all(lent.conn())
+        .await;
+        let mut rows = lent.finish(rows)?;
+        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
+        let total = rows.first().map(|r| r.total).unwrap_or(0);
+        Ok(Page {
+            items: rows
+                .into_iter()
+                .map(|r| CreditTransaction {
+                    id: r.id,
+                    kind: TransactionKind::parse(&r.kind).unwrap_or(TransactionKind::Adjustment),
+                    amount: r.amount,
+                    balance_after: r.balance_after,
+                    reference: r.reference,
+                    created_at: r.created_at,
+                })
+                .collect(),
+            request: page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+}
