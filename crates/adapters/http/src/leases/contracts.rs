@@ -460,9 +460,29 @@ fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
 }
 
 /// An optional JSON body: empty is the default, anything else must parse.
-fn revision_request(body: &web::Bytes) -> Result<RevisionRequest, ApiError> {
+fn revision_request(
+    req: &actix_web::HttpRequest,
+    body: &web::Bytes,
+) -> Result<RevisionRequest, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RevisionRequest::default());
+    }
+    // A body must be JSON, like everywhere else (415 otherwise).
+    let json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            let v = v.trim().to_ascii_lowercase();
+            v == "application/json" || v.ends_with("+json")
+        });
+    if !json {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the revision request as application/json (or no body at all)",
+        ));
     }
     let parsed: RevisionRequestBody = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
@@ -499,9 +519,10 @@ pub async fn preview_revision(
     state: web::Data<AppState>,
     caller: Manager,
     path: web::Path<Uuid>,
+    req: actix_web::HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = revision_request(&body)?;
+    let request = revision_request(&req, &body)?;
     let preview = state
         .lease_rules
         .preview_revision(&caller.0, LeaseId(path.into_inner()), request)
@@ -530,9 +551,10 @@ pub async fn apply_revision(
     state: web::Data<AppState>,
     caller: Manager,
     path: web::Path<Uuid>,
+    req: actix_web::HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let request = revision_request(&body)?;
+    let request = revision_request(&req, &body)?;
     let (preview, _lease) = state
         .lease_rules
         .apply_revision(&caller.0, LeaseId(path.into_inner()), request)
