@@ -89,9 +89,7 @@ impl LeaseTypeData {
         }
         self
     }
-}
 
-impl LeaseTypeData {
     /// Durations must hold `min ≤ default ≤ max`; the reduced notice cannot exceed the ordinary
     /// one; a deposit cap has at most 2 decimals, between 0 and 24 months.
     pub fn parse(input: &LeaseTypeInput) -> Result<Self, ValidationErrors> {
