@@ -3,6 +3,7 @@
 //! Routes are registered through `utoipa_actix_web`, so the OpenAPI document is collected from
 //! the very handlers the router serves: the two cannot drift apart.
 
+mod annexes;
 mod api_keys;
 mod charges;
 mod common;
@@ -145,6 +146,7 @@ impl Default for HttpSettings {
         (name = "Charges", description = "Charge categories (Décret 87-713), distribution keys and the exact split of a cost"),
         (name = "Place services", description = "Services of a building: chargeable ones name their charge category and default distribution key"),
         (name = "Meters", description = "Meter tree, readings with rollover and anomalies, consumption, the meters of a lease"),
+        (name = "Annexes", description = "The catalog of lease annexes"),
         (name = "Credits", description = "Credits (one per electronic signature): packages, balance, ledger"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
@@ -205,6 +207,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::notifications::routes(cfg);
     meters::routes(cfg);
     credits::routes(cfg);
+    annexes::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
