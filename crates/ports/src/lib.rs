@@ -10,6 +10,7 @@ pub mod credits;
 pub mod leases;
 pub mod media;
 pub mod meters;
+pub mod pdf;
 pub mod property;
 pub mod rent;
 pub mod repository;
