@@ -230,37 +230,23 @@ macro_rules! crud_handlers {
         );
     };
     (estate $($rest:tt)*) => {
-        $crate::crud_handlers!(@impl
-            parent = [path: actix_web::web::Path<uuid::Uuid>],
-            item = [path: actix_web::web::Path<(uuid::Uuid, uuid::Uuid)>],
-            parent_of = { faireplace_property::EstateId(path.into_inner()) },
-            item_of = {{
-                let (estate, id) = path.into_inner();
-                (faireplace_property::EstateId(estate), id)
-            }},
-            $($rest)*
-        );
+        $crate::crud_handlers!(@child faireplace_property::EstateId, $($rest)*);
     };
     (place $($rest:tt)*) => {
-        $crate::crud_handlers!(@impl
-            parent = [path: actix_web::web::Path<uuid::Uuid>],
-            item = [path: actix_web::web::Path<(uuid::Uuid, uuid::Uuid)>],
-            parent_of = { faireplace_property::PlaceId(path.into_inner()) },
-            item_of = {{
-                let (place, id) = path.into_inner();
-                (faireplace_property::PlaceId(place), id)
-            }},
-            $($rest)*
-        );
+        $crate::crud_handlers!(@child faireplace_property::PlaceId, $($rest)*);
     };
     (lease $($rest:tt)*) => {
+        $crate::crud_handlers!(@child faireplace_leases::LeaseId, $($rest)*);
+    };
+    // What hangs under a parent: `/parents/{parent_id}/children/{id}`.
+    (@child $parent:path, $($rest:tt)*) => {
         $crate::crud_handlers!(@impl
             parent = [path: actix_web::web::Path<uuid::Uuid>],
             item = [path: actix_web::web::Path<(uuid::Uuid, uuid::Uuid)>],
-            parent_of = { faireplace_leases::LeaseId(path.into_inner()) },
+            parent_of = { $parent(path.into_inner()) },
             item_of = {{
-                let (lease, id) = path.into_inner();
-                (faireplace_leases::LeaseId(lease), id)
+                let (parent, id) = path.into_inner();
+                ($parent(parent), id)
             }},
             $($rest)*
         );
@@ -474,104 +460,80 @@ macro_rules! top_level {
     };
 }
 
-/// The parent plumbing of what hangs under an estate at `/api/estates/{id}/$segment`; a missing
-/// estate (or another tenant's) answers 404.
+/// The parent plumbing of what hangs under a `$parent` at `$base/{id}/$segment`: the parent's
+/// id is read from the item by `$of`, and a missing parent (or another tenant's, through the
+/// `$service` use case) answers 404.
+#[macro_export]
+macro_rules! under {
+    ($parent:ty, $base:literal, $service:ident, $segment:literal, |$it:ident| $of:expr) => {
+        type Parent = $parent;
+
+        fn location(parent: $parent, id: Self::Id) -> String {
+            format!("{}/{}/{}/{}", $base, parent, $segment, id)
+        }
+
+        fn parent(&self) -> $parent {
+            let $it = self;
+            $of
+        }
+
+        fn same_parent(a: $parent, b: $parent) -> bool {
+            a == b
+        }
+
+        async fn check_parent(
+            state: &$crate::AppState,
+            caller: &faireplace_app::Principal,
+            parent: $parent,
+        ) -> Result<(), $crate::problem::ApiError> {
+            state
+                .$service
+                .get(caller, parent)
+                .await
+                .map(|_| ())
+                .map_err(Into::into)
+        }
+    };
+}
+
+/// What hangs under an estate at `/api/estates/{id}/$segment`.
 #[macro_export]
 macro_rules! under_estate {
     ($segment:literal) => {
-        type Parent = faireplace_property::EstateId;
-
-        fn location(estate: faireplace_property::EstateId, id: Self::Id) -> String {
-            format!("/api/estates/{}/{}/{}", estate, $segment, id)
-        }
-
-        fn parent(&self) -> faireplace_property::EstateId {
-            faireplace_property::OfEstate::estate_id(self)
-        }
-
-        fn same_parent(a: faireplace_property::EstateId, b: faireplace_property::EstateId) -> bool {
-            a == b
-        }
-
-        async fn check_parent(
-            state: &$crate::AppState,
-            caller: &faireplace_app::Principal,
-            estate: faireplace_property::EstateId,
-        ) -> Result<(), $crate::problem::ApiError> {
-            state
-                .estates
-                .get(caller, estate)
-                .await
-                .map(|_| ())
-                .map_err(Into::into)
-        }
+        $crate::under!(
+            faireplace_property::EstateId,
+            "/api/estates",
+            estates,
+            $segment,
+            |it| faireplace_property::OfEstate::estate_id(it)
+        );
     };
 }
 
-/// The parent plumbing of what hangs under a place at `/api/places/{id}/$segment`; a missing
-/// place (or another tenant's) answers 404.
+/// What hangs under a place at `/api/places/{id}/$segment`.
 #[macro_export]
 macro_rules! under_place {
     ($segment:literal) => {
-        type Parent = faireplace_property::PlaceId;
-
-        fn location(place: faireplace_property::PlaceId, id: Self::Id) -> String {
-            format!("/api/places/{}/{}/{}", place, $segment, id)
-        }
-
-        fn parent(&self) -> faireplace_property::PlaceId {
-            faireplace_property::PlaceId(self.place_id)
-        }
-
-        fn same_parent(a: faireplace_property::PlaceId, b: faireplace_property::PlaceId) -> bool {
-            a == b
-        }
-
-        async fn check_parent(
-            state: &$crate::AppState,
-            caller: &faireplace_app::Principal,
-            place: faireplace_property::PlaceId,
-        ) -> Result<(), $crate::problem::ApiError> {
-            state
-                .places
-                .get(caller, place)
-                .await
-                .map(|_| ())
-                .map_err(Into::into)
-        }
+        $crate::under!(
+            faireplace_property::PlaceId,
+            "/api/places",
+            places,
+            $segment,
+            |it| faireplace_property::PlaceId(it.place_id)
+        );
     };
 }
 
-/// The parent plumbing of what hangs under a lease at `/api/leases/{id}/$segment`; a missing
-/// lease (or another tenant's) answers 404.
+/// What hangs under a lease at `/api/leases/{id}/$segment`.
 #[macro_export]
 macro_rules! under_lease {
     ($segment:literal) => {
-        type Parent = faireplace_leases::LeaseId;
-
-        fn location(lease: faireplace_leases::LeaseId, id: Self::Id) -> String {
-            format!("/api/leases/{}/{}/{}", lease, $segment, id)
-        }
-
-        fn parent(&self) -> faireplace_leases::LeaseId {
-            faireplace_leases::LeaseId(self.lease_id)
-        }
-
-        fn same_parent(a: faireplace_leases::LeaseId, b: faireplace_leases::LeaseId) -> bool {
-            a == b
-        }
-
-        async fn check_parent(
-            state: &$crate::AppState,
-            caller: &faireplace_app::Principal,
-            lease: faireplace_leases::LeaseId,
-        ) -> Result<(), $crate::problem::ApiError> {
-            state
-                .leases
-                .get(caller, lease)
-                .await
-                .map(|_| ())
-                .map_err(Into::into)
-        }
+        $crate::under!(
+            faireplace_leases::LeaseId,
+            "/api/leases",
+            leases,
+            $segment,
+            |it| faireplace_leases::LeaseId(it.lease_id)
+        );
     };
 }

@@ -709,3 +709,25 @@ impl faireplace_ports::audit::AuditLog for PgAuditLog {
         })
     }
 }
+
+/// A service's billing defaults, for what is charged under it: `(place, category, key)`; a
+/// service that is not chargeable names neither. Missing in the tenant: `service_id` refers to
+/// nothing.
+pub(crate) async fn service_defaults(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    service: Uuid,
+) -> Result<(Uuid, Option<Uuid>, Option<Uuid>), RepoError> {
+    let row: Option<(Uuid, Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
+        "SELECT place_id, category_id, default_distribution_key_id FROM place_services \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.as_uuid())
+    .bind(service)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    row.ok_or_else(|| RepoError::MissingReference {
+        field: "service_id".into(),
+    })
+}

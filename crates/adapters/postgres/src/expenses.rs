@@ -94,20 +94,8 @@ async fn prepare(
 ) -> Result<ChargeExpenseData, RepoError> {
     let mut d = e.data.clone();
     if let Some(service) = d.service_id {
-        let row: Option<(Uuid, Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
-            "SELECT place_id, category_id, default_distribution_key_id FROM place_services \
-             WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(service)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_error)?;
-        let Some((place, category, key)) = row else {
-            return Err(RepoError::MissingReference {
-                field: "service_id".into(),
-            });
-        };
+        let (place, category, key) =
+            crate::charges::service_defaults(conn, tenant, service).await?;
         if place != e.place_id {
             return Err(rule("service_id", "is a service of another place"));
         }

@@ -118,20 +118,8 @@ async fn prepare(
         });
     };
     if let Some(service) = d.service_id {
-        let row: Option<(Uuid, Option<Uuid>, Option<Uuid>)> = sqlx::query_as(
-            "SELECT place_id, category_id, default_distribution_key_id FROM place_services \
-             WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(service)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_error)?;
-        let Some((service_place, category, key)) = row else {
-            return Err(RepoError::MissingReference {
-                field: "service_id".into(),
-            });
-        };
+        let (service_place, category, key) =
+            crate::charges::service_defaults(conn, tenant, service).await?;
         if Some(service_place) != place {
             return Err(rule(
                 "service_id",
