@@ -17,7 +17,10 @@ CREATE TABLE credit_transactions (
     balance_after  bigint      NOT NULL CHECK (balance_after >= 0),
     reference      text,
     created_at     timestamptz NOT NULL,
+    -- The order of the movements: taken while the balance row is locked, so it is the order in
+    -- which they changed the balance (timestamps of concurrent ones may be equal).
+    seq            bigint      GENERATED ALWAYS AS IDENTITY,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX credit_transactions_created_idx ON credit_transactions (tenant_id, created_at, id);
+CREATE INDEX credit_transactions_seq_idx ON credit_transactions (tenant_id, seq);
 SELECT enable_tenant_isolation('credit_transactions');

@@ -24,6 +24,7 @@ struct TransactionRow {
     balance_after: i64,
     reference: Option<String>,
     created_at: DateTime<Utc>,
+    seq: i64,
     total: i64,
 }
 
@@ -105,7 +106,7 @@ impl CreditLedger for PgCredits {
         let mut lent = self.0.reads().acquire().await?;
         let rows: Result<Vec<TransactionRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
             "SELECT p.* FROM (SELECT t.*, count(*) OVER () AS total FROM credit_transactions t \
-             WHERE t.tenant_id = scope.tenant ORDER BY t.created_at DESC, t.id DESC \
+             WHERE t.tenant_id = scope.tenant ORDER BY t.seq DESC \
              LIMIT $2 OFFSET $3) p",
         )))
         .bind(tenant.as_uuid().to_string())
@@ -114,7 +115,7 @@ impl CreditLedger for PgCredits {
         .fetch_all(lent.conn())
         .await;
         let mut rows = lent.finish(rows)?;
-        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
         let total = rows.first().map(|r| r.total).unwrap_or(0);
         Ok(Page {
             items: rows
