@@ -1162,9 +1162,14 @@ async fn the_yearly_review_of_a_small_building() {
     // A regulation adjusts a lease's balance while the review is a draft.
     let regulation = json!({"review_id": id, "lease_id": second, "kind": "CORRECTION",
                             "amount": -1.48, "reason": "geste commercial"});
-    app.post("/api/charges/regulations", k, regulation.clone())
-        .await
-        .assert_status(201);
+    let created = app
+        .post("/api/charges/regulations", k, regulation.clone())
+        .await;
+    created.assert_status(201);
+    let regulation_url = format!(
+        "/api/charges/regulations/{}",
+        created.body["id"].as_str().expect("id")
+    );
     let mut stranger = regulation.clone();
     stranger["lease_id"] = json!(uuid::Uuid::now_v7());
     app.post("/api/charges/regulations", k, stranger)
@@ -1230,6 +1235,13 @@ async fn the_yearly_review_of_a_small_building() {
     app.get(&url, &other.owner_key)
         .await
         .assert_problem(404, "NOT_FOUND");
+    app.get(&format!("{url}/statements/{second}"), &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.delete(&url, &other.owner_key)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    for_each_item_route(&app, &regulation_url, &other.owner_key, k).await;
     app.post(&format!("{url}/validate"), &other.owner_key, json!({}))
         .await
         .assert_problem(404, "NOT_FOUND");
@@ -1445,6 +1457,18 @@ async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
     .assert_problem(404, "NOT_FOUND");
 }
 
+/// Another tenant's key gets 404 on GET, PATCH and DELETE of an item; its own tenant still reads it.
+async fn for_each_item_route(app: &TestApp, url: &str, foreign: &str, own: &str) {
+    app.get(url, foreign).await.assert_problem(404, "NOT_FOUND");
+    app.patch(url, foreign, json!({}))
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.delete(url, foreign)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.get(url, own).await.assert_status(200);
+}
+
 /// Tenant B reaches none of tenant A's charge records, on any item route.
 #[tokio::test]
 async fn another_tenant_gets_404_on_every_charge_item_route() {
@@ -1505,12 +1529,7 @@ async fn another_tenant_gets_404_on_every_charge_item_route() {
     let b = app.tenant("B").await;
     let kb = &b.owner_key;
     for url in &items {
-        app.get(url, kb).await.assert_problem(404, "NOT_FOUND");
-        app.patch(url, kb, json!({}))
-            .await
-            .assert_problem(404, "NOT_FOUND");
-        app.delete(url, kb).await.assert_problem(404, "NOT_FOUND");
-        app.get(url, k).await.assert_status(200);
+        for_each_item_route(&app, url, kb, k).await;
     }
     app.get(&format!("/api/places/{place}/charge-expenses"), kb)
         .await
