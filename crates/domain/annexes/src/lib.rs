@@ -2,6 +2,13 @@
 //! law), where each comes from, and when it applies.
 
 use faireplace_kernel::text_enum;
+
+pub mod applicability;
+pub mod texts;
+
+pub use applicability::{
+    AnnexFacts, Applicable, Attached, Compliance, Needs, applicable, compliance,
+};
 pub use faireplace_leases::AnnexCode;
 
 text_enum!(
@@ -106,7 +113,22 @@ pub const CATALOG: &[CatalogEntry] = &[
         legal_reference: "Loi 89-462, art. 7 g",
         applies_when: "every residential lease, uploaded by the lessee",
     },
+    CatalogEntry {
+        code: AnnexCode::RecoverableCharges,
+        title: "Liste des charges récupérables (list of recoverable charges)",
+        source: AnnexSource::StaticFile,
+        legal_reference: "Loi 89-462, art. 23; décret 87-713 du 26 août 1987",
+        applies_when: "residential leases whose charges are paid on provision and reviewed yearly",
+    },
 ];
+
+/// The catalog entry of `code`.
+pub fn entry(code: AnnexCode) -> &'static CatalogEntry {
+    CATALOG
+        .iter()
+        .find(|e| e.code == code)
+        .unwrap_or(&CATALOG[0])
+}
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +148,7 @@ mod tests {
             "COOWNERSHIP_RULES",
             "FURNITURE_INVENTORY",
             "INSURANCE_CERTIFICATE",
+            "RECOVERABLE_CHARGES",
         ];
         for code in all {
             assert_eq!(
@@ -140,7 +163,10 @@ mod tests {
                 .iter()
                 .filter(|e| e.source == AnnexSource::StaticFile)
                 .count(),
-            1
+            2
         );
+        for e in CATALOG {
+            assert_eq!(entry(e.code).code, e.code);
+        }
     }
 }

@@ -17,5 +17,7 @@ text_enum!(
         CoownershipRules => "COOWNERSHIP_RULES",
         FurnitureInventory => "FURNITURE_INVENTORY",
         InsuranceCertificate => "INSURANCE_CERTIFICATE",
+        /// The list of recoverable charges (Décret 87-713), for leases paying charges on provision.
+        RecoverableCharges => "RECOVERABLE_CHARGES",
     }
 );

@@ -1,0 +1,415 @@
+//! Electronic signature of a lease: who signs, in which order, and the one-time codes (OTP)
+//! that prove a signer's hand.
+//!
+//! The document is fixed when the process starts (its SHA-256); signers sign in ascending
+//! `order` (equal orders sign in any order between them); when every signer has signed the
+//! process is COMPLETED and the lease comes into force.
+
+pub mod otp;
+
+use chrono::{DateTime, Duration, Utc};
+use faireplace_kernel::values::{Email, Phone};
+use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
+
+typed_id!(
+    /// A signature process.
+    SignatureId
+);
+typed_id!(
+    /// One signer of a process.
+    SignerId
+);
+
+/// The most signers one process may have.
+pub const MAX_SIGNERS: usize = 20;
+/// How long a process stays open before it expires.
+pub const VALIDITY_DAYS: i64 = 30;
+
+text_enum!(
+    /// Where a signature process stands.
+    pub SignatureStatus {
+        /// Nobody has signed yet.
+        Pending => "PENDING",
+        /// Some have signed.
+        InProgress => "IN_PROGRESS",
+        /// Everyone signed: the lease is in force.
+        Completed => "COMPLETED",
+        Cancelled => "CANCELLED",
+        /// Not completed in time.
+        Expired => "EXPIRED",
+    }
+);
+
+impl SignatureStatus {
+    /// Whether signers may still sign.
+    pub fn is_open(self) -> bool {
+        matches!(self, SignatureStatus::Pending | SignatureStatus::InProgress)
+    }
+}
+
+text_enum!(
+    /// In which capacity someone signs.
+    pub SignerRole {
+        Lessee => "LESSEE",
+        Owner => "OWNER",
+        Guarantor => "GUARANTOR",
+        /// The letting agent, for the owner.
+        Agent => "AGENT",
+    }
+);
+
+text_enum!(
+    /// Where one signer stands.
+    pub SignerStatus {
+        Pending => "PENDING",
+        Signed => "SIGNED",
+        /// Refused to sign (reported by a signature provider): the process is cancelled.
+        Declined => "DECLINED",
+    }
+);
+
+/// A signer as sent by a client.
+#[derive(Debug, Clone, Default)]
+pub struct SignerInput {
+    pub role: Option<String>,
+    pub party_id: Option<uuid::Uuid>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub order: Option<i64>,
+}
+
+/// A signer's identity and place in the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerData {
+    pub role: SignerRole,
+    pub party_id: uuid::Uuid,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    /// From 1; lower orders sign first.
+    pub order: u32,
+}
+
+/// Reads the signers of a new process: 1 to [`MAX_SIGNERS`], each party once.
+pub fn parse_signers(inputs: &[SignerInput]) -> Result<Vec<SignerData>, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    if inputs.is_empty() {
+        errors.push("signers", "at least one signer is required");
+    }
+    if inputs.len() > MAX_SIGNERS {
+        errors.push("signers", format!("at most {MAX_SIGNERS} signers"));
+    }
+    let mut out = Vec::with_capacity(inputs.len());
+    let mut seen = std::collections::HashSet::new();
+    for (i, s) in inputs.iter().enumerate() {
+        let field = |name: &str| format!("signers[{i}].{name}");
+        let role = match s.role.as_deref() {
+            None => {
+                errors.push(field("role"), "is required");
+                None
+            }
+            Some(raw) => errors.take(&field("role"), SignerRole::parse(raw)),
+        };
+        let party_id = s.party_id;
+        if party_id.is_none() {
+            errors.push(field("party_id"), "is required");
+        }
+        let email = match s.email.as_deref() {
+            None => {
+                errors.push(
+                    field("email"),
+                    "is required: the one-time codes are sent there",
+                );
+                None
+            }
+            Some(raw) => errors.take(&field("email"), Email::parse(raw)),
+        };
+        let phone = s
+            .phone
+            .as_deref()
+            .and_then(|raw| errors.take(&field("phone"), Phone::parse(raw)));
+        let order = match s.order {
+            None => Some(1),
+            Some(o) if (1..=100).contains(&o) => Some(o as u32),
+            Some(_) => {
+                errors.push(field("order"), "must be between 1 and 100");
+                None
+            }
+        };
+        if let (Some(role), Some(party)) = (role, party_id)
+            && !seen.insert((role, party))
+        {
+            errors.push(field("party_id"), "names the same signer twice");
+        }
+        if let (Some(role), Some(party_id), Some(email), Some(order)) =
+            (role, party_id, email, order)
+        {
+            out.push(SignerData {
+                role,
+                party_id,
+                email,
+                phone,
+                order,
+            });
+        }
+    }
+    errors.into_result()?;
+    Ok(out)
+}
+
+/// How a signature was given, kept as evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignEvidence {
+    pub at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// `OTP` for a code verified here, `PROVIDER` for a signature provider's report.
+    pub method: String,
+    pub provider_reference: Option<String>,
+}
+
+/// One signer of a process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    pub id: SignerId,
+    pub data: SignerData,
+    pub status: SignerStatus,
+    /// When the status last changed (signed, declined).
+    pub status_at: Option<DateTime<Utc>>,
+    pub evidence: Option<SignEvidence>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A signature process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    pub id: SignatureId,
+    pub lease_id: uuid::Uuid,
+    /// As stored; see [`Signature::status_at`] for the expiry.
+    pub status: SignatureStatus,
+    /// The SHA-256 of the document signed, hex.
+    pub document_sha256: String,
+    pub expires_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub signers: Vec<Signer>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Why a signer may not sign now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SignRefusal {
+    #[error("no such signer in this process")]
+    UnknownSigner,
+    #[error("the signature process is {0}")]
+    Closed(SignatureStatus),
+    #[error("this signer has already signed")]
+    AlreadySigned,
+    #[error("this signer declined to sign")]
+    Declined,
+    #[error("signers of an earlier order must sign first")]
+    OutOfOrder,
+}
+
+impl SignRefusal {
+    /// A stable error code for clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SignRefusal::UnknownSigner => "NOT_FOUND",
+            SignRefusal::Closed(SignatureStatus::Expired) => "SIGNATURE_EXPIRED",
+            SignRefusal::Closed(_) => "SIGNATURE_CLOSED",
+            SignRefusal::AlreadySigned => "ALREADY_SIGNED",
+            SignRefusal::Declined => "SIGNER_DECLINED",
+            SignRefusal::OutOfOrder => "SIGNER_OUT_OF_ORDER",
+        }
+    }
+}
+
+/// The expiry date of a process started at `at`.
+pub fn expiry(at: DateTime<Utc>) -> DateTime<Utc> {
+    at + Duration::days(VALIDITY_DAYS)
+}
+
+impl Signature {
+    /// The status at `now`: an open process past its expiry is EXPIRED.
+    pub fn status_at(&self, now: DateTime<Utc>) -> SignatureStatus {
+        if self.status.is_open() && now >= self.expires_at {
+            SignatureStatus::Expired
+        } else {
+            self.status
+        }
+    }
+
+    pub fn signer(&self, id: SignerId) -> Option<&Signer> {
+        self.signers.iter().find(|s| s.id == id)
+    }
+
+    /// Whether `signer` may sign at `now`: the process is open, the signer has not signed, and
+    /// every signer of a lower order has.
+    pub fn may_sign(&self, signer: SignerId, now: DateTime<Utc>) -> Result<&Signer, SignRefusal> {
+        let s = self.signer(signer).ok_or(SignRefusal::UnknownSigner)?;
+        let status = self.status_at(now);
+        if !status.is_open() {
+            return Err(SignRefusal::Closed(status));
+        }
+        match s.status {
+            SignerStatus::Signed => return Err(SignRefusal::AlreadySigned),
+            SignerStatus::Declined => return Err(SignRefusal::Declined),
+            SignerStatus::Pending => {}
+        }
+        let waiting = self
+            .signers
+            .iter()
+            .any(|o| o.data.order < s.data.order && o.status != SignerStatus::Signed);
+        if waiting {
+            return Err(SignRefusal::OutOfOrder);
+        }
+        Ok(s)
+    }
+
+    /// Whether every signer has signed.
+    pub fn all_signed(&self) -> bool {
+        self.signers
+            .iter()
+            .all(|s| s.status == SignerStatus::Signed)
+    }
+
+    /// The status once `signer` has signed: COMPLETED when it was the last one.
+    pub fn status_after_signing(&self, signer: SignerId) -> SignatureStatus {
+        let rest_signed = self
+            .signers
+            .iter()
+            .filter(|s| s.id != signer)
+            .all(|s| s.status == SignerStatus::Signed);
+        if rest_signed {
+            SignatureStatus::Completed
+        } else {
+            SignatureStatus::InProgress
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(h: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 3, 1, h, 0, 0)
+            .single()
+            .expect("time")
+    }
+
+    fn signer(n: u128, order: u32, status: SignerStatus) -> Signer {
+        Signer {
+            id: SignerId(uuid::Uuid::from_u128(n)),
+            data: SignerData {
+                role: SignerRole::Lessee,
+                party_id: uuid::Uuid::from_u128(100 + n),
+                email: Email::parse("a@example.org").expect("email"),
+                phone: None,
+                order,
+            },
+            status,
+            status_at: None,
+            evidence: None,
+            updated_at: at(0),
+        }
+    }
+
+    fn process(signers: Vec<Signer>) -> Signature {
+        Signature {
+            id: SignatureId(uuid::Uuid::from_u128(1)),
+            lease_id: uuid::Uuid::from_u128(2),
+            status: SignatureStatus::Pending,
+            document_sha256: "00".repeat(32),
+            expires_at: expiry(at(0)),
+            completed_at: None,
+            cancelled_at: None,
+            signers,
+            created_at: at(0),
+            updated_at: at(0),
+        }
+    }
+
+    #[test]
+    fn signers_sign_in_their_order_and_equal_orders_in_any_order() {
+        let p = process(vec![
+            signer(1, 1, SignerStatus::Pending),
+            signer(2, 1, SignerStatus::Pending),
+            signer(3, 2, SignerStatus::Pending),
+        ]);
+        let id = |n| SignerId(uuid::Uuid::from_u128(n));
+        assert!(p.may_sign(id(2), at(1)).is_ok());
+        assert!(p.may_sign(id(1), at(1)).is_ok());
+        assert_eq!(p.may_sign(id(3), at(1)), Err(SignRefusal::OutOfOrder));
+        assert_eq!(p.may_sign(id(9), at(1)), Err(SignRefusal::UnknownSigner));
+        assert_eq!(p.status_after_signing(id(1)), SignatureStatus::InProgress);
+
+        let p = process(vec![
+            signer(1, 1, SignerStatus::Signed),
+            signer(2, 1, SignerStatus::Signed),
+            signer(3, 2, SignerStatus::Pending),
+        ]);
+        assert!(p.may_sign(id(3), at(1)).is_ok());
+        assert_eq!(p.may_sign(id(1), at(1)), Err(SignRefusal::AlreadySigned));
+        assert_eq!(p.status_after_signing(id(3)), SignatureStatus::Completed);
+    }
+
+    #[test]
+    fn an_open_process_expires_after_thirty_days() {
+        let p = process(vec![signer(1, 1, SignerStatus::Pending)]);
+        let id = SignerId(uuid::Uuid::from_u128(1));
+        let just_before = p.expires_at - Duration::seconds(1);
+        assert_eq!(p.status_at(just_before), SignatureStatus::Pending);
+        assert_eq!(p.status_at(p.expires_at), SignatureStatus::Expired);
+        assert_eq!(
+            p.may_sign(id, p.expires_at),
+            Err(SignRefusal::Closed(SignatureStatus::Expired))
+        );
+        let mut done = p.clone();
+        done.status = SignatureStatus::Completed;
+        assert_eq!(done.status_at(p.expires_at), SignatureStatus::Completed);
+    }
+
+    #[test]
+    fn signers_are_validated_each_field_named() {
+        let err = parse_signers(&[
+            SignerInput {
+                role: Some("LANDLORD".into()),
+                party_id: None,
+                email: Some("nope".into()),
+                phone: None,
+                order: Some(0),
+            },
+            SignerInput::default(),
+        ])
+        .expect_err("invalid");
+        let fields: Vec<_> = err.errors().iter().map(|e| e.field.clone()).collect();
+        for f in [
+            "signers[0].role",
+            "signers[0].party_id",
+            "signers[0].email",
+            "signers[0].order",
+            "signers[1].role",
+            "signers[1].email",
+        ] {
+            assert!(fields.iter().any(|x| x == f), "{f} in {fields:?}");
+        }
+        assert!(parse_signers(&[]).is_err());
+        let party = uuid::Uuid::from_u128(5);
+        let one = SignerInput {
+            role: Some("LESSEE".into()),
+            party_id: Some(party),
+            email: Some("a@example.org".into()),
+            phone: Some("+33612345678".into()),
+            order: None,
+        };
+        let ok = parse_signers(std::slice::from_ref(&one)).expect("valid");
+        assert_eq!(ok[0].order, 1);
+        assert!(
+            parse_signers(&[one.clone(), one]).is_err(),
+            "same signer twice"
+        );
+    }
+}
