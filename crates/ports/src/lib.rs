@@ -4,6 +4,7 @@
 //! is never optional. Adapters enforce it a second time (PostgreSQL row-level security).
 
 pub mod access;
+pub mod annexes;
 pub mod audit;
 pub mod charges;
 pub mod credits;
@@ -14,6 +15,7 @@ pub mod pdf;
 pub mod property;
 pub mod rent;
 pub mod repository;
+pub mod signatures;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

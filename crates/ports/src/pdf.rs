@@ -1,7 +1,7 @@
 //! Rendering documents (leases, annexes, statements) to PDF.
 
 /// A document as text: a title, then sections of paragraphs, laid out on A4 pages.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PdfDocument {
     pub title: String,
     pub subtitle: Option<String>,
@@ -11,7 +11,7 @@ pub struct PdfDocument {
 }
 
 /// A heading, its paragraphs, then its label/value lines.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PdfSection {
     pub heading: String,
     pub paragraphs: Vec<String>,

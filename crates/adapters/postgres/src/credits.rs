@@ -52,50 +52,11 @@ impl CreditLedger for PgCredits {
         at: DateTime<Utc>,
     ) -> Result<Option<CreditTransaction>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        // Adding: create the balance or add to it. Spending: only from a balance that covers it
-        // (the row lock orders concurrent spendings; each sees the one before).
-        let sql = if amount >= 0 {
-            "INSERT INTO credit_balances AS b (tenant_id, balance, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (tenant_id) DO UPDATE SET balance = b.balance + $2, updated_at = $3 \
-             RETURNING balance"
-        } else {
-            "UPDATE credit_balances SET balance = balance + $2, updated_at = $3 \
-             WHERE tenant_id = $1 AND balance + $2 >= 0 RETURNING balance"
-        };
-        let balance: Option<i64> = sqlx::query_scalar(sql)
-            .bind(tenant.as_uuid())
-            .bind(amount)
-            .bind(at)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        let Some(balance) = balance else {
-            return Ok(None);
-        };
-        let entry = CreditTransaction {
-            id: Uuid::now_v7(),
-            kind,
-            amount,
-            balance_after: balance,
-            reference: reference.map(str::to_owned),
-            created_at: at,
-        };
-        sqlx::query(
-            "INSERT INTO credit_transactions (tenant_id, id, kind, amount, balance_after, \
-             reference, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(entry.id)
-        .bind(kind.as_str())
-        .bind(amount)
-        .bind(balance)
-        .bind(reference)
-        .bind(at)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(Some(entry))
+        let entry = record_in(&mut tx, tenant, kind, amount, reference, at).await?;
+        if entry.is_some() {
+            tx.commit().await.map_err(map_error)?;
+        }
+        Ok(entry)
     }
 
     async fn transactions(
@@ -133,4 +94,59 @@ impl CreditLedger for PgCredits {
             total: u64::try_from(total).unwrap_or(0),
         })
     }
+}
+
+/// Moves the balance and writes the ledger line inside the caller's transaction (a signature
+/// spends its credit in the transaction that starts it). `None`: the balance is short.
+pub(crate) async fn record_in(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    kind: TransactionKind,
+    amount: i64,
+    reference: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<Option<CreditTransaction>, RepoError> {
+    // Adding: create the balance or add to it. Spending: only from a balance that covers it
+    // (the row lock orders concurrent spendings; each sees the one before).
+    let sql = if amount >= 0 {
+        "INSERT INTO credit_balances AS b (tenant_id, balance, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (tenant_id) DO UPDATE SET balance = b.balance + $2, updated_at = $3 \
+             RETURNING balance"
+    } else {
+        "UPDATE credit_balances SET balance = balance + $2, updated_at = $3 \
+             WHERE tenant_id = $1 AND balance + $2 >= 0 RETURNING balance"
+    };
+    let balance: Option<i64> = sqlx::query_scalar(sql)
+        .bind(tenant.as_uuid())
+        .bind(amount)
+        .bind(at)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_error)?;
+    let Some(balance) = balance else {
+        return Ok(None);
+    };
+    let entry = CreditTransaction {
+        id: Uuid::now_v7(),
+        kind,
+        amount,
+        balance_after: balance,
+        reference: reference.map(str::to_owned),
+        created_at: at,
+    };
+    sqlx::query(
+        "INSERT INTO credit_transactions (tenant_id, id, kind, amount, balance_after, \
+             reference, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(entry.id)
+    .bind(kind.as_str())
+    .bind(amount)
+    .bind(balance)
+    .bind(reference)
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    Ok(Some(entry))
 }

@@ -170,7 +170,7 @@ impl ListFilter<Lease> for LeaseFilters {
     }
 }
 
-fn lease_error(e: sqlx::Error) -> RepoError {
+pub(crate) fn lease_error(e: sqlx::Error) -> RepoError {
     if let Some(db) = e.as_database_error()
         && db.code().as_deref() == Some("23P01")
     {
@@ -196,7 +196,7 @@ fn lease_error(e: sqlx::Error) -> RepoError {
 
 /// Locks the estates a write touches, in id order (two writes never wait on each other in a
 /// cycle); an estate missing from the tenant is a missing reference.
-async fn lock_estates(
+pub(crate) async fn lock_estates(
     conn: &mut PgConnection,
     tenant: TenantId,
     target: EstateId,
@@ -348,7 +348,7 @@ async fn write_history(
 
 /// The estates' status follows their leases: OCCUPIED while one is active or under notice,
 /// back to VACANT after (UNAVAILABLE, set by a client, stays).
-async fn follow_leases(
+pub(crate) async fn follow_leases(
     conn: &mut PgConnection,
     tenant: TenantId,
     estates: &[Uuid],
@@ -449,6 +449,23 @@ impl Repository<Lease> for PgLeases {
     async fn update(&self, tenant: TenantId, l: &Lease) -> Result<Option<Lease>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         lock_estates(&mut tx, tenant, l.data.estate_id, l.previous_estate).await?;
+        // The document under signature was made from the lease as it is: it stays so until the
+        // process ends (cancel it to change the lease).
+        let signing: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
+             AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at > now())",
+        )
+        .bind(tenant.as_uuid())
+        .bind(l.id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        if signing {
+            return Err(RepoError::Conflict {
+                code: "SIGNATURE_IN_PROGRESS",
+                message: "the lease is out for signature: cancel the signature to change it".into(),
+            });
+        }
         check_parties(&mut tx, tenant, &l.data).await?;
         let q = sqlx::query(
             "UPDATE leases SET estate_id = $3, lease_type_id = $4, start_date = $5, end_date = $6, \

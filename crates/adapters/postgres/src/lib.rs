@@ -5,6 +5,7 @@
 //! first statement sets `app.tenant_id` locally, so the setting dies with the transaction and
 //! can never reach another request through the pool.
 
+mod annexes;
 pub mod bootstrap;
 mod charges;
 mod common;
@@ -25,7 +26,9 @@ mod rent;
 mod rent_control;
 mod reviews;
 mod session;
+mod signatures;
 
+pub use annexes::PgLeaseAnnexes;
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
 pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceServices};
 pub use credits::PgCredits;
@@ -47,3 +50,4 @@ pub use rent::PgRentIndices;
 pub use rent_control::PgRentControl;
 pub use reviews::PgChargeReviews;
 pub use session::Db;
+pub use signatures::PgSignatures;

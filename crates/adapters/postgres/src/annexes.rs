@@ -1,0 +1,261 @@
+//! Lease annexes in PostgreSQL.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::TenantId;
+use faireplace_leases::{AnnexCode, LeaseId};
+use faireplace_ports::RepoError;
+use faireplace_ports::annexes::{
+    AnnexContext, AnnexSource, AnnexStore, DiagnosticOnRecord, LeaseAnnex,
+};
+use faireplace_property::EstateId;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::Db;
+use crate::error::map_error;
+
+/// Lease annexes in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgLeaseAnnexes(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct AnnexRow {
+    id: Uuid,
+    lease_id: Uuid,
+    code: Option<String>,
+    title: String,
+    source: String,
+    media_id: Option<Uuid>,
+    diagnostic_id: Option<Uuid>,
+    energy_diagnosis_id: Option<Uuid>,
+    valid_until: Option<NaiveDate>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<AnnexRow> for LeaseAnnex {
+    fn from(r: AnnexRow) -> Self {
+        LeaseAnnex {
+            id: r.id,
+            lease_id: LeaseId(r.lease_id),
+            code: r.code.and_then(|c| AnnexCode::parse(&c).ok()),
+            title: r.title,
+            source: AnnexSource::parse(&r.source).unwrap_or(AnnexSource::UserUpload),
+            media_id: r.media_id,
+            diagnostic_id: r.diagnostic_id,
+            energy_diagnosis_id: r.energy_diagnosis_id,
+            valid_until: r.valid_until,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, lease_id, code, title, source, media_id, diagnostic_id, \
+    energy_diagnosis_id, valid_until, created_at, updated_at";
+
+async fn annexes_of(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: LeaseId,
+) -> Result<Vec<LeaseAnnex>, RepoError> {
+    let rows: Vec<AnnexRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM lease_annexes WHERE tenant_id = $1 AND lease_id = $2 \
+         ORDER BY created_at, id"
+    )))
+    .bind(tenant.as_uuid())
+    .bind(lease.0)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    Ok(rows.into_iter().map(LeaseAnnex::from).collect())
+}
+
+async fn lease_exists(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: LeaseId,
+) -> Result<bool, RepoError> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM leases WHERE tenant_id = $1 AND id = $2)")
+        .bind(tenant.as_uuid())
+        .bind(lease.0)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(map_error)
+}
+
+#[derive(sqlx::FromRow)]
+struct ContextRow {
+    estate_id: Uuid,
+    mandatory_annexes: Vec<String>,
+    furnished: bool,
+    construction_year: Option<i32>,
+    is_coownership: Option<bool>,
+    charges_mode: String,
+    charges_amount: rust_decimal::Decimal,
+}
+
+#[derive(sqlx::FromRow)]
+struct DiagnosticRow {
+    id: Uuid,
+    kind: String,
+    energy: bool,
+    media_id: Option<Uuid>,
+    performed_on: NaiveDate,
+    valid_until: Option<NaiveDate>,
+}
+
+#[async_trait]
+impl AnnexStore for PgLeaseAnnexes {
+    async fn context(
+        &self,
+        tenant: TenantId,
+        lease: LeaseId,
+    ) -> Result<Option<AnnexContext>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        // The type's frame, the estate's furnishing and the building's facts.
+        let row: Option<ContextRow> = sqlx::query_as(
+            "SELECT l.estate_id, t.mandatory_annexes, t.furnished, \
+                    p.construction_year, p.is_coownership, l.charges_mode, l.charges_amount \
+             FROM leases l \
+             JOIN lease_types t ON t.tenant_id = l.tenant_id AND t.id = l.lease_type_id \
+             JOIN estates e ON e.tenant_id = l.tenant_id AND e.id = l.estate_id \
+             LEFT JOIN places p ON p.tenant_id = e.tenant_id AND p.id = e.place_id \
+             WHERE l.tenant_id = $1 AND l.id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(lease.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        // The active diagnostics and the latest energy diagnosis.
+        let diagnostics: Vec<DiagnosticRow> = sqlx::query_as(
+            "SELECT id, type AS kind, false AS energy, media_id, performed_on, valid_until \
+             FROM estate_diagnostics WHERE tenant_id = $1 AND estate_id = $2 AND is_active \
+             UNION ALL \
+             (SELECT id, 'DPE', true, media_id, performed_on, valid_until FROM energy_diagnoses \
+              WHERE tenant_id = $1 AND estate_id = $2 \
+              ORDER BY performed_on DESC, created_at DESC LIMIT 1)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(row.estate_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let annexes = annexes_of(&mut tx, tenant, lease).await?;
+        Ok(Some(AnnexContext {
+            lease_id: lease,
+            estate_id: EstateId(row.estate_id),
+            type_annexes: row
+                .mandatory_annexes
+                .iter()
+                .filter_map(|a| AnnexCode::parse(a).ok())
+                .collect(),
+            furnished: row.furnished,
+            construction_year: row.construction_year,
+            is_coownership: row.is_coownership.unwrap_or(false),
+            charges_on_provision: row.charges_mode == "PROVISION"
+                && row.charges_amount > rust_decimal::Decimal::ZERO,
+            diagnostics: diagnostics
+                .into_iter()
+                .filter_map(|d| {
+                    Some(DiagnosticOnRecord {
+                        id: d.id,
+                        code: AnnexCode::parse(&d.kind).ok()?,
+                        energy: d.energy,
+                        media_id: d.media_id,
+                        performed_on: d.performed_on,
+                        valid_until: d.valid_until,
+                    })
+                })
+                .collect(),
+            annexes,
+        }))
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        lease: LeaseId,
+    ) -> Result<Option<Vec<LeaseAnnex>>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let annexes = annexes_of(&mut tx, tenant, lease).await?;
+        if annexes.is_empty() && !lease_exists(&mut tx, tenant, lease).await? {
+            return Ok(None);
+        }
+        Ok(Some(annexes))
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        lease: LeaseId,
+        id: Uuid,
+    ) -> Result<Option<LeaseAnnex>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let row: Option<AnnexRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM lease_annexes WHERE tenant_id = $1 AND lease_id = $2 AND id = $3"
+        )))
+        .bind(tenant.as_uuid())
+        .bind(lease.0)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        Ok(row.map(LeaseAnnex::from))
+    }
+
+    async fn attach(
+        &self,
+        tenant: TenantId,
+        annexes: &[LeaseAnnex],
+    ) -> Result<Vec<LeaseAnnex>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let mut attached = Vec::with_capacity(annexes.len());
+        for a in annexes {
+            // Catalog annexes and diagnostics are attached once: a second attach is a no-op.
+            let row: Option<AnnexRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO lease_annexes (tenant_id, {COLUMNS}) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 ON CONFLICT DO NOTHING RETURNING {COLUMNS}"
+            )))
+            .bind(tenant.as_uuid())
+            .bind(a.id)
+            .bind(a.lease_id.0)
+            .bind(a.code.map(|c| c.as_str()))
+            .bind(&a.title)
+            .bind(a.source.as_str())
+            .bind(a.media_id)
+            .bind(a.diagnostic_id)
+            .bind(a.energy_diagnosis_id)
+            .bind(a.valid_until)
+            .bind(a.created_at)
+            .bind(a.updated_at)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            attached.extend(row.map(LeaseAnnex::from));
+        }
+        tx.commit().await.map_err(map_error)?;
+        Ok(attached)
+    }
+
+    async fn delete(&self, tenant: TenantId, lease: LeaseId, id: Uuid) -> Result<bool, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let done = sqlx::query(
+            "DELETE FROM lease_annexes WHERE tenant_id = $1 AND lease_id = $2 AND id = $3",
+        )
+        .bind(tenant.as_uuid())
+        .bind(lease.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+}

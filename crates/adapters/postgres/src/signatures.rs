@@ -1,0 +1,833 @@
+//! Signature processes in PostgreSQL: each step one transaction under the process's row lock.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_billing::TransactionKind;
+use faireplace_kernel::values::{Email, Phone};
+use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_leases::LeaseId;
+use faireplace_ports::RepoError;
+use faireplace_ports::signatures::{
+    CountedTry, FixedDocument, NewCode, NewSignature, ProviderReport, SignatureFilter,
+    SignatureStore,
+};
+use faireplace_signatures::{
+    SignEvidence, SignRefusal, Signature, SignatureId, SignatureStatus, Signer, SignerData,
+    SignerId, SignerRole, SignerStatus,
+};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::Db;
+use crate::credits::record_in;
+use crate::error::map_error;
+use crate::leases::follow_leases;
+
+/// Signature processes in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgSignatures(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct SignatureRow {
+    id: Uuid,
+    lease_id: Uuid,
+    status: String,
+    document_sha256: String,
+    expires_at: DateTime<Utc>,
+    completed_at: Option<DateTime<Utc>>,
+    cancelled_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignerRow {
+    id: Uuid,
+    signature_id: Uuid,
+    role: String,
+    party_id: Uuid,
+    email: String,
+    phone: Option<String>,
+    sign_order: i32,
+    status: String,
+    status_at: Option<DateTime<Utc>>,
+    sign_method: Option<String>,
+    signed_ip: Option<String>,
+    signed_user_agent: Option<String>,
+    provider_reference: Option<String>,
+    updated_at: DateTime<Utc>,
+}
+
+const SIGNATURE_COLUMNS: &str = "id, lease_id, status, document_sha256, expires_at, \
+    completed_at, cancelled_at, created_at, updated_at";
+const SIGNER_COLUMNS: &str = "id, signature_id, role, party_id, email, phone, sign_order, status, \
+    status_at, sign_method, signed_ip, signed_user_agent, provider_reference, updated_at";
+
+fn signer(r: SignerRow) -> Result<Signer, RepoError> {
+    let bad = |what: &str| RepoError::Unknown(format!("stored signer has a bad {what}").into());
+    let evidence = match (r.sign_method, r.status_at) {
+        (Some(method), Some(at)) => Some(SignEvidence {
+            at,
+            ip: r.signed_ip,
+            user_agent: r.signed_user_agent,
+            method,
+            provider_reference: r.provider_reference,
+        }),
+        _ => None,
+    };
+    Ok(Signer {
+        id: SignerId(r.id),
+        data: SignerData {
+            role: SignerRole::parse(&r.role).map_err(|_| bad("role"))?,
+            party_id: r.party_id,
+            email: Email::parse(&r.email).map_err(|_| bad("email"))?,
+            phone: r.phone.as_deref().and_then(|p| Phone::parse(p).ok()),
+            order: u32::try_from(r.sign_order).map_err(|_| bad("order"))?,
+        },
+        status: SignerStatus::parse(&r.status).map_err(|_| bad("status"))?,
+        status_at: r.status_at,
+        evidence,
+        updated_at: r.updated_at,
+    })
+}
+
+fn assemble(rows: Vec<SignatureRow>, signers: Vec<SignerRow>) -> Result<Vec<Signature>, RepoError> {
+    let mut out: Vec<Signature> = rows
+        .into_iter()
+        .map(|r| {
+            Ok(Signature {
+                id: SignatureId(r.id),
+                lease_id: r.lease_id,
+                status: SignatureStatus::parse(&r.status)
+                    .map_err(|_| RepoError::Unknown("stored signature has a bad status".into()))?,
+                document_sha256: r.document_sha256,
+                expires_at: r.expires_at,
+                completed_at: r.completed_at,
+                cancelled_at: r.cancelled_at,
+                signers: Vec::new(),
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect::<Result<_, RepoError>>()?;
+    for s in signers {
+        let of = s.signature_id;
+        let s = signer(s)?;
+        if let Some(sig) = out.iter_mut().find(|x| x.id.0 == of) {
+            sig.signers.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// The signers of `ids`, in their position.
+async fn signers_of(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<SignerRow>, RepoError> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SIGNER_COLUMNS} FROM signature_signers WHERE tenant_id = $1 \
+         AND signature_id = ANY($2) ORDER BY signature_id, position"
+    )))
+    .bind(tenant)
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(map_error)
+}
+
+/// Reads one process, locking it when `lock`.
+async fn load(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: SignatureId,
+    lock: bool,
+) -> Result<Option<Signature>, RepoError> {
+    let row: Option<SignatureRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SIGNATURE_COLUMNS} FROM signatures WHERE tenant_id = $1 AND id = $2{}",
+        if lock { " FOR UPDATE" } else { "" }
+    )))
+    .bind(tenant.as_uuid())
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let signers = signers_of(conn, tenant.as_uuid(), &[id.0]).await?;
+    Ok(assemble(vec![row], signers)?.pop())
+}
+
+fn refused(r: SignRefusal) -> RepoError {
+    RepoError::Conflict {
+        code: r.code(),
+        message: r.to_string(),
+    }
+}
+
+/// Sets a process's status and the lease's that follows it, then bumps the process.
+async fn close(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    sig: &Signature,
+    status: SignatureStatus,
+    at: DateTime<Utc>,
+) -> Result<(), RepoError> {
+    let (lease_from, lease_to) = match status {
+        SignatureStatus::Completed => ("PENDING_SIGNATURE", "ACTIVE"),
+        _ => ("PENDING_SIGNATURE", "DRAFT"),
+    };
+    if status != SignatureStatus::InProgress {
+        // The estate is locked before its lease changes, as every lease write does.
+        let estate: Option<Uuid> = sqlx::query_scalar(
+            "SELECT e.id FROM estates e JOIN leases l ON l.tenant_id = e.tenant_id \
+             AND l.estate_id = e.id WHERE l.tenant_id = $1 AND l.id = $2 FOR UPDATE OF e",
+        )
+        .bind(tenant.as_uuid())
+        .bind(sig.lease_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(map_error)?;
+        sqlx::query(
+            "UPDATE leases SET status = $4, updated_at = $5 \
+             WHERE tenant_id = $1 AND id = $2 AND status = $3",
+        )
+        .bind(tenant.as_uuid())
+        .bind(sig.lease_id)
+        .bind(lease_from)
+        .bind(lease_to)
+        .bind(at)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_error)?;
+        if let Some(estate) = estate {
+            follow_leases(conn, tenant, &[estate]).await?;
+        }
+    }
+    sqlx::query(
+        "UPDATE signatures SET status = $3, updated_at = $4, \
+         completed_at = CASE WHEN $3 = 'COMPLETED' THEN $4 ELSE completed_at END, \
+         cancelled_at = CASE WHEN $3 = 'CANCELLED' THEN $4 ELSE cancelled_at END \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.as_uuid())
+    .bind(sig.id.0)
+    .bind(status.as_str())
+    .bind(at)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    Ok(())
+}
+
+/// Marks a stale open process EXPIRED (its lease stays PENDING_SIGNATURE: a new process may
+/// start on it).
+async fn expire_if_due(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    sig: &Signature,
+    now: DateTime<Utc>,
+) -> Result<bool, RepoError> {
+    if sig.status.is_open() && sig.status_at(now) == SignatureStatus::Expired {
+        sqlx::query(
+            "UPDATE signatures SET status = 'EXPIRED', updated_at = $3 \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(sig.id.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(map_error)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// Records one signer's signature and what follows from it, under the process's lock.
+async fn record_signature(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    sig: &Signature,
+    signer: SignerId,
+    evidence: &SignEvidence,
+) -> Result<(), RepoError> {
+    let next = sig.status_after_signing(signer);
+    sqlx::query(
+        "UPDATE signature_signers SET status = 'SIGNED', status_at = $3, sign_method = $4, \
+         signed_ip = $5, signed_user_agent = $6, provider_reference = $7, updated_at = $3 \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.as_uuid())
+    .bind(signer.0)
+    .bind(evidence.at)
+    .bind(&evidence.method)
+    .bind(&evidence.ip)
+    .bind(&evidence.user_agent)
+    .bind(&evidence.provider_reference)
+    .execute(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    close(conn, tenant, sig, next, evidence.at).await
+}
+
+#[async_trait]
+impl SignatureStore for PgSignatures {
+    async fn initiate(
+        &self,
+        tenant: TenantId,
+        new: &NewSignature,
+    ) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let lease: Option<(Uuid, String, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT estate_id, status, updated_at FROM leases \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.lease_id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let Some((estate, _, _)) = lease else {
+            return Ok(None);
+        };
+        crate::leases::lock_estates(&mut tx, tenant, faireplace_property::EstateId(estate), None)
+            .await?;
+        // Read again under the estate's lock, which every lease write takes first.
+        let (status, updated_at): (String, DateTime<Utc>) = sqlx::query_as(
+            "SELECT status, updated_at FROM leases WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.lease_id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        if status != "DRAFT" && status != "PENDING_SIGNATURE" {
+            return Err(RepoError::Conflict {
+                code: "LEASE_NOT_SIGNABLE",
+                message: format!(
+                    "a {status} lease cannot be sent for signature (DRAFT or PENDING_SIGNATURE only)"
+                ),
+            });
+        }
+        if updated_at != new.lease_read_at {
+            return Err(RepoError::Conflict {
+                code: "CONFLICT",
+                message: "the lease changed while its document was made; retry".into(),
+            });
+        }
+        // A process left open past its expiry no longer holds the lease.
+        sqlx::query(
+            "UPDATE signatures SET status = 'EXPIRED', updated_at = $3 WHERE tenant_id = $1 \
+             AND lease_id = $2 AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at <= $3",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.lease_id.0)
+        .bind(new.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let open: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
+             AND status IN ('PENDING', 'IN_PROGRESS'))",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.lease_id.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        if open {
+            return Err(RepoError::Conflict {
+                code: "SIGNATURE_IN_PROGRESS",
+                message: "the lease already has a signature in progress".into(),
+            });
+        }
+        // The credit, in this transaction: no process without it, no credit lost without one.
+        let reference = format!("signature:{}", new.id.0);
+        let Some(spent) = record_in(
+            &mut tx,
+            tenant,
+            TransactionKind::Consumption,
+            -1,
+            Some(&reference),
+            new.at,
+        )
+        .await?
+        else {
+            return Err(RepoError::Conflict {
+                code: "INSUFFICIENT_CREDITS",
+                message: "an electronic signature costs one credit".into(),
+            });
+        };
+        sqlx::query(
+            "INSERT INTO signatures (tenant_id, id, lease_id, status, document_sha256, \
+             document_pdf, document_content, credit_transaction_id, expires_at, created_at, \
+             updated_at) VALUES ($1, $2, $3, 'PENDING', $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.id.0)
+        .bind(new.lease_id.0)
+        .bind(&new.document_sha256)
+        .bind(&new.document_pdf)
+        .bind(&new.document_content)
+        .bind(spent.id)
+        .bind(new.expires_at)
+        .bind(new.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match map_error(e) {
+            RepoError::Duplicate { .. } => RepoError::Conflict {
+                code: "SIGNATURE_IN_PROGRESS",
+                message: "the lease already has a signature in progress".into(),
+            },
+            other => other,
+        })?;
+        for (position, (id, s)) in new.signers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO signature_signers (tenant_id, id, signature_id, position, role, \
+                 party_id, email, phone, sign_order, status, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', $10)",
+            )
+            .bind(tenant.as_uuid())
+            .bind(id.0)
+            .bind(new.id.0)
+            .bind(position as i32)
+            .bind(s.role.as_str())
+            .bind(s.party_id)
+            .bind(s.email.as_str())
+            .bind(s.phone.as_ref().map(|p| p.as_str()))
+            .bind(s.order as i32)
+            .bind(new.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        }
+        sqlx::query(
+            "UPDATE leases SET status = 'PENDING_SIGNATURE', updated_at = $3 \
+             WHERE tenant_id = $1 AND id = $2 AND status = 'DRAFT'",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.lease_id.0)
+        .bind(new.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::leases::lease_error)?;
+        let stored = load(&mut tx, tenant, new.id, false).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn get(&self, tenant: TenantId, id: SignatureId) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        load(&mut tx, tenant, id, false).await
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        filter: &SignatureFilter,
+        now: DateTime<Utc>,
+        page: PageRequest,
+    ) -> Result<Page<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        // The status a client asks for is the status at `now`: an open process past its
+        // expiry is EXPIRED, not PENDING.
+        let rows: Vec<(i64, SignatureRow)> = {
+            let raw: Vec<SignatureRowWithTotal> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {SIGNATURE_COLUMNS}, count(*) OVER () AS total FROM ( \
+                   SELECT s.*, CASE WHEN s.status IN ('PENDING', 'IN_PROGRESS') \
+                     AND s.expires_at <= $5 THEN 'EXPIRED' ELSE s.status END AS shown \
+                   FROM signatures s WHERE s.tenant_id = $1 \
+                   AND ($2::uuid IS NULL OR s.lease_id = $2)) x \
+                 WHERE ($3::text IS NULL OR shown = $3) \
+                 ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $6"
+            )))
+            .bind(tenant.as_uuid())
+            .bind(filter.lease_id.map(|l| l.0))
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(i64::from(page.limit()))
+            .bind(now)
+            .bind(page.offset() as i64)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            raw.into_iter().map(|r| (r.total, r.row)).collect()
+        };
+        let total = rows.first().map(|r| r.0).unwrap_or(0);
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.1.id).collect();
+        let signers = if ids.is_empty() {
+            Vec::new()
+        } else {
+            signers_of(&mut tx, tenant.as_uuid(), &ids).await?
+        };
+        let items = assemble(rows.into_iter().map(|r| r.1).collect(), signers)?;
+        Ok(Page {
+            items,
+            request: page,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    async fn latest_for_lease(
+        &self,
+        tenant: TenantId,
+        lease: LeaseId,
+    ) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
+             ORDER BY created_at DESC, id DESC LIMIT 1",
+        )
+        .bind(tenant.as_uuid())
+        .bind(lease.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        match id {
+            Some(id) => load(&mut tx, tenant, SignatureId(id), false).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn document(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+    ) -> Result<Option<FixedDocument>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let row: Option<(Vec<u8>, String, serde_json::Value)> = sqlx::query_as(
+            "SELECT document_pdf, document_sha256, document_content FROM signatures \
+             WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        Ok(row.map(|(pdf, sha256, content)| FixedDocument {
+            pdf,
+            sha256,
+            content,
+        }))
+    }
+
+    async fn store_code(
+        &self,
+        tenant: TenantId,
+        signer: SignerId,
+        code: &NewCode,
+        window_start: DateTime<Utc>,
+        max: usize,
+    ) -> Result<bool, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        // The signer's row lock orders concurrent requests: each counts the codes before it.
+        sqlx::query("SELECT 1 FROM signature_signers WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+            .bind(tenant.as_uuid())
+            .bind(signer.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        let sent: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM signature_otps WHERE tenant_id = $1 AND signer_id = $2 \
+             AND created_at > $3",
+        )
+        .bind(tenant.as_uuid())
+        .bind(signer.0)
+        .bind(window_start)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        if sent >= max as i64 {
+            return Ok(false);
+        }
+        // A new code replaces the earlier ones (and lifts a lock).
+        sqlx::query(
+            "UPDATE signature_otps SET consumed_at = $3 WHERE tenant_id = $1 AND signer_id = $2 \
+             AND consumed_at IS NULL",
+        )
+        .bind(tenant.as_uuid())
+        .bind(signer.0)
+        .bind(code.at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        sqlx::query(
+            "INSERT INTO signature_otps (tenant_id, id, signer_id, salt, code_hash, created_at, \
+             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(code.id)
+        .bind(signer.0)
+        .bind(&code.salt)
+        .bind(&code.code_hash)
+        .bind(code.at)
+        .bind(code.expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(true)
+    }
+
+    async fn codes_sent_since(
+        &self,
+        tenant: TenantId,
+        signer: SignerId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        sqlx::query_scalar(
+            "SELECT created_at FROM signature_otps WHERE tenant_id = $1 AND signer_id = $2 \
+             AND created_at > $3 ORDER BY created_at",
+        )
+        .bind(tenant.as_uuid())
+        .bind(signer.0)
+        .bind(since)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)
+    }
+
+    async fn count_try(
+        &self,
+        tenant: TenantId,
+        signer: SignerId,
+    ) -> Result<Option<CountedTry>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        // The try is counted before the code is compared: concurrent guesses each spend one.
+        let row: Option<(Uuid, String, String, DateTime<Utc>, i32)> = sqlx::query_as(
+            "UPDATE signature_otps SET attempts = attempts + 1 WHERE tenant_id = $1 AND id = ( \
+               SELECT id FROM signature_otps WHERE tenant_id = $1 AND signer_id = $2 \
+               AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1) \
+             RETURNING id, salt, code_hash, expires_at, attempts",
+        )
+        .bind(tenant.as_uuid())
+        .bind(signer.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(row.map(
+            |(code_id, salt, code_hash, expires_at, attempts)| CountedTry {
+                code_id,
+                salt,
+                code_hash,
+                expires_at,
+                attempts,
+            },
+        ))
+    }
+
+    async fn sign(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        signer: SignerId,
+        code: Option<Uuid>,
+        evidence: &SignEvidence,
+    ) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+            return Ok(None);
+        };
+        if let Err(refusal) = sig.may_sign(signer, evidence.at) {
+            if expire_if_due(&mut tx, tenant, &sig, evidence.at).await? {
+                tx.commit().await.map_err(map_error)?;
+            }
+            return Err(refused(refusal));
+        }
+        if let Some(code) = code {
+            // A code signs once.
+            let used = sqlx::query(
+                "UPDATE signature_otps SET consumed_at = $4 WHERE tenant_id = $1 AND id = $2 \
+                 AND signer_id = $3 AND consumed_at IS NULL",
+            )
+            .bind(tenant.as_uuid())
+            .bind(code)
+            .bind(signer.0)
+            .bind(evidence.at)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            if used.rows_affected() == 0 {
+                return Err(RepoError::Conflict {
+                    code: "OTP_USED",
+                    message: "this code was already used or replaced; request a new one".into(),
+                });
+            }
+        }
+        record_signature(&mut tx, tenant, &sig, signer, evidence).await?;
+        let stored = load(&mut tx, tenant, id, false).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn report(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        signer: SignerId,
+        report: &ProviderReport,
+    ) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+            return Ok(None);
+        };
+        let Some(current) = sig.signer(signer) else {
+            return Ok(None);
+        };
+        let wanted = if report.signed {
+            SignerStatus::Signed
+        } else {
+            SignerStatus::Declined
+        };
+        // The same report again is answered as it was the first time.
+        if current.status == wanted {
+            return Ok(Some(sig));
+        }
+        let at = report.evidence.at;
+        if report.signed {
+            if let Err(refusal) = sig.may_sign(signer, at) {
+                return Err(refused(refusal));
+            }
+            record_signature(&mut tx, tenant, &sig, signer, &report.evidence).await?;
+        } else {
+            let status = sig.status_at(at);
+            if !status.is_open() {
+                return Err(refused(SignRefusal::Closed(status)));
+            }
+            if current.status == SignerStatus::Signed {
+                return Err(refused(SignRefusal::AlreadySigned));
+            }
+            sqlx::query(
+                "UPDATE signature_signers SET status = 'DECLINED', status_at = $3, \
+                 provider_reference = $4, sign_method = 'PROVIDER', updated_at = $3 \
+                 WHERE tenant_id = $1 AND id = $2",
+            )
+            .bind(tenant.as_uuid())
+            .bind(signer.0)
+            .bind(at)
+            .bind(&report.evidence.provider_reference)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            close(&mut tx, tenant, &sig, SignatureStatus::Cancelled, at).await?;
+        }
+        let stored = load(&mut tx, tenant, id, false).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn cancel(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+            return Ok(None);
+        };
+        let status = sig.status_at(at);
+        if !status.is_open() {
+            return Err(refused(SignRefusal::Closed(status)));
+        }
+        close(&mut tx, tenant, &sig, SignatureStatus::Cancelled, at).await?;
+        let stored = load(&mut tx, tenant, id, false).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn finalize(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Signature>, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+            return Ok(None);
+        };
+        if sig.status == SignatureStatus::Completed {
+            return Ok(Some(sig));
+        }
+        let status = sig.status_at(at);
+        if !status.is_open() {
+            return Err(refused(SignRefusal::Closed(status)));
+        }
+        if !sig.all_signed() {
+            return Err(RepoError::Conflict {
+                code: "SIGNERS_PENDING",
+                message: "every signer must have signed before the process is finalized".into(),
+            });
+        }
+        close(&mut tx, tenant, &sig, SignatureStatus::Completed, at).await?;
+        let stored = load(&mut tx, tenant, id, false).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(stored)
+    }
+
+    async fn tenant_of(&self, id: SignatureId) -> Result<Option<TenantId>, RepoError> {
+        let mut tx = self.0.platform_tx().await?;
+        let tenant: Option<Uuid> =
+            sqlx::query_scalar("SELECT tenant_id FROM signature_directory WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(map_error)?;
+        Ok(tenant.map(TenantId::from_uuid))
+    }
+
+    async fn changed_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, Signature)>, RepoError> {
+        let mut tx = self.0.platform_tx().await?;
+        let changed: Vec<(Uuid, Uuid)> = sqlx::query_as(
+            "SELECT id, tenant_id FROM signature_directory WHERE updated_at > $1 \
+             ORDER BY updated_at, id LIMIT $2",
+        )
+        .bind(since)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        drop(tx);
+        // One read per tenant concerned, each under its own tenant's row-level security.
+        let mut tenants: Vec<Uuid> = changed.iter().map(|c| c.1).collect();
+        tenants.sort();
+        tenants.dedup();
+        let mut out = Vec::with_capacity(changed.len());
+        for tenant in tenants {
+            let ids: Vec<Uuid> = changed
+                .iter()
+                .filter(|c| c.1 == tenant)
+                .map(|c| c.0)
+                .collect();
+            let tenant = TenantId::from_uuid(tenant);
+            let mut tx = self.0.tenant_tx(tenant).await?;
+            let rows: Vec<SignatureRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {SIGNATURE_COLUMNS} FROM signatures WHERE tenant_id = $1 AND id = ANY($2)"
+            )))
+            .bind(tenant.as_uuid())
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(map_error)?;
+            let signers = signers_of(&mut tx, tenant.as_uuid(), &ids).await?;
+            out.extend(assemble(rows, signers)?.into_iter().map(|s| (tenant, s)));
+        }
+        out.sort_by(|a, b| (a.1.updated_at, a.1.id).cmp(&(b.1.updated_at, b.1.id)));
+        Ok(out)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SignatureRowWithTotal {
+    #[sqlx(flatten)]
+    row: SignatureRow,
+    total: i64,
+}

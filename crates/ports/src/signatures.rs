@@ -1,0 +1,168 @@
+//! Signature processes and their one-time codes.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_leases::LeaseId;
+use faireplace_signatures::{
+    SignEvidence, Signature, SignatureId, SignatureStatus, SignerData, SignerId,
+};
+
+use crate::RepoError;
+
+/// A process about to start.
+#[derive(Debug, Clone)]
+pub struct NewSignature {
+    pub id: SignatureId,
+    pub lease_id: LeaseId,
+    /// The lease's `updated_at` the document was made from: a change since refuses the start.
+    pub lease_read_at: DateTime<Utc>,
+    pub document_pdf: Vec<u8>,
+    pub document_sha256: String,
+    /// The document's content, from which the signed copy is rendered.
+    pub document_content: serde_json::Value,
+    pub signers: Vec<(SignerId, SignerData)>,
+    pub expires_at: DateTime<Utc>,
+    pub at: DateTime<Utc>,
+}
+
+/// The document a process fixed.
+#[derive(Debug, Clone)]
+pub struct FixedDocument {
+    pub pdf: Vec<u8>,
+    pub sha256: String,
+    pub content: serde_json::Value,
+}
+
+/// A code to store.
+#[derive(Debug, Clone)]
+pub struct NewCode {
+    pub id: uuid::Uuid,
+    pub salt: String,
+    pub code_hash: String,
+    pub at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The latest code of a signer, with this try counted.
+#[derive(Debug, Clone)]
+pub struct CountedTry {
+    pub code_id: uuid::Uuid,
+    pub salt: String,
+    pub code_hash: String,
+    pub expires_at: DateTime<Utc>,
+    /// Tries of this code, this one included.
+    pub attempts: i32,
+}
+
+/// A signer's status as a provider reports it.
+#[derive(Debug, Clone)]
+pub struct ProviderReport {
+    pub signed: bool,
+    pub evidence: SignEvidence,
+}
+
+/// Filters of the list.
+#[derive(Debug, Clone, Default)]
+pub struct SignatureFilter {
+    pub status: Option<SignatureStatus>,
+    pub lease_id: Option<LeaseId>,
+}
+
+#[async_trait]
+pub trait SignatureStore: Send + Sync {
+    /// Starts a process in one transaction: the lease (DRAFT or PENDING_SIGNATURE, unchanged
+    /// since `lease_read_at`, without an open process) moves to PENDING_SIGNATURE, one credit
+    /// is spent. Conflicts: `INSUFFICIENT_CREDITS`, `LEASE_NOT_SIGNABLE`, `SIGNATURE_IN_PROGRESS`,
+    /// `CONFLICT`. `None`: no such lease.
+    async fn initiate(
+        &self,
+        tenant: TenantId,
+        new: &NewSignature,
+    ) -> Result<Option<Signature>, RepoError>;
+    async fn get(&self, tenant: TenantId, id: SignatureId) -> Result<Option<Signature>, RepoError>;
+    /// Processes at `now` (an open one past its expiry lists as EXPIRED), newest first.
+    async fn list(
+        &self,
+        tenant: TenantId,
+        filter: &SignatureFilter,
+        now: DateTime<Utc>,
+        page: PageRequest,
+    ) -> Result<Page<Signature>, RepoError>;
+    /// The lease's latest process.
+    async fn latest_for_lease(
+        &self,
+        tenant: TenantId,
+        lease: LeaseId,
+    ) -> Result<Option<Signature>, RepoError>;
+    async fn document(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+    ) -> Result<Option<FixedDocument>, RepoError>;
+    /// Stores a code unless `max` codes were already sent to the signer since `window_start`
+    /// (checked under the signer's lock); `false` then.
+    async fn store_code(
+        &self,
+        tenant: TenantId,
+        signer: SignerId,
+        code: &NewCode,
+        window_start: DateTime<Utc>,
+        max: usize,
+    ) -> Result<bool, RepoError>;
+    /// When the signer's codes were sent since `since`.
+    async fn codes_sent_since(
+        &self,
+        tenant: TenantId,
+        signer: SignerId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, RepoError>;
+    /// Counts a try of the signer's latest unused code and answers it; `None` when there is none.
+    async fn count_try(
+        &self,
+        tenant: TenantId,
+        signer: SignerId,
+    ) -> Result<Option<CountedTry>, RepoError>;
+    /// Records a signature in one transaction (the signer's turn re-checked under the process's
+    /// lock; the code, if any, used once): the last one completes the process and puts the
+    /// lease in force. Conflicts carry the refusal's code.
+    async fn sign(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        signer: SignerId,
+        code: Option<uuid::Uuid>,
+        evidence: &SignEvidence,
+    ) -> Result<Option<Signature>, RepoError>;
+    /// A provider's report of a signer's status (SIGNED or DECLINED); the same report twice
+    /// changes nothing. A decline cancels the process.
+    async fn report(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        signer: SignerId,
+        report: &ProviderReport,
+    ) -> Result<Option<Signature>, RepoError>;
+    /// Cancels an open process; the lease goes back to DRAFT. A closed one is a conflict.
+    async fn cancel(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Signature>, RepoError>;
+    /// Completes a process whose signers have all signed (a completed one is answered as is).
+    async fn finalize(
+        &self,
+        tenant: TenantId,
+        id: SignatureId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Signature>, RepoError>;
+    /// Which tenant a process belongs to (for platform workers).
+    async fn tenant_of(&self, id: SignatureId) -> Result<Option<TenantId>, RepoError>;
+    /// Processes of every tenant changed after `since`, oldest change first (for workers).
+    async fn changed_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<(TenantId, Signature)>, RepoError>;
+}
