@@ -8,6 +8,8 @@
 //!
 //! Neither writes a message's body to the logs: it may hold a code.
 
+mod outbox;
 mod smtp;
 
+pub use outbox::{DEFAULT_CAPACITY, Outbox};
 pub use smtp::{DEFAULT_TIMEOUT, InvalidSmtpSecurity, SmtpConfig, SmtpNotifier, SmtpSecurity};
