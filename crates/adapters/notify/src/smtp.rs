@@ -214,7 +214,9 @@ fn tls_parameters(host: &str) -> Result<TlsParameters, NotifyError> {
 }
 
 /// Only a mailbox refused for good is the recipient's fault; anything else (network, TLS, login,
-/// a busy relay, a refused sender) is ours or the relay's, and may pass later.
+/// a busy relay) is ours or the relay's, and may pass later. lettre does not say which command a
+/// reply answered, so a sender refused with the same codes also reads as rejected: that is a
+/// misconfiguration, seen on the first message sent.
 fn delivery_error(error: lettre::transport::smtp::Error) -> NotifyError {
     // 550 mailbox unavailable, 551 user not local, 552 mailbox full, 553 mailbox name not allowed.
     let refused_mailbox = error.is_permanent()
