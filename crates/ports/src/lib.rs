@@ -11,6 +11,7 @@ pub mod credits;
 pub mod leases;
 pub mod media;
 pub mod meters;
+pub mod notify;
 pub mod pdf;
 pub mod property;
 pub mod rent;
@@ -26,6 +27,7 @@ pub use media::{
     BlobError, BlobStore, ByteStream, Media, MediaContentType, MediaEntityType, MediaId,
     MediaRepository, StoredBlob,
 };
+pub use notify::{Notifier, NotifyError, OutgoingMessage};
 pub use repository::{ListQuery, RepoError, Repository, Resource};
 
 /// The time, injectable so that tests can fix it.
