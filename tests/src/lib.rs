@@ -332,3 +332,311 @@ async fn drop_stale_databases(now: u64) {
 pub fn person_owner(first: &str, last: &str) -> Value {
     json!({"kind": "PERSON", "first_name": first, "last_name": last})
 }
+
+/// A raw answer (a file).
+#[derive(Debug)]
+pub struct RawAnswer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl RawAnswer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts a PDF came back, and answers its text page by page.
+    #[track_caller]
+    pub fn pdf_pages(&self) -> Vec<String> {
+        assert_eq!(
+            self.status.as_u16(),
+            200,
+            "{}",
+            String::from_utf8_lossy(&self.bytes)
+        );
+        assert_eq!(self.header("content-type"), Some("application/pdf"));
+        assert!(self.bytes.starts_with(b"%PDF-"));
+        pdf_pages(&self.bytes)
+    }
+
+    /// The PDF's whole text (see [`RawAnswer::pdf_pages`]).
+    #[track_caller]
+    pub fn pdf_text(&self) -> String {
+        self.pdf_pages().join(" ")
+    }
+}
+
+/// The text of each page of a PDF, as a reader extracts it, with runs of white space (the
+/// no-break spaces of amounts included) made one space: wrapped lines read as one paragraph.
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(bytes).expect("a readable PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    pages
+        .iter()
+        .map(|&page| {
+            let text = doc.extract_text(&[page]).expect("text");
+            text.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+impl TestApp {
+    /// GET a file.
+    pub async fn get_raw(&self, path: &str, key: &str) -> RawAnswer {
+        let res = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("request");
+        RawAnswer {
+            status: res.status(),
+            headers: res.headers().clone(),
+            bytes: res.bytes().await.expect("body").to_vec(),
+        }
+    }
+
+    /// The latest message the development outbox holds for `email`.
+    pub fn latest_message_to(&self, email: &str) -> Option<String> {
+        let mailbox = self.services.state.dev_outbox.as_ref()?;
+        mailbox.messages_to(email).pop().map(|m| m.body)
+    }
+
+    /// The one-time code in the latest message to `email`.
+    pub fn latest_code_to(&self, email: &str) -> String {
+        let body = self.latest_message_to(email).expect("a message");
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .expect("a 6-digit code")
+            .to_owned()
+    }
+}
+
+// Multipart bodies, written by hand (the client is built without reqwest's multipart).
+
+pub const BOUNDARY: &str = "----faireplace-test-7MA4YWxkTrZu0gW";
+
+/// The boundary of the multipart bodies tests send.
+
+/// A part of a multipart body.
+pub enum Part<'a> {
+    Text(&'a str, &'a str),
+    File {
+        filename: &'a str,
+        content_type: &'a str,
+        bytes: &'a [u8],
+    },
+}
+
+pub fn file<'a>(filename: &'a str, bytes: &'a [u8]) -> Part<'a> {
+    // What the client claims is never trusted: always the same, often wrong, type.
+    Part::File {
+        filename,
+        content_type: "application/octet-stream",
+        bytes,
+    }
+}
+
+pub fn multipart_body(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                );
+                body.extend_from_slice(value.as_bytes());
+            }
+            Part::File {
+                filename,
+                content_type,
+                bytes,
+            } => {
+                body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+                         Content-Type: {content_type}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend_from_slice(bytes);
+            }
+        }
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+impl TestApp {
+    /// POSTs a multipart body.
+    pub async fn post_multipart(&self, path: &str, key: &str, parts: &[Part<'_>]) -> Answer {
+        let req = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(key)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(reqwest::Body::from(multipart_body(parts)));
+        Self::read(req.send().await.expect("request sent")).await
+    }
+}
+
+/// A tenant ready to let: an owner (with an e-mail), a place built in 1930 in co-ownership, an
+/// estate in it, two lessees, a guarantor, and the lease types by code.
+#[derive(Debug, Clone)]
+pub struct LeaseWorld {
+    pub t: TestTenant,
+    pub owner: String,
+    pub place: String,
+    pub estate: String,
+    pub lessees: [String; 2],
+    pub guarantor: String,
+    pub types: Value,
+}
+
+impl LeaseWorld {
+    pub fn key(&self) -> &str {
+        &self.t.owner_key
+    }
+
+    pub fn kind(&self, code: &str) -> String {
+        self.types[code].as_str().expect("type").to_owned()
+    }
+
+    /// A lease body on the world's estate with both lessees and the guarantor, UNFURNISHED from
+    /// 2026-01-01, 850.50 + 50 on provision, deposit 850.50.
+    pub fn lease(&self, extra: Value) -> Value {
+        let mut body = json!({
+            "estate_id": self.estate,
+            "lease_type_id": self.kind("UNFURNISHED"),
+            "lessees": [{"lessee_id": self.lessees[0]}, {"lessee_id": self.lessees[1]}],
+            "guarantor_ids": [self.guarantor],
+            "start_date": "2026-01-01",
+            "rent_amount": 850.5,
+            "charges_amount": 50,
+            "deposit_amount": 850.5,
+        });
+        for (k, v) in extra.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        body
+    }
+
+    /// The tenant's id.
+    pub fn tenant_id(&self) -> faireplace_kernel::TenantId {
+        faireplace_kernel::TenantId::from_uuid(uuid::Uuid::parse_str(&self.t.id).expect("uuid"))
+    }
+}
+
+fn created_id(res: &Answer) -> String {
+    res.assert_status(201);
+    res.body["id"].as_str().expect("id").to_owned()
+}
+
+impl TestApp {
+    /// A [`LeaseWorld`] in a new tenant.
+    pub async fn lease_world(&self, name: &str) -> LeaseWorld {
+        let t = self.tenant(name).await;
+        let k = t.owner_key.clone();
+        let mut owner = person_owner("Agnès", "Lefèvre");
+        owner["email"] = json!("agnes.lefevre@example.org");
+        let owner = created_id(&self.post("/api/owners", &k, owner).await);
+        let place = created_id(
+            &self
+                .post(
+                    "/api/places",
+                    &k,
+                    json!({"name": "Résidence des Tilleuls", "construction_year": 1930,
+                           "is_coownership": true,
+                           "address": {"street": "12 rue de l'Église", "postal_code": "75011",
+                                       "city": "Paris"}}),
+                )
+                .await,
+        );
+        let types = self.get("/api/types/estate?limit=100", &k).await;
+        let flat = types.body["data"]
+            .as_array()
+            .expect("types")
+            .iter()
+            .find(|t| t["code"] == "FLAT")
+            .and_then(|t| t["id"].as_str())
+            .expect("flat")
+            .to_owned();
+        let estate = created_id(
+            &self
+                .post(
+                    "/api/estates",
+                    &k,
+                    json!({"place_id": place, "owner_id": owner, "type_id": flat,
+                           "surface_m2": 42, "rooms_count": 2, "floor": 3, "door": "B"}),
+                )
+                .await,
+        );
+        let lessee = |first: &'static str, last: &'static str, email: &'static str| {
+            let k = k.clone();
+            async move {
+                created_id(
+                    &self
+                        .post(
+                            "/api/lessees",
+                            &k,
+                            json!({"first_name": first, "last_name": last, "email": email}),
+                        )
+                        .await,
+                )
+            }
+        };
+        let lessees = [
+            lessee("Léa", "Bernard", "lea.bernard@example.org").await,
+            lessee("Hugo", "Petit", "hugo.petit@example.org").await,
+        ];
+        let guarantor = created_id(
+            &self
+                .post(
+                    "/api/contacts",
+                    &k,
+                    json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard",
+                           "email": "paul.bernard@example.org"}),
+                )
+                .await,
+        );
+        let res = self.get("/api/lease-types?limit=100", &k).await;
+        let mut kinds = json!({});
+        for t in res.body["data"].as_array().expect("types") {
+            kinds[t["code"].as_str().expect("code")] = t["id"].clone();
+        }
+        LeaseWorld {
+            t,
+            owner,
+            place,
+            estate,
+            lessees,
+            guarantor,
+            types: kinds,
+        }
+    }
+
+    /// Adds `credits` to the world's tenant (an operator's adjustment).
+    pub async fn grant_credits(&self, w: &LeaseWorld, credits: i64) {
+        self.services
+            .state
+            .credits
+            .credit(
+                w.tenant_id(),
+                faireplace_billing::TransactionKind::Adjustment,
+                credits,
+                Some("test"),
+            )
+            .await
+            .expect("credits granted");
+    }
+}

@@ -3,64 +3,13 @@
 
 use std::path::PathBuf;
 
-use faireplace_tests::{Answer, TestApp, TestTenant, person_owner};
+use faireplace_tests::{
+    Answer, BOUNDARY, Part, TestApp, TestTenant, file, multipart_body, person_owner,
+};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-const BOUNDARY: &str = "----faireplace-test-7MA4YWxkTrZu0gW";
-
-/// A part of a multipart body.
-enum Part<'a> {
-    Text(&'a str, &'a str),
-    File {
-        filename: &'a str,
-        content_type: &'a str,
-        bytes: &'a [u8],
-    },
-}
-
-fn file<'a>(filename: &'a str, bytes: &'a [u8]) -> Part<'a> {
-    // What the client claims is never trusted: always the same, often wrong, type.
-    Part::File {
-        filename,
-        content_type: "application/octet-stream",
-        bytes,
-    }
-}
-
-fn multipart_body(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut body = Vec::new();
-    for part in parts {
-        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
-        match part {
-            Part::Text(name, value) => {
-                body.extend_from_slice(
-                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-                );
-                body.extend_from_slice(value.as_bytes());
-            }
-            Part::File {
-                filename,
-                content_type,
-                bytes,
-            } => {
-                body.extend_from_slice(
-                    format!(
-                        "Content-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
-                         Content-Type: {content_type}\r\n\r\n"
-                    )
-                    .as_bytes(),
-                );
-                body.extend_from_slice(bytes);
-            }
-        }
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    body
-}
 
 async fn upload(app: &TestApp, key: &str, parts: &[Part<'_>]) -> Answer {
     let mut req = app

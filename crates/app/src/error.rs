@@ -25,6 +25,9 @@ pub enum AppError {
     /// A paid action without the credits to pay for it.
     #[error("not enough credits: buy a package (GET /api/credits/packages)")]
     InsufficientCredits,
+    /// Too many requests of a kind: retry after `retry_after` seconds.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u32 },
     /// The content is of a type this operation does not accept.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -54,6 +57,10 @@ impl AppError {
                 code: "CONFLICT",
                 message: format!("this {what} is still referenced by {by} and cannot be deleted"),
             },
+            RepoError::Conflict {
+                code: "INSUFFICIENT_CREDITS",
+                ..
+            } => AppError::InsufficientCredits,
             RepoError::Conflict { code, message } => AppError::Conflict { code, message },
             RepoError::MissingReference { field } => {
                 AppError::validation(&field, "refers to a record that does not exist")

@@ -141,6 +141,15 @@ impl LeaseService {
             .ok_or(AppError::NotFound("lease"))
     }
 
+    /// The estate a lease is on.
+    pub async fn estate_of(
+        &self,
+        principal: &Principal,
+        id: LeaseId,
+    ) -> Result<uuid::Uuid, AppError> {
+        Ok(self.lease(principal, id).await?.data.estate_id.0)
+    }
+
     /// Every change of rent or charges, oldest first.
     pub async fn rent_history(
         &self,

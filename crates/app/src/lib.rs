@@ -1,10 +1,12 @@
 //! FairePlace use cases: who may do what, and the orchestration of domain rules and ports.
 
+pub mod annexes;
 pub mod audit;
 pub mod auth;
 pub mod charges;
 pub mod credits;
 pub mod crud;
+pub mod documents;
 pub mod error;
 pub mod keys;
 pub mod leases;
@@ -13,6 +15,7 @@ pub mod meters;
 pub mod principal;
 pub mod rent;
 pub mod rent_control;
+pub mod signatures;
 
 pub use auth::{AuthConfig, Authenticator};
 pub use crud::CrudService;

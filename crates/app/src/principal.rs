@@ -69,6 +69,17 @@ impl Principal {
         }
     }
 
+    /// For WORKER keys only (the platform's serverless workers).
+    pub fn worker(&self) -> Result<(), AppError> {
+        match self {
+            Principal::Worker { .. } => Ok(()),
+            _ => Err(AppError::Forbidden(format!(
+                "the workers API takes WORKER keys; this is a {} key",
+                self.role()
+            ))),
+        }
+    }
+
     /// The tenant and lessee, for LESSEE keys holding `scope`.
     pub fn lessee(&self, scope: Scope) -> Result<(TenantId, LesseeId), AppError> {
         match self {

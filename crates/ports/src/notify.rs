@@ -37,3 +37,9 @@ pub trait Notifier: Send + Sync {
     /// was read.
     async fn send(&self, message: &OutgoingMessage) -> Result<(), NotifyError>;
 }
+
+/// What a development notifier kept, readable by a developer (never in production).
+pub trait Mailbox: Send + Sync {
+    /// The messages sent to `email`, oldest first.
+    fn messages_to(&self, email: &str) -> Vec<OutgoingMessage>;
+}

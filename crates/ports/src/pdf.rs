@@ -17,6 +17,9 @@ pub struct PdfSection {
     pub paragraphs: Vec<String>,
     /// label/value lines, e.g. ("Loyer hors charges", "850,50 €")
     pub fields: Vec<(String, String)>,
+    /// Starts on a page of its own (an audit page after the document it certifies).
+    #[serde(default)]
+    pub new_page: bool,
 }
 
 /// Why a document could not be rendered.

@@ -27,6 +27,17 @@ pub struct Config {
     pub media_max_bytes: u64,
     /// Packages of credits on sale (`CREDIT_PACKAGES=id:credits:price_cents,…`, EUR).
     pub credit_packages: Vec<faireplace_billing::CreditPackage>,
+    /// `APP_ENV`: development (the default) or production.
+    pub environment: Environment,
+    /// Where one-time codes and e-mails go: an SMTP server (`SMTP_HOST`…), or without one the
+    /// development outbox (readable at `/api/dev/outbox`; refused in production).
+    pub smtp: Option<faireplace_notify::SmtpConfig>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +83,41 @@ impl Config {
                 )));
             }
         };
+        let environment = match var("APP_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError(format!(
+                    "APP_ENV='{other}': use development or production"
+                )));
+            }
+        };
+        let smtp = match var("SMTP_HOST") {
+            None if environment == Environment::Production => {
+                return Err(ConfigError(
+                    "APP_ENV=production needs SMTP_HOST (one-time codes are sent by e-mail)".into(),
+                ));
+            }
+            None => None,
+            Some(host) => {
+                let security = faireplace_notify::SmtpSecurity::parse(
+                    &var("SMTP_SECURITY").unwrap_or_else(|| "starttls".into()),
+                )
+                .map_err(|e| ConfigError(format!("SMTP_SECURITY: {e}")))?;
+                Some(faireplace_notify::SmtpConfig {
+                    host,
+                    port: parsed("SMTP_PORT", security.default_port())?,
+                    username: var("SMTP_USERNAME"),
+                    password: var("SMTP_PASSWORD"),
+                    from: var("SMTP_FROM")
+                        .unwrap_or_else(|| "FairePlace <no-reply@localhost>".into()),
+                    security,
+                })
+            }
+        };
         Ok(Self {
+            environment,
+            smtp,
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port: parsed("PORT", 8080)?,
             http_workers: parsed("HTTP_WORKERS", cores)?.max(1),

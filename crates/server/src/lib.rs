@@ -16,7 +16,7 @@ use faireplace_postgres::{
     PgRentIndices, PgRooms, PgTypes, prepare_database,
 };
 
-pub use config::{Config, LogFormat};
+pub use config::{Config, Environment, LogFormat};
 
 /// The wired application: its database and its shared state.
 #[derive(Clone)]
@@ -28,12 +28,54 @@ pub struct Services {
 /// Creates, migrates and connects the database, then wires every use case.
 pub async fn prepare(config: &Config) -> anyhow::Result<Services> {
     let db = prepare_database(&config.db).await?;
-    Ok(wire(db, config))
+    wire(db, config)
 }
 
 /// Wires the use cases over a ready database.
-pub fn wire(db: Db, config: &Config) -> Services {
+pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let renderer: Arc<dyn faireplace_ports::pdf::PdfRenderer> =
+        Arc::new(faireplace_pdf::PrintPdfRenderer::new()?);
+    // Codes go by SMTP when a server is configured; otherwise to the development outbox,
+    // which production refuses (see the configuration).
+    let (notifier, dev_outbox): (
+        Arc<dyn faireplace_ports::notify::Notifier>,
+        Option<Arc<dyn faireplace_ports::notify::Mailbox>>,
+    ) = match &config.smtp {
+        Some(smtp) => (
+            Arc::new(faireplace_notify::SmtpNotifier::new(smtp.clone())?),
+            None,
+        ),
+        None => {
+            let outbox = faireplace_notify::Outbox::new();
+            let exposed = (config.environment == config::Environment::Development)
+                .then(|| Arc::new(outbox.clone()) as Arc<dyn faireplace_ports::notify::Mailbox>);
+            (Arc::new(outbox), exposed)
+        }
+    };
+    let media = faireplace_app::MediaService::new(
+        Arc::new(faireplace_postgres::PgMedia(db.clone())),
+        Arc::new(faireplace_storage::LocalBlobStore::new(&config.media_dir)),
+        clock.clone(),
+        config.media_max_bytes,
+    );
+    let documents = faireplace_app::documents::DocumentService::new(
+        faireplace_app::documents::DocumentSources {
+            leases: Arc::new(PgLeases(db.clone())),
+            types: Arc::new(PgLeaseTypes(db.clone())),
+            estates: Arc::new(PgEstates(db.clone())),
+            places: Arc::new(PgPlaces(db.clone())),
+            owners: Arc::new(PgOwners(db.clone())),
+            lessees: Arc::new(PgLessees(db.clone())),
+            contacts: Arc::new(PgContacts(db.clone())),
+            charges: Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
+            categories: Arc::new(faireplace_postgres::PgChargeCategories(db.clone())),
+            inventory: Arc::new(PgInventory(db.clone())),
+            annexes: Arc::new(faireplace_postgres::PgLeaseAnnexes(db.clone())),
+        },
+        renderer,
+        clock.clone(),
+    );
     let store = Arc::new(PgApiKeyStore(db.clone()));
     let lessees = Arc::new(PgLessees(db.clone()));
     let auth = Arc::new(Authenticator::new(
@@ -140,18 +182,29 @@ pub fn wire(db: Db, config: &Config) -> Services {
             Arc::new(PgEstates(db.clone())),
             Arc::new(PgEnergyDiagnoses(db.clone())),
         ),
-        media: faireplace_app::MediaService::new(
-            Arc::new(faireplace_postgres::PgMedia(db.clone())),
-            Arc::new(faireplace_storage::LocalBlobStore::new(&config.media_dir)),
+        annexes: faireplace_app::annexes::AnnexService::new(
+            Arc::new(faireplace_postgres::PgLeaseAnnexes(db.clone())),
+            documents.clone(),
+            media.clone(),
             clock.clone(),
-            config.media_max_bytes,
         ),
+        signatures: faireplace_app::signatures::SignatureService::new(
+            Arc::new(faireplace_postgres::PgSignatures(db.clone())),
+            documents.clone(),
+            Arc::new(PgEstates(db.clone())),
+            Arc::new(PgContacts(db.clone())),
+            notifier,
+            clock.clone(),
+        ),
+        documents,
+        dev_outbox,
+        media,
         health: Arc::new(db.clone()),
     };
-    Services {
+    Ok(Services {
         db,
         state: web::Data::new(state),
-    }
+    })
 }
 
 /// Starts serving on `listener`; the returned server runs until stopped (SIGTERM and SIGINT

@@ -1,14 +1,26 @@
 //! `/api/annexes/catalog`: what a residential lease must carry, and where each annex comes from.
 
-use actix_web::{HttpResponse, get};
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_annexes::CATALOG;
-use serde::Serialize;
+use faireplace_app::UploadForm;
+use faireplace_app::annexes::{AnnexFile, CustomAnnexInput};
+use faireplace_leases::LeaseId;
+use faireplace_ports::annexes::LeaseAnnex;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
-use crate::common::Manager;
+use crate::AppState;
+use crate::common::{Manager, created, pdf};
 use crate::leases::lease_types::AnnexCodeDto;
 use crate::problem::ApiError;
-use crate::responses::{Forbidden, Unauthorized};
+use crate::responses::{
+    BadRequest, Forbidden, NotFound, PayloadTooLarge, Pdf, Unauthorized, UnsupportedMediaType,
+};
 
 /// STATIC_FILE: shipped with the server; GENERATED: made from the lease; USER_UPLOAD: uploaded.
 #[derive(ToSchema)]
@@ -64,6 +76,475 @@ pub async fn catalog(_caller: Manager) -> Result<HttpResponse, ApiError> {
     }))
 }
 
+/// An annex attached to a lease.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnexResponse {
+    pub id: Uuid,
+    pub lease_id: Uuid,
+    /// The catalog's code; null for a custom annex.
+    #[schema(value_type = Option<AnnexCodeDto>)]
+    pub code: Option<String>,
+    pub title: String,
+    #[schema(value_type = AnnexSourceDto)]
+    pub source: String,
+    /// The uploaded file (USER_UPLOAD).
+    pub media_id: Option<Uuid>,
+    /// The estate's diagnostic it comes from.
+    pub diagnostic_id: Option<Uuid>,
+    /// The estate's energy diagnosis (DPE) it comes from.
+    pub energy_diagnosis_id: Option<Uuid>,
+    /// Past this day the annex no longer counts (a diagnostic's validity).
+    pub valid_until: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn annex(a: &LeaseAnnex) -> AnnexResponse {
+    AnnexResponse {
+        id: a.id,
+        lease_id: a.lease_id.0,
+        code: a.code.map(|c| c.as_str().to_owned()),
+        title: a.title.clone(),
+        source: a.source.as_str().to_owned(),
+        media_id: a.media_id,
+        diagnostic_id: a.diagnostic_id,
+        energy_diagnosis_id: a.energy_diagnosis_id,
+        valid_until: a.valid_until,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }
+}
+
+/// A lease's annexes.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnexList {
+    pub data: Vec<AnnexResponse>,
+}
+
+/// The annexes attached to a lease, oldest first.
+#[utoipa::path(
+    tag = "Annexes", operation_id = "list_lease_annexes",
+    responses(
+        (status = 200, description = "The annexes", body = AnnexList),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/leases/{id}/annexes")]
+pub async fn list_annexes(
+    state: web::Data<AppState>,
+    caller: Manager,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let list = state.annexes.list(&caller.0, LeaseId(*id)).await?;
+    Ok(HttpResponse::Ok().json(AnnexList {
+        data: list.iter().map(annex).collect(),
+    }))
+}
+
+/// A custom annex: a file already uploaded (`POST /api/media`), or sent here as multipart.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAnnexRequest {
+    /// Required unless `code` names a catalog annex (its title is then the default).
+    pub title: Option<String>,
+    pub media_id: Option<Uuid>,
+    /// A catalog annex the file stands for (USER_UPLOAD codes only: ENTRY_CONDITION_REPORT,
+    /// INSURANCE_CERTIFICATE, a diagnostic's report…).
+    #[schema(value_type = Option<AnnexCodeDto>)]
+    pub code: Option<String>,
+}
+
+/// The parts of a multipart custom annex.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CustomAnnexUpload {
+    /// The file (PDF, JPEG, PNG or WebP).
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    pub title: Option<String>,
+    #[schema(value_type = Option<AnnexCodeDto>)]
+    pub code: Option<String>,
+}
+
+/// Reads a multipart custom annex: the file is stored as a media of the lease's estate.
+async fn read_upload(
+    state: &AppState,
+    caller: &faireplace_app::Principal,
+    lease: LeaseId,
+    mut payload: Multipart,
+) -> Result<CustomAnnexInput, ApiError> {
+    let estate = state.lease_rules.estate_of(caller, lease).await?;
+    let mut input = CustomAnnexInput::default();
+    let mut form = UploadForm {
+        entity_type: Some("ESTATE".into()),
+        entity_id: Some(estate.to_string()),
+        category: Some("LEASE_ANNEX".into()),
+        ..UploadForm::default()
+    };
+    let mut pending = None;
+    let mut failure = None;
+    while let Some(field) = payload.next().await {
+        let mut field = match field {
+            Ok(f) => f,
+            Err(e) => {
+                failure = Some(crate::media::multipart_error(e));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let step: Result<(), ApiError> = async {
+            match name.as_str() {
+                "file" if pending.is_none() => {
+                    let cd = field.content_disposition();
+                    form.filename = cd.and_then(|cd| cd.get_filename().map(str::to_owned));
+                    if form.filename.is_none() {
+                        return Err(ApiError::field("file", "must be sent with a file name"));
+                    }
+                    pending =
+                        Some(crate::media::store_file(&state.media, caller, &mut field).await?);
+                    Ok(())
+                }
+                "title" if input.title.is_none() => {
+                    input.title = Some(crate::media::read_text(&mut field, "title").await?);
+                    Ok(())
+                }
+                "code" if input.code.is_none() => {
+                    input.code = Some(crate::media::read_text(&mut field, "code").await?);
+                    Ok(())
+                }
+                other => Err(ApiError::field(
+                    if other.is_empty() { "body" } else { other },
+                    "is not expected (or sent twice): send file, title and code",
+                )),
+            }
+        }
+        .await;
+        if let Err(e) = step {
+            failure = Some(e);
+            break;
+        }
+    }
+    match (failure, pending) {
+        (Some(e), Some(p)) => {
+            state.media.discard(p).await;
+            Err(e)
+        }
+        (Some(e), None) => Err(e),
+        (None, None) => Err(ApiError::field("file", "is required")),
+        (None, Some(p)) => {
+            let media = state.media.record(caller, &form, p).await?;
+            input.media_id = Some(media.id.0);
+            Ok(input)
+        }
+    }
+}
+
+/// Attach a custom annex: JSON naming a file already uploaded, or `multipart/form-data` with
+/// the file (stored as a media of the lease's estate), `title` and an optional catalog `code`.
+#[utoipa::path(
+    tag = "Annexes", operation_id = "create_lease_annex",
+    request_body(content(
+        (CustomAnnexRequest = "application/json"),
+        (CustomAnnexUpload = "multipart/form-data")
+    )),
+    responses(
+        (status = 201, description = "Attached", body = AnnexResponse,
+            headers(("Location" = String, description = "URL of the annex"))),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/leases/{id}/annexes")]
+pub async fn create_annex(
+    state: web::Data<AppState>,
+    caller: Manager,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    payload: web::Payload,
+) -> Result<HttpResponse, actix_web::Error> {
+    // The JSON extractor's own errors (problem+json already) pass through as they are.
+    let lease = LeaseId(*id);
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let input = if content_type.starts_with("multipart/form-data") {
+        let multipart = Multipart::new(req.headers(), payload);
+        read_upload(&state, &caller.0, lease, multipart).await?
+    } else if content_type.starts_with("application/json") {
+        let body: web::Json<CustomAnnexRequest> =
+            <web::Json<CustomAnnexRequest> as actix_web::FromRequest>::from_request(
+                &req,
+                &mut payload.into_inner(),
+            )
+            .await?;
+        let body = body.into_inner();
+        CustomAnnexInput {
+            title: body.title,
+            media_id: body.media_id,
+            code: body.code,
+        }
+    } else {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send application/json or multipart/form-data",
+        )
+        .into());
+    };
+    let stored = state
+        .annexes
+        .attach_custom(&caller.0, lease, &input)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(created(
+        format!("/api/leases/{}/annexes/{}", lease.0, stored.id),
+        &annex(&stored),
+    ))
+}
+
+/// A required annex that could not be attached.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MissingAnnex {
+    #[schema(value_type = AnnexCodeDto)]
+    pub code: String,
+    pub title: String,
+    /// Why it applies, and why it is not attached.
+    pub reason: String,
+}
+
+/// What `attach-mandatory` did.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachMandatoryResponse {
+    /// Attached by this call (none the second time).
+    pub attached: Vec<AnnexResponse>,
+    /// Every annex of the lease now.
+    pub annexes: Vec<AnnexResponse>,
+    /// Required and still missing: upload them.
+    pub missing: Vec<MissingAnnex>,
+    /// Required only in a case our data cannot tell (a gas installation over 15 years old).
+    pub to_confirm: Vec<MissingAnnex>,
+}
+
+fn missing(list: &[(faireplace_leases::AnnexCode, String)]) -> Vec<MissingAnnex> {
+    list.iter()
+        .map(|(code, reason)| MissingAnnex {
+            code: code.as_str().to_owned(),
+            title: faireplace_annexes::entry(*code).title.to_owned(),
+            reason: reason.clone(),
+        })
+        .collect()
+}
+
+/// Attach every catalog annex that applies to this lease (its type, the building's age, a
+/// co-ownership, furnished, charges on provision) and can be attached from what is on record:
+/// the built-in notices, the generated furniture inventory, and the estate's active
+/// diagnostics and current DPE with their files. What is still missing is listed, never
+/// invented. Attaching twice attaches nothing twice.
+#[utoipa::path(
+    tag = "Annexes", operation_id = "attach_mandatory_annexes",
+    responses(
+        (status = 200, description = "Attached and missing", body = AttachMandatoryResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/leases/{id}/annexes/attach-mandatory")]
+pub async fn attach_mandatory(
+    state: web::Data<AppState>,
+    caller: Manager,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let out = state
+        .annexes
+        .attach_mandatory(&caller.0, LeaseId(*id))
+        .await?;
+    Ok(HttpResponse::Ok().json(AttachMandatoryResponse {
+        attached: out.attached.iter().map(annex).collect(),
+        annexes: out.annexes.iter().map(annex).collect(),
+        missing: missing(&out.missing),
+        to_confirm: missing(&out.to_confirm),
+    }))
+}
+
+/// A lease's compliance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComplianceResponse {
+    /// Every required annex attached, none expired.
+    pub compliant: bool,
+    #[schema(value_type = Vec<AnnexCodeDto>)]
+    pub present: Vec<String>,
+    #[schema(value_type = Vec<AnnexCodeDto>)]
+    pub missing: Vec<String>,
+    /// Attached but past validity (a diagnostic to redo).
+    #[schema(value_type = Vec<AnnexCodeDto>)]
+    pub expired: Vec<String>,
+    /// Required only in a case our data cannot tell; not counted.
+    #[schema(value_type = Vec<AnnexCodeDto>)]
+    pub to_confirm: Vec<String>,
+}
+
+fn codes(list: &[faireplace_leases::AnnexCode]) -> Vec<String> {
+    list.iter().map(|c| c.as_str().to_owned()).collect()
+}
+
+/// Whether the lease carries every annex that applies to it, valid today.
+#[utoipa::path(
+    tag = "Annexes", operation_id = "lease_annex_compliance",
+    responses(
+        (status = 200, description = "The compliance", body = ComplianceResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/leases/{id}/annexes/compliance")]
+pub async fn compliance(
+    state: web::Data<AppState>,
+    caller: Manager,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let c = state.annexes.compliance(&caller.0, LeaseId(*id)).await?;
+    Ok(HttpResponse::Ok().json(ComplianceResponse {
+        compliant: c.compliant(),
+        present: codes(&c.present),
+        missing: codes(&c.missing),
+        expired: codes(&c.expired),
+        to_confirm: codes(&c.to_confirm),
+    }))
+}
+
+/// One annex of the lease.
+#[utoipa::path(
+    tag = "Annexes", operation_id = "get_lease_annex",
+    responses(
+        (status = 200, description = "The annex", body = AnnexResponse),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/leases/{id}/annexes/{annex_id}")]
+pub async fn get_annex(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, annex_id) = path.into_inner();
+    let a = state.annexes.get(&caller.0, LeaseId(id), annex_id).await?;
+    Ok(HttpResponse::Ok().json(annex(&a)))
+}
+
+/// The annex's file: built-in and generated annexes as PDF made now; uploads as stored.
+#[utoipa::path(
+    tag = "Annexes", operation_id = "download_lease_annex",
+    responses(
+        (status = 200, description = "The file",
+            content(
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "image/jpeg"),
+                (Vec<u8> = "image/png"),
+                (Vec<u8> = "image/webp")
+            )),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/leases/{id}/annexes/{annex_id}/download")]
+pub async fn download_annex(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, annex_id) = path.into_inner();
+    match state
+        .annexes
+        .download(&caller.0, LeaseId(id), annex_id)
+        .await?
+    {
+        AnnexFile::Rendered { filename, bytes } => Ok(pdf(bytes, &filename)),
+        AnnexFile::Stored(download) => Ok(crate::media::download_response(download)),
+    }
+}
+
+/// Detach an annex (an uploaded file stays in the media).
+#[utoipa::path(
+    tag = "Annexes", operation_id = "delete_lease_annex",
+    responses(
+        (status = 204, description = "Detached"),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/leases/{id}/annexes/{annex_id}")]
+pub async fn delete_annex(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, annex_id) = path.into_inner();
+    state
+        .annexes
+        .delete(&caller.0, LeaseId(id), annex_id)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The lease contract as a PDF generated from its data: parties, estate, duration, rent,
+/// charges, deposit, clauses and the list of annexes (those still to provide marked so).
+#[utoipa::path(
+    tag = "Leases", operation_id = "lease_document",
+    responses(
+        (status = 200, response = Pdf),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/leases/{id}/document")]
+pub async fn lease_document(
+    state: web::Data<AppState>,
+    caller: Manager,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = state.documents.lease_pdf(&caller.0, LeaseId(*id)).await?;
+    Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+}
+
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(catalog);
+    cfg.service(catalog)
+        .service(list_annexes)
+        .service(create_annex)
+        .service(attach_mandatory)
+        .service(compliance)
+        .service(get_annex)
+        .service(download_annex)
+        .service(delete_annex)
+        .service(lease_document);
 }

@@ -256,6 +256,30 @@ pub fn json_response<T: Serialize>(
 }
 
 /// `201 Created` with `Location`.
+/// A PDF, as an attachment named `filename`.
+pub fn pdf(bytes: Vec<u8>, filename: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/pdf"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            crate::media::content_disposition(filename),
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(bytes)
+}
+
+/// The caller's address and browser, kept as evidence of a signature.
+pub fn origin(req: &HttpRequest) -> faireplace_app::signatures::RequestOrigin {
+    faireplace_app::signatures::RequestOrigin {
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(500).collect()),
+    }
+}
+
 pub fn created<T: Serialize>(location: String, body: &T) -> HttpResponse {
     HttpResponse::Created()
         .insert_header((header::LOCATION, location))

@@ -9,6 +9,7 @@ mod charges;
 mod common;
 mod credits;
 mod crud;
+mod dev;
 mod leases;
 mod media;
 mod meters;
@@ -19,6 +20,7 @@ pub mod problem;
 mod property;
 mod responses;
 mod routes;
+mod signatures;
 
 use std::sync::Arc;
 
@@ -84,6 +86,12 @@ pub struct AppState {
     pub rent_regulation: faireplace_app::rent::RentRegulationService,
     pub rent_control: faireplace_app::rent_control::RentControlService,
     pub media: faireplace_app::media::MediaService,
+    pub documents: faireplace_app::documents::DocumentService,
+    pub annexes: faireplace_app::annexes::AnnexService,
+    pub signatures: faireplace_app::signatures::SignatureService,
+    /// The development outbox of one-time codes and e-mails, readable at `/api/dev/outbox`;
+    /// `None` in production, where the route does not exist.
+    pub dev_outbox: Option<Arc<dyn faireplace_ports::notify::Mailbox>>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -122,7 +130,10 @@ impl Default for HttpSettings {
         responses::Conflict,
         responses::Unavailable,
         responses::PayloadTooLarge,
-        responses::UnsupportedMediaType
+        responses::UnsupportedMediaType,
+        responses::PaymentRequired,
+        responses::TooManyRequests,
+        responses::Pdf
     )),
     modifiers(&Security),
     tags(
@@ -146,7 +157,8 @@ impl Default for HttpSettings {
         (name = "Charges", description = "Charge categories (Décret 87-713), distribution keys and the exact split of a cost"),
         (name = "Place services", description = "Services of a building: chargeable ones name their charge category and default distribution key"),
         (name = "Meters", description = "Meter tree, readings with rollover and anomalies, consumption, the meters of a lease"),
-        (name = "Annexes", description = "The catalog of lease annexes"),
+        (name = "Annexes", description = "The catalog of lease annexes, a lease's annexes and their compliance"),
+        (name = "Signatures", description = "Electronic signature of a lease with one-time codes (one credit each)"),
         (name = "Credits", description = "Credits (one per electronic signature): packages, balance, ledger"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
@@ -208,6 +220,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     meters::routes(cfg);
     credits::routes(cfg);
     annexes::routes(cfg);
+    signatures::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);
     leases::rent_regulation::routes(cfg);
     leases::rent_control::routes(cfg);
@@ -248,8 +261,15 @@ pub fn app(
     let routes = web::Data::new(RouteTable::from_openapi(&api));
     // Registered before the `/api` scope, which would otherwise answer every `/api/*` path.
     let docs = SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api);
+    let dev_outbox = state.dev_outbox.is_some();
     let (app, _) = App::new()
         .service(web::resource("/api/docs").to(docs_redirect))
+        .configure(|cfg| {
+            // Development only, and outside the OpenAPI document.
+            if dev_outbox {
+                cfg.service(web::resource("/api/dev/outbox").route(web::get().to(dev::outbox)));
+            }
+        })
         .service(docs)
         .app_data(state)
         .app_data(routes)

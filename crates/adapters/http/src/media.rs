@@ -144,7 +144,7 @@ pub struct MediaListParams {
     pub limit: Option<String>,
 }
 
-fn multipart_error(e: MultipartError) -> ApiError {
+pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
     match e {
         MultipartError::ContentTypeMissing
         | MultipartError::ContentTypeParse
@@ -161,7 +161,7 @@ fn multipart_error(e: MultipartError) -> ApiError {
 }
 
 /// A short text part, whole.
-async fn read_text(field: &mut Field, name: &str) -> Result<String, ApiError> {
+pub(crate) async fn read_text(field: &mut Field, name: &str) -> Result<String, ApiError> {
     let bytes = match field.bytes(TEXT_PART_LIMIT).await {
         Err(_) => {
             return Err(ApiError::field(
@@ -177,7 +177,7 @@ async fn read_text(field: &mut Field, name: &str) -> Result<String, ApiError> {
 /// Streams a file part into the store. The part is tied to the request's thread (it is not
 /// `Send`), so its chunks go through a small bounded channel to the store, which reads them
 /// as they come: memory holds a few chunks at most, never the file.
-async fn store_file(
+pub(crate) async fn store_file(
     service: &MediaService,
     caller: &Principal,
     field: &mut Field,
@@ -352,7 +352,7 @@ pub async fn get_media(
 /// `attachment; filename="…"` with the name stripped of path separators, quotes and control
 /// characters and cut to 200 characters; a name beyond ASCII also travels as `filename*`
 /// (RFC 6266), its ASCII fallback having `_` for those characters.
-fn content_disposition(filename: &str) -> String {
+pub(crate) fn content_disposition(filename: &str) -> String {
     let clean: String = filename
         .chars()
         .filter(|c| !matches!(c, '/' | '\\' | '"') && !c.is_control())
@@ -404,18 +404,23 @@ pub async fn download_media(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let download = state.media.download(&caller.0, MediaId(*id)).await?;
+    Ok(download_response(download))
+}
+
+/// A stored file as an attachment, streamed.
+pub(crate) fn download_response(download: faireplace_app::media::Download) -> HttpResponse {
     let media = &download.media;
     let disposition = HeaderValue::from_str(&content_disposition(media.filename.as_str()))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     let body = download
         .bytes
         .map(|chunk| chunk.map(web::Bytes::from).map_err(std::io::Error::other));
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, media.content_type.as_str()))
         .insert_header((header::CONTENT_DISPOSITION, disposition))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .no_chunking(media.size)
-        .streaming(body))
+        .streaming(body)
 }
 
 /// Delete a file; its bytes go with the last record that names them.

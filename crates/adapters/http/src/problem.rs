@@ -246,6 +246,14 @@ impl From<AppError> for ApiError {
                 "INSUFFICIENT_CREDITS",
                 "not enough credits: buy a package (GET /api/credits/packages)",
             ),
+            AppError::RateLimited {
+                message,
+                retry_after,
+            } => {
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message);
+                e.retry_after = Some(retry_after);
+                e
+            }
             AppError::UnsupportedMediaType(m) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "UNSUPPORTED_MEDIA_TYPE",

@@ -44,3 +44,21 @@ pub struct PayloadTooLarge(#[to_schema] Problem);
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
 pub struct UnsupportedMediaType(#[to_schema] Problem);
+
+/// A paid action without the credits to pay for it (INSUFFICIENT_CREDITS).
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct PaymentRequired(#[to_schema] Problem);
+
+/// Too many requests of a kind; `Retry-After` says when to come back (RATE_LIMITED).
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = u32, description = "Seconds to wait"))
+)]
+pub struct TooManyRequests(#[to_schema] Problem);
+
+/// A PDF document.
+#[derive(ToResponse)]
+#[response(content_type = "application/pdf")]
+pub struct Pdf(#[to_schema] Vec<u8>);

@@ -102,3 +102,9 @@ impl Notifier for Outbox {
         Ok(())
     }
 }
+
+impl faireplace_ports::notify::Mailbox for Outbox {
+    fn messages_to(&self, email: &str) -> Vec<OutgoingMessage> {
+        Outbox::messages_to(self, email)
+    }
+}

@@ -231,6 +231,10 @@ impl<'m, 'f> Cursor<'m, 'f> {
     }
 
     fn section(&mut self, section: &PdfSection) {
+        if section.new_page && !self.at_top() {
+            self.pages.push(std::mem::take(&mut self.page));
+            self.y = top();
+        }
         self.gap(BEFORE_SECTION);
         let heading = if section.heading.trim().is_empty() {
             Vec::new()
@@ -435,6 +439,7 @@ mod tests {
                     heading: "Pièces".into(),
                     paragraphs: vec!["Mur en bon état, peinture récente.".into(); 200],
                     fields: vec![("Loyer hors charges".into(), "850,50 €".into()); 20],
+                    new_page: false,
                 }],
                 ..PdfDocument::default()
             };
@@ -463,6 +468,27 @@ mod tests {
                 let footer = line.size == FOOTER.size && line.y == mm(FOOTER_BASELINE_MM);
                 assert!(footer || line.y - 0.25 * line.size >= bottom(), "{line:?}");
             }
+        });
+    }
+
+    #[test]
+    fn a_section_may_start_a_page_of_its_own() {
+        with_metrics(|m| {
+            let section = |heading: &str, new_page| PdfSection {
+                heading: heading.into(),
+                paragraphs: vec!["Texte.".into()],
+                fields: Vec::new(),
+                new_page,
+            };
+            let document = PdfDocument {
+                title: "Bail".into(),
+                sections: vec![section("Clauses", false), section("Audit", true)],
+                ..PdfDocument::default()
+            };
+            let pages = lay_out(&document, m);
+            assert_eq!(pages.len(), 2);
+            assert!(pages[1].iter().any(|p| p.text == "Audit"));
+            assert!(!pages[0].iter().any(|p| p.text == "Audit"));
         });
     }
 

@@ -13,6 +13,7 @@ fn lease() -> PdfDocument {
             .map(|n| format!("Article {n}. Le locataire répond des dégradations survenues pendant la durée du bail, à moins qu'il ne prouve qu'elles ont eu lieu par cas de force majeure."))
             .collect(),
         fields: Vec::new(),
+        new_page: false,
     };
     PdfDocument {
         title: LEASE.into(),
@@ -28,6 +29,7 @@ fn lease() -> PdfDocument {
                     ("Loyer hors charges".into(), "850,50 €".into()),
                     ("Provision sur charges".into(), "75,00 €".into()),
                 ],
+                new_page: false,
             },
             long_section,
         ],

@@ -313,12 +313,32 @@ pub async fn get_statement(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, lease) = path.into_inner();
+    let (_, found, regulations) = statement_with_regulations(&state, &caller, id, lease).await?;
+    let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
+    Ok(HttpResponse::Ok().json(StatementDetailResponse {
+        balance_after_regulations: (found.balance + adjustments).normalize(),
+        statement: statement(&found),
+        regulations: regulations
+            .iter()
+            .map(crate::crud::CrudResource::to_response)
+            .collect(),
+    }))
+}
+
+/// A review, one lease's statement in it, and that statement's regulations.
+async fn statement_with_regulations(
+    state: &AppState,
+    caller: &Manager,
+    id: Uuid,
+    lease: Uuid,
+) -> Result<(ChargeReview, Statement, Vec<faireplace_charges::Regulation>), ApiError> {
     let review = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
     let found = review
         .result
         .statements
         .iter()
         .find(|s| s.lease_id == lease)
+        .cloned()
         .ok_or_else(|| ApiError::not_found("statement"))?;
     let query = faireplace_ports::ListQuery {
         page: faireplace_kernel::PageRequest::new(Some(1), Some(100))?,
@@ -330,15 +350,47 @@ pub async fn get_statement(
         },
     };
     let regulations = state.regulations.list(&caller.0, &query).await?.items;
+    Ok((review, found, regulations))
+}
+
+/// One lease's statement as a PDF to send the lessee: per category the expense, recovery rate,
+/// share, prorata and due; the provisions called and the balance (after regulations, if any).
+#[utoipa::path(
+    tag = "Charges", operation_id = "charge_review_statement_pdf",
+    responses(
+        (status = 200, response = crate::responses::Pdf),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/charges/reviews/{id}/statements/{lease_id}/pdf")]
+pub async fn statement_pdf(
+    state: web::Data<AppState>,
+    caller: Manager,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, lease) = path.into_inner();
+    let (review, found, regulations) =
+        statement_with_regulations(&state, &caller, id, lease).await?;
     let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
-    Ok(HttpResponse::Ok().json(StatementDetailResponse {
-        balance_after_regulations: (found.balance + adjustments).normalize(),
-        statement: statement(found),
-        regulations: regulations
-            .iter()
-            .map(crate::crud::CrudResource::to_response)
-            .collect(),
-    }))
+    let place = state
+        .places
+        .get(&caller.0, faireplace_property::PlaceId(review.place_id))
+        .await?;
+    let document = faireplace_app::documents::statement_document(
+        place.data.name.as_str(),
+        (review.period_start, review.period_end),
+        &found,
+        found.balance + adjustments,
+    );
+    let bytes = state.documents.render(document).await?;
+    Ok(crate::common::pdf(
+        bytes,
+        &format!("regularisation-charges-{lease}.pdf"),
+    ))
 }
 
 /// Validate a review: it no longer changes (409 when validated already).
@@ -500,6 +552,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_reviews)
         .service(get_review)
         .service(get_statement)
+        .service(statement_pdf)
         .service(validate_review)
         .service(delete_review);
 }

@@ -29,6 +29,7 @@ pub enum AnnexCodeDto {
     COOWNERSHIP_RULES,
     FURNITURE_INVENTORY,
     INSURANCE_CERTIFICATE,
+    RECOVERABLE_CHARGES,
 }
 
 /// A lease type as sent. Durations must hold min ≤ default ≤ max.
