@@ -10,6 +10,7 @@ pub mod credits;
 pub mod leases;
 pub mod media;
 pub mod meters;
+pub mod payments;
 pub mod pdf;
 pub mod property;
 pub mod rent;
@@ -23,6 +24,9 @@ pub use faireplace_kernel::TenantId;
 pub use media::{
     BlobError, BlobStore, ByteStream, Media, MediaContentType, MediaEntityType, MediaId,
     MediaRepository, StoredBlob,
+};
+pub use payments::{
+    CheckoutRequest, CheckoutSession, PaymentError, PaymentEvent, PaymentGateway, WebhookError,
 };
 pub use repository::{ListQuery, RepoError, Repository, Resource};
 
