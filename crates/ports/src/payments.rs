@@ -44,7 +44,11 @@ pub struct CheckoutSession {
 /// an incomplete event means, the adapter does not guess.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentEvent {
-    /// The customer finished a checkout session (`checkout.session.completed`).
+    /// The customer finished a checkout session (`checkout.session.completed`), or the payment
+    /// of a session completed earlier came through (`checkout.session.async_payment_succeeded`).
+    ///
+    /// Grant the credits only when `paid`: with a delayed payment method (SEPA debit, ...) the
+    /// session completes unpaid, and the same session comes back paid days later.
     CheckoutCompleted {
         /// The provider's event id: the key to process each event once, as they can be re-sent.
         event_id: String,
@@ -56,6 +60,8 @@ pub enum PaymentEvent {
         amount_total: Option<i64>,
         currency: Option<String>,
         payment_intent: Option<String>,
+        /// Whether the money is there (or none was due).
+        paid: bool,
         /// When the provider created the event.
         created: DateTime<Utc>,
     },
