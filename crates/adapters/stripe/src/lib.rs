@@ -174,28 +174,31 @@ impl PaymentGateway for StripeGateway {
     ) -> Result<PaymentEvent, WebhookError> {
         // Stripe signs the body as sent; a body that is not UTF-8 was not sent by Stripe.
         let payload = std::str::from_utf8(payload).map_err(|_| WebhookError::BadSignature)?;
-        let event = Webhook::construct_event(payload, signature_header, &self.webhook_secret)
-            .map_err(|e| match e {
-                // The signature is checked before the body is parsed, so a parse error means
-                // Stripe did sign it: worth a different answer (and an alert), not a 400 alike.
-                stripe_webhook::WebhookError::BadParse(why) => WebhookError::Malformed(why),
+        let event = match Webhook::construct_event(payload, signature_header, &self.webhook_secret)
+        {
+            Ok(event) => event,
+            // The signature is checked before the body is read, so a body that does not read
+            // was signed by Stripe all the same.
+            Err(stripe_webhook::WebhookError::BadParse(why)) => {
+                return unread_event(payload, why);
+            }
+            Err(
                 stripe_webhook::WebhookError::BadKey
                 | stripe_webhook::WebhookError::BadHeader(_)
                 | stripe_webhook::WebhookError::BadSignature
-                | stripe_webhook::WebhookError::BadTimestamp(_) => WebhookError::BadSignature,
-            })?;
+                | stripe_webhook::WebhookError::BadTimestamp(_),
+            ) => return Err(WebhookError::BadSignature),
+        };
         let event_id = event.id.as_str().to_owned();
         let created = DateTime::<Utc>::from_timestamp(event.created, 0)
             .ok_or_else(|| WebhookError::Malformed(format!("created {}", event.created)))?;
 
         Ok(match event.data.object {
-            EventObject::CheckoutSessionCompleted(session) => {
-                checkout_completed(event_id, created, &session, None)
-            }
-            // A delayed payment method (SEPA debit...) completes the session unpaid; the
-            // money is there only when this event follows.
-            EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => {
-                checkout_completed(event_id, created, &session, Some(true))
+            // A delayed payment method (SEPA debit...) completes the session unpaid; the money
+            // is there when the session comes back, paid, with async_payment_succeeded.
+            EventObject::CheckoutSessionCompleted(session)
+            | EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => {
+                checkout_completed(event_id, created, &session)
             }
             EventObject::PaymentIntentSucceeded(intent) => {
                 payment_intent(event_id, created, &intent, true)
@@ -211,16 +214,47 @@ impl PaymentGateway for StripeGateway {
     }
 }
 
+/// The event types this adapter turns into something else than [`PaymentEvent::Other`].
+const HANDLED_EVENT_TYPES: [&str; 4] = [
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "payment_intent.succeeded",
+    "payment_intent.payment_failed",
+];
+
+/// A signed event the SDK could not read. For the types we act on, that is an error worth an
+/// alert. For any other type it is only the SDK's typed model lagging behind the account's API
+/// version (its objects gain fields, some required): we read the envelope ourselves and let the
+/// event through as `Other`, rather than answer an error that Stripe would retry for days.
+fn unread_event(payload: &str, why: String) -> Result<PaymentEvent, WebhookError> {
+    let envelope: serde_json::Value =
+        serde_json::from_str(payload).map_err(|e| WebhookError::Malformed(e.to_string()))?;
+    let field = |name: &str| envelope.get(name).and_then(serde_json::Value::as_str);
+    match (field("id"), field("type")) {
+        (Some(id), Some(kind)) if !HANDLED_EVENT_TYPES.contains(&kind) => {
+            tracing::warn!(
+                event_id = id,
+                event_type = kind,
+                "Stripe event read as Other: {why}"
+            );
+            Ok(PaymentEvent::Other {
+                event_id: id.to_owned(),
+                event_type: kind.to_owned(),
+            })
+        }
+        _ => Err(WebhookError::Malformed(why)),
+    }
+}
+
 fn checkout_completed(
     event_id: String,
     created: DateTime<Utc>,
     session: &stripe_checkout::CheckoutSession,
-    paid: Option<bool>,
 ) -> PaymentEvent {
     let metadata = session.metadata.as_ref();
     let meta = |key: &str| metadata.and_then(|m| m.get(key));
-    // client_reference_id is the fallback: it is what Stripe's dashboard shows, and a session
-    // whose metadata was lost still names its tenant there.
+    // client_reference_id carries the tenant too: the fallback for a session whose metadata
+    // was edited away in the dashboard.
     let tenant_id = meta(META_TENANT_ID)
         .or(session.client_reference_id.as_ref())
         .and_then(|s| Uuid::parse_str(s).ok());
@@ -236,10 +270,12 @@ fn checkout_completed(
             .payment_intent
             .as_ref()
             .map(|p| p.id().as_str().to_owned()),
-        paid: paid.unwrap_or(!matches!(
+        // no_payment_required counts as paid: nothing was due (a 100 % discount). A status this
+        // SDK does not know does not: money is granted on a status we understand only.
+        paid: matches!(
             session.payment_status,
-            CheckoutSessionPaymentStatus::Unpaid
-        )),
+            CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired
+        ),
         created,
     }
 }
