@@ -6,3 +6,4 @@
 
 mod checkout;
 mod mock;
+mod webhook;
