@@ -12,6 +12,7 @@ pub mod leases;
 pub mod media;
 pub mod meters;
 pub mod notify;
+pub mod payments;
 pub mod pdf;
 pub mod property;
 pub mod rent;
@@ -28,6 +29,9 @@ pub use media::{
     MediaRepository, StoredBlob,
 };
 pub use notify::{Notifier, NotifyError, OutgoingMessage};
+pub use payments::{
+    CheckoutRequest, CheckoutSession, PaymentError, PaymentEvent, PaymentGateway, WebhookError,
+};
 pub use repository::{ListQuery, RepoError, Repository, Resource};
 
 /// The time, injectable so that tests can fix it.

@@ -1,0 +1,129 @@
+//! Selling credits through a payment provider: a hosted checkout page, then signed webhooks that
+//! tell what happened to the payment.
+//!
+//! The provider is asynchronous by nature: creating a checkout only hands the customer a URL, and
+//! the credits are granted when a verified event says the payment went through. Each event
+//! carries the tenant and package it was created for (the provider echoes the metadata we sent),
+//! so a webhook handler needs no state of its own to know whom to credit.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_kernel::TenantId;
+
+/// What a Checkout session sells: one credit package to one tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutRequest {
+    pub tenant_id: TenantId,
+    pub package_id: String,
+    /// Shown to the customer on the payment page.
+    pub package_name: String,
+    pub credits: i64,
+    /// The price, in the currency's smallest unit (cents for euros).
+    pub amount_cents: i64,
+    /// ISO 4217, lowercase, as the provider expects it ("eur").
+    pub currency: String,
+    /// Where the customer lands after paying.
+    pub success_url: String,
+    /// Where the customer lands after giving up.
+    pub cancel_url: String,
+    /// Forwarded to the provider so that a retried request creates one session, not two.
+    pub idempotency_key: Option<String>,
+}
+
+/// A checkout session the provider created: send the customer to `url`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutSession {
+    pub session_id: String,
+    pub url: String,
+}
+
+/// A verified event from the payment provider, reduced to what the application acts on.
+///
+/// Ids and metadata are optional where the provider may leave them out (a session created
+/// elsewhere, by hand in the dashboard, carries none of our metadata): the handler decides what
+/// an incomplete event means, the adapter does not guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentEvent {
+    /// The customer finished a checkout session (`checkout.session.completed`), or the payment
+    /// of a session completed earlier came through (`checkout.session.async_payment_succeeded`).
+    ///
+    /// Grant the credits only when `paid`: with a delayed payment method (SEPA debit, ...) the
+    /// session completes unpaid, and the same session comes back paid days later.
+    CheckoutCompleted {
+        /// The provider's event id: the key to process each event once, as they can be re-sent.
+        event_id: String,
+        session_id: String,
+        tenant_id: Option<uuid::Uuid>,
+        package_id: Option<String>,
+        credits: Option<i64>,
+        /// What was charged, in the currency's smallest unit.
+        amount_total: Option<i64>,
+        currency: Option<String>,
+        payment_intent: Option<String>,
+        /// Whether the money is there (or none was due).
+        paid: bool,
+        /// When the provider created the event.
+        created: DateTime<Utc>,
+    },
+    /// A payment settled or failed (`payment_intent.succeeded`, `payment_intent.payment_failed`).
+    PaymentIntent {
+        event_id: String,
+        succeeded: bool,
+        payment_intent_id: String,
+        amount: i64,
+        currency: String,
+        tenant_id: Option<uuid::Uuid>,
+        /// Why the payment failed, as the provider tells it to the customer.
+        failure_message: Option<String>,
+        created: DateTime<Utc>,
+    },
+    /// Any other event type: acknowledged, not acted on.
+    Other {
+        event_id: String,
+        event_type: String,
+    },
+}
+
+/// Why a checkout session could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    /// The provider answered and said no (bad parameters, account not allowed, ...): retrying
+    /// the same request will not help.
+    #[error("payment provider refused: {0}")]
+    Rejected(String),
+    /// The provider could not be reached or did not answer sensibly: a retry may help.
+    #[error("payment provider unreachable: {0}")]
+    Unavailable(String),
+}
+
+/// Why a webhook call was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// Missing, malformed, wrong or stale signature: the call may not come from the provider.
+    #[error("bad signature")]
+    BadSignature,
+    /// Signed by the provider but not readable as an event.
+    #[error("unreadable event: {0}")]
+    Malformed(String),
+}
+
+/// The payment provider: hosted checkout out, verified events in.
+#[async_trait]
+pub trait PaymentGateway: Send + Sync {
+    /// Creates a hosted checkout session for one credit package.
+    async fn create_checkout(
+        &self,
+        request: &CheckoutRequest,
+    ) -> Result<CheckoutSession, PaymentError>;
+
+    /// Verifies `Stripe-Signature` over the raw body (HMAC-SHA256 of "t.payload", 300 s
+    /// tolerance) and reads the event.
+    ///
+    /// `payload` must be the body exactly as received: re-serialized JSON no longer matches
+    /// the signature.
+    fn verify_webhook(
+        &self,
+        payload: &[u8],
+        signature_header: &str,
+    ) -> Result<PaymentEvent, WebhookError>;
+}
