@@ -45,7 +45,7 @@ post() { curl -s -X POST "$BASE$1" -H "Authorization: Bearer $KEY" -H 'content-t
 id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
 
 log "seeding a lease"
-OWNER="$(post /api/owners '{"kind":"INDIVIDUAL","first_name":"Agnès","last_name":"Lefèvre","address":{"street":"4 quai de la Tournelle","postal_code":"75005","city":"Paris"}}' | id_of)"
+OWNER="$(post /api/owners '{"kind":"PERSON","first_name":"Agnès","last_name":"Lefèvre","address":{"street":"4 quai de la Tournelle","postal_code":"75005","city":"Paris"}}' | id_of)"
 PLACE="$(post /api/places '{"name":"Résidence des Tilleuls","construction_year":1930,"is_coownership":true,"address":{"street":"12 rue de l'"'"'Église","postal_code":"75011","city":"Paris"}}' | id_of)"
 FLAT="$(curl -s "$BASE/api/types/estate?limit=100" -H "Authorization: Bearer $KEY" \
     | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin)["data"] if t["code"] == "FLAT"))')"
