@@ -233,3 +233,48 @@ async fn operation_ids_are_unique() {
         }
     }
 }
+
+#[tokio::test]
+async fn each_key_has_its_quota_with_headers_and_a_429_past_it() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit = Some(faireplace_http::rate_limit::RateLimitSettings {
+            per_minute: std::num::NonZeroU32::new(6).expect("6"),
+            burst: std::num::NonZeroU32::new(3).expect("3"),
+        });
+    })
+    .await;
+    let a = app.tenant("A").await;
+    let b = app.tenant("B").await;
+    for remaining in ["2", "1", "0"] {
+        let res = app.get("/api/owners", &a.owner_key).await;
+        res.assert_status(200);
+        assert_eq!(res.header("x-ratelimit-limit"), Some("3"));
+        assert_eq!(res.header("x-ratelimit-remaining"), Some(remaining));
+        let reset: u64 = res
+            .header("x-ratelimit-reset")
+            .expect("reset")
+            .parse()
+            .expect("seconds");
+        assert!(reset <= 30, "{reset}");
+    }
+    let res = app.get("/api/owners", &a.owner_key).await;
+    res.assert_problem(429, "RATE_LIMITED");
+    let wait: u32 = res
+        .header("retry-after")
+        .expect("retry-after")
+        .parse()
+        .expect("seconds");
+    assert!((1..=10).contains(&wait), "{wait}");
+    assert_eq!(res.header("x-ratelimit-remaining"), Some("0"));
+    // Another key is not affected; an unknown key spends nothing (401 before any quota).
+    let other = app.get("/api/owners", &b.owner_key).await;
+    other.assert_status(200);
+    assert_eq!(other.header("x-ratelimit-remaining"), Some("2"));
+    let bad = app.get("/api/owners", "fp_live_nope_nope").await;
+    bad.assert_problem(401, "UNAUTHENTICATED");
+    assert!(bad.header("x-ratelimit-remaining").is_none());
+    // Health needs no key and has no quota.
+    let health = app.get("/api/health", "").await;
+    health.assert_status(200);
+    assert!(health.header("x-ratelimit-limit").is_none());
+}

@@ -27,6 +27,8 @@ pub struct Config {
     pub media_max_bytes: u64,
     /// Packages of credits on sale (`CREDIT_PACKAGES=id:credits:price_cents,…`, EUR).
     pub credit_packages: Vec<faireplace_billing::CreditPackage>,
+    /// Per-key quotas (`RATE_LIMIT_PER_MINUTE`, `RATE_LIMIT_BURST`); `None` when the first is 0.
+    pub rate_limit: Option<faireplace_http::rate_limit::RateLimitSettings>,
     /// `APP_ENV`: development (the default) or production.
     pub environment: Environment,
     /// Where one-time codes and e-mails go: an SMTP server (`SMTP_HOST`…), or without one the
@@ -115,7 +117,25 @@ impl Config {
                 })
             }
         };
+        let per_minute: u32 = parsed("RATE_LIMIT_PER_MINUTE", 1200)?;
+        let burst: u32 = parsed("RATE_LIMIT_BURST", 200)?;
+        let rate_limit = match (
+            std::num::NonZeroU32::new(per_minute),
+            std::num::NonZeroU32::new(burst),
+        ) {
+            (None, _) => None,
+            (Some(per_minute), Some(burst)) => {
+                Some(faireplace_http::rate_limit::RateLimitSettings { per_minute, burst })
+            }
+            (Some(_), None) => {
+                return Err(ConfigError(
+                    "RATE_LIMIT_BURST must be at least 1 (RATE_LIMIT_PER_MINUTE=0 turns limits off)"
+                        .into(),
+                ));
+            }
+        };
         Ok(Self {
+            rate_limit,
             environment,
             smtp,
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),

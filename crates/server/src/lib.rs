@@ -200,6 +200,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         dev_outbox,
         media,
         health: Arc::new(db.clone()),
+        rate_limits: config
+            .rate_limit
+            .map(|r| Arc::new(faireplace_http::rate_limit::RateLimits::new(r))),
     };
     Ok(Services {
         db,

@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::HttpMessage;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use faireplace_app::Principal;
@@ -23,6 +24,7 @@ fn bearer(req: &HttpRequest) -> Option<String> {
 }
 
 async fn authenticate(
+    req: HttpRequest,
     state: Option<web::Data<AppState>>,
     token: Option<String>,
 ) -> Result<Principal, ApiError> {
@@ -32,6 +34,25 @@ async fn authenticate(
     let principal = state.auth.authenticate(&token).await?;
     if let Some(tenant) = principal.tenant_id() {
         tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
+    }
+    // The key's quota, spent once the key is known to be genuine; the middleware writes the
+    // headers from what is left in the request's extensions.
+    if let (Some(limits), Some(key)) = (&state.rate_limits, principal.key_id()) {
+        match limits.check(key) {
+            Ok(left) => {
+                req.extensions_mut().insert(left);
+            }
+            Err((left, wait)) => {
+                req.extensions_mut().insert(left);
+                let mut e = ApiError::new(
+                    actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                    "RATE_LIMITED",
+                    format!("this key sent too many requests: retry in {wait} s"),
+                );
+                e.retry_after = Some(wait);
+                return Err(e);
+            }
+        }
     }
     Ok(principal)
 }
@@ -50,8 +71,9 @@ macro_rules! bearer_caller {
             fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
                 let state = req.app_data::<web::Data<AppState>>().cloned();
                 let token = bearer(req);
+                let req = req.clone();
                 Box::pin(async move {
-                    let principal = authenticate(state, token).await?;
+                    let principal = authenticate(req, state, token).await?;
                     let check: fn(&Principal) -> Result<(), faireplace_app::AppError> = $check;
                     check(&principal)?;
                     Ok($name(principal))
@@ -102,8 +124,9 @@ impl FromRequest for Worker {
             .get("x-api-key")
             .and_then(|v| v.to_str().ok())
             .map(|v| v.trim().to_owned());
+        let req = req.clone();
         Box::pin(async move {
-            let principal = authenticate(state, token).await?;
+            let principal = authenticate(req, state, token).await?;
             match principal {
                 Principal::Worker { .. } => Ok(Worker(principal)),
                 _ => Err(ApiError::new(

@@ -18,6 +18,7 @@ mod parties;
 mod platform;
 pub mod problem;
 mod property;
+pub mod rate_limit;
 mod responses;
 mod routes;
 mod signatures;
@@ -93,6 +94,8 @@ pub struct AppState {
     /// `None` in production, where the route does not exist.
     pub dev_outbox: Option<Arc<dyn faireplace_ports::notify::Mailbox>>,
     pub health: Arc<dyn HealthCheck>,
+    /// Per-key quotas; `None`: unlimited.
+    pub rate_limits: Option<Arc<rate_limit::RateLimits>>,
 }
 
 /// HTTP limits.

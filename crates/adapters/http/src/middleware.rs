@@ -65,6 +65,14 @@ pub async fn around_request(
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }
+    let quota = res
+        .request()
+        .extensions()
+        .get::<crate::rate_limit::RateState>()
+        .copied();
+    if let Some(quota) = quota {
+        crate::rate_limit::write_headers(&quota, res.headers_mut());
+    }
     let status = res.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     span.in_scope(|| {
