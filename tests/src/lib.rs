@@ -419,9 +419,8 @@ impl TestApp {
 
 // Multipart bodies, written by hand (the client is built without reqwest's multipart).
 
-pub const BOUNDARY: &str = "----faireplace-test-7MA4YWxkTrZu0gW";
-
 /// The boundary of the multipart bodies tests send.
+pub const BOUNDARY: &str = "----faireplace-test-7MA4YWxkTrZu0gW";
 
 /// A part of a multipart body.
 pub enum Part<'a> {

@@ -728,7 +728,7 @@ mod tests {
         assert_eq!(euros(Decimal::new(85050, 2)), "850,50\u{a0}€");
         assert_eq!(euros(Decimal::new(1_234_567, 2)), "12\u{202f}345,67\u{a0}€");
         assert_eq!(
-            euros(Decimal::new(1_000_000_00, 2)),
+            euros(Decimal::new(100_000_000, 2)),
             "1\u{202f}000\u{202f}000,00\u{a0}€"
         );
         assert_eq!(euros(Decimal::new(-5, 1)), "−0,50\u{a0}€");

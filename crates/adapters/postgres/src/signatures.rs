@@ -820,7 +820,7 @@ impl SignatureStore for PgSignatures {
             let signers = signers_of(&mut tx, tenant.as_uuid(), &ids).await?;
             out.extend(assemble(rows, signers)?.into_iter().map(|s| (tenant, s)));
         }
-        out.sort_by(|a, b| (a.1.updated_at, a.1.id).cmp(&(b.1.updated_at, b.1.id)));
+        out.sort_by_key(|a| (a.1.updated_at, a.1.id));
         Ok(out)
     }
 }
