@@ -75,23 +75,31 @@ CREATE TABLE signature_otps (
 CREATE INDEX signature_otps_signer_idx ON signature_otps (tenant_id, signer_id, created_at);
 SELECT enable_tenant_isolation('signature_otps');
 
--- Workers act across tenants: they find a process's tenant here. Ids and times only, no
--- personal data, so the table is outside row-level security.
-CREATE TABLE signature_directory (
-    id          uuid        PRIMARY KEY,
-    tenant_id   uuid        NOT NULL REFERENCES tenants (id),
-    updated_at  timestamptz NOT NULL
-);
-CREATE INDEX signature_directory_updated_idx ON signature_directory (updated_at, id);
+-- Workers act across tenants, before any tenant is known: these two functions are the only way
+-- the server's role reaches another tenant's process, by exact id or by time of change, and
+-- they answer ids and times only. They run as the owner of signatures, whom FORCE ROW LEVEL
+-- SECURITY also binds: the policy below lets that owner (and no one else) read them.
+CREATE INDEX signatures_changed_idx ON signatures (updated_at, id);
 
--- The directory follows every process: created, or changed (its updated_at moves).
-CREATE FUNCTION signature_directory_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION worker_signature_tenant(p_id uuid) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, public
+    AS $$ SELECT s.tenant_id FROM public.signatures s WHERE s.id = p_id $$;
+REVOKE ALL ON FUNCTION worker_signature_tenant(uuid) FROM PUBLIC;
+
+CREATE FUNCTION worker_signatures_changed(p_since timestamptz, p_limit integer)
+    RETURNS TABLE (id uuid, tenant_id uuid, updated_at timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, public
+    AS $$
+        SELECT s.id, s.tenant_id, s.updated_at FROM public.signatures s
+         WHERE s.updated_at > p_since ORDER BY s.updated_at, s.id LIMIT p_limit
+    $$;
+REVOKE ALL ON FUNCTION worker_signatures_changed(timestamptz, integer) FROM PUBLIC;
+
+DO $$
 BEGIN
-    INSERT INTO signature_directory (id, tenant_id, updated_at)
-    VALUES (NEW.id, NEW.tenant_id, NEW.updated_at)
-    ON CONFLICT (id) DO UPDATE SET updated_at = EXCLUDED.updated_at;
-    RETURN NULL;
+    EXECUTE format(
+        'CREATE POLICY worker_lookup ON signatures FOR SELECT TO %I USING (true)', current_user);
 END
 $$;
-CREATE TRIGGER signatures_directory AFTER INSERT OR UPDATE OF updated_at ON signatures
-    FOR EACH ROW EXECUTE FUNCTION signature_directory_follow();

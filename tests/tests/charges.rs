@@ -1184,6 +1184,35 @@ async fn the_yearly_review_of_a_small_building() {
     assert_eq!(statement.body["balance_after_regulations"], 0);
     assert_eq!(statement.body["regulations"][0]["amount"], -1.48);
 
+    // The statement as the lessee receives it, read back from the PDF.
+    let pdf = app
+        .get_raw(&format!("{url}/statements/{second}/pdf"), k)
+        .await
+        .pdf_text();
+    for expected in [
+        "Décompte de régularisation des charges",
+        "du 01/01/2025 au 31/12/2025",
+        "du 01/07/2025 au 31/12/2025 (184 jours)",
+        "Ascenseur",
+        "Dépenses de l'immeuble 1 200,00 €",
+        "Quote-part du lot 0,3",
+        "Montant du lot 360,00 €",
+        "Prorata d'occupation 0,50411",
+        "Dû 181,48 €",
+        "Provisions appelées 180,00 €",
+        "Solde dû par le locataire 1,48 €",
+        "Solde après régularisations 0,00 €",
+        "Provision mensuelle suggérée 30,00 €",
+    ] {
+        assert!(pdf.contains(expected), "{expected} in {pdf}");
+    }
+    app.get(
+        &format!("{url}/statements/{second}/pdf"),
+        &app.tenant("B").await.owner_key,
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
+
     // Validated, it no longer changes.
     let res = app.post(&format!("{url}/validate"), k, json!({})).await;
     res.assert_status(200);

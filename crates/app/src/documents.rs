@@ -47,6 +47,11 @@ pub fn euros(amount: Decimal) -> String {
     )
 }
 
+/// `0.50411` → `0,50411`.
+fn decimal(value: Decimal) -> String {
+    value.normalize().to_string().replace('.', ",")
+}
+
 /// `2026-03-01` → `01/03/2026`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -210,9 +215,9 @@ pub fn statement_document(
                     format!("{} %", line.recovery_rate.normalize()),
                 ),
                 field("Part récupérable", euros(line.recoverable)),
-                field("Quote-part du lot", line.share.normalize().to_string()),
+                field("Quote-part du lot", decimal(line.share)),
                 field("Montant du lot", euros(line.estate_amount)),
-                field("Prorata d'occupation", line.prorata.normalize().to_string()),
+                field("Prorata d'occupation", decimal(line.prorata)),
                 field("Dû", euros(line.due)),
             ],
         ));
@@ -561,7 +566,7 @@ pub fn lease_contract(f: &LeaseFacts<'_>) -> PdfDocument {
         estate.push(field("Porte", door.to_string()));
     }
     if let Some(s) = f.estate.data.surface_m2 {
-        estate.push(field("Surface habitable", format!("{} m²", s.normalize())));
+        estate.push(field("Surface habitable", format!("{} m²", decimal(s))));
     }
     if let Some(r) = f.estate.data.rooms_count {
         estate.push(field("Pièces principales", r.to_string()));

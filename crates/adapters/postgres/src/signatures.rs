@@ -771,13 +771,12 @@ impl SignatureStore for PgSignatures {
 
     async fn tenant_of(&self, id: SignatureId) -> Result<Option<TenantId>, RepoError> {
         let mut tx = self.0.platform_tx().await?;
-        let tenant: Option<Uuid> =
-            sqlx::query_scalar("SELECT tenant_id FROM signature_directory WHERE id = $1")
-                .bind(id.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_error)?;
-        Ok(tenant.map(TenantId::from_uuid))
+        let tenant: Option<Option<Uuid>> = sqlx::query_scalar("SELECT worker_signature_tenant($1)")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        Ok(tenant.flatten().map(TenantId::from_uuid))
     }
 
     async fn changed_since(
@@ -786,15 +785,13 @@ impl SignatureStore for PgSignatures {
         limit: u32,
     ) -> Result<Vec<(TenantId, Signature)>, RepoError> {
         let mut tx = self.0.platform_tx().await?;
-        let changed: Vec<(Uuid, Uuid)> = sqlx::query_as(
-            "SELECT id, tenant_id FROM signature_directory WHERE updated_at > $1 \
-             ORDER BY updated_at, id LIMIT $2",
-        )
-        .bind(since)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        let changed: Vec<(Uuid, Uuid)> =
+            sqlx::query_as("SELECT id, tenant_id FROM worker_signatures_changed($1, $2)")
+                .bind(since)
+                .bind(i32::try_from(limit).unwrap_or(i32::MAX))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_error)?;
         drop(tx);
         // One read per tenant concerned, each under its own tenant's row-level security.
         let mut tenants: Vec<Uuid> = changed.iter().map(|c| c.1).collect();
@@ -820,7 +817,7 @@ impl SignatureStore for PgSignatures {
             let signers = signers_of(&mut tx, tenant.as_uuid(), &ids).await?;
             out.extend(assemble(rows, signers)?.into_iter().map(|s| (tenant, s)));
         }
-        out.sort_by_key(|a| (a.1.updated_at, a.1.id));
+        out.sort_by_key(|s| (s.1.updated_at, s.1.id));
         Ok(out)
     }
 }
