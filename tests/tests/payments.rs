@@ -362,7 +362,7 @@ async fn a_paid_checkout_credits_its_tenant_once_whatever_stripe_resends() {
     // Every event is recorded as processed, with what it did.
     let mut conn = app.admin_connection().await;
     let events: Vec<(String, Option<uuid::Uuid>, String)> = sqlx::query_as(
-        "SELECT event_id, tenant_id, outcome FROM stripe_events ORDER BY processed_at, event_id",
+        "SELECT event_id, for_tenant_id, outcome FROM stripe_events ORDER BY processed_at, event_id",
     )
     .fetch_all(&mut conn)
     .await
@@ -696,7 +696,7 @@ async fn events_that_cannot_be_credited_are_acknowledged_and_credit_nothing() {
 
     let mut conn = app.admin_connection().await;
     let outcomes: Vec<(String, Option<uuid::Uuid>, String)> =
-        sqlx::query_as("SELECT event_id, tenant_id, outcome FROM stripe_events ORDER BY event_id")
+        sqlx::query_as("SELECT event_id, for_tenant_id, outcome FROM stripe_events ORDER BY event_id")
             .fetch_all(&mut conn)
             .await
             .expect("events");

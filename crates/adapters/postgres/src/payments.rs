@@ -126,8 +126,9 @@ impl PaymentStore for PgPayments {
             _ => event.outcome,
         };
         let new: Option<String> = sqlx::query_scalar(
-            "INSERT INTO stripe_events (event_id, event_type, tenant_id, outcome, processed_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
+            "INSERT INTO stripe_events (event_id, event_type, for_tenant_id, outcome, \
+             processed_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
         )
         .bind(&event.event_id)
         .bind(&event.event_type)
