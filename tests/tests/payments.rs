@@ -695,11 +695,12 @@ async fn events_that_cannot_be_credited_are_acknowledged_and_credit_nothing() {
     }
 
     let mut conn = app.admin_connection().await;
-    let outcomes: Vec<(String, Option<uuid::Uuid>, String)> =
-        sqlx::query_as("SELECT event_id, for_tenant_id, outcome FROM stripe_events ORDER BY event_id")
-            .fetch_all(&mut conn)
-            .await
-            .expect("events");
+    let outcomes: Vec<(String, Option<uuid::Uuid>, String)> = sqlx::query_as(
+        "SELECT event_id, for_tenant_id, outcome FROM stripe_events ORDER BY event_id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("events");
     let tenant = Some(uuid::Uuid::parse_str(&t.id).expect("uuid"));
     let expected = [
         ("evt_charge", None, "IGNORED"),
