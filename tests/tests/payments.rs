@@ -266,7 +266,8 @@ async fn a_failed_checkout_is_not_kept_and_stripe_errors_are_problems() {
 
 #[tokio::test]
 async fn without_stripe_checkout_and_webhook_answer_503() {
-    let app = TestApp::spawn().await;
+    // Whatever the environment says.
+    let app = TestApp::spawn_with(|c| c.stripe = None).await;
     let t = app.tenant("A").await;
 
     let res = app
