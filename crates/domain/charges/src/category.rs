@@ -476,3 +476,31 @@ mod tests {
         assert_eq!(staff, [10, 40, 75, 100]);
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_text_is_a_frequency_or_a_refusal(text in "\\PC{0,30}") {
+            if let Ok(f) = Frequency::parse(&text) {
+                prop_assert!((1..=9999).contains(&f.count));
+            }
+        }
+
+        #[test]
+        fn frequency_like_text_never_panics_nor_overflows(
+            text in "[0-9]{0,30}[ \\t]{0,3}(day|week|month|year|days|weeks|months|years|s|x)?"
+        ) {
+            if let Ok(f) = Frequency::parse(&text) {
+                prop_assert!((1..=9999).contains(&f.count));
+                let shown = f.to_string();
+                prop_assert_eq!(Frequency::parse(&shown).map(|g| g.count), Ok(f.count));
+            }
+        }
+    }
+}

@@ -380,3 +380,32 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod hostile_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_text_is_a_quarter_or_a_refusal(text in "\\PC{0,12}") {
+            if let Ok(q) = text.parse::<Quarter>() {
+                prop_assert_eq!(q.to_string(), text);
+            }
+        }
+
+        #[test]
+        fn quarter_like_text_never_panics(text in "[0-9]{0,5}-?[Qq]?[0-9]{0,2}") {
+            let _ = text.parse::<Quarter>();
+        }
+
+        #[test]
+        fn every_quarter_prints_and_parses_back(year in 1900i32..=2200, quarter in 1u8..=4) {
+            let text = format!("{year}-Q{quarter}");
+            let q: Quarter = text.parse().expect("a quarter");
+            prop_assert_eq!(q.to_string(), text);
+        }
+    }
+}
