@@ -7,6 +7,11 @@
 //! let res = app.get("/api/owners", &a.owner_key).await;
 //! ```
 
+// serde_json's json! recurses once per field, and Stripe objects have many.
+#![recursion_limit = "256"]
+
+pub mod stripe_mock;
+
 use std::net::TcpListener;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -297,6 +302,20 @@ impl TestApp {
 
     pub async fn delete(&self, path: &str, key: &str) -> Answer {
         self.send(Method::DELETE, path, key, None).await
+    }
+
+    /// POSTs `payload` to Stripe's webhook as Stripe would, with `signature` (if any) in
+    /// `Stripe-Signature` and no API key.
+    pub async fn post_webhook(&self, payload: &str, signature: Option<&str>) -> Answer {
+        let mut req = self
+            .client
+            .post(self.url("/api/webhooks/stripe"))
+            .header("content-type", "application/json; charset=utf-8")
+            .body(payload.to_owned());
+        if let Some(signature) = signature {
+            req = req.header("stripe-signature", signature);
+        }
+        Self::read(req.send().await.expect("request sent")).await
     }
 
     /// An owner connection (superuser in tests) to this test's database, for looking under

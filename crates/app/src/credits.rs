@@ -38,6 +38,11 @@ impl CreditService {
         Ok(&self.packages)
     }
 
+    /// The package on sale under `id`, whoever asks (checkout and webhooks price by it).
+    pub fn package(&self, id: &str) -> Option<&CreditPackage> {
+        self.packages.iter().find(|p| p.id == id)
+    }
+
     pub async fn balance(&self, principal: &Principal) -> Result<i64, AppError> {
         let tenant = principal.manage()?;
         self.ledger.balance(tenant).await.map_err(err)

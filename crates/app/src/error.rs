@@ -34,6 +34,18 @@ pub enum AppError {
     /// The content exceeds a size limit.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The request cannot be read as this route needs it (a bad signature, an unreadable
+    /// body); `code` is the stable reason. Field errors are [`AppError::Validation`].
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    /// An outside service this needs is not configured or does not answer; `code` says which,
+    /// `retry_after` (seconds) whether a retry may help.
+    #[error("{message}")]
+    ServiceUnavailable {
+        code: &'static str,
+        message: String,
+        retry_after: Option<u32>,
+    },
     /// The storage does not answer.
     #[error("service unavailable")]
     Unavailable(#[source] BoxError),

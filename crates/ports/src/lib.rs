@@ -8,6 +8,7 @@ pub mod annexes;
 pub mod audit;
 pub mod charges;
 pub mod credits;
+pub mod idempotency;
 pub mod leases;
 pub mod media;
 pub mod meters;
@@ -24,13 +25,15 @@ use chrono::{DateTime, Utc};
 
 pub use access::{ApiKeyRecord, ApiKeyStore, Credential, CredentialOwner, Tenant, WorkerKeyRecord};
 pub use faireplace_kernel::TenantId;
+pub use idempotency::{IdempotencyStore, StoredAnswer};
 pub use media::{
     BlobError, BlobStore, ByteStream, Media, MediaContentType, MediaEntityType, MediaId,
     MediaRepository, StoredBlob,
 };
 pub use notify::{Notifier, NotifyError, OutgoingMessage};
 pub use payments::{
-    CheckoutRequest, CheckoutSession, PaymentError, PaymentEvent, PaymentGateway, WebhookError,
+    CheckoutRequest, CheckoutSession, EventOutcome, EventRecord, PaymentError, PaymentEvent,
+    PaymentGateway, PaymentStore, Recorded, WebhookError,
 };
 pub use repository::{ListQuery, RepoError, Repository, Resource};
 

@@ -8,7 +8,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use faireplace_kernel::TenantId;
+use faireplace_billing::{CreditTransaction, Payment};
+use faireplace_kernel::{Page, PageRequest, TenantId, text_enum};
+
+use crate::RepoError;
 
 /// What a Checkout session sells: one credit package to one tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,4 +129,73 @@ pub trait PaymentGateway: Send + Sync {
         payload: &[u8],
         signature_header: &str,
     ) -> Result<PaymentEvent, WebhookError>;
+}
+
+text_enum!(
+    /// What processing a provider event did, kept with the event for operators.
+    pub EventOutcome {
+        /// A paid checkout: its package was credited.
+        Credited => "CREDITED",
+        /// A checkout completed unpaid: logged, credited when the payment arrives.
+        Pending => "PENDING",
+        /// A payment intent: logged.
+        Logged => "LOGGED",
+        /// A paid checkout that does not match the package it names: logged, not credited.
+        Rejected => "REJECTED",
+        /// A paid checkout whose session had already been credited (by another event).
+        AlreadyCredited => "ALREADY_CREDITED",
+        /// The tenant named in the metadata does not exist: nothing done.
+        UnknownTenant => "UNKNOWN_TENANT",
+        /// No tenant named: nothing to do.
+        NoTenant => "NO_TENANT",
+        /// A type not acted on.
+        Ignored => "IGNORED",
+    }
+);
+
+/// A verified provider event and what the use case decided to do with it.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    pub event_id: String,
+    pub event_type: String,
+    /// The tenant the event names, if any. Storage checks that it exists.
+    pub tenant: Option<TenantId>,
+    /// The payment to log for `tenant`, if any. A [`PaymentStatus::Credited`] payment grants
+    /// its `credits` (a PURCHASE with the reference `stripe:<session_id>`), once per session.
+    ///
+    /// [`PaymentStatus::Credited`]: faireplace_billing::PaymentStatus::Credited
+    pub payment: Option<Payment>,
+    /// What this processing does, as decided (storage may find the tenant unknown or the
+    /// session already credited).
+    pub outcome: EventOutcome,
+    pub at: DateTime<Utc>,
+}
+
+/// What recording an event did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// The event was new: processed, with this outcome and, when credited, the ledger line.
+    Processed {
+        outcome: EventOutcome,
+        credited: Option<CreditTransaction>,
+    },
+    /// The event id had been processed before: nothing changed.
+    AlreadyProcessed,
+}
+
+/// Where provider events and the payments they report are kept.
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// Records the event and does what it calls for, in one transaction: marks the event id
+    /// processed (an id already there answers [`Recorded::AlreadyProcessed`] and changes
+    /// nothing), logs the payment and grants the credits of a credited checkout, at most once
+    /// per session. A tenant that does not exist gets nothing ([`EventOutcome::UnknownTenant`]).
+    async fn record_event(&self, event: &EventRecord) -> Result<Recorded, RepoError>;
+
+    /// The tenant's logged payments, newest first.
+    async fn payments(
+        &self,
+        tenant: TenantId,
+        page: PageRequest,
+    ) -> Result<Page<Payment>, RepoError>;
 }

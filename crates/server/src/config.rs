@@ -34,6 +34,10 @@ pub struct Config {
     /// Where one-time codes and e-mails go: an SMTP server (`SMTP_HOST`…), or without one the
     /// development outbox (readable at `/api/dev/outbox`; refused in production).
     pub smtp: Option<faireplace_notify::SmtpConfig>,
+    /// Stripe (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `STRIPE_API_BASE`); `None` when no
+    /// secret key is set: checkout and the webhook then answer 503. Its `Debug` hides the
+    /// secrets.
+    pub stripe: Option<faireplace_stripe::StripeConfig>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,9 +138,32 @@ impl Config {
                 ));
             }
         };
+        let stripe = match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
+            (None, None) => None,
+            (Some(secret_key), Some(webhook_secret)) => Some(faireplace_stripe::StripeConfig {
+                secret_key: secret_key.trim().to_owned(),
+                webhook_secret: webhook_secret.trim().to_owned(),
+                api_base: var("STRIPE_API_BASE").map(|v| v.trim().to_owned()),
+            }),
+            // Half a configuration would sell credits that no webhook can ever grant, or
+            // verify webhooks for sales that cannot happen: refuse it at start-up.
+            (Some(_), None) => {
+                return Err(ConfigError(
+                    "STRIPE_SECRET_KEY is set without STRIPE_WEBHOOK_SECRET: set both or neither"
+                        .into(),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(ConfigError(
+                    "STRIPE_WEBHOOK_SECRET is set without STRIPE_SECRET_KEY: set both or neither"
+                        .into(),
+                ));
+            }
+        };
         Ok(Self {
             rate_limit,
             environment,
+            stripe,
             smtp,
             host: var("HOST").unwrap_or_else(|| "127.0.0.1".into()),
             port: parsed("PORT", 8080)?,

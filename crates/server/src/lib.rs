@@ -76,6 +76,27 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         renderer,
         clock.clone(),
     );
+    let credits = faireplace_app::credits::CreditService::new(
+        Arc::new(faireplace_postgres::PgCredits(db.clone())),
+        config.credit_packages.clone(),
+        clock.clone(),
+    );
+    // Without Stripe, checkout and the webhook answer 503 PAYMENTS_UNAVAILABLE.
+    let gateway: Option<Arc<dyn faireplace_ports::PaymentGateway>> = match &config.stripe {
+        Some(stripe) => Some(Arc::new(faireplace_stripe::StripeGateway::new(
+            stripe.clone(),
+        )?)),
+        None => None,
+    };
+    let payments_store = Arc::new(faireplace_postgres::PgPayments(db.clone()));
+    let payments = faireplace_app::payments::PaymentService::new(
+        gateway,
+        payments_store.clone(),
+        credits.clone(),
+        clock.clone(),
+    );
+    let idempotency =
+        faireplace_app::idempotency::IdempotencyService::new(payments_store, clock.clone());
     let store = Arc::new(PgApiKeyStore(db.clone()));
     let lessees = Arc::new(PgLessees(db.clone()));
     let auth = Arc::new(Authenticator::new(
@@ -120,11 +141,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             Arc::new(faireplace_postgres::PgRegulations(db.clone())),
             clock.clone(),
         ),
-        credits: faireplace_app::credits::CreditService::new(
-            Arc::new(faireplace_postgres::PgCredits(db.clone())),
-            config.credit_packages.clone(),
-            clock.clone(),
-        ),
+        credits,
+        payments,
+        idempotency,
         audit: faireplace_app::audit::AuditService::new(
             Arc::new(faireplace_postgres::PgAuditLog(db.clone())),
             clock.clone(),

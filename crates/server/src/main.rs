@@ -179,6 +179,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             tracing::info!(
                 address = %listener.local_addr()?,
                 workers = config.http_workers,
+                stripe = config.stripe.is_some(),
                 "FairePlace API listening; docs at /api/docs"
             );
             start(listener, &services, &config)?.await?;

@@ -15,6 +15,7 @@ mod media;
 mod meters;
 mod middleware;
 mod parties;
+mod payments;
 mod platform;
 pub mod problem;
 mod property;
@@ -77,6 +78,10 @@ pub struct AppState {
     pub reviews: faireplace_app::charges::ReviewService,
     pub audit: faireplace_app::audit::AuditService,
     pub credits: faireplace_app::credits::CreditService,
+    /// Checkout, the Stripe webhook and the log of payments.
+    pub payments: faireplace_app::payments::PaymentService,
+    /// Answers kept for `Idempotency-Key` replays.
+    pub idempotency: faireplace_app::idempotency::IdempotencyService,
     pub notifications: faireplace_app::charges::NotificationService,
     pub regulations: CrudService<faireplace_charges::Regulation>,
     pub distribution_references: CrudService<faireplace_charges::DistributionReference>,
@@ -120,7 +125,8 @@ impl Default for HttpSettings {
         description = "Multi-tenant REST API for residential property management: parties, \
             property, leases, rent regulation, charges, meters, annexes, e-signature and credits.\n\n\
             Authenticate with `Authorization: Bearer fp_live_…` (OWNER, MANAGER and LESSEE keys) or, \
-            under `/api/workers` only, `X-API-Key: fp_live_…` (WORKER keys). Every error is \
+            under `/api/workers` only, `X-API-Key: fp_live_…` (WORKER keys). Stripe's webhook, \
+            `/api/webhooks/stripe`, takes no key: its `Stripe-Signature` is verified. Every error is \
             `application/problem+json` with a stable `code`. Lists take `page`, `limit` (at most 100), \
             `search` and `sort` (`field` or `-field`).",
         license(name = "Proprietary")
@@ -163,6 +169,7 @@ impl Default for HttpSettings {
         (name = "Annexes", description = "The catalog of lease annexes, a lease's annexes and their compliance"),
         (name = "Signatures", description = "Electronic signature of a lease with one-time codes (one credit each)"),
         (name = "Credits", description = "Credits (one per electronic signature): packages, balance, ledger"),
+        (name = "Payments", description = "Buying credits through Stripe: checkout, Stripe's signed webhook, the log of payments"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
         (name = "Workers", description = "Serverless workers, with `X-API-Key`")
@@ -222,6 +229,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     charges::notifications::routes(cfg);
     meters::routes(cfg);
     credits::routes(cfg);
+    payments::routes(cfg);
     annexes::routes(cfg);
     signatures::routes(cfg);
     charges::freeze_periods::crud_routes(cfg);

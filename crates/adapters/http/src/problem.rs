@@ -262,6 +262,18 @@ impl From<AppError> for ApiError {
             AppError::PayloadTooLarge(m) => {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", m)
             }
+            AppError::BadRequest { code, message } => {
+                ApiError::new(StatusCode::BAD_REQUEST, code, message)
+            }
+            AppError::ServiceUnavailable {
+                code,
+                message,
+                retry_after,
+            } => {
+                let mut e = ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, message);
+                e.retry_after = retry_after;
+                e
+            }
             AppError::Unavailable(cause) => {
                 tracing::error!(error = %error_chain(cause.as_ref()), "storage unavailable");
                 let mut e = ApiError::new(

@@ -20,6 +20,7 @@ mod media;
 mod meters;
 mod notifications;
 mod parties;
+mod payments;
 mod property;
 mod reads;
 mod rent;
@@ -42,6 +43,7 @@ pub use media::PgMedia;
 pub use meters::PgMeters;
 pub use notifications::{PgNotifications, PgRegulations};
 pub use parties::{PgContacts, PgLessees, PgOwners};
+pub use payments::PgPayments;
 pub use property::{
     PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,
     PgRooms, PgTypes,

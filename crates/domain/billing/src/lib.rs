@@ -1,5 +1,5 @@
-//! Billing: the credits a tenant buys and spends (one per electronic signature), and the
-//! packages it buys them in. The balance never goes negative.
+//! Billing: the credits a tenant buys and spends (one per electronic signature), the packages
+//! it buys them in, and the payments the provider reported. The balance never goes negative.
 
 use chrono::{DateTime, Utc};
 use faireplace_kernel::text_enum;
@@ -24,6 +24,14 @@ pub struct CreditPackage {
     /// Price in cents of `currency`.
     pub price_cents: u32,
     pub currency: String,
+}
+
+impl CreditPackage {
+    /// Whether a payment of `amount_cents` in `currency` is this package's price. The currency
+    /// is compared without case: the provider writes "eur" where the configuration says "EUR".
+    pub fn is_paid_by(&self, amount_cents: i64, currency: &str) -> bool {
+        amount_cents == i64::from(self.price_cents) && currency.eq_ignore_ascii_case(&self.currency)
+    }
 }
 
 /// Parses packages from configuration: `id:credits:price_cents` separated by commas, in EUR
@@ -75,6 +83,59 @@ pub struct CreditTransaction {
     pub created_at: DateTime<Utc>,
 }
 
+text_enum!(
+    /// What the provider reported.
+    pub PaymentKind {
+        /// A checkout session completed (or its delayed payment came through).
+        CheckoutCompleted => "CHECKOUT_COMPLETED",
+        /// A payment intent succeeded.
+        PaymentSucceeded => "PAYMENT_SUCCEEDED",
+        /// A payment intent failed.
+        PaymentFailed => "PAYMENT_FAILED",
+    }
+);
+
+text_enum!(
+    /// Where a logged payment stands.
+    pub PaymentStatus {
+        /// A paid checkout whose package was credited.
+        Credited => "CREDITED",
+        /// A checkout completed before its money arrived (a delayed payment method): credited
+        /// when the provider reports the payment.
+        Pending => "PENDING",
+        /// A paid checkout that was not credited (its amount is not its package's price, or
+        /// the package is unknown): for the operator to settle.
+        Rejected => "REJECTED",
+        /// A payment intent that succeeded.
+        Succeeded => "SUCCEEDED",
+        /// A payment intent that failed.
+        Failed => "FAILED",
+    }
+);
+
+/// A payment as the provider reported it, logged for the tenant it was for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payment {
+    pub id: uuid::Uuid,
+    /// `STRIPE`.
+    pub provider: String,
+    pub kind: PaymentKind,
+    pub status: PaymentStatus,
+    /// The provider's event that reported it.
+    pub event_id: String,
+    pub session_id: Option<String>,
+    pub payment_intent_id: Option<String>,
+    pub package_id: Option<String>,
+    /// The credits granted, for a credited checkout.
+    pub credits: Option<i64>,
+    /// In the smallest unit of `currency`.
+    pub amount_cents: Option<i64>,
+    pub currency: Option<String>,
+    /// Why the payment failed, or why it was not credited.
+    pub failure_message: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +152,14 @@ mod tests {
             assert!(parse_packages(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_packages("").expect("none"), []);
+    }
+
+    #[test]
+    fn a_package_is_paid_by_its_price_in_its_currency() {
+        let p = &parse_packages("starter:10:1500").expect("packages")[0];
+        assert!(p.is_paid_by(1500, "eur"));
+        assert!(p.is_paid_by(1500, "EUR"));
+        assert!(!p.is_paid_by(1499, "eur"));
+        assert!(!p.is_paid_by(1500, "usd"));
     }
 }
