@@ -4,6 +4,7 @@
 
 use faireplace_tests::{LeaseWorld, TestApp};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 const LEA: &str = "lea.bernard@example.org";
 const HUGO: &str = "hugo.petit@example.org";
@@ -103,12 +104,39 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
         assert!(contract.contains(expected), "{expected} in {contract}");
     }
 
+    let annexes = app
+        .post(
+            &format!("/api/leases/{lease}/annexes/attach-mandatory"),
+            w.key(),
+            json!({}),
+        )
+        .await;
+    annexes.assert_status(200);
+    let annex = annexes.body["annexes"][0]["id"]
+        .as_str()
+        .expect("annex")
+        .to_owned();
+
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     assert_eq!(sig["status"], "PENDING");
     assert_eq!(sig["lease_id"], lease.as_str());
     let sha = sig["document_sha256"].as_str().expect("sha").to_owned();
     assert!(sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()));
+    // The original, as fixed, hashes to what the signers sign.
+    let original = app
+        .get_raw(&format!("/api/signatures/{id}/original"), w.key())
+        .await;
+    assert!(original.pdf_text().contains("Contrat de location"));
+    let digest: String = Sha256::digest(&original.bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest, sha);
+    // Its annexes are fixed with it.
+    app.delete(&format!("/api/leases/{lease}/annexes/{annex}"), w.key())
+        .await
+        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
     assert_eq!(sig["signers"].as_array().expect("signers").len(), 4);
     // One credit spent, in the ledger under the process's name.
     let balance = app.get("/api/credits/balance", w.key()).await;
@@ -154,6 +182,13 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     .await
     .assert_status(200);
     let code = app.latest_code_to(LEA);
+    // The development outbox shows each tenant only what was sent on its behalf.
+    let outbox = format!("/api/dev/outbox?to={LEA}");
+    let mine = app.get(&outbox, w.key()).await;
+    assert_eq!(mine.body["data"].as_array().expect("data").len(), 1);
+    let stranger = app.tenant("B").await;
+    let theirs = app.get(&outbox, &stranger.owner_key).await;
+    assert!(theirs.body["data"].as_array().expect("data").is_empty());
     let wrong = if code == "000000" { "000001" } else { "000000" };
     let res = app
         .post(
@@ -346,25 +381,89 @@ async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
         .parse()
         .expect("seconds");
     assert!((1..=900).contains(&wait), "{wait}");
-    // The third code still signs.
-    app.post(&verify_path, w.key(), json!({"otp": third}))
-        .await
-        .assert_status(200);
-    // Fifteen minutes later, codes may be sent again (to Hugo, whose turn it also is).
+    // Fifteen minutes later the same signer may be sent a code again; it replaces the third.
     sqlx::query("UPDATE signature_otps SET created_at = created_at - interval '15 minutes'")
         .execute(&mut db)
         .await
         .expect("aged");
-    let hugo = signer_id(&sig, HUGO);
-    for _ in 0..3 {
-        app.post(
-            &format!("/api/signatures/{id}/signers/{hugo}/otp"),
-            w.key(),
-            json!({}),
-        )
+    app.post(&otp_path, w.key(), json!({}))
         .await
         .assert_status(200);
+    let fourth = app.latest_code_to(LEA);
+    if fourth != third {
+        app.post(&verify_path, w.key(), json!({"otp": third}))
+            .await
+            .assert_problem(400, "VALIDATION_ERROR");
     }
+    app.post(&verify_path, w.key(), json!({"otp": fourth}))
+        .await
+        .assert_status(200);
+}
+
+#[tokio::test]
+async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
+    let app = TestApp::spawn().await;
+    let w = app.lease_world("A").await;
+    app.grant_credits(&w, 2).await;
+    let lease = draft(&app, &w).await;
+    let path = format!("/api/leases/{lease}/signatures");
+    let send = |key: &'static str, body: Value| {
+        let req = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(w.key())
+            .header("idempotency-key", key)
+            .json(&body);
+        async move { TestApp::read(req.send().await.expect("sent")).await }
+    };
+    // A retried start with the same key answers the first process, and spends one credit.
+    let first = send("start-1", signers(&w)).await;
+    first.assert_status(201);
+    let again = send("start-1", signers(&w)).await;
+    again.assert_status(201);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body["id"], first.body["id"]);
+    assert_eq!(
+        app.get("/api/credits/balance", w.key()).await.body["balance"],
+        1
+    );
+    let mut other = signers(&w);
+    other["signers"][0]["order"] = json!(2);
+    send("start-1", other)
+        .await
+        .assert_problem(409, "IDEMPOTENCY_KEY_REUSED");
+    let id = first.body["id"].as_str().expect("id").to_owned();
+
+    // Thirty days on, the process is EXPIRED: no more signing, the lease is a draft again.
+    let mut db = app.admin_connection().await;
+    sqlx::query("UPDATE signatures SET expires_at = now() - interval '1 second'")
+        .execute(&mut db)
+        .await
+        .expect("aged");
+    let shown = app.get(&format!("/api/signatures/{id}"), w.key()).await;
+    assert_eq!(shown.body["status"], "EXPIRED");
+    let expired = app.get("/api/signatures?status=EXPIRED", w.key()).await;
+    assert_eq!(expired.body["pagination"]["total"], 1);
+    let lea = signer_id(&first.body, LEA);
+    app.post(
+        &format!("/api/signatures/{id}/signers/{lea}/otp"),
+        w.key(),
+        json!({}),
+    )
+    .await
+    .assert_problem(409, "SIGNATURE_EXPIRED");
+    app.post(&format!("/api/signatures/{id}/cancel"), w.key(), json!({}))
+        .await
+        .assert_problem(409, "SIGNATURE_EXPIRED");
+    let l = app.get(&format!("/api/leases/{lease}"), w.key()).await;
+    assert_eq!(l.body["status"], "DRAFT");
+    // A new process may start (the second credit).
+    let second = start(&app, &w, &lease).await;
+    assert_eq!(second["status"], "PENDING");
+    assert_eq!(
+        app.get("/api/credits/balance", w.key()).await.body["balance"],
+        0
+    );
 }
 
 #[tokio::test]
@@ -568,7 +667,15 @@ async fn workers_report_signers_and_finalize_idempotently() {
     .await
     .assert_problem(401, "UNAUTHENTICATED");
 
-    let report = json!({"status": "SIGNED", "event_at": "2026-01-02T10:00:00Z",
+    // The provider's time is evidence, and never before the process started.
+    put(
+        status(LEA),
+        json!({"status": "SIGNED", "event_at": "2020-01-02T10:00:00Z"}),
+    )
+    .await
+    .assert_problem(400, "VALIDATION_ERROR");
+    let event_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let report = json!({"status": "SIGNED", "event_at": event_at,
                         "provider_reference": "yousign-123"});
     // Out of order: the guarantor before the lessees.
     put(status(PAUL), report.clone())

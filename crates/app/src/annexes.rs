@@ -62,6 +62,8 @@ pub struct CustomAnnexInput {
     pub title: Option<String>,
     pub media_id: Option<uuid::Uuid>,
     pub code: Option<String>,
+    /// Past this day the annex no longer counts (a report's validity).
+    pub valid_until: Option<NaiveDate>,
 }
 
 /// An annex's file.
@@ -186,6 +188,12 @@ impl AnnexService {
         let (Some(title), Some(media_id)) = (title, media_id) else {
             return Err(AppError::validation("media_id", "is required"));
         };
+        // The lease first: another tenant's lease is a 404 whatever the body says.
+        self.store
+            .list(tenant, lease)
+            .await
+            .map_err(err)?
+            .ok_or(AppError::NotFound("lease"))?;
         // The file must be one of the tenant's (a 400, not a 404: the lease is what is addressed).
         self.media
             .get(principal, MediaId(media_id))
@@ -206,7 +214,7 @@ impl AnnexService {
             media_id: Some(media_id),
             diagnostic_id: None,
             energy_diagnosis_id: None,
-            valid_until: None,
+            valid_until: input.valid_until,
             created_at: now,
             updated_at: now,
         };
@@ -327,10 +335,21 @@ impl AnnexService {
         principal: &Principal,
         lease: LeaseId,
     ) -> Result<Compliance, AppError> {
+        let tenant = principal.manage()?;
         let context = self.context(principal, lease).await?;
         let today = self.today();
         let (needs, attached) = needs(&context, today);
-        Ok(faireplace_annexes::compliance(&needs, &attached, today))
+        let mut out = faireplace_annexes::compliance(&needs, &attached, today);
+        if context.furnished {
+            out.furniture_missing = self
+                .documents
+                .missing_furniture(tenant, context.estate_id)
+                .await?
+                .iter()
+                .map(|m| m.as_str().to_owned())
+                .collect();
+        }
+        Ok(out)
     }
 
     /// The annex's file: built-in and generated annexes are rendered now.

@@ -94,6 +94,65 @@ fn contact_name(c: &Contact) -> String {
     }
 }
 
+fn billing_fr(mode: faireplace_charges::BillingMode) -> &'static str {
+    use faireplace_charges::BillingMode::*;
+    match mode {
+        Provision => "provision, régularisée chaque année",
+        Forfait => "forfait",
+        ReleveDirect => "selon relevé du compteur",
+    }
+}
+
+fn condition_fr(condition: faireplace_property::fittings::Condition) -> &'static str {
+    use faireplace_property::fittings::Condition::*;
+    match condition {
+        New => "neuf",
+        Good => "bon état",
+        Fair => "état d'usage",
+        Poor => "mauvais état",
+        OutOfOrder => "hors d'usage",
+    }
+}
+
+/// The Décret 2015-981 item, in the decree's words.
+pub fn furniture_fr(item: faireplace_property::fittings::FurnitureItem) -> &'static str {
+    use faireplace_property::fittings::FurnitureItem::*;
+    match item {
+        Bedding => "literie avec couette ou couverture",
+        WindowBlackout => "occultation des fenêtres des chambres",
+        Hob => "plaques de cuisson",
+        OvenOrMicrowave => "four ou four à micro-ondes",
+        FridgeWithFreezer => {
+            "réfrigérateur avec compartiment congélation (−6 °C au plus) ou congélateur"
+        }
+        Tableware => "vaisselle",
+        KitchenUtensils => "ustensiles de cuisine",
+        TableAndSeats => "table et sièges",
+        StorageShelves => "étagères de rangement",
+        Lights => "luminaires",
+        CleaningEquipment => "matériel d'entretien ménager",
+    }
+}
+
+fn role_fr(role: faireplace_signatures::SignerRole) -> &'static str {
+    use faireplace_signatures::SignerRole::*;
+    match role {
+        Lessee => "locataire",
+        Owner => "bailleur",
+        Guarantor => "garant",
+        Agent => "mandataire",
+    }
+}
+
+fn status_fr(status: faireplace_signatures::SignerStatus) -> &'static str {
+    use faireplace_signatures::SignerStatus::*;
+    match status {
+        Pending => "en attente",
+        Signed => "signé",
+        Declined => "refusé",
+    }
+}
+
 /// A built-in annex as a document.
 pub fn static_document(text: &StaticText) -> PdfDocument {
     PdfDocument {
@@ -128,11 +187,13 @@ pub fn signed_document(fixed: &PdfDocument, signature: &Signature) -> PdfDocumen
     doc.sections.push(PdfSection {
         heading: "Dossier de preuve de la signature électronique".into(),
         paragraphs: vec![
-            "Chaque signataire a reçu un code à usage unique à son adresse électronique et l'a \
-             saisi pour signer. Le document signé est celui dont l'empreinte SHA-256 figure \
-             ci-dessous : toute modification de ce document changerait son empreinte."
+            "Le document soumis à la signature a été figé à l'ouverture du processus. Chaque \
+             signataire l'a signé soit en saisissant un code à usage unique reçu à son adresse \
+             électronique, soit auprès d'un prestataire de signature, comme indiqué ci-dessous. \
+             Le document original, tel que figé, reste téléchargeable ; son empreinte SHA-256 \
+             figure ci-dessous : toute modification de ce document changerait son empreinte."
                 .into(),
-            "Empreinte SHA-256 du document signé :".into(),
+            "Empreinte SHA-256 du document original :".into(),
             // On a line of its own: 64 characters fit the page's width, not a value column.
             signature.document_sha256.clone(),
         ],
@@ -141,10 +202,11 @@ pub fn signed_document(fixed: &PdfDocument, signature: &Signature) -> PdfDocumen
     });
     for (i, s) in signature.signers.iter().enumerate() {
         let mut fields = vec![
-            field("Qualité", s.data.role.as_str()),
+            field("Qualité", role_fr(s.data.role)),
+            field("Partie", s.data.party_id.to_string()),
             field("Adresse électronique", s.data.email.as_str()),
             field("Ordre de signature", s.data.order.to_string()),
-            field("Statut", s.status.as_str()),
+            field("Statut", status_fr(s.status)),
         ];
         if let Some(e) = &s.evidence {
             fields.push(field("Signé le", timestamp(e.at)));
@@ -433,13 +495,22 @@ impl DocumentService {
         Ok((lease, doc))
     }
 
-    /// The furniture inventory of the lease's estate (GENERATED annex).
-    pub async fn furniture_inventory(
+    /// The Décret 2015-981 items an estate's inventory lacks.
+    pub async fn missing_furniture(
         &self,
         tenant: TenantId,
-        lease: &Lease,
-    ) -> Result<PdfDocument, AppError> {
-        let items = self
+        estate: faireplace_property::EstateId,
+    ) -> Result<Vec<faireplace_property::fittings::FurnitureItem>, AppError> {
+        let items = self.inventory_of(tenant, estate).await?;
+        Ok(faireplace_property::fittings::missing_furniture(&items))
+    }
+
+    async fn inventory_of(
+        &self,
+        tenant: TenantId,
+        estate: faireplace_property::EstateId,
+    ) -> Result<Vec<InventoryItem>, AppError> {
+        Ok(self
             .inventory
             .list(
                 tenant,
@@ -450,21 +521,28 @@ impl DocumentService {
                         descending: false,
                     },
                     search: None,
-                    filter: ChildFilter {
-                        estate_id: lease.data.estate_id,
-                    },
+                    filter: ChildFilter { estate_id: estate },
                 },
             )
             .await
             .map_err(err)?
-            .items;
+            .items)
+    }
+
+    /// The furniture inventory of the lease's estate (GENERATED annex).
+    pub async fn furniture_inventory(
+        &self,
+        tenant: TenantId,
+        lease: &Lease,
+    ) -> Result<PdfDocument, AppError> {
+        let items = self.inventory_of(tenant, lease.data.estate_id).await?;
         let missing = faireplace_property::fittings::missing_furniture(&items);
         let mut fields: Vec<(String, String)> = items
             .iter()
             .map(|i| {
                 let mut value = format!("{} ×", i.data.quantity);
                 if let Some(c) = i.data.condition {
-                    value.push_str(&format!(" — état : {}", c.as_str()));
+                    value.push_str(&format!(" — {}", condition_fr(c)));
                 }
                 if let Some(n) = &i.data.notes {
                     value.push_str(&format!(" — {n}"));
@@ -482,7 +560,7 @@ impl DocumentService {
                 "Éléments exigés par le décret n° 2015-981 absents de l'inventaire : {}.",
                 missing
                     .iter()
-                    .map(|m| m.as_str())
+                    .map(|m| furniture_fr(*m))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
@@ -636,15 +714,23 @@ pub fn lease_contract(f: &LeaseFacts<'_>) -> PdfDocument {
                 format!(
                     "{} par mois ({})",
                     euros(c.data.monthly_amount),
-                    c.data.billing_mode.as_str()
+                    billing_fr(c.data.billing_mode)
                 ),
             )
         })
         .collect();
 
-    let mut clauses = vec![
-        "Le logement est loué à usage d'habitation principale du locataire.".to_owned(),
-        format!(
+    // The 1989 law's clauses are for homes; a commercial or parking lease has its own frame.
+    let residential = k
+        .mandatory_annexes
+        .contains(&faireplace_leases::AnnexCode::InformationNotice);
+    let mut clauses = vec![if residential {
+        "Le logement est loué à usage d'habitation principale du locataire.".to_owned()
+    } else {
+        format!("Le bien est loué selon le cadre du bail « {} ».", k.name)
+    }];
+    if residential {
+        clauses.push(format!(
             "Le locataire peut donner congé à tout moment avec un préavis de {} mois{}.",
             k.lessee_notice_months,
             match k.lessee_reduced_notice_months {
@@ -653,20 +739,27 @@ pub fn lease_contract(f: &LeaseFacts<'_>) -> PdfDocument {
                 }
                 _ => String::new(),
             }
-        ),
-    ];
-    if k.owner_notice_months > 0 {
+        ));
+    } else {
+        clauses.push(format!(
+            "Le preneur peut donner congé avec un préavis de {} mois.",
+            k.lessee_notice_months
+        ));
+    }
+    if residential && k.owner_notice_months > 0 {
         clauses.push(format!(
             "Le bailleur peut donner congé pour le terme du bail avec un préavis de {} mois, pour \
              vendre, pour habiter ou pour un motif légitime et sérieux.",
             k.owner_notice_months
         ));
     }
-    clauses.push(
-        "Le dépôt de garantie est restitué dans le mois de la remise des clés si l'état des \
-         lieux de sortie est conforme à celui d'entrée, dans les deux mois sinon."
-            .to_owned(),
-    );
+    if residential {
+        clauses.push(
+            "Le dépôt de garantie est restitué dans le mois de la remise des clés si l'état des \
+             lieux de sortie est conforme à celui d'entrée, dans les deux mois sinon."
+                .to_owned(),
+        );
+    }
     if f.lessees.len() > 1 {
         clauses.push(
             "Les colocataires sont tenus solidairement et indivisiblement de toutes les \

@@ -280,6 +280,7 @@ impl SignatureService {
             return Err(rate_limited(now + otp::ISSUE_WINDOW, now));
         }
         let message = OutgoingMessage {
+            tenant_id: Some(tenant.as_uuid()),
             to_email: target.data.email.as_str().to_owned(),
             to_phone: target.data.phone.as_ref().map(|p| p.as_str().to_owned()),
             subject: "Votre code de signature FairePlace".into(),
@@ -289,7 +290,14 @@ impl SignatureService {
             ),
             kind: "signature_otp".into(),
         };
-        self.notifier.send(&message).await.map_err(|e| match e {
+        let sent = self.notifier.send(&message).await;
+        if sent.is_err() {
+            // Undelivered: the code must not count against the signer's three.
+            if let Err(e) = self.store.void_code(tenant, new.id).await {
+                tracing::warn!(error = %e, "an undelivered code could not be voided");
+            }
+        }
+        sent.map_err(|e| match e {
             faireplace_ports::notify::NotifyError::Rejected(m) => AppError::Conflict {
                 code: "OTP_UNDELIVERABLE",
                 message: format!("the code could not be delivered to the signer: {m}"),
@@ -440,6 +448,23 @@ impl SignatureService {
         self.documents.render(signed_document(&content, sig)).await
     }
 
+    /// The document exactly as fixed when the process started: its SHA-256 is the one the
+    /// signers signed and the audit page names.
+    pub async fn original_document(
+        &self,
+        principal: &Principal,
+        id: SignatureId,
+    ) -> Result<Vec<u8>, AppError> {
+        let tenant = principal.manage()?;
+        Ok(self
+            .store
+            .document(tenant, id)
+            .await
+            .map_err(err)?
+            .ok_or(AppError::NotFound("signature"))?
+            .pdf)
+    }
+
     /// The signed copy with its audit page (409 before completion).
     pub async fn signed_document(
         &self,
@@ -561,6 +586,10 @@ impl SignatureService {
         if at > now + chrono::Duration::minutes(5) {
             errors.push("event_at", "must not be in the future");
         }
+        let started = self.load(tenant, id).await?.created_at;
+        if at < started {
+            errors.push("event_at", "must not be before the process started");
+        }
         let reference = report
             .provider_reference
             .as_deref()
@@ -581,6 +610,7 @@ impl SignatureService {
                 signer,
                 &ProviderReport {
                     signed,
+                    received_at: now,
                     evidence: SignEvidence {
                         at,
                         ip: None,

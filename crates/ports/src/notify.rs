@@ -17,6 +17,8 @@ pub struct OutgoingMessage {
     pub body: String,
     /// What it is about, e.g. "signature_otp".
     pub kind: String,
+    /// The tenant on whose behalf it is sent (a development outbox shows each tenant its own).
+    pub tenant_id: Option<uuid::Uuid>,
 }
 
 /// Why a message was not delivered.

@@ -59,7 +59,10 @@ pub struct CountedTry {
 #[derive(Debug, Clone)]
 pub struct ProviderReport {
     pub signed: bool,
+    /// `at` is the provider's time of the event, kept as evidence.
     pub evidence: SignEvidence,
+    /// Our time of receipt: what the process allows (its order, its expiry) is decided on it.
+    pub received_at: DateTime<Utc>,
 }
 
 /// Filters of the list.
@@ -110,6 +113,8 @@ pub trait SignatureStore: Send + Sync {
         window_start: DateTime<Utc>,
         max: usize,
     ) -> Result<bool, RepoError>;
+    /// Forgets a code that could not be delivered (it no longer counts nor signs).
+    async fn void_code(&self, tenant: TenantId, code: uuid::Uuid) -> Result<(), RepoError>;
     /// When the signer's codes were sent since `since`.
     async fn codes_sent_since(
         &self,

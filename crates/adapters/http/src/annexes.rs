@@ -156,6 +156,8 @@ pub struct CustomAnnexRequest {
     /// INSURANCE_CERTIFICATE, a diagnostic's report…).
     #[schema(value_type = Option<AnnexCodeDto>)]
     pub code: Option<String>,
+    /// Past this day the annex no longer counts (a report's validity).
+    pub valid_until: Option<NaiveDate>,
 }
 
 /// The parts of a multipart custom annex.
@@ -279,9 +281,12 @@ pub async fn create_annex(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    let mut uploaded = None;
     let input = if content_type.starts_with("multipart/form-data") {
         let multipart = Multipart::new(req.headers(), payload);
-        read_upload(&state, &caller.0, lease, multipart).await?
+        let input = read_upload(&state, &caller.0, lease, multipart).await?;
+        uploaded = input.media_id;
+        input
     } else if content_type.starts_with("application/json") {
         let body: web::Json<CustomAnnexRequest> =
             <web::Json<CustomAnnexRequest> as actix_web::FromRequest>::from_request(
@@ -294,6 +299,7 @@ pub async fn create_annex(
             title: body.title,
             media_id: body.media_id,
             code: body.code,
+            valid_until: body.valid_until,
         }
     } else {
         return Err(ApiError::new(
@@ -303,11 +309,21 @@ pub async fn create_annex(
         )
         .into());
     };
-    let stored = state
-        .annexes
-        .attach_custom(&caller.0, lease, &input)
-        .await
-        .map_err(ApiError::from)?;
+    let stored = match state.annexes.attach_custom(&caller.0, lease, &input).await {
+        Ok(stored) => stored,
+        Err(e) => {
+            // A file uploaded with a refused annex is not kept.
+            if let Some(media) = uploaded
+                && let Err(cleanup) = state
+                    .media
+                    .delete(&caller.0, faireplace_ports::MediaId(media))
+                    .await
+            {
+                tracing::warn!(error = %cleanup, "the file of a refused annex was not removed");
+            }
+            return Err(ApiError::from(e).into());
+        }
+    };
     Ok(created(
         format!("/api/leases/{}/annexes/{}", lease.0, stored.id),
         &annex(&stored),
@@ -396,6 +412,9 @@ pub struct ComplianceResponse {
     /// Required only in a case our data cannot tell; not counted.
     #[schema(value_type = Vec<AnnexCodeDto>)]
     pub to_confirm: Vec<String>,
+    /// For a furnished lease, the Décret 2015-981 items the estate's inventory lacks (any makes
+    /// the lease not compliant).
+    pub furniture_missing: Vec<String>,
 }
 
 fn codes(list: &[faireplace_leases::AnnexCode]) -> Vec<String> {
@@ -427,6 +446,7 @@ pub async fn compliance(
         missing: codes(&c.missing),
         expired: codes(&c.expired),
         to_confirm: codes(&c.to_confirm),
+        furniture_missing: c.furniture_missing.clone(),
     }))
 }
 

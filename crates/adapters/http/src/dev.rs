@@ -24,7 +24,7 @@ struct Message {
 
 pub async fn outbox(
     state: web::Data<AppState>,
-    _caller: Manager,
+    caller: Manager,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(mailbox) = &state.dev_outbox else {
@@ -34,9 +34,12 @@ pub async fn outbox(
         .to
         .as_deref()
         .ok_or_else(|| ApiError::field("to", "is required"))?;
+    // Each tenant reads only what was sent on its behalf.
+    let tenant = caller.0.tenant_id().map(|t| t.as_uuid());
     let data: Vec<Message> = mailbox
         .messages_to(to)
         .into_iter()
+        .filter(|m| m.tenant_id.is_some() && m.tenant_id == tenant)
         .map(|m| Message {
             to_email: m.to_email,
             subject: m.subject,

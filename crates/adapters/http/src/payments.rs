@@ -50,7 +50,7 @@ pub struct CheckoutResponse {
 }
 
 /// The `Idempotency-Key` header, if sent (400 when it is not text).
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     match req.headers().get(IDEMPOTENCY_KEY) {
         None => Ok(None),
         Some(v) => v

@@ -52,7 +52,7 @@ pub enum SignerStatusDto {
 }
 
 /// A signer as requested.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignerRequest {
     #[schema(value_type = SignerRoleDto)]
@@ -69,7 +69,7 @@ pub struct SignerRequest {
 }
 
 /// Signers of a new process.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InitiateRequest {
     /// 1 to 20 signers; every co-lessee of the lease must be one.
@@ -182,10 +182,17 @@ pub struct VerifyRequest {
 /// Send a lease for electronic signature: the contract is generated and fixed (its SHA-256),
 /// one credit is spent (402 INSUFFICIENT_CREDITS without), the lease becomes PENDING_SIGNATURE.
 /// 409 LEASE_NOT_SIGNABLE unless the lease is DRAFT or PENDING_SIGNATURE, 409
-/// SIGNATURE_IN_PROGRESS when a process is open. While it is open the lease cannot be changed.
+/// SIGNATURE_IN_PROGRESS when a process is open. While it is open the lease and its annexes
+/// cannot be changed. With `Idempotency-Key`, a retry of the same request within 24 hours
+/// replays the first answer (header `Idempotent-Replayed: true`) without spending another
+/// credit; the same key with another body is 409 `IDEMPOTENCY_KEY_REUSED`.
 #[utoipa::path(
     tag = "Signatures", operation_id = "initiate_signature",
     request_body = InitiateRequest,
+    params(
+        ("Idempotency-Key" = Option<String>, Header,
+            description = "1 to 200 visible ASCII characters naming this request for retries")
+    ),
     responses(
         (status = 201, description = "Started", body = SignatureResponse,
             headers(("Location" = String, description = "URL of the process"))),
@@ -202,11 +209,31 @@ pub struct VerifyRequest {
 pub async fn initiate(
     state: web::Data<AppState>,
     caller: Manager,
+    req: HttpRequest,
     id: web::Path<Uuid>,
     body: web::Json<InitiateRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let key = crate::payments::idempotency_key(&req)?;
+    let mut replay_of = None;
+    if let Some(key) = &key {
+        let canonical =
+            serde_json::to_vec(&body).map_err(|e| faireplace_app::AppError::Unknown(e.into()))?;
+        let hash = faireplace_app::idempotency::request_hash("POST", req.path(), &canonical);
+        if let Some(replay) = state.idempotency.replay(&caller.0, key, &hash).await? {
+            let location = replay.body["id"]
+                .as_str()
+                .map(|i| format!("/api/signatures/{i}"));
+            let mut answer = HttpResponse::Created();
+            answer.insert_header(("Idempotent-Replayed", "true"));
+            if let Some(location) = location {
+                answer.insert_header((actix_web::http::header::LOCATION, location));
+            }
+            return Ok(answer.json(replay.body));
+        }
+        replay_of = Some((key.clone(), hash));
+    }
     let signers: Vec<SignerInput> = body
-        .into_inner()
         .signers
         .into_iter()
         .map(|s| SignerInput {
@@ -221,10 +248,21 @@ pub async fn initiate(
         .signatures
         .initiate(&caller.0, LeaseId(*id), &signers)
         .await?;
-    Ok(created(
-        format!("/api/signatures/{}", sig.id.0),
-        &response(&sig),
-    ))
+    let answer = response(&sig);
+    if let Some((key, hash)) = replay_of {
+        let kept = serde_json::to_value(&answer)
+            .map_err(|e| faireplace_app::AppError::Unknown(e.into()))?;
+        // Started and paid for: answer it even if it could not be kept (a retry then meets
+        // 409 SIGNATURE_IN_PROGRESS, never a second spending).
+        if let Err(e) = state
+            .idempotency
+            .remember(&caller.0, &key, &hash, 201, kept)
+            .await
+        {
+            tracing::error!(error = %e, "an idempotent answer could not be kept");
+        }
+    }
+    Ok(created(format!("/api/signatures/{}", sig.id.0), &answer))
 }
 
 /// Filters of the list.
@@ -414,6 +452,32 @@ pub async fn document(
         .signed_document(&caller.0, SignatureId(*id))
         .await?;
     Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+}
+
+/// The document exactly as fixed when the process started (any status): hash it to check the
+/// SHA-256 the signers signed and the audit page names.
+#[utoipa::path(
+    tag = "Signatures", operation_id = "original_document",
+    responses(
+        (status = 200, response = Pdf),
+        (status = 400, response = BadRequest),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/signatures/{id}/original")]
+pub async fn original(
+    state: web::Data<AppState>,
+    caller: Manager,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = state
+        .signatures
+        .original_document(&caller.0, SignatureId(*id))
+        .await?;
+    Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
 }
 
 /// Send the calling lessee a one-time code for the lease's signature (`lessee:leases:sign`).
@@ -644,6 +708,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(verify)
         .service(cancel)
         .service(document)
+        .service(original)
         .service(lessee_otp)
         .service(lessee_sign)
         .service(lessee_download)

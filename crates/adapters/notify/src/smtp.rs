@@ -322,6 +322,7 @@ mod tests {
     fn the_message_id_names_the_senders_domain() {
         let notifier = SmtpNotifier::new(config()).expect("notifier");
         let message = OutgoingMessage {
+            tenant_id: None,
             to_email: "lessee@example.com".to_owned(),
             to_phone: None,
             subject: "Code".to_owned(),

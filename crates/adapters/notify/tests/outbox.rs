@@ -8,6 +8,7 @@ use faireplace_ports::notify::{Notifier, OutgoingMessage};
 
 fn message(to: &str, body: &str) -> OutgoingMessage {
     OutgoingMessage {
+        tenant_id: None,
         to_email: to.to_owned(),
         to_phone: None,
         subject: "Votre code de signature".to_owned(),

@@ -238,6 +238,7 @@ const BODY: &str = "Bonjour Zoé,\n\nVotre code à usage unique : 482913.\nIl ex
 
 fn code_for(to: &str) -> OutgoingMessage {
     OutgoingMessage {
+        tenant_id: None,
         to_email: to.to_owned(),
         to_phone: Some("+33612345678".to_owned()),
         subject: SUBJECT.to_owned(),
@@ -450,6 +451,7 @@ async fn a_subject_cannot_add_headers() {
     let sink = Sink::spawn(Behaviour::Answer).await;
     let notifier = SmtpNotifier::new(sink.config()).expect("notifier");
     let message = OutgoingMessage {
+        tenant_id: None,
         subject: "Votre code\r\nBcc: spy@evil.test".to_owned(),
         ..code_for("zoe.martin@example.com")
     };

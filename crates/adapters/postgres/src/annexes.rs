@@ -72,6 +72,32 @@ async fn annexes_of(
     Ok(rows.into_iter().map(LeaseAnnex::from).collect())
 }
 
+/// An open signature fixed the contract, and the list of annexes in it.
+async fn refuse_while_signing(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: LeaseId,
+) -> Result<(), RepoError> {
+    let signing: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
+         AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at > now())",
+    )
+    .bind(tenant.as_uuid())
+    .bind(lease.0)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    if signing {
+        return Err(RepoError::Conflict {
+            code: "SIGNATURE_IN_PROGRESS",
+            message: "the lease is out for signature with its list of annexes: cancel the \
+                      signature to change them"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 async fn lease_exists(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -215,6 +241,9 @@ impl AnnexStore for PgLeaseAnnexes {
         annexes: &[LeaseAnnex],
     ) -> Result<Vec<LeaseAnnex>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
+        if let Some(first) = annexes.first() {
+            refuse_while_signing(&mut tx, tenant, first.lease_id).await?;
+        }
         let mut attached = Vec::with_capacity(annexes.len());
         for a in annexes {
             // Catalog annexes and diagnostics are attached once: a second attach is a no-op.
@@ -246,6 +275,7 @@ impl AnnexStore for PgLeaseAnnexes {
 
     async fn delete(&self, tenant: TenantId, lease: LeaseId, id: Uuid) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
+        refuse_while_signing(&mut tx, tenant, lease).await?;
         let done = sqlx::query(
             "DELETE FROM lease_annexes WHERE tenant_id = $1 AND lease_id = $2 AND id = $3",
         )

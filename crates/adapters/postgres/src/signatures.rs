@@ -222,8 +222,8 @@ async fn close(
     Ok(())
 }
 
-/// Marks a stale open process EXPIRED (its lease stays PENDING_SIGNATURE: a new process may
-/// start on it).
+/// Marks a stale open process EXPIRED; its lease is a draft again, free to be changed, sent
+/// again or deleted.
 async fn expire_if_due(
     conn: &mut PgConnection,
     tenant: TenantId,
@@ -231,16 +231,7 @@ async fn expire_if_due(
     now: DateTime<Utc>,
 ) -> Result<bool, RepoError> {
     if sig.status.is_open() && sig.status_at(now) == SignatureStatus::Expired {
-        sqlx::query(
-            "UPDATE signatures SET status = 'EXPIRED', updated_at = $3 \
-             WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(sig.id.0)
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map_err(map_error)?;
+        close(conn, tenant, sig, SignatureStatus::Expired, now).await?;
         return Ok(true);
     }
     Ok(false)
@@ -253,6 +244,7 @@ async fn record_signature(
     sig: &Signature,
     signer: SignerId,
     evidence: &SignEvidence,
+    now: DateTime<Utc>,
 ) -> Result<(), RepoError> {
     let next = sig.status_after_signing(signer);
     sqlx::query(
@@ -270,7 +262,7 @@ async fn record_signature(
     .execute(&mut *conn)
     .await
     .map_err(map_error)?;
-    close(conn, tenant, sig, next, evidence.at).await
+    close(conn, tenant, sig, next, now).await
 }
 
 #[async_trait]
@@ -319,16 +311,21 @@ impl SignatureStore for PgSignatures {
             });
         }
         // A process left open past its expiry no longer holds the lease.
-        sqlx::query(
-            "UPDATE signatures SET status = 'EXPIRED', updated_at = $3 WHERE tenant_id = $1 \
-             AND lease_id = $2 AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at <= $3",
+        let stale: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT id FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
+             AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at <= $3",
         )
         .bind(tenant.as_uuid())
         .bind(new.lease_id.0)
         .bind(new.at)
-        .execute(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
         .map_err(map_error)?;
+        for id in stale {
+            if let Some(old) = load(&mut tx, tenant, SignatureId(id), true).await? {
+                expire_if_due(&mut tx, tenant, &old, new.at).await?;
+            }
+        }
         let open: bool = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
              AND status IN ('PENDING', 'IN_PROGRESS'))",
@@ -571,6 +568,17 @@ impl SignatureStore for PgSignatures {
         Ok(true)
     }
 
+    async fn void_code(&self, tenant: TenantId, code: Uuid) -> Result<(), RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        sqlx::query("DELETE FROM signature_otps WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)
+    }
+
     async fn codes_sent_since(
         &self,
         tenant: TenantId,
@@ -658,7 +666,7 @@ impl SignatureStore for PgSignatures {
                 });
             }
         }
-        record_signature(&mut tx, tenant, &sig, signer, evidence).await?;
+        record_signature(&mut tx, tenant, &sig, signer, evidence, evidence.at).await?;
         let stored = load(&mut tx, tenant, id, false).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(stored)
@@ -687,12 +695,16 @@ impl SignatureStore for PgSignatures {
         if current.status == wanted {
             return Ok(Some(sig));
         }
-        let at = report.evidence.at;
+        // The provider's time is evidence; what the process allows is decided on ours.
+        let at = report.received_at;
         if report.signed {
             if let Err(refusal) = sig.may_sign(signer, at) {
+                if expire_if_due(&mut tx, tenant, &sig, at).await? {
+                    tx.commit().await.map_err(map_error)?;
+                }
                 return Err(refused(refusal));
             }
-            record_signature(&mut tx, tenant, &sig, signer, &report.evidence).await?;
+            record_signature(&mut tx, tenant, &sig, signer, &report.evidence, at).await?;
         } else {
             let status = sig.status_at(at);
             if !status.is_open() {
@@ -708,7 +720,7 @@ impl SignatureStore for PgSignatures {
             )
             .bind(tenant.as_uuid())
             .bind(signer.0)
-            .bind(at)
+            .bind(report.evidence.at)
             .bind(&report.evidence.provider_reference)
             .execute(&mut *tx)
             .await
@@ -732,6 +744,9 @@ impl SignatureStore for PgSignatures {
         };
         let status = sig.status_at(at);
         if !status.is_open() {
+            if expire_if_due(&mut tx, tenant, &sig, at).await? {
+                tx.commit().await.map_err(map_error)?;
+            }
             return Err(refused(SignRefusal::Closed(status)));
         }
         close(&mut tx, tenant, &sig, SignatureStatus::Cancelled, at).await?;
@@ -755,6 +770,9 @@ impl SignatureStore for PgSignatures {
         }
         let status = sig.status_at(at);
         if !status.is_open() {
+            if expire_if_due(&mut tx, tenant, &sig, at).await? {
+                tx.commit().await.map_err(map_error)?;
+            }
             return Err(refused(SignRefusal::Closed(status)));
         }
         if !sig.all_signed() {

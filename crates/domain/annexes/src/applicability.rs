@@ -74,7 +74,7 @@ pub fn applicable(facts: &AnnexFacts) -> Needs {
             }),
             AnnexCode::Electricity => Some(match year {
                 Some(y) => (
-                    current_year - y > 15,
+                    current_year - y >= 15,
                     format!("installation as old as the building ({y}), over 15 years"),
                 ),
                 None => (
@@ -132,12 +132,15 @@ pub struct Compliance {
     /// Required, attached, but past validity (and no valid one beside it).
     pub expired: Vec<AnnexCode>,
     pub to_confirm: Vec<AnnexCode>,
+    /// For a furnished lease, the Décret 2015-981 items the estate's inventory lacks.
+    pub furniture_missing: Vec<String>,
 }
 
 impl Compliance {
-    /// Compliant when every required annex is attached and none is expired.
+    /// Compliant when every required annex is attached, none is expired, and a furnished
+    /// estate has the minimum furniture.
     pub fn compliant(&self) -> bool {
-        self.missing.is_empty() && self.expired.is_empty()
+        self.missing.is_empty() && self.expired.is_empty() && self.furniture_missing.is_empty()
     }
 }
 
@@ -231,7 +234,7 @@ mod tests {
         assert_eq!(needs.required.len(), 11);
         assert!(codes(&needs.required).contains(&"RECOVERABLE_CHARGES"));
         assert!(needs.to_confirm.is_empty());
-        // 1949 and 1997 are the first years out of scope; a building of 2011 is over 15 years.
+        // 1949 and 1998 are the first years out of scope; in 2026 a building of 2011 is 15.
         let of = |y| {
             codes(
                 &applicable(&AnnexFacts {
@@ -250,8 +253,8 @@ mod tests {
             )
         };
         assert!(of(1948).contains(&"LEAD") && !of(1949).contains(&"LEAD"));
-        assert!(of(1996).contains(&"ASBESTOS") && !of(1997).contains(&"ASBESTOS"));
-        assert!(of(2010).contains(&"ELECTRICITY") && !of(2011).contains(&"ELECTRICITY"));
+        assert!(of(1997).contains(&"ASBESTOS") && !of(1998).contains(&"ASBESTOS"));
+        assert!(of(2011).contains(&"ELECTRICITY") && !of(2012).contains(&"ELECTRICITY"));
     }
 
     #[test]
