@@ -30,7 +30,7 @@ log "building the release binary"
 cargo build --release -p faireplace-server >&2
 BIN="$ROOT/target/release/faireplace"
 psql "$ADMIN_URL/postgres" -qAtX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"
-export DATABASE_URL="$ADMIN_URL/$DB" HOST=127.0.0.1 PORT RUST_LOG=warn LOG_FORMAT=text
+export DATABASE_URL="$ADMIN_URL/$DB" HOST=127.0.0.1 PORT RUST_LOG=warn LOG_FORMAT=text RATE_LIMIT_PER_MINUTE=0
 OUT="$("$BIN" tenant create --name bench)"
 KEY="$(sed -n 's/^owner_key=//p' <<<"$OUT")"
 TENANT="$(sed -n 's/^tenant_id=//p' <<<"$OUT")"
