@@ -12,6 +12,8 @@
 
 pub mod stripe_mock;
 
+pub mod proxy;
+
 use std::net::TcpListener;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
