@@ -279,6 +279,23 @@ pub fn json_response<T: Serialize>(
 }
 
 /// `201 Created` with `Location`.
+/// An optional nested object of a request: `null` or absent is `None`, an object is read, and
+/// anything else is refused (serde would otherwise read a struct from an array of its fields).
+pub fn object_only<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(deserializer)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(value @ serde_json::Value::Object(_)) => serde_json::from_value(value)
+            .map(Some)
+            .map_err(D::Error::custom),
+        Some(_) => Err(D::Error::custom("must be an object")),
+    }
+}
+
 /// A PDF, as an attachment named `filename`.
 pub fn pdf(bytes: Vec<u8>, filename: &str) -> HttpResponse {
     HttpResponse::Ok()

@@ -245,7 +245,102 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api").configure(api_routes))
         .split_for_parts();
+    let mut api = api;
+    standard_responses(&mut api);
     api
+}
+
+/// The answers any operation may give besides its own, documented once here so that no route
+/// can forget them: 400 (a path or query value that does not parse, a body that does not
+/// read), 413 and 415 (a body too large or of another type), 429 (the key's quota, on every
+/// route taking a key), 503 (the database does not answer; not on liveness).
+fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Ref, RefOr};
+    let components = api.components.get_or_insert_with(Default::default);
+    components.schemas.insert(
+        "ProblemField".to_owned(),
+        <problem::ProblemField as utoipa::PartialSchema>::schema(),
+    );
+    // A PATCH is a JSON merge patch (RFC 7396): any field of the resource's form may be sent
+    // alone, so its schema is the form's without `required`.
+    let mut patch_forms = std::collections::BTreeMap::new();
+    for item in api.paths.paths.values_mut() {
+        let Some(op) = item.patch.as_mut() else {
+            continue;
+        };
+        let Some(RefOr::T(body)) = op.request_body.as_mut() else {
+            continue;
+        };
+        for content in body.content.values_mut() {
+            let RefOr::T(content) = content else {
+                continue;
+            };
+            if let Some(RefOr::Ref(r)) = &content.schema {
+                let name = r
+                    .ref_location
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let patch = format!("{name}Patch");
+                content.schema = Some(RefOr::Ref(Ref::from_schema_name(&patch)));
+                patch_forms.insert(name, patch);
+            }
+        }
+    }
+    for (name, patch) in patch_forms {
+        if let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(form))) =
+            components.schemas.get(&name).cloned()
+        {
+            let mut form = form;
+            form.required.clear();
+            form.description = Some(format!(
+                "A JSON merge patch (RFC 7396) of {name}: the fields sent change, `null` clears."
+            ));
+            components.schemas.insert(
+                patch,
+                RefOr::T(utoipa::openapi::schema::Schema::Object(form)),
+            );
+        }
+    }
+    for (path, item) in api.paths.paths.iter_mut() {
+        let operations = [
+            item.get.as_mut(),
+            item.post.as_mut(),
+            item.put.as_mut(),
+            item.patch.as_mut(),
+            item.delete.as_mut(),
+        ];
+        for op in operations.into_iter().flatten() {
+            let mut add = |status: &str, response: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+            };
+            let has_body = op.request_body.is_some();
+            let has_params =
+                op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || path.contains('{');
+            if has_body || has_params {
+                add("400", "BadRequest");
+            }
+            if has_body {
+                add("413", "PayloadTooLarge");
+                add("415", "UnsupportedMediaType");
+            }
+            let keyed = op
+                .security
+                .as_ref()
+                .is_some_and(|s| !s.is_empty() && path.as_str() != "/api/webhooks/stripe");
+            if keyed {
+                add("401", "Unauthorized");
+                add("429", "TooManyRequests");
+            }
+            if path.as_str() != "/api/health" {
+                add("503", "Unavailable");
+            }
+        }
+    }
 }
 
 /// The OpenAPI document as the server serves it and `faireplace openapi` prints it.

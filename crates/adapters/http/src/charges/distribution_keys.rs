@@ -73,7 +73,9 @@ pub struct DistributionKeyRequest {
     /// parentheses; at most 500 characters and 32 levels; 400 with the position of the error.
     #[schema(example = "surface * 2 + tantiemes / 100")]
     pub formula: Option<String>,
+    #[serde(default, deserialize_with = "crate::common::object_only")]
     pub parameters: Option<KeyParametersDto>,
+    #[serde(default, deserialize_with = "crate::common::object_only")]
     pub validation_rules: Option<ValidationRulesDto>,
 }
 

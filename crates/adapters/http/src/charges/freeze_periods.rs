@@ -143,17 +143,13 @@ impl CrudResource for FreezePeriod {
             .filter(|s| !s.trim().is_empty())
             .and_then(|s| errors.take("scope", FreezeScope::parse(s)));
         let scope_id = errors.merge(uuid_param("scope_id", &p.scope_id)).flatten();
-        let active_on = p
-            .active_on
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| {
-                errors.take(
-                    "active_on",
-                    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                        .map_err(|_| "must be a date such as 2026-01-31"),
-                )
-            });
+        let active_on = p.active_on.as_deref().and_then(|s| {
+            errors.take(
+                "active_on",
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                    .map_err(|_| "must be a date such as 2026-01-31"),
+            )
+        });
         errors.into_result()?;
         Ok(FreezePeriodFilter {
             scope,

@@ -20,7 +20,7 @@ pub(crate) fn bool_param(
     raw: &Option<String>,
 ) -> Result<Option<bool>, faireplace_kernel::ValidationErrors> {
     match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
         Some(_) => Err(faireplace_kernel::ValidationErrors::single(
@@ -30,13 +30,13 @@ pub(crate) fn bool_param(
     }
 }
 
-/// A UUID query value, 400 otherwise.
+/// A UUID query value, 400 otherwise (an empty value too: `?estate_id=` is not "any estate").
 pub(crate) fn uuid_param(
     field: &str,
     raw: &Option<String>,
 ) -> Result<Option<uuid::Uuid>, faireplace_kernel::ValidationErrors> {
     match raw.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
+        None => Ok(None),
         Some(v) => uuid::Uuid::parse_str(v)
             .map(Some)
             .map_err(|_| faireplace_kernel::ValidationErrors::single(field, "must be a UUID")),
