@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Schema-driven fuzzing with schemathesis (from PyPI) over every operation of
-# /api/openapi.json: a server on a fresh database, a tenant with data, an OWNER key, Stripe
-# stood in for by scripts/stripe-mock.py. Exits non-zero on any failure.
+# /api/openapi.json: a server on a fresh database, two tenants whose OWNER keys are the two
+# identities of object_level_authorization (A's reads replayed as B), a WORKER key, Stripe stood
+# in for by scripts/stripe-mock.py. Exits non-zero on any failure.
 #
 #   scripts/fuzz.sh                 # a bounded run (EXAMPLES=3 per operation), as .ci/run does
 #   EXAMPLES=50 scripts/fuzz.sh     # a full run
@@ -48,6 +49,21 @@ export STRIPE_API_BASE="http://127.0.0.1:$MOCK_PORT" MEDIA_DIR="$WORK/media"
 OUT="$("$BIN" tenant create --name fuzz)"
 KEY="$(sed -n 's/^owner_key=//p' <<<"$OUT")"
 [[ "$KEY" == fp_live_* ]] || die "tenant create said: $OUT"
+# A second tenant: object_level_authorization replays A's reads of its own objects as B.
+KEY_B="$("$BIN" tenant create --name fuzz-b | sed -n 's/^owner_key=//p')"
+[[ "$KEY_B" == fp_live_* ]] || die "second tenant not created"
+cat >"$WORK/identities.json" <<JSON
+{"auth": [
+  {"name": "tenant_a", "fixedHeaders": [{"name": "Authorization", "value": "Bearer $KEY"}]},
+  {"name": "tenant_b", "fixedHeaders": [{"name": "Authorization", "value": "Bearer $KEY_B"}]}
+]}
+JSON
+cat >"$WORK/schemathesis.toml" <<TOML
+[auth.wfc]
+path = "$WORK/identities.json"
+user = "tenant_a"
+peers = ["tenant_a", "tenant_b"]
+TOML
 WORKER="$("$BIN" worker-key create --name fuzz | sed -n 's/^worker_key=//p')"
 "$BIN" serve >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
@@ -59,9 +75,9 @@ done
 
 log "running schemathesis, $EXAMPLES examples per operation"
 status=0
-schemathesis run "$BASE/api/openapi.json" \
-    -H "Authorization: Bearer $KEY" -H "X-API-Key: $WORKER" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth \
+schemathesis --config-file "$WORK/schemathesis.toml" run "$BASE/api/openapi.json" \
+    -H "X-API-Key: $WORKER" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,object_level_authorization \
     --max-examples "$EXAMPLES" --seed "${SEED:-20261121}" --generation-deterministic \
     --report ndjson --report-dir "${REPORT_DIR:-$ROOT/target/fuzz}" || status=$?
 if grep -q 'panicked' "$WORK/server.log"; then

@@ -64,7 +64,8 @@ pub fn applicable(facts: &AnnexFacts) -> Needs {
             }),
             AnnexCode::Asbestos => Some(match year {
                 Some(y) => (
-                    y < 1997,
+                    // A building finished in 1997 was most likely permitted before July.
+                    y <= 1997,
                     format!("building built in {y} (permit before 1 July 1997)"),
                 ),
                 None => (
