@@ -65,10 +65,20 @@ impl Db {
             "BEGIN; SELECT set_config('app.tenant_id', '{}', true)",
             tenant.as_uuid()
         );
-        self.pool
-            .begin_with(AssertSqlSafe(begin))
-            .await
-            .map_err(map_error)
+        // Pooled connections are not tested on the way out (a round trip per request): after
+        // the database came back, the idle ones are dead sockets. Nothing ran on them yet, so
+        // a failed BEGIN is retried on the next one (sqlx drops the broken one), up to a fresh
+        // connection: the first request after an outage succeeds.
+        let attempts = self.pool.options().get_max_connections() + 1;
+        let mut last = None;
+        for _ in 0..attempts {
+            match self.pool.begin_with(AssertSqlSafe(begin.clone())).await {
+                Ok(tx) => return Ok(tx),
+                Err(e @ (sqlx::Error::Io(_) | sqlx::Error::Protocol(_))) => last = Some(e),
+                Err(e) => return Err(map_error(e)),
+            }
+        }
+        Err(map_error(last.unwrap_or(sqlx::Error::PoolTimedOut)))
     }
 
     /// A transaction with no tenant: only platform tables (and nothing under row-level
