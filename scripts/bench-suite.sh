@@ -172,6 +172,7 @@ run() { # $1 = label, $2 = path, $3 = script, $4 = target, $5 = connections
 }
 run "GET /api/leases/{id}" "/api/leases/$LEASE" get.lua "≥ 30 % of pgbench, p99 < 25 ms"
 run "GET /api/leases?limit=100" "/api/leases?limit=100" get.lua ""
+run "GET /api/places/{id}/estates?limit=100 (1,000 estates)" "/api/places/$PLACE/estates?limit=100" get.lua "≥ 1,500 pages/s" 20
 run "POST /api/owners" "/api/owners" owner.lua ""
 run "calculate, 10,000 estates" "/api/distribution-keys/$KEYID/calculate" calc.lua "< 100 ms" "$HEAVY_CONNECTIONS"
 run "charge review, 1,000 leases" "/api/charges/reviews" review.lua "< 1 s" "$HEAVY_CONNECTIONS"
