@@ -75,12 +75,17 @@ done
 
 log "running schemathesis, $EXAMPLES examples per operation"
 status=0
+REPORT="${REPORT_DIR:-$ROOT/target/fuzz}"
+mkdir -p "$REPORT"
+# From the temporary folder: schemathesis keeps its example database in the working directory.
+cd "$WORK"
 schemathesis --config-file "$WORK/schemathesis.toml" run "$BASE/api/openapi.json" \
     -H "X-API-Key: $WORKER" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,object_level_authorization \
     --max-examples "$EXAMPLES" --seed "${SEED:-20261121}" \
     $([[ "${DETERMINISTIC:-1}" == 1 ]] && echo --generation-deterministic) \
-    --report ndjson --report-dir "${REPORT_DIR:-$ROOT/target/fuzz}" || status=$?
+    --report ndjson --report-dir "$REPORT" || status=$?
+cd "$ROOT"
 if grep -q 'panicked' "$WORK/server.log"; then
     grep -B2 -A10 'panicked' "$WORK/server.log" >&2
     die "the server panicked"
