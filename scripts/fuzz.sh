@@ -73,6 +73,22 @@ for _ in $(seq 1 300); do
     sleep 0.2
 done
 
+log "seeding tenant A with a little of everything"
+post() { curl -s -X POST "$BASE$1" -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d "$2"; }
+id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+OWNER="$(post /api/owners '{"kind":"PERSON","first_name":"Jeanne","last_name":"Martin","email":"jeanne@example.org"}' | id_of)"
+post /api/contacts '{"kind":"GUARANTOR","first_name":"Paul","last_name":"Durand"}' >/dev/null
+LESSEE="$(post /api/lessees '{"first_name":"Léa","last_name":"Bernard","email":"lea@example.org"}' | id_of)"
+PLACE="$(post /api/places '{"name":"Résidence","construction_year":1930,"is_coownership":true,"address":{"street":"1 rue X","postal_code":"75001","city":"Paris"}}' | id_of)"
+FLAT="$(curl -s "$BASE/api/types/estate?limit=100" -H "Authorization: Bearer $KEY" | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin)["data"] if t["code"] == "FLAT"))')"
+ESTATE="$(post /api/estates "{\"place_id\":\"$PLACE\",\"owner_id\":\"$OWNER\",\"type_id\":\"$FLAT\",\"surface_m2\":42,\"tantiemes\":100}" | id_of)"
+TYPE="$(curl -s "$BASE/api/lease-types?limit=100" -H "Authorization: Bearer $KEY" | python3 -c 'import json,sys; print(next(t["id"] for t in json.load(sys.stdin)["data"] if t["code"] == "UNFURNISHED"))')"
+post /api/leases "{\"estate_id\":\"$ESTATE\",\"lease_type_id\":\"$TYPE\",\"lessees\":[{\"lessee_id\":\"$LESSEE\"}],\"start_date\":\"2026-01-01\",\"rent_amount\":850.5,\"charges_amount\":50,\"deposit_amount\":850.5}" >/dev/null
+post /api/charge-categories '{"name":"Eau","category_type":"WATER_HEATING"}' >/dev/null
+post /api/distribution-keys '{"name":"Tantièmes","calculation_type":"TANTIEMES"}' >/dev/null
+post /api/meters "{\"estate_id\":\"$ESTATE\",\"meter_type\":\"GAS\"}" >/dev/null
+post "/api/estates/$ESTATE/inventory" '{"label":"Lit","category":"BEDDING"}' >/dev/null
+
 log "running schemathesis, $EXAMPLES examples per operation"
 status=0
 REPORT="${REPORT_DIR:-$ROOT/target/fuzz}"
