@@ -170,6 +170,7 @@ run() { # $1 = label, $2 = path, $3 = script, $4 = target, $5 = connections
     ROWS+=("$1|$c|$rps|$p50|$p99|$4")
     log "$1: $rps req/s, p50 $p50, p99 $p99"
 }
+run "GET /api/owners/{id}" "/api/owners/$OWNER" get.lua "≥ 30 % of pgbench, p99 < 25 ms"
 run "GET /api/leases/{id}" "/api/leases/$LEASE" get.lua "≥ 30 % of pgbench, p99 < 25 ms"
 run "GET /api/leases?limit=100" "/api/leases?limit=100" get.lua ""
 run "GET /api/places/{id}/estates?limit=100 (1,000 estates)" "/api/places/$PLACE/estates?limit=100" get.lua "≥ 1,500 pages/s" 20
