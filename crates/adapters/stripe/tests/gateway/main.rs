@@ -5,5 +5,8 @@
 #![recursion_limit = "256"]
 
 mod checkout;
-mod mock;
+/// The stand-in for Stripe's API, shared with the end-to-end tests.
+mod mock {
+    pub use faireplace_stripe_testkit::*;
+}
 mod webhook;

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use faireplace_ports::payments::{PaymentEvent, PaymentGateway, WebhookError};
 use faireplace_stripe::{StripeConfig, StripeGateway};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+use crate::mock::{hmac_sha256, signature};
 
 const WEBHOOK_SECRET: &str = "whsec_test_5f1c0d2e9b8a7f6e5d4c3b2a19081726";
 const TENANT: &str = "0190f5a2-7c1e-7d3a-9b4e-2f6a8c0d1e3f";
@@ -23,34 +24,8 @@ fn gateway() -> StripeGateway {
     .expect("gateway")
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    const BLOCK: usize = 64;
-    let mut block = [0u8; BLOCK];
-    if key.len() > BLOCK {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|k| k ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The `Stripe-Signature` header for `payload` signed at `t` with `secret`.
-fn signature(payload: &str, secret: &str, t: i64) -> String {
-    let mac = hmac_sha256(secret.as_bytes(), format!("{t}.{payload}").as_bytes());
-    format!("t={t},v1={}", hex(&mac))
 }
 
 fn now() -> i64 {
