@@ -8,7 +8,7 @@ use faireplace_stripe::{StripeConfig, StripeGateway};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::mock::{hmac_sha256, signature};
+use crate::mock::{hmac_sha256, session_object, signature};
 
 const WEBHOOK_SECRET: &str = "whsec_test_5f1c0d2e9b8a7f6e5d4c3b2a19081726";
 const TENANT: &str = "0190f5a2-7c1e-7d3a-9b4e-2f6a8c0d1e3f";
@@ -48,78 +48,18 @@ fn event(id: &str, kind: &str, object: Value) -> String {
     .to_string()
 }
 
-/// A Checkout session after the customer went through the payment page.
+/// A Checkout session after the customer went through the payment page, made for our tenant
+/// (its `client_reference_id`, whatever the metadata say).
 fn completed_session(payment_status: &str, metadata: Value) -> Value {
-    json!({
-        "id": "cs_test_a1b2c3d4e5f6g7h8i9j0",
-        "object": "checkout.session",
-        "adaptive_pricing": { "enabled": false },
-        "after_expiration": null,
-        "allow_promotion_codes": null,
-        "amount_subtotal": 1990,
-        "amount_total": 1990,
-        "automatic_tax": { "enabled": false, "liability": null, "provider": null, "status": null },
-        "billing_address_collection": null,
-        "cancel_url": "https://app.faireplace.test/credits?cancelled=1",
-        "client_reference_id": TENANT,
-        "client_secret": null,
-        "collected_information": { "shipping_details": null },
-        "consent": null,
-        "consent_collection": null,
-        "created": 1_767_225_600,
-        "currency": "eur",
-        "currency_conversion": null,
-        "custom_fields": [],
-        "custom_text": {
-            "after_submit": null,
-            "shipping_address": null,
-            "submit": null,
-            "terms_of_service_acceptance": null
-        },
-        "customer": null,
-        "customer_creation": "if_required",
-        "customer_details": {
-            "address": {
-                "city": null, "country": "FR", "line1": null, "line2": null,
-                "postal_code": null, "state": null
-            },
-            "email": "gestion@agence.test",
-            "name": "Agence du Centre",
-            "phone": null,
-            "tax_exempt": "none",
-            "tax_ids": []
-        },
-        "customer_email": null,
-        "discounts": [],
-        "expires_at": 1_767_312_000,
-        "invoice": null,
-        "invoice_creation": null,
-        "livemode": false,
-        "locale": null,
-        "metadata": metadata,
-        "mode": "payment",
-        "payment_intent": "pi_3QxYzAbCdEfGhIjK0aBcDeFg",
-        "payment_link": null,
-        "payment_method_collection": "if_required",
-        "payment_method_configuration_details": null,
-        "payment_method_options": { "card": { "request_three_d_secure": "automatic" } },
-        "payment_method_types": ["card", "sepa_debit"],
-        "payment_status": payment_status,
-        "phone_number_collection": { "enabled": false },
-        "recovered_from": null,
-        "saved_payment_method_options": null,
-        "setup_intent": null,
-        "shipping_address_collection": null,
-        "shipping_cost": null,
-        "shipping_options": [],
-        "status": "complete",
-        "submit_type": null,
-        "subscription": null,
-        "success_url": "https://app.faireplace.test/credits?session={CHECKOUT_SESSION_ID}",
-        "total_details": { "amount_discount": 0, "amount_shipping": 0, "amount_tax": 0 },
-        "ui_mode": "hosted",
-        "url": null
-    })
+    let mut session = session_object(
+        "cs_test_a1b2c3d4e5f6g7h8i9j0",
+        payment_status,
+        metadata,
+        1990,
+        "eur",
+    );
+    session["client_reference_id"] = json!(TENANT);
+    session
 }
 
 fn our_metadata() -> Value {
