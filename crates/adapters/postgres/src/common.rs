@@ -154,7 +154,7 @@ where
         ") AS page {}) AS q ORDER BY q.{column} {direction} NULLS LAST, q.id {direction}",
         source.joins
     ));
-    let mut lent = db.reads().acquire().await?;
+    let mut lent = db.reads().acquire_generic().await?;
     let rows: Vec<Row> = match qb.build_query_as().fetch_all(lent.conn()).await {
         Ok(rows) => rows,
         Err(e) => return lent.finish(Err(e)),

@@ -6,6 +6,15 @@
 //! so its tenant setting is gone, and the protocol is at rest. Reads take their connection here
 //! and give it back only when their statement finished, with rows or with a database error; a
 //! read cancelled midway, or a connection that failed, is dropped, which closes it.
+//!
+//! List pages take a connection that plans generically ([`Planning::Generic`]): their statement
+//! (subqueries, row-level security on each table, the inlined tenant function) costs PostgreSQL
+//! several times more to plan than to run, and its default re-plans it at every execution when
+//! the custom plans look cheaper. Their SQL names only the filters a request gives and every
+//! table is reached through an index that leads with `tenant_id`, so one plan serves every value.
+//! Other reads keep PostgreSQL's default: a lookup by id is cheap to plan, and a generic plan
+//! made while the statistics are stale (a table grown from nothing since the last ANALYZE) may
+//! tie between indexes and keep the wrong one until the next ANALYZE.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -21,16 +30,29 @@ use crate::error::map_error;
 /// renewed now and then.
 const MAX_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
+/// How a read connection's prepared statements are planned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Planning {
+    /// PostgreSQL's default (`plan_cache_mode = auto`).
+    Default,
+    /// One generic plan per statement (`plan_cache_mode = force_generic_plan`).
+    Generic,
+}
+
 struct Idle {
     conn: PgConnection,
     born: Instant,
+    planning: Planning,
 }
 
-/// A small pool of connections for [`ReadConn`]s.
+/// A small pool of connections for [`ReadConn`]s: at most `max` lent at once, and at most `max`
+/// open, whatever their planning.
 pub(crate) struct ReadPool {
     options: PgConnectOptions,
+    generic: PgConnectOptions,
     idle: Mutex<Vec<Idle>>,
     permits: Semaphore,
+    max: usize,
     acquire_timeout: Duration,
 }
 
@@ -44,32 +66,57 @@ impl std::fmt::Debug for ReadPool {
 
 impl ReadPool {
     pub(crate) fn new(options: PgConnectOptions, max: u32, acquire_timeout: Duration) -> Self {
+        let max = max.max(1) as usize;
         Self {
+            generic: options
+                .clone()
+                .options([("plan_cache_mode", "force_generic_plan")]),
             options,
             idle: Mutex::new(Vec::new()),
-            permits: Semaphore::new(max.max(1) as usize),
+            permits: Semaphore::new(max),
+            max,
             acquire_timeout,
         }
     }
 
-    /// A connection: the most recently used idle one, or a new one.
+    /// A connection with PostgreSQL's default planning.
     pub(crate) async fn acquire(&self) -> Result<ReadConn<'_>, RepoError> {
+        self.acquire_planned(Planning::Default).await
+    }
+
+    /// A connection that plans generically, for list pages (see the module's documentation).
+    pub(crate) async fn acquire_generic(&self) -> Result<ReadConn<'_>, RepoError> {
+        self.acquire_planned(Planning::Generic).await
+    }
+
+    /// The most recently used idle connection of that planning, or a new one (closing an idle
+    /// one of the other planning when `max` are open).
+    async fn acquire_planned(&self, planning: Planning) -> Result<ReadConn<'_>, RepoError> {
         let permit = tokio::time::timeout(self.acquire_timeout, self.permits.acquire())
             .await
             .map_err(|_| map_error(sqlx::Error::PoolTimedOut))?
             .map_err(|_| map_error(sqlx::Error::PoolClosed))?;
         let reused = self.idle.lock().ok().and_then(|mut idle| {
-            while let Some(c) = idle.pop() {
-                if c.born.elapsed() < MAX_LIFETIME {
-                    return Some(c);
-                }
+            idle.retain(|c| c.born.elapsed() < MAX_LIFETIME);
+            if let Some(at) = idle.iter().rposition(|c| c.planning == planning) {
+                return Some(idle.remove(at));
+            }
+            // A new connection is opened: the lent ones (this one included) and the idle
+            // ones stay within `max`.
+            let lent = self.max - self.permits.available_permits();
+            if lent + idle.len() > self.max && !idle.is_empty() {
+                idle.remove(0);
             }
             None
         });
         let (conn, born) = match reused {
             Some(idle) => (idle.conn, idle.born),
             None => {
-                let conn = tokio::time::timeout(self.acquire_timeout, self.options.connect())
+                let options = match planning {
+                    Planning::Default => &self.options,
+                    Planning::Generic => &self.generic,
+                };
+                let conn = tokio::time::timeout(self.acquire_timeout, options.connect())
                     .await
                     .map_err(|_| map_error(sqlx::Error::PoolTimedOut))?
                     .map_err(map_error)?;
@@ -79,6 +126,7 @@ impl ReadPool {
         Ok(ReadConn {
             conn: Some(conn),
             born,
+            planning,
             pool: self,
             _permit: permit,
         })
@@ -89,6 +137,7 @@ impl ReadPool {
 pub(crate) struct ReadConn<'a> {
     conn: Option<PgConnection>,
     born: Instant,
+    planning: Planning,
     pool: &'a ReadPool,
     _permit: SemaphorePermit<'a>,
 }
@@ -120,6 +169,7 @@ impl ReadConn<'_> {
             idle.push(Idle {
                 conn,
                 born: self.born,
+                planning: self.planning,
             });
         }
         result.map_err(map_error)
