@@ -557,7 +557,7 @@ pub async fn lease_document(
     Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(catalog)
         .service(list_annexes)
         .service(create_annex)

@@ -174,7 +174,7 @@ pub async fn revoke_key(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(create_key)
         .service(list_keys)
         .service(revoke_key);

@@ -142,6 +142,6 @@ pub async fn transactions(
     Ok(Paginated::from_page(page, transaction).respond())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(packages).service(balance).service(transactions);
 }

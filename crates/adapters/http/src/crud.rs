@@ -431,7 +431,7 @@ macro_rules! crud_handlers {
         }
 
         /// Registers the six handlers.
-        pub fn crud_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+        pub fn crud_routes(cfg: &mut $crate::routes::Routes<'_, '_>) {
             cfg.service(create_item)
                 .service(list_items)
                 .service(get_item)

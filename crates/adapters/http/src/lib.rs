@@ -46,7 +46,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::problem::ApiError;
-use crate::routes::RouteTable;
+use crate::routes::{FirstSegment, RouteTable, Routes, api_segments};
 
 pub use middleware::RequestId;
 
@@ -202,40 +202,65 @@ impl Modify for Security {
     }
 }
 
+/// The route modules, in the order their handlers are registered.
+const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
+    platform::routes,
+    api_keys::routes,
+    parties::owners::routes,
+    parties::contacts::routes,
+    parties::lessees::routes,
+    property::types::routes,
+    property::places::routes,
+    property::estates::routes,
+    property::rooms::routes,
+    property::equipment::routes,
+    property::inventory::routes,
+    property::keys::routes,
+    property::energy::routes,
+    property::diagnostics::routes,
+    leases::lease_types::routes,
+    leases::contracts::routes,
+    charges::categories::routes,
+    charges::distribution_keys::routes,
+    charges::services::crud_routes,
+    charges::lease_charges::crud_routes,
+    charges::expenses::crud_routes,
+    charges::reviews::routes,
+    charges::references::crud_routes,
+    charges::notifications::routes,
+    meters::routes,
+    credits::routes,
+    payments::routes,
+    annexes::routes,
+    signatures::routes,
+    charges::freeze_periods::crud_routes,
+    leases::rent_regulation::routes,
+    leases::rent_control::routes,
+    media::routes,
+];
+
+/// Every handler, for the OpenAPI document.
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    platform::routes(cfg);
-    api_keys::routes(cfg);
-    parties::owners::routes(cfg);
-    parties::contacts::routes(cfg);
-    parties::lessees::routes(cfg);
-    property::types::routes(cfg);
-    property::places::routes(cfg);
-    property::estates::routes(cfg);
-    property::rooms::routes(cfg);
-    property::equipment::routes(cfg);
-    property::inventory::routes(cfg);
-    property::keys::routes(cfg);
-    property::energy::routes(cfg);
-    property::diagnostics::routes(cfg);
-    leases::lease_types::routes(cfg);
-    leases::contracts::routes(cfg);
-    charges::categories::routes(cfg);
-    charges::distribution_keys::routes(cfg);
-    charges::services::crud_routes(cfg);
-    charges::lease_charges::crud_routes(cfg);
-    charges::expenses::crud_routes(cfg);
-    charges::reviews::routes(cfg);
-    charges::references::crud_routes(cfg);
-    charges::notifications::routes(cfg);
-    meters::routes(cfg);
-    credits::routes(cfg);
-    payments::routes(cfg);
-    annexes::routes(cfg);
-    signatures::routes(cfg);
-    charges::freeze_periods::crud_routes(cfg);
-    leases::rent_regulation::routes(cfg);
-    leases::rent_control::routes(cfg);
-    media::routes(cfg);
+    let mut routes = Routes::all(cfg);
+    for module in ROUTE_MODULES {
+        module(&mut routes);
+    }
+}
+
+/// Every handler, served in one scope per first path segment (see [`Routes`]).
+fn served_routes(segments: &[String], cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    for segment in segments {
+        cfg.service(
+            utoipa_actix_web::scope("")
+                .guard(FirstSegment(segment.clone()))
+                .configure(|cfg| {
+                    let mut routes = Routes::under(cfg, segment);
+                    for module in ROUTE_MODULES {
+                        module(&mut routes);
+                    }
+                }),
+        );
+    }
 }
 
 /// The OpenAPI document, collected from the registered handlers.
@@ -365,6 +390,7 @@ pub fn app(
     >,
 > {
     let routes = web::Data::new(RouteTable::from_openapi(&api));
+    let segments = api_segments(&api);
     // Registered before the `/api` scope, which would otherwise answer every `/api/*` path.
     let docs = SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api);
     let dev_outbox = state.dev_outbox.is_some();
@@ -387,8 +413,7 @@ pub fn app(
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .service(utoipa_actix_web::scope("/api").configure(api_routes))
+        .service(utoipa_actix_web::scope("/api").configure(|cfg| served_routes(&segments, cfg)))
         .split_for_parts();
     app.default_service(web::to(middleware::fallback))
         .wrap(actix_web::middleware::from_fn(middleware::around_request))

@@ -445,7 +445,7 @@ pub async fn delete_media(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(upload_media)
         .service(list_media)
         .service(get_media)

@@ -627,7 +627,7 @@ pub async fn unlink_meter(
     Ok(HttpResponse::NoContent().finish())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     // Before `/meters/{id}`, which would read "anomalies" as an id.
     cfg.service(anomalies);
     crud_routes(cfg);

@@ -260,7 +260,7 @@ pub async fn payments(
     Ok(Paginated::from_page(page, payment).respond())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(checkout)
         .service(stripe_webhook)
         .service(payments);

@@ -97,6 +97,6 @@ pub async fn worker_me(worker: Worker) -> Result<HttpResponse, ApiError> {
     }
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(health).service(ready).service(worker_me);
 }

@@ -700,7 +700,7 @@ pub async fn worker_sync(
     Ok(HttpResponse::Ok().json(body))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(initiate)
         .service(list)
         .service(get_one)

@@ -259,7 +259,7 @@ pub async fn legal_catalog(_caller: Manager) -> Result<HttpResponse, ApiError> {
     }))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     // Before `/charge-categories/{id}`, which would read "legal-catalog" as an id.
     cfg.service(legal_catalog);
     crud_routes(cfg);

@@ -276,7 +276,7 @@ crate::crud_handlers!(
     ],
 );
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(list_notifications).service(patch_notification);
     crud_routes(cfg);
 }

@@ -546,7 +546,7 @@ pub async fn audit_logs(
     .respond())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(audit_logs);
     cfg.service(create_review)
         .service(list_reviews)

@@ -630,7 +630,7 @@ pub async fn lessee_lease(
     Ok(HttpResponse::Ok().json(response(&lease)))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     crud_routes(cfg);
     cfg.service(rent_history)
         .service(preview_revision)

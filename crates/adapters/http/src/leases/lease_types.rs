@@ -230,6 +230,6 @@ crate::crud_handlers!(
     ],
 );
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     crud_routes(cfg);
 }

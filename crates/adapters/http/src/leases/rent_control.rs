@@ -230,6 +230,6 @@ pub async fn check(
     }))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(zones).service(reference_rents).service(check);
 }

@@ -131,6 +131,6 @@ pub async fn indices(
     Ok(Paginated::from_page(series, IndexResponse::from).respond())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(countries).service(indices);
 }

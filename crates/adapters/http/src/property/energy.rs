@@ -254,7 +254,7 @@ pub async fn current(
     }))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     // Before `/energy-diagnoses/{id}`, which would otherwise read "current" as an id.
     cfg.service(current);
     crud_routes(cfg);

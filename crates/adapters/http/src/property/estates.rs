@@ -332,7 +332,7 @@ pub async fn change_owner(
     }))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     crud_routes(cfg);
     cfg.service(change_owner);
 }

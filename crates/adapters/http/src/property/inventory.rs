@@ -223,7 +223,7 @@ pub async fn compliance(
     }))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     // Before `/inventory/{id}`, which would otherwise read "compliance" as an id.
     cfg.service(compliance);
     crud_routes(cfg);

@@ -236,7 +236,7 @@ pub async fn key_history(
     Ok(HttpResponse::Ok().json(body))
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     crud_routes(cfg);
     cfg.service(key_history);
 }

@@ -251,7 +251,7 @@ pub async fn list_place_estates(
     Ok(Paginated::from_page(page, |e| e.to_response()).respond())
 }
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     crud_routes(cfg);
     cfg.service(list_place_estates);
 }
