@@ -15,6 +15,7 @@ use faireplace_ports::charges::{ConsumptionWindow, DistributionFacts};
 use faireplace_property::{Place, PlaceId};
 use rust_decimal::Decimal;
 
+use crate::heavy::HeavyWork;
 use crate::{AppError, Principal};
 
 /// A split asked for.
@@ -52,6 +53,7 @@ pub struct DistributionService {
     keys: Arc<dyn Repository<DistributionKey>>,
     places: Arc<dyn Repository<Place>>,
     facts: Arc<dyn DistributionFacts>,
+    heavy: HeavyWork,
 }
 
 impl DistributionService {
@@ -59,11 +61,13 @@ impl DistributionService {
         keys: Arc<dyn Repository<DistributionKey>>,
         places: Arc<dyn Repository<Place>>,
         facts: Arc<dyn DistributionFacts>,
+        heavy: HeavyWork,
     ) -> Self {
         Self {
             keys,
             places,
             facts,
+            heavy,
         }
     }
 
@@ -92,7 +96,10 @@ impl DistributionService {
             .await
             .map_err(|e| AppError::from_repo("place", e))?
             .ok_or(AppError::NotFound("place"))?;
-        let parameters = request.parameters.as_ref().unwrap_or(&key.data.parameters);
+        let parameters = request
+            .parameters
+            .clone()
+            .unwrap_or_else(|| key.data.parameters.clone());
         // Measured consumption reads the estates' meters over the key's (or the request's)
         // period, which it needs.
         let window = if key.data.calculation_type == CalculationType::ConsommationMesuree
@@ -123,6 +130,9 @@ impl DistributionService {
         } else {
             None
         };
+        // The estates' facts and the split, in a slot for heavy work (a place may hold
+        // thousands of estates).
+        let slot = self.heavy.slot().await?;
         let estates = self
             .facts
             .estate_facts(
@@ -133,8 +143,16 @@ impl DistributionService {
             )
             .await
             .map_err(|e| AppError::from_repo("place", e))?;
-        let split = calculate(&key.data, parameters, &estates, request.total_amount)
+        let data = key.data;
+        let total = request.total_amount;
+        let split = self
+            .heavy
+            .run(&slot, move || {
+                calculate(&data, &parameters, &estates, total)
+            })
+            .await?
             .map_err(|e| AppError::validation(&e.field, e.message))?;
+        drop(slot);
         Ok(Calculation {
             distribution_key_id: key.id,
             total_amount: request.total_amount,
@@ -161,6 +179,7 @@ pub struct ReviewService {
     store: Arc<dyn faireplace_ports::charges::ReviewStore>,
     places: Arc<dyn Repository<Place>>,
     clock: Arc<dyn faireplace_ports::Clock>,
+    heavy: HeavyWork,
 }
 
 fn review_err(e: faireplace_ports::RepoError) -> AppError {
@@ -172,11 +191,13 @@ impl ReviewService {
         store: Arc<dyn faireplace_ports::charges::ReviewStore>,
         places: Arc<dyn Repository<Place>>,
         clock: Arc<dyn faireplace_ports::Clock>,
+        heavy: HeavyWork,
     ) -> Self {
         Self {
             store,
             places,
             clock,
+            heavy,
         }
     }
 
@@ -206,12 +227,18 @@ impl ReviewService {
             .await
             .map_err(|e| AppError::from_repo("place", e))?
             .ok_or(AppError::NotFound("place"))?;
+        // Reading, computing and keeping the review, in a slot for heavy work (a building of a
+        // thousand lots has tens of thousands of charges).
+        let slot = self.heavy.slot().await?;
         let inputs = self
             .store
             .inputs(tenant, place, start, end)
             .await
             .map_err(review_err)?;
-        let result = review::review(start, end, &inputs)
+        let result = self
+            .heavy
+            .run(&slot, move || review::review(start, end, &inputs))
+            .await?
             .map_err(|e| AppError::validation(&e.field, e.message))?;
         let item = ChargeReview {
             id: ChargeReviewId::generate(),

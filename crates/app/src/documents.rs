@@ -22,6 +22,7 @@ use faireplace_property::{Estate, InventoryItem, Place};
 use faireplace_signatures::Signature;
 use rust_decimal::Decimal;
 
+use crate::heavy::HeavyWork;
 use crate::{AppError, Principal};
 
 fn err(e: RepoError) -> AppError {
@@ -331,6 +332,7 @@ pub struct DocumentService {
     annexes: Arc<dyn AnnexStore>,
     renderer: Arc<dyn PdfRenderer>,
     clock: Arc<dyn Clock>,
+    heavy: HeavyWork,
 }
 
 /// The repositories a document reads.
@@ -353,6 +355,7 @@ impl DocumentService {
         sources: DocumentSources,
         renderer: Arc<dyn PdfRenderer>,
         clock: Arc<dyn Clock>,
+        heavy: HeavyWork,
     ) -> Self {
         Self {
             leases: sources.leases,
@@ -368,15 +371,18 @@ impl DocumentService {
             annexes: sources.annexes,
             renderer,
             clock,
+            heavy,
         }
     }
 
-    /// Renders off the async executor (laying out and compressing takes milliseconds).
+    /// Renders in a slot for heavy work, off the async executor (laying out, subsetting the
+    /// font and compressing take milliseconds and a few megabytes).
     pub async fn render(&self, document: PdfDocument) -> Result<Vec<u8>, AppError> {
         let renderer = self.renderer.clone();
-        tokio::task::spawn_blocking(move || renderer.render(&document))
-            .await
-            .map_err(|e| AppError::Unknown(Box::new(e)))?
+        let slot = self.heavy.slot().await?;
+        self.heavy
+            .run(&slot, move || renderer.render(&document))
+            .await?
             .map_err(|e| AppError::Unknown(Box::new(e)))
     }
 

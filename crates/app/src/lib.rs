@@ -8,6 +8,7 @@ pub mod credits;
 pub mod crud;
 pub mod documents;
 pub mod error;
+pub mod heavy;
 pub mod idempotency;
 pub mod keys;
 pub mod leases;

@@ -21,6 +21,11 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Longest a client may take to send its request headers.
     pub client_request_timeout: Duration,
+    /// Long computations (splits, reviews, PDFs) at once (`HEAVY_WORK_SLOTS`, default: the
+    /// cores), and the longest a request waits for its turn before a 503 `SERVER_BUSY`
+    /// (`HEAVY_WORK_WAIT_MS`, default 30 s).
+    pub heavy_work_slots: usize,
+    pub heavy_work_wait: Duration,
     /// Folder of the uploaded files (created when first written to).
     pub media_dir: PathBuf,
     /// Largest file accepted by `POST /api/media`, in bytes (413 beyond).
@@ -197,6 +202,8 @@ impl Config {
                 "HTTP_CLIENT_REQUEST_TIMEOUT_MS",
                 5000,
             )?),
+            heavy_work_slots: parsed("HEAVY_WORK_SLOTS", cores)?.max(1),
+            heavy_work_wait: Duration::from_millis(parsed("HEAVY_WORK_WAIT_MS", 30_000)?),
             media_dir: PathBuf::from(var("MEDIA_DIR").unwrap_or_else(|| "./var/media".into())),
             media_max_bytes: parsed("MEDIA_MAX_BYTES", 10 * 1024 * 1024)?.max(1),
             credit_packages: faireplace_billing::parse_packages(

@@ -59,6 +59,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         clock.clone(),
         config.media_max_bytes,
     );
+    // One set of slots for every long computation (splits, reviews, PDFs).
+    let heavy =
+        faireplace_app::heavy::HeavyWork::new(config.heavy_work_slots, config.heavy_work_wait);
     let documents = faireplace_app::documents::DocumentService::new(
         faireplace_app::documents::DocumentSources {
             leases: Arc::new(PgLeases(db.clone())),
@@ -75,6 +78,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         },
         renderer,
         clock.clone(),
+        heavy.clone(),
     );
     let credits = faireplace_app::credits::CreditService::new(
         Arc::new(faireplace_postgres::PgCredits(db.clone())),
@@ -152,6 +156,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             Arc::new(faireplace_postgres::PgChargeReviews(db.clone())),
             Arc::new(PgPlaces(db.clone())),
             clock.clone(),
+            heavy.clone(),
         ),
         meters: CrudService::new(
             Arc::new(faireplace_postgres::PgMeters(db.clone())),
@@ -183,6 +188,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             Arc::new(PgPlaces(db.clone())),
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
+            heavy,
         ),
         lease_rules: faireplace_app::leases::LeaseService::new(
             Arc::new(PgLeases(db.clone())),
