@@ -210,8 +210,9 @@ async fn a_single_statement_read_leaves_no_tenant_behind() {
 
     let app = TestApp::spawn().await;
     let (a, b) = two_tenants_with_data(&app).await;
+    // Two read sessions: one for list pages (generic plans), one for the other reads.
     let mut settings = app.config.db.clone();
-    settings.max_connections = 1;
+    settings.max_connections = 2;
     settings.min_connections = 1;
     let db = connect_app(&settings).await.expect("pool");
     let owners = faireplace_postgres::PgOwners(db.clone());
@@ -226,6 +227,9 @@ async fn a_single_statement_read_leaves_no_tenant_behind() {
     };
 
     let (pid, _, _) = db.probe_read_session().await.expect("probe");
+    let (list_pid, _, _, mode) = db.probe_list_session().await.expect("probe");
+    assert_ne!(list_pid, pid);
+    assert_eq!(mode, "force_generic_plan");
     let page = owners.list(a, &query).await.expect("list");
     let names: Vec<String> = page
         .items
@@ -239,11 +243,16 @@ async fn a_single_statement_read_leaves_no_tenant_behind() {
     // The same id asked for as tenant B: nothing.
     assert!(owners.get(b, first).await.expect("get").is_none());
 
-    // The one read connection served the list and both gets, and was given back unchecked.
+    // One read session served the list, the other both gets; each was given back unchecked.
     let (same_pid, tenant, visible) = db.probe_read_session().await.expect("probe");
     assert_eq!(same_pid, pid, "the same read session was reused");
     assert!(tenant.is_empty(), "the tenant survived a read: {tenant}");
     assert_eq!(visible, 0);
+    let (same_pid, tenant, visible, mode) = db.probe_list_session().await.expect("probe");
+    assert_eq!(same_pid, list_pid, "the same list session was reused");
+    assert!(tenant.is_empty(), "the tenant survived a list: {tenant}");
+    assert_eq!(visible, 0);
+    assert_eq!(mode, "force_generic_plan");
 }
 
 #[tokio::test]

@@ -46,7 +46,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::problem::ApiError;
-use crate::routes::{FirstSegment, RouteTable, Routes, api_segments};
+use crate::routes::{FirstSegment, RouteTable, Routes};
 
 pub use middleware::RequestId;
 
@@ -241,22 +241,25 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
 
 /// Every handler, for the OpenAPI document.
 fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    let mut routes = Routes::all(cfg);
+    let mut routes = Routes::direct(cfg);
     for module in ROUTE_MODULES {
         module(&mut routes);
     }
 }
 
 /// Every handler, served in one scope per first path segment (see [`Routes`]).
-fn served_routes(segments: &[String], cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    for segment in segments {
+fn served_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    let mut routes = Routes::grouped();
+    for module in ROUTE_MODULES {
+        module(&mut routes);
+    }
+    for (segment, registrations) in routes.into_groups() {
         cfg.service(
             utoipa_actix_web::scope("")
-                .guard(FirstSegment(segment.clone()))
-                .configure(|cfg| {
-                    let mut routes = Routes::under(cfg, segment);
-                    for module in ROUTE_MODULES {
-                        module(&mut routes);
+                .guard(FirstSegment(segment))
+                .configure(move |cfg| {
+                    for register in registrations {
+                        register(cfg);
                     }
                 }),
         );
@@ -390,7 +393,6 @@ pub fn app(
     >,
 > {
     let routes = web::Data::new(RouteTable::from_openapi(&api));
-    let segments = api_segments(&api);
     // Registered before the `/api` scope, which would otherwise answer every `/api/*` path.
     let docs = SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api);
     let dev_outbox = state.dev_outbox.is_some();
@@ -413,7 +415,7 @@ pub fn app(
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .into_utoipa_app()
-        .service(utoipa_actix_web::scope("/api").configure(|cfg| served_routes(&segments, cfg)))
+        .service(utoipa_actix_web::scope("/api").configure(served_routes))
         .split_for_parts();
     app.default_service(web::to(middleware::fallback))
         .wrap(actix_web::middleware::from_fn(middleware::around_request))

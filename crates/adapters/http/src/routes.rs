@@ -4,6 +4,7 @@
 
 use actix_web::dev::ResourceDef;
 use utoipa::openapi::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 pub struct RouteTable {
     routes: Vec<(ResourceDef, Vec<&'static str>)>,
@@ -51,8 +52,8 @@ impl RouteTable {
     }
 }
 
-/// Where the handlers of a module go: every one (to collect the OpenAPI document), or only
-/// those whose path starts with one segment (to serve them).
+/// Where the handlers of a module go: straight into a scope (to collect the OpenAPI document),
+/// or into groups by the first segment of their path (to serve them).
 ///
 /// actix-web tries a scope's routes one after the other, a regular expression for each route
 /// with a path parameter, until one matches: with every `/api` route in one scope, a request to
@@ -61,24 +62,29 @@ impl RouteTable {
 /// segment, so that a request meets only the expressions of its own group. Every route of a
 /// segment is in its group: a path that matches none of them has no route at all.
 pub struct Routes<'a, 'c> {
-    cfg: &'a mut utoipa_actix_web::service_config::ServiceConfig<'c>,
-    segment: Option<&'a str>,
+    mode: Mode<'a, 'c>,
+}
+
+/// A handler kept for its group's scope.
+type Registration = Box<dyn for<'x, 'y> FnOnce(&'x mut ServiceConfig<'y>)>;
+
+enum Mode<'a, 'c> {
+    Direct(&'a mut ServiceConfig<'c>),
+    Grouped(Vec<(String, Vec<Registration>)>),
 }
 
 impl<'a, 'c> Routes<'a, 'c> {
-    /// Every handler.
-    pub fn all(cfg: &'a mut utoipa_actix_web::service_config::ServiceConfig<'c>) -> Self {
-        Self { cfg, segment: None }
+    /// Every handler, registered as it comes.
+    pub fn direct(cfg: &'a mut ServiceConfig<'c>) -> Self {
+        Self {
+            mode: Mode::Direct(cfg),
+        }
     }
 
-    /// The handlers whose path starts with `/{segment}`.
-    pub fn under(
-        cfg: &'a mut utoipa_actix_web::service_config::ServiceConfig<'c>,
-        segment: &'a str,
-    ) -> Self {
+    /// Every handler, kept in its group until [`Routes::into_groups`].
+    pub fn grouped() -> Self {
         Self {
-            cfg,
-            segment: Some(segment),
+            mode: Mode::Grouped(Vec::new()),
         }
     }
 
@@ -86,37 +92,42 @@ impl<'a, 'c> Routes<'a, 'c> {
     where
         F: actix_web::dev::HttpServiceFactory + utoipa_actix_web::OpenApiFactory + 'static,
     {
-        let wanted = match self.segment {
-            None => true,
-            Some(segment) => factory
-                .paths()
-                .paths
-                .keys()
-                .any(|path| first_segment(path) == Some(segment)),
-        };
-        if wanted {
-            self.cfg.service(factory);
+        match &mut self.mode {
+            Mode::Direct(cfg) => {
+                cfg.service(factory);
+            }
+            Mode::Grouped(groups) => {
+                let paths = factory.paths();
+                let segment = paths
+                    .paths
+                    .keys()
+                    .find_map(|path| first_segment(path))
+                    .unwrap_or_default()
+                    .to_owned();
+                let registration: Registration = Box::new(move |cfg: &mut ServiceConfig<'_>| {
+                    cfg.service(factory);
+                });
+                match groups.iter_mut().find(|(s, _)| *s == segment) {
+                    Some((_, group)) => group.push(registration),
+                    None => groups.push((segment, vec![registration])),
+                }
+            }
         }
         self
+    }
+
+    /// The groups, by first segment, in the order their first handler came; empty when direct.
+    pub fn into_groups(self) -> Vec<(String, Vec<Registration>)> {
+        match self.mode {
+            Mode::Direct(_) => Vec::new(),
+            Mode::Grouped(groups) => groups,
+        }
     }
 }
 
 /// The first segment of a path: `leases` for `/leases/{id}`.
 pub fn first_segment(path: &str) -> Option<&str> {
     path.strip_prefix('/')?.split('/').next()
-}
-
-/// The distinct first segments under `/api` of the document's paths, in their order.
-pub fn api_segments(api: &OpenApi) -> Vec<String> {
-    let mut segments: Vec<String> = Vec::new();
-    for path in api.paths.paths.keys() {
-        if let Some(segment) = path.strip_prefix("/api").and_then(first_segment)
-            && !segments.iter().any(|s| s == segment)
-        {
-            segments.push(segment.to_owned());
-        }
-    }
-    segments
 }
 
 /// Admits a request whose path under `/api/` starts with one segment.

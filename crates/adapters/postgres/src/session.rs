@@ -44,6 +44,19 @@ impl Db {
         lent.finish(result)
     }
 
+    /// The same, on a connection of the kind list pages take (generic plans), with its
+    /// `plan_cache_mode`.
+    pub async fn probe_list_session(&self) -> Result<(i32, String, i64, String), RepoError> {
+        let mut lent = self.reads.acquire_generic().await?;
+        let result = sqlx::query_as(
+            "SELECT pg_backend_pid(), coalesce(current_setting('app.tenant_id', true), ''), \
+             (SELECT count(*) FROM owners), current_setting('plan_cache_mode')",
+        )
+        .fetch_one(lent.conn())
+        .await;
+        lent.finish(result)
+    }
+
     pub fn pool(&self) -> &PgPool {
         &self.pool
     }
