@@ -197,13 +197,12 @@ async fn check_review(
     d: &RegulationData,
 ) -> Result<(), RepoError> {
     let row: Option<(String, bool)> = sqlx::query_as(
-        "SELECT status, jsonb_path_exists(result, '$.statements[*] ? (@.lease_id == $id)', \
-           jsonb_build_object('id', $3::text)) \
+        "SELECT status, $3 = ANY (statement_lease_ids) \
          FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
     )
     .bind(tenant.as_uuid())
     .bind(d.review_id)
-    .bind(d.lease_id.to_string())
+    .bind(d.lease_id)
     .fetch_optional(&mut *conn)
     .await
     .map_err(map_error)?;

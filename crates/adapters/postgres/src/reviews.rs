@@ -175,10 +175,14 @@ impl ReviewStore for PgChargeReviews {
     }
 
     async fn insert(&self, tenant: TenantId, r: &ChargeReview) -> Result<(), RepoError> {
+        let result =
+            serde_json::to_string(&r.result).map_err(|e| RepoError::Unknown(Box::new(e)))?;
+        let lease_ids: Vec<Uuid> = r.result.statements.iter().map(|s| s.lease_id).collect();
         let mut tx = self.0.tenant_tx(tenant).await?;
         sqlx::query(
             "INSERT INTO charge_reviews (tenant_id, id, place_id, period_start, period_end, \
-             status, result, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             status, result, created_at, statement_lease_ids) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)",
         )
         .bind(tenant.as_uuid())
         .bind(r.id.0)
@@ -186,8 +190,10 @@ impl ReviewStore for PgChargeReviews {
         .bind(r.period_start)
         .bind(r.period_end)
         .bind(r.status.as_str())
-        .bind(sqlx::types::Json(&r.result))
+        // As text: the column is json, and a jsonb parameter would be parsed into jsonb first.
+        .bind(result)
         .bind(r.created_at)
+        .bind(lease_ids)
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
