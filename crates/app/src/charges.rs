@@ -145,14 +145,12 @@ impl DistributionService {
             .map_err(|e| AppError::from_repo("place", e))?;
         let data = key.data;
         let total = request.total_amount;
-        let split = self
+        let (split, slot) = self
             .heavy
-            .run(&slot, move || {
-                calculate(&data, &parameters, &estates, total)
-            })
-            .await?
-            .map_err(|e| AppError::validation(&e.field, e.message))?;
+            .run(slot, move || calculate(&data, &parameters, &estates, total))
+            .await?;
         drop(slot);
+        let split = split.map_err(|e| AppError::validation(&e.field, e.message))?;
         Ok(Calculation {
             distribution_key_id: key.id,
             total_amount: request.total_amount,
@@ -235,11 +233,12 @@ impl ReviewService {
             .inputs(tenant, place, start, end)
             .await
             .map_err(review_err)?;
-        let result = self
+        // The slot comes back with the result: it is held until the review is kept.
+        let (result, _slot) = self
             .heavy
-            .run(&slot, move || review::review(start, end, &inputs))
-            .await?
-            .map_err(|e| AppError::validation(&e.field, e.message))?;
+            .run(slot, move || review::review(start, end, &inputs))
+            .await?;
+        let result = result.map_err(|e| AppError::validation(&e.field, e.message))?;
         let item = ChargeReview {
             id: ChargeReviewId::generate(),
             place_id: place.0,

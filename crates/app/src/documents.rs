@@ -380,10 +380,11 @@ impl DocumentService {
     pub async fn render(&self, document: PdfDocument) -> Result<Vec<u8>, AppError> {
         let renderer = self.renderer.clone();
         let slot = self.heavy.slot().await?;
-        self.heavy
-            .run(&slot, move || renderer.render(&document))
-            .await?
-            .map_err(|e| AppError::Unknown(Box::new(e)))
+        let (pdf, _) = self
+            .heavy
+            .run(slot, move || renderer.render(&document))
+            .await?;
+        pdf.map_err(|e| AppError::Unknown(Box::new(e)))
     }
 
     /// `GET /api/leases/{id}/document`.

@@ -30,7 +30,8 @@ pub struct HeavyWork {
     jobs: Sender<Job>,
 }
 
-/// A slot held: the work it admits runs until it is dropped.
+/// A slot held: the work it admits runs until it is dropped (by [`HeavyWork::run`] once the
+/// work is done, when the request went away meanwhile).
 #[derive(Debug)]
 pub struct Slot {
     _permit: OwnedSemaphorePermit,
@@ -77,16 +78,20 @@ impl HeavyWork {
         }
     }
 
-    /// Runs `work` on one of the pool's threads (the caller holds a [`Slot`], so a thread is
-    /// free). A panic in `work` is an error of this request only.
-    pub async fn run<T, F>(&self, _slot: &Slot, work: F) -> Result<T, AppError>
+    /// Runs `work` on one of the pool's threads and gives the slot back with its answer. The
+    /// slot travels with the work: a request dropped meanwhile (its client gone, the server
+    /// shutting down) frees it only when the work is done, so that a slot held always means a
+    /// thread free. A panic in `work` is an error of this request only.
+    pub async fn run<T, F>(&self, slot: Slot, work: F) -> Result<(T, Slot), AppError>
     where
         T: Send + 'static,
         F: FnOnce() -> T + Send + 'static,
     {
         let (answer, answered) = oneshot::channel();
         let job: Job = Box::new(move || {
-            let _ = answer.send(catch_unwind(AssertUnwindSafe(work)));
+            let out = catch_unwind(AssertUnwindSafe(work));
+            // Without anyone waiting, the answer and the slot are dropped here.
+            let _ = answer.send((out, slot));
         });
         let failed =
             |what: &str| AppError::Unknown(Box::new(std::io::Error::other(what.to_owned())));
@@ -94,8 +99,8 @@ impl HeavyWork {
             .send(job)
             .map_err(|_| failed("no thread left for heavy work"))?;
         match answered.await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(_)) => Err(failed("heavy work panicked")),
+            Ok((Ok(value), slot)) => Ok((value, slot)),
+            Ok((Err(_), _)) => Err(failed("heavy work panicked")),
             Err(_) => Err(failed("heavy work was dropped")),
         }
     }
@@ -137,7 +142,34 @@ mod tests {
             .slot()
             .await
             .expect("a slot once the first is given back");
-        assert_eq!(heavy.run(&slot, || 6 * 7).await.expect("ran"), 42);
+        let (answer, slot) = heavy.run(slot, || 6 * 7).await.expect("ran");
+        assert_eq!(answer, 42);
+        // The slot came back with the answer: no other is free until it is dropped.
+        assert!(heavy.slot().await.is_err());
+        drop(slot);
+        assert!(heavy.slot().await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_midway_frees_its_slot_only_when_its_work_ends() {
+        let heavy = HeavyWork::new(1, Duration::from_millis(50));
+        let slot = heavy.slot().await.expect("a slot");
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let running = heavy.run(slot, move || released.recv().ok());
+        // The request is dropped once its work has started (its client gone).
+        let _ = tokio::time::timeout(Duration::from_millis(20), running).await;
+        assert!(heavy.slot().await.is_err(), "the work still holds its slot");
+        release.send(()).expect("the work is waiting");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            if heavy.slot().await.is_ok() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the slot never came back"
+            );
+        }
     }
 
     #[tokio::test]
@@ -145,9 +177,10 @@ mod tests {
         let heavy = HeavyWork::new(1, Duration::from_secs(1));
         let slot = heavy.slot().await.expect("a slot");
         let failed = heavy
-            .run(&slot, || -> u32 { panic!("a bug in a computation") })
+            .run(slot, || -> u32 { panic!("a bug in a computation") })
             .await;
         assert!(matches!(failed, Err(AppError::Unknown(_))));
-        assert_eq!(heavy.run(&slot, || 7).await.expect("ran"), 7);
+        let slot = heavy.slot().await.expect("the slot is free again");
+        assert_eq!(heavy.run(slot, || 7).await.expect("ran").0, 7);
     }
 }

@@ -135,11 +135,17 @@ pub struct FirstSegment(pub String);
 
 impl actix_web::guard::Guard for FirstSegment {
     fn check(&self, ctx: &actix_web::guard::GuardContext<'_>) -> bool {
-        ctx.head()
-            .uri
-            .path()
-            .strip_prefix("/api")
-            .and_then(first_segment)
-            == Some(self.0.as_str())
+        let uri = &ctx.head().uri;
+        let segment = |path: &str| {
+            path.strip_prefix("/api")
+                .and_then(first_segment)
+                .is_some_and(|s| s == self.0)
+        };
+        if uri.path().contains('%') {
+            // The router matches the decoded path (`/api/%6Ceases/…` is `/api/leases/…`).
+            segment(actix_web::dev::Url::new(uri.clone()).path())
+        } else {
+            segment(uri.path())
+        }
     }
 }

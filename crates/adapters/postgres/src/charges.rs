@@ -673,8 +673,8 @@ impl faireplace_ports::audit::AuditLog for PgAuditLog {
         entity_id: Option<Uuid>,
         page: faireplace_kernel::PageRequest,
     ) -> Result<Page<faireplace_ports::audit::AuditEntry>, RepoError> {
-        // Only the filters given are in the SQL: its plan is generic (see `connect_app`), and
-        // `($2 IS NULL OR …)` would keep it off the entity index.
+        // Only the filters given are in the SQL: a plan made for `($2 IS NULL OR …)` (a
+        // generic one, which PostgreSQL may settle on) could not use the entity index.
         let mut qb =
             QueryBuilder::<Postgres>::new("SELECT q.* FROM (SELECT set_config('app.tenant_id', ");
         qb.push_bind(tenant.as_uuid().to_string());
