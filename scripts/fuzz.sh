@@ -66,12 +66,16 @@ peers = ["tenant_a", "tenant_b"]
 TOML
 WORKER="$("$BIN" worker-key create --name fuzz | sed -n 's/^worker_key=//p')"
 "$BIN" serve >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 300); do
+    # Another process on the port would answer too: the server must still be running.
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server stopped (is port $PORT taken?)"; }
     [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/health/ready" || true)" == 200 ]] && break
     sleep 0.2
 done
+kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server stopped (is port $PORT taken?)"; }
 
 log "seeding tenant A with a little of everything"
 post() { curl -s -X POST "$BASE$1" -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d "$2"; }
