@@ -34,26 +34,10 @@ cleanup() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; wait 2>/de
 trap cleanup EXIT
 for tool in cargo psql pgbench curl wrk python3; do command -v "$tool" >/dev/null || die "$tool is required"; done
 
-log "building the release binary"
-cargo build --release -p faireplace-server >&2
-BIN="$ROOT/target/release/faireplace"
-psql "$ADMIN_URL/postgres" -qAtX -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"
-export DATABASE_URL="$ADMIN_URL/$DB" HOST=127.0.0.1 PORT RUST_LOG=warn LOG_FORMAT=text
-export RATE_LIMIT_PER_MINUTE=0 DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-10}"
-OUT="$("$BIN" tenant create --name bench)"
-KEY="$(sed -n 's/^owner_key=//p' <<<"$OUT")"
-TENANT="$(sed -n 's/^tenant_id=//p' <<<"$OUT")"
-[[ "$KEY" == fp_live_* && -n "$TENANT" ]] || die "tenant create said: $OUT"
-"$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 1 300); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/api/health/ready" || true)" == 200 ]] && break
-    sleep 0.2
-done
-post() { curl -s -X POST "$BASE$1" -H "Authorization: Bearer $KEY" -H 'content-type: application/json' -d "$2"; }
-get() { curl -s "$BASE$1" -H "Authorization: Bearer $KEY"; }
-id_of() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
+export DATABASE_MAX_CONNECTIONS="${DATABASE_MAX_CONNECTIONS:-10}"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
+start_bench_server
 
 log "seeding the portfolio"
 OWNER="$(post /api/owners '{"kind":"COMPANY","company_name":"Foncière du Centre"}' | id_of)"
