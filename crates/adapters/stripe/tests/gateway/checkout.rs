@@ -6,7 +6,7 @@ use faireplace_stripe::{StripeConfig, StripeGateway};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::mock::MockStripe;
+use crate::mock::{MockStripe, stripe_error};
 
 const SECRET_KEY: &str = "sk_test_51FairePlaceLocalMockOnly";
 const SESSION_ID: &str = "cs_test_a1b2c3d4e5f6g7h8i9j0";
@@ -102,19 +102,6 @@ fn created_session() -> String {
         "total_details": { "amount_discount": 0, "amount_shipping": 0, "amount_tax": 0 },
         "ui_mode": "hosted",
         "url": SESSION_URL
-    })
-    .to_string()
-}
-
-fn stripe_error(kind: &str, code: Option<&str>, message: &str) -> String {
-    json!({
-        "error": {
-            "type": kind,
-            "code": code,
-            "message": message,
-            "doc_url": "https://stripe.com/docs/error-codes",
-            "request_log_url": "https://dashboard.stripe.com/test/logs/req_mock"
-        }
     })
     .to_string()
 }

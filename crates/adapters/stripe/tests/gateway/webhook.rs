@@ -8,7 +8,7 @@ use faireplace_stripe::{StripeConfig, StripeGateway};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::mock::{hmac_sha256, session_object, signature};
+use crate::mock::{hmac_sha256, payment_intent_object, session_object, signature};
 
 const WEBHOOK_SECRET: &str = "whsec_test_5f1c0d2e9b8a7f6e5d4c3b2a19081726";
 const TENANT: &str = "0190f5a2-7c1e-7d3a-9b4e-2f6a8c0d1e3f";
@@ -69,54 +69,13 @@ fn our_metadata() -> Value {
 /// A payment intent created by a Checkout session, `status` "succeeded" or
 /// "requires_payment_method" (after a failure, with its `last_payment_error`).
 fn payment_intent(status: &str, last_payment_error: Value) -> Value {
-    json!({
-        "id": "pi_3QxYzAbCdEfGhIjK0aBcDeFg",
-        "object": "payment_intent",
-        "amount": 1990,
-        "amount_capturable": 0,
-        "amount_details": { "tip": {} },
-        "amount_received": if status == "succeeded" { 1990 } else { 0 },
-        "application": null,
-        "application_fee_amount": null,
-        "automatic_payment_methods": null,
-        "canceled_at": null,
-        "cancellation_reason": null,
-        "capture_method": "automatic_async",
-        "client_secret": "pi_3QxYzAbCdEfGhIjK0aBcDeFg_secret_mock",
-        "confirmation_method": "automatic",
-        "created": 1_767_225_700,
-        "currency": "eur",
-        "customer": null,
-        "description": null,
-        "last_payment_error": last_payment_error,
-        "latest_charge": "ch_3QxYzAbCdEfGhIjK0mOcKcHg",
-        "livemode": false,
-        "metadata": { "tenant_id": TENANT, "package_id": "pack-50", "credits": "50" },
-        "next_action": null,
-        "on_behalf_of": null,
-        "payment_method": "pm_1QxYzAbCdEfGhIjKmOcKpMtH",
-        "payment_method_configuration_details": null,
-        "payment_method_options": {
-            "card": {
-                "installments": null,
-                "mandate_options": null,
-                "network": null,
-                "request_three_d_secure": "automatic"
-            }
-        },
-        "payment_method_types": ["card"],
-        "processing": null,
-        "receipt_email": null,
-        "review": null,
-        "setup_future_usage": null,
-        "shipping": null,
-        "source": null,
-        "statement_descriptor": null,
-        "statement_descriptor_suffix": null,
-        "status": status,
-        "transfer_data": null,
-        "transfer_group": null
-    })
+    payment_intent_object(
+        "pi_3QxYzAbCdEfGhIjK0aBcDeFg",
+        status,
+        1990,
+        json!({ "tenant_id": TENANT, "package_id": "pack-50", "credits": "50" }),
+        last_payment_error,
+    )
 }
 
 fn verify_signed(payload: &str) -> Result<PaymentEvent, WebhookError> {
