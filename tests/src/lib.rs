@@ -179,6 +179,9 @@ impl TestApp {
         let services = faireplace_server::prepare(&config)
             .await
             .expect("database ready");
+        faireplace_server::watch_key_changes(&services)
+            .await
+            .expect("key change listener");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let server = faireplace_server::start(listener, &services, &config).expect("server");
@@ -251,7 +254,7 @@ impl TestApp {
             .services
             .state
             .keys
-            .create_worker_key("test worker")
+            .create_worker_key("test worker", None)
             .await
             .expect("worker key");
         key

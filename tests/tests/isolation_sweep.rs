@@ -173,8 +173,8 @@ async fn populate(app: &TestApp, w: &LeaseWorld) {
     post(
         format!("/api/leases/{draft}/signatures"),
         json!({"signers": [
-            {"role": "LESSEE", "party_id": w.lessees[0], "email": "lea@example.org"},
-            {"role": "LESSEE", "party_id": w.lessees[1], "email": "hugo@example.org"}]}),
+            {"role": "LESSEE", "party_id": w.lessees[0]},
+            {"role": "LESSEE", "party_id": w.lessees[1]}]}),
     )
     .await;
     post(

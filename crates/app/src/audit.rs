@@ -1,4 +1,5 @@
-//! The audit log of the charge entities: who changed what, from what, to what, and when.
+//! The audit log of the charge entities and the parties: who changed what, from what, to what,
+//! and when.
 
 use std::sync::Arc;
 
@@ -51,13 +52,13 @@ impl AuditService {
     pub async fn list(
         &self,
         principal: &Principal,
-        entity_type: Option<&str>,
+        entity_types: &[&str],
         entity_id: Option<uuid::Uuid>,
         page: PageRequest,
     ) -> Result<Page<AuditEntry>, AppError> {
         let tenant = principal.manage()?;
         self.log
-            .list(tenant, entity_type, entity_id, page)
+            .list(tenant, entity_types, entity_id, page)
             .await
             .map_err(|e| AppError::from_repo("audit log", e))
     }

@@ -4,18 +4,30 @@
 //! deliberately slow (tens of milliseconds), so it runs on the blocking pool, never on the async
 //! executor, with at most `max_concurrent_verifications` at a time; and once a key is verified,
 //! its principal is cached for `cache_ttl` under a SHA-256 of the secret, so that later requests
-//! with the same key cost a hash map lookup and no database round trip. Revoking a key on this
-//! instance drops it from the cache at once; other instances stop accepting it within
-//! `cache_ttl`.
+//! with the same key cost a hash map lookup and no database round trip.
+//!
+//! Every presented key that reaches the database costs one argon2 verification, whether its id
+//! is known, unknown (checked against a dummy hash), revoked or expired: the answer takes the
+//! same time for all four, so timing tells an attacker nothing about which ids exist. Failures
+//! are counted per key id and per client address; past the limits the answer is 429 at once,
+//! without argon2, so that guessing cannot starve the genuine requests of verifications.
+//!
+//! Revoking a key (or deleting its lessee) drops it from this instance's cache at once, and
+//! from the other instances' when they hear of it ([`Authenticator::invalidate`], called from
+//! the database's change notifications by the server). The cache holds at most
+//! `cache_capacity` keys, and at most `cache_per_tenant` of one tenant: a tenant with many keys
+//! evicts its own, never another tenant's.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::{DateTime, Utc};
+use faireplace_kernel::TenantId;
 use faireplace_kernel::access::ApiToken;
 use faireplace_ports::{ApiKeyStore, Clock, CredentialOwner};
 use rand::RngCore;
@@ -32,8 +44,18 @@ pub struct AuthConfig {
     pub cache_ttl: Duration,
     /// How many verified keys are kept at most.
     pub cache_capacity: usize,
+    /// How many verified keys of one tenant are kept at most.
+    pub cache_per_tenant: usize,
     /// How many argon2 verifications may run at once.
     pub max_concurrent_verifications: usize,
+    /// Failed verifications allowed per key id within `failure_window` (0: no limit).
+    pub failures_per_key: u32,
+    /// Failed verifications allowed per client address within `failure_window` (0: no limit).
+    pub failures_per_address: u32,
+    /// The window the failures are counted in.
+    pub failure_window: Duration,
+    /// How many keys in force (neither revoked nor expired) a tenant may have.
+    pub max_keys_per_tenant: u32,
 }
 
 impl Default for AuthConfig {
@@ -41,13 +63,22 @@ impl Default for AuthConfig {
         Self {
             cache_ttl: Duration::from_secs(60),
             cache_capacity: 10_000,
+            cache_per_tenant: 1_000,
             max_concurrent_verifications: 2,
+            failures_per_key: 10,
+            failures_per_address: 50,
+            failure_window: Duration::from_secs(300),
+            max_keys_per_tenant: 1_000,
         }
     }
 }
 
 /// Lock stripes for single-flight verification (two keys sharing a stripe merely take turns).
 const FLIGHT_STRIPES: usize = 64;
+
+/// How many distinct key ids and addresses the failure counters remember at most; past it the
+/// counters whose window has ended are dropped, then the oldest.
+const FAILURE_SLOTS: usize = 100_000;
 
 fn stripe(key_id: &str) -> usize {
     key_id.bytes().fold(0usize, |h, b| {
@@ -58,8 +89,68 @@ fn stripe(key_id: &str) -> usize {
 struct CacheEntry {
     digest: [u8; 32],
     principal: Principal,
+    /// `None` for worker keys, which belong to no tenant.
+    tenant: Option<TenantId>,
     key_expires_at: Option<DateTime<Utc>>,
     verified_at: Instant,
+}
+
+/// Failures counted in fixed windows, per key (a key id or an address).
+struct FailureCounter<K> {
+    limit: u32,
+    window: Duration,
+    counts: Mutex<HashMap<K, (u32, Instant)>>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone> FailureCounter<K> {
+    fn new(limit: u32, window: Duration) -> Self {
+        Self {
+            limit,
+            window,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Seconds until `key` may try again, when it has spent its failures.
+    fn blocked(&self, key: &K) -> Option<u32> {
+        if self.limit == 0 {
+            return None;
+        }
+        let counts = self.counts.lock().ok()?;
+        let (n, since) = counts.get(key)?;
+        let elapsed = since.elapsed();
+        (*n >= self.limit && elapsed < self.window).then(|| {
+            u32::try_from((self.window - elapsed).as_secs())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1)
+        })
+    }
+
+    fn fail(&self, key: K) {
+        if self.limit == 0 {
+            return;
+        }
+        let Ok(mut counts) = self.counts.lock() else {
+            return;
+        };
+        if counts.len() >= FAILURE_SLOTS && !counts.contains_key(&key) {
+            let window = self.window;
+            counts.retain(|_, (_, since)| since.elapsed() < window);
+            if counts.len() >= FAILURE_SLOTS
+                && let Some(oldest) = counts
+                    .iter()
+                    .min_by_key(|(_, (_, since))| *since)
+                    .map(|(k, _)| k.clone())
+            {
+                counts.remove(&oldest);
+            }
+        }
+        let entry = counts.entry(key).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= self.window {
+            *entry = (0, Instant::now());
+        }
+        entry.0 = entry.0.saturating_add(1);
+    }
 }
 
 /// Verifies presented keys and remembers the ones it verified.
@@ -72,14 +163,34 @@ pub struct Authenticator {
     /// Single flight: requests presenting the same key id wait for one verification.
     flights: Vec<tokio::sync::Mutex<()>>,
     argon2_runs: AtomicU64,
+    /// Bumped by every invalidation: a verification that read the database before one does
+    /// not cache what it read, which may be the key as it was before its revocation.
+    generation: AtomicU64,
+    /// What an unknown key id is verified against, so that it costs what a known one does.
+    dummy_hash: String,
+    key_failures: FailureCounter<String>,
+    address_failures: FailureCounter<IpAddr>,
 }
 
 impl Authenticator {
-    pub fn new(store: Arc<dyn ApiKeyStore>, clock: Arc<dyn Clock>, config: AuthConfig) -> Self {
+    /// Fails only when the dummy hash cannot be made (argon2 refusing its own parameters).
+    pub fn new(
+        store: Arc<dyn ApiKeyStore>,
+        clock: Arc<dyn Clock>,
+        config: AuthConfig,
+    ) -> Result<Self, AppError> {
         let permits = config.max_concurrent_verifications.max(1);
-        Self {
+        let mut dummy = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut dummy);
+        let dummy_hash = hash_now(&hex(&dummy))?;
+        Ok(Self {
             store,
             clock,
+            key_failures: FailureCounter::new(config.failures_per_key, config.failure_window),
+            address_failures: FailureCounter::new(
+                config.failures_per_address,
+                config.failure_window,
+            ),
             config,
             cache: RwLock::new(HashMap::new()),
             verifications: Semaphore::new(permits),
@@ -87,17 +198,26 @@ impl Authenticator {
                 .map(|_| tokio::sync::Mutex::new(()))
                 .collect(),
             argon2_runs: AtomicU64::new(0),
-        }
+            generation: AtomicU64::new(0),
+            dummy_hash,
+        })
     }
 
     /// The principal of a presented token, or `Unauthenticated` for a malformed, unknown,
-    /// revoked or expired key or a wrong secret.
-    pub async fn authenticate(&self, presented: &str) -> Result<Principal, AppError> {
+    /// revoked or expired key or a wrong secret; `RateLimited` once the key id or the client
+    /// address (`client`, when known) has failed too often.
+    pub async fn authenticate(
+        &self,
+        presented: &str,
+        client: Option<IpAddr>,
+    ) -> Result<Principal, AppError> {
         let token = ApiToken::parse(presented.trim()).map_err(|_| AppError::Unauthenticated)?;
         let digest: [u8; 32] = Sha256::digest(token.secret().as_bytes()).into();
+        // A key verified already proves its secret without argon2, whatever others guess.
         if let Some(principal) = self.cached(token.key_id(), &digest) {
             return Ok(principal);
         }
+        self.refuse_if_throttled(token.key_id(), client)?;
         // One verification per key id at a time, and only a few argon2 runs overall; whoever
         // waited may find the key verified meanwhile.
         let _flight = self.flights[stripe(token.key_id())].lock().await;
@@ -112,44 +232,92 @@ impl Authenticator {
         if let Some(principal) = self.cached(token.key_id(), &digest) {
             return Ok(principal);
         }
+        // Failures spent while this request waited count too.
+        self.refuse_if_throttled(token.key_id(), client)?;
+        let generation = self.generation.load(Ordering::Acquire);
         let credential = self
             .store
             .find_credential(token.key_id())
             .await
-            .map_err(|e| AppError::from_repo("api key", e))?
-            .ok_or(AppError::Unauthenticated)?;
-        if credential.revoked {
-            return Err(AppError::Unauthenticated);
-        }
-        let (principal, key_expires_at) = match credential.owner {
-            CredentialOwner::Tenant {
-                tenant_id,
-                id,
-                role,
-                scopes,
-                lessee_id,
-                expires_at,
-            } => (
-                Principal::Tenant(TenantPrincipal {
-                    tenant_id,
-                    key: id,
-                    role,
-                    scopes,
-                    lessee_id,
-                }),
-                expires_at,
-            ),
-            CredentialOwner::Worker { id } => (Principal::Worker { key: id }, None),
+            .map_err(|e| AppError::from_repo("api key", e))?;
+        // Unknown, revoked and expired keys are verified like the others and refused after.
+        let (hash, found) = match credential {
+            None => (self.dummy_hash.clone(), None),
+            Some(c) => {
+                let (principal, tenant, key_expires_at) = match c.owner {
+                    CredentialOwner::Tenant {
+                        tenant_id,
+                        id,
+                        role,
+                        scopes,
+                        lessee_id,
+                        expires_at,
+                    } => (
+                        Principal::Tenant(TenantPrincipal {
+                            tenant_id,
+                            key: id,
+                            role,
+                            scopes,
+                            lessee_id,
+                        }),
+                        Some(tenant_id),
+                        expires_at,
+                    ),
+                    CredentialOwner::Worker { id, expires_at } => {
+                        (Principal::Worker { key: id }, None, expires_at)
+                    }
+                };
+                let usable = !c.revoked && key_expires_at.is_none_or(|at| at > self.clock.now());
+                (
+                    c.secret_hash,
+                    usable.then_some((principal, tenant, key_expires_at)),
+                )
+            }
         };
-        if key_expires_at.is_some_and(|at| at <= self.clock.now()) {
-            return Err(AppError::Unauthenticated);
-        }
         self.argon2_runs.fetch_add(1, Ordering::Relaxed);
-        if !verify_secret(token.secret().to_owned(), credential.secret_hash).await? {
+        let genuine = verify_secret(token.secret().to_owned(), hash).await?;
+        let Some((principal, tenant, key_expires_at)) = found.filter(|_| genuine) else {
+            self.key_failures.fail(token.key_id().to_owned());
+            if let Some(addr) = client {
+                self.address_failures.fail(addr);
+            }
             return Err(AppError::Unauthenticated);
+        };
+        if self.generation.load(Ordering::Acquire) == generation {
+            self.remember(
+                token.key_id(),
+                CacheEntry {
+                    digest,
+                    principal: principal.clone(),
+                    tenant,
+                    key_expires_at,
+                    verified_at: Instant::now(),
+                },
+            );
         }
-        self.remember(token.key_id(), digest, principal.clone(), key_expires_at);
         Ok(principal)
+    }
+
+    fn refuse_if_throttled(&self, key_id: &str, client: Option<IpAddr>) -> Result<(), AppError> {
+        let by_key = self.key_failures.blocked(&key_id.to_owned());
+        let by_address = client.and_then(|a| self.address_failures.blocked(&a));
+        match (by_key, by_address) {
+            (None, None) => Ok(()),
+            (k, a) => {
+                let wait = k.unwrap_or(0).max(a.unwrap_or(0));
+                Err(AppError::RateLimited {
+                    message: format!(
+                        "too many failed authentications {}: retry in {wait} s",
+                        if k.is_some() {
+                            "with this key id"
+                        } else {
+                            "from this address"
+                        }
+                    ),
+                    retry_after: wait,
+                })
+            }
+        }
     }
 
     /// How many argon2 verifications this instance has run (a metric, and the proof that a
@@ -158,10 +326,41 @@ impl Authenticator {
         self.argon2_runs.load(Ordering::Relaxed)
     }
 
-    /// Forgets a key at once (after revocation).
+    /// How many keys in force a tenant may have.
+    pub fn max_keys_per_tenant(&self) -> u32 {
+        self.config.max_keys_per_tenant
+    }
+
+    /// How many verified keys this instance holds.
+    pub fn cached_keys(&self) -> usize {
+        self.cache.read().map(|c| c.len()).unwrap_or(0)
+    }
+
+    /// Forgets a key at once (after revocation, or when another instance says so).
     pub fn invalidate(&self, key_id: &str) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         if let Ok(mut cache) = self.cache.write() {
             cache.remove(key_id);
+        }
+    }
+
+    /// Forgets at once the keys of a lessee (deleted, with its keys): the database announces
+    /// each key to every instance too, but this instance need not wait for it.
+    pub fn invalidate_lessee(&self, tenant: TenantId, lessee: faireplace_parties::LesseeId) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut cache) = self.cache.write() {
+            cache.retain(|_, e| {
+                !matches!(&e.principal, Principal::Tenant(p)
+                    if p.tenant_id == tenant && p.lessee_id == Some(lessee))
+            });
+        }
+    }
+
+    /// Forgets every key (when changes may have been missed, e.g. the listener reconnected).
+    pub fn invalidate_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut cache) = self.cache.write() {
+            cache.clear();
         }
     }
 
@@ -174,33 +373,46 @@ impl Authenticator {
         (fresh && unexpired && same_secret).then(|| entry.principal.clone())
     }
 
-    fn remember(
-        &self,
-        key_id: &str,
-        digest: [u8; 32],
-        principal: Principal,
-        key_expires_at: Option<DateTime<Utc>>,
-    ) {
+    fn remember(&self, key_id: &str, entry: CacheEntry) {
         let Ok(mut cache) = self.cache.write() else {
             return;
         };
-        if cache.len() >= self.config.cache_capacity {
+        if !cache.contains_key(key_id) {
             let ttl = self.config.cache_ttl;
-            cache.retain(|_, e| e.verified_at.elapsed() < ttl);
-            if cache.len() >= self.config.cache_capacity {
-                cache.clear();
+            // A tenant at its share evicts its own oldest key, never another tenant's.
+            if let Some(tenant) = entry.tenant {
+                let mut count = 0usize;
+                let mut oldest: Option<(&String, Instant)> = None;
+                for (k, e) in cache.iter().filter(|(_, e)| e.tenant == Some(tenant)) {
+                    count += 1;
+                    if oldest.is_none_or(|(_, at)| e.verified_at < at) {
+                        oldest = Some((k, e.verified_at));
+                    }
+                }
+                if count >= self.config.cache_per_tenant.max(1)
+                    && let Some(k) = oldest.map(|(k, _)| k.clone())
+                {
+                    cache.remove(&k);
+                }
+            }
+            if cache.len() >= self.config.cache_capacity.max(1) {
+                cache.retain(|_, e| e.verified_at.elapsed() < ttl);
+            }
+            if cache.len() >= self.config.cache_capacity.max(1)
+                && let Some(k) = cache
+                    .iter()
+                    .min_by_key(|(_, e)| e.verified_at)
+                    .map(|(k, _)| k.clone())
+            {
+                cache.remove(&k);
             }
         }
-        cache.insert(
-            key_id.to_owned(),
-            CacheEntry {
-                digest,
-                principal,
-                key_expires_at,
-                verified_at: Instant::now(),
-            },
-        );
+        cache.insert(key_id.to_owned(), entry);
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A fresh random token.
@@ -214,18 +426,21 @@ pub fn generate_token() -> ApiToken {
 
 /// Argon2id hash (PHC string) of a secret, computed on the blocking pool.
 pub async fn hash_secret(secret: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        rand::rngs::OsRng.fill_bytes(&mut salt);
-        let salt =
-            SaltString::encode_b64(&salt).map_err(|e| AppError::Unknown(e.to_string().into()))?;
-        Argon2::default()
-            .hash_password(secret.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| AppError::Unknown(e.to_string().into()))
-    })
-    .await
-    .map_err(|e| AppError::Unknown(Box::new(e)))?
+    tokio::task::spawn_blocking(move || hash_now(&secret))
+        .await
+        .map_err(|e| AppError::Unknown(Box::new(e)))?
+}
+
+/// Argon2id hash of a secret, on the calling thread.
+fn hash_now(secret: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    let salt =
+        SaltString::encode_b64(&salt).map_err(|e| AppError::Unknown(e.to_string().into()))?;
+    Argon2::default()
+        .hash_password(secret.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Unknown(e.to_string().into()))
 }
 
 /// Checks a secret against its stored hash on the blocking pool.

@@ -17,6 +17,7 @@ use faireplace_ports::annexes::{AnnexStore, LeaseAnnex};
 use faireplace_ports::leases::LeaseStore;
 use faireplace_ports::pdf::{PdfDocument, PdfRenderer, PdfSection};
 use faireplace_ports::property::ChildFilter;
+use faireplace_ports::signatures::SourcesRead;
 use faireplace_ports::{Clock, ListQuery, RepoError, Repository};
 use faireplace_property::{Estate, InventoryItem, Place};
 use faireplace_signatures::Signature;
@@ -205,7 +206,15 @@ pub fn signed_document(fixed: &PdfDocument, signature: &Signature) -> PdfDocumen
         let mut fields = vec![
             field("Qualité", role_fr(s.data.role)),
             field("Partie", s.data.party_id.to_string()),
-            field("Adresse électronique", s.data.email.as_str()),
+            // Where the one-time codes went: the party's own e-mail and phone on record.
+            field("Codes envoyés à (courriel)", s.data.email.as_str()),
+            field(
+                "Codes envoyés à (téléphone)",
+                s.data
+                    .phone
+                    .as_ref()
+                    .map_or_else(|| "aucun".to_owned(), |p| p.as_str().to_owned()),
+            ),
             field("Ordre de signature", s.data.order.to_string()),
             field("Statut", status_fr(s.status)),
         ];
@@ -390,16 +399,17 @@ impl DocumentService {
     /// `GET /api/leases/{id}/document`.
     pub async fn lease_pdf(&self, principal: &Principal, id: LeaseId) -> Result<Vec<u8>, AppError> {
         let tenant = principal.manage()?;
-        let (_, doc) = self.lease_document(tenant, id).await?;
+        let (_, doc, _) = self.lease_document(tenant, id).await?;
         self.render(doc).await
     }
 
-    /// The lease contract as a document, and the lease it was made from.
+    /// The lease contract as a document, the lease it was made from, and the versions of the
+    /// estate and charges it was made from.
     pub async fn lease_document(
         &self,
         tenant: TenantId,
         id: LeaseId,
-    ) -> Result<(Lease, PdfDocument), AppError> {
+    ) -> Result<(Lease, PdfDocument, SourcesRead), AppError> {
         let lease = self
             .leases
             .get(tenant, id)
@@ -499,7 +509,14 @@ impl DocumentService {
                 .unwrap_or_default(),
             today,
         });
-        Ok((lease, doc))
+        let mut read: Vec<(uuid::Uuid, DateTime<Utc>)> =
+            charges.iter().map(|c| (c.id.0, c.updated_at)).collect();
+        read.sort();
+        let sources = SourcesRead {
+            estate_updated_at: estate.updated_at,
+            charges: read,
+        };
+        Ok((lease, doc, sources))
     }
 
     /// The Décret 2015-981 items an estate's inventory lacks.

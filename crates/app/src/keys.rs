@@ -149,7 +149,7 @@ impl KeyService {
             revoked_at: None,
         };
         self.store
-            .insert_key(tenant, &record)
+            .insert_key(tenant, &record, self.auth.max_keys_per_tenant())
             .await
             .map_err(|e| AppError::from_repo("api key", e))?;
         Ok((record, token.expose()))
@@ -210,26 +210,55 @@ impl KeyService {
         Ok((tenant, token.expose()))
     }
 
-    /// Creates a platform worker key (operator command line).
+    /// Creates a platform worker key (operator command line), valid until `expires_at` when
+    /// one is given.
     pub async fn create_worker_key(
         &self,
         name: &str,
+        expires_at: Option<DateTime<Utc>>,
     ) -> Result<(WorkerKeyRecord, String), AppError> {
         let name =
             Text::parse(name, 100).map_err(|e| AppError::validation("name", e.to_string()))?;
+        let now = self.clock.now();
+        if expires_at.is_some_and(|at| at <= now) {
+            return Err(AppError::validation("expires_at", "must be in the future"));
+        }
         let token = generate_token();
         let record = WorkerKeyRecord {
             id: WorkerKeyId::generate(),
             key_id: token.key_id().to_owned(),
             name,
             secret_hash: hash_secret(token.secret().to_owned()).await?,
-            created_at: self.clock.now(),
+            created_at: now,
+            expires_at,
+            revoked_at: None,
         };
         self.store
             .insert_worker_key(&record)
             .await
             .map_err(|e| AppError::from_repo("worker key", e))?;
         Ok((record, token.expose()))
+    }
+
+    /// Every worker key (operator command line).
+    pub async fn list_worker_keys(&self) -> Result<Vec<WorkerKeyRecord>, AppError> {
+        self.store
+            .list_worker_keys()
+            .await
+            .map_err(|e| AppError::from_repo("worker key", e))
+    }
+
+    /// Revokes a worker key (operator command line): this instance forgets it at once, and
+    /// every server hears of it from the database when the revocation commits.
+    pub async fn revoke_worker_key(&self, id: WorkerKeyId) -> Result<WorkerKeyRecord, AppError> {
+        let record = self
+            .store
+            .revoke_worker_key(id, self.clock.now())
+            .await
+            .map_err(|e| AppError::from_repo("worker key", e))?
+            .ok_or(AppError::NotFound("worker key"))?;
+        self.auth.invalidate(&record.key_id);
+        Ok(record)
     }
 
     /// The public prefix of a stored key, for listings.

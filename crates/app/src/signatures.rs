@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use faireplace_kernel::access::Scope;
 use faireplace_kernel::{Page, PageRequest, TenantId, ValidationErrors};
 use faireplace_leases::{Lease, LeaseId};
-use faireplace_parties::Contact;
+use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::notify::{Notifier, OutgoingMessage};
 use faireplace_ports::pdf::PdfDocument;
 use faireplace_ports::signatures::{
@@ -18,8 +18,8 @@ use faireplace_ports::{Clock, RepoError, Repository};
 use faireplace_property::Estate;
 use faireplace_signatures::otp::{self, CodeState, Verdict};
 use faireplace_signatures::{
-    SignEvidence, Signature, SignatureId, SignatureStatus, SignerId, SignerInput, SignerRole,
-    expiry, parse_signers,
+    Reachable, SignEvidence, Signature, SignatureId, SignatureStatus, SignerId, SignerInput,
+    SignerRole, bind_destinations, expiry, parse_signers,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -66,68 +66,125 @@ pub struct StatusReport {
 pub struct SignatureService {
     store: Arc<dyn SignatureStore>,
     documents: DocumentService,
-    estates: Arc<dyn Repository<Estate>>,
-    contacts: Arc<dyn Repository<Contact>>,
+    parties: SignerParties,
     notifier: Arc<dyn Notifier>,
     clock: Arc<dyn Clock>,
+}
+
+/// Where the signers' records are read: their destinations are theirs, never the process's.
+#[derive(Clone)]
+pub struct SignerParties {
+    pub estates: Arc<dyn Repository<Estate>>,
+    pub owners: Arc<dyn Repository<Owner>>,
+    pub lessees: Arc<dyn Repository<Lessee>>,
+    pub contacts: Arc<dyn Repository<Contact>>,
 }
 
 impl SignatureService {
     pub fn new(
         store: Arc<dyn SignatureStore>,
         documents: DocumentService,
-        estates: Arc<dyn Repository<Estate>>,
-        contacts: Arc<dyn Repository<Contact>>,
+        parties: SignerParties,
         notifier: Arc<dyn Notifier>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             store,
             documents,
-            estates,
-            contacts,
+            parties,
             notifier,
             clock,
         }
     }
 
+    /// How the party signing as `role` can be reached, from its own record; `None` when it
+    /// is not a party of the lease in that capacity.
+    async fn reachable(
+        &self,
+        tenant: TenantId,
+        lease: &Lease,
+        role: SignerRole,
+        party_id: uuid::Uuid,
+    ) -> Result<Option<Reachable>, AppError> {
+        let p = &self.parties;
+        Ok(match role {
+            SignerRole::Lessee => {
+                if !lease.data.lessee_ids.iter().any(|l| l.0 == party_id) {
+                    return Ok(None);
+                }
+                p.lessees
+                    .get(tenant, faireplace_parties::LesseeId(party_id))
+                    .await
+                    .map_err(err)?
+                    .map(|l| Reachable {
+                        email: l.data.email,
+                        phone: l.data.phone,
+                    })
+            }
+            SignerRole::Guarantor | SignerRole::Agent => {
+                if role == SignerRole::Guarantor
+                    && !lease.data.guarantor_ids.iter().any(|g| g.0 == party_id)
+                {
+                    return Ok(None);
+                }
+                p.contacts
+                    .get(tenant, faireplace_parties::ContactId(party_id))
+                    .await
+                    .map_err(err)?
+                    .map(|c| Reachable {
+                        email: c.data.email,
+                        phone: c.data.phone,
+                    })
+            }
+            SignerRole::Owner => {
+                let owner = p
+                    .estates
+                    .get(tenant, lease.data.estate_id)
+                    .await
+                    .map_err(err)?
+                    .map(|e| e.data.owner_id);
+                match owner {
+                    Some(o) if o.0 == party_id => {
+                        p.owners
+                            .get(tenant, o)
+                            .await
+                            .map_err(err)?
+                            .map(|o| Reachable {
+                                email: o.data.email,
+                                phone: o.data.phone,
+                            })
+                    }
+                    _ => None,
+                }
+            }
+        })
+    }
+
     /// Checks each signer is a party of the lease in the capacity given, and that every
-    /// co-lessee signs.
+    /// co-lessee signs; answers each signer's record, where its codes will go.
     async fn check_parties(
         &self,
         tenant: TenantId,
         lease: &Lease,
-        signers: &[faireplace_signatures::SignerData],
-    ) -> Result<(), AppError> {
+        signers: &[faireplace_signatures::ParsedSigner],
+    ) -> Result<Vec<Reachable>, AppError> {
         let mut errors = ValidationErrors::new();
-        let owner = self
-            .estates
-            .get(tenant, lease.data.estate_id)
-            .await
-            .map_err(err)?
-            .map(|e| e.data.owner_id);
+        let mut records = Vec::with_capacity(signers.len());
         for (i, s) in signers.iter().enumerate() {
-            let ok = match s.role {
-                SignerRole::Lessee => lease.data.lessee_ids.iter().any(|l| l.0 == s.party_id),
-                SignerRole::Guarantor => lease.data.guarantor_ids.iter().any(|g| g.0 == s.party_id),
-                SignerRole::Owner => owner.is_some_and(|o| o.0 == s.party_id),
-                SignerRole::Agent => self
-                    .contacts
-                    .get(tenant, faireplace_parties::ContactId(s.party_id))
-                    .await
-                    .map_err(err)?
-                    .is_some(),
-            };
-            if !ok {
-                errors.push(
-                    format!("signers[{i}].party_id"),
-                    match s.role {
-                        SignerRole::Lessee => "is not a lessee of this lease",
-                        SignerRole::Guarantor => "is not a guarantor of this lease",
-                        SignerRole::Owner => "is not the owner of the lease's estate",
-                        SignerRole::Agent => "is not a contact of this account",
-                    },
-                );
+            match self.reachable(tenant, lease, s.role, s.party_id).await? {
+                Some(r) => records.push(r),
+                None => {
+                    records.push(Reachable::default());
+                    errors.push(
+                        format!("signers[{i}].party_id"),
+                        match s.role {
+                            SignerRole::Lessee => "is not a lessee of this lease",
+                            SignerRole::Guarantor => "is not a guarantor of this lease",
+                            SignerRole::Owner => "is not the owner of the lease's estate",
+                            SignerRole::Agent => "is not a contact of this account",
+                        },
+                    );
+                }
             }
         }
         for l in &lease.data.lessee_ids {
@@ -141,7 +198,8 @@ impl SignatureService {
                 );
             }
         }
-        errors.into_result().map_err(AppError::from)
+        errors.into_result()?;
+        Ok(records)
     }
 
     /// Starts the signature of a lease: the document is made and fixed (its SHA-256), one
@@ -154,9 +212,10 @@ impl SignatureService {
     ) -> Result<Signature, AppError> {
         let tenant = principal.manage()?;
         let parsed = parse_signers(signers);
-        let (lease, document) = self.documents.lease_document(tenant, lease).await?;
+        let (lease, document, sources_read) = self.documents.lease_document(tenant, lease).await?;
         let signers = parsed?;
-        self.check_parties(tenant, &lease, &signers).await?;
+        let records = self.check_parties(tenant, &lease, &signers).await?;
+        let signers = bind_destinations(signers, &records)?;
         let pdf = self.documents.render(document.clone()).await?;
         let sha = hex(&Sha256::digest(&pdf));
         let now = self.clock.now();
@@ -164,6 +223,7 @@ impl SignatureService {
             id: SignatureId(uuid::Uuid::now_v7()),
             lease_id: lease.id,
             lease_read_at: lease.updated_at,
+            sources_read,
             document_pdf: pdf,
             document_sha256: sha,
             document_content: serde_json::to_value(&document)
@@ -248,6 +308,27 @@ impl SignatureService {
                 });
             }
         };
+        // The code goes where the party's record says now (a change of it is the party's,
+        // audited), never to an address the process was given.
+        let lease = self
+            .documents
+            .leases
+            .get(tenant, faireplace_leases::LeaseId(sig.lease_id))
+            .await
+            .map_err(err)?
+            .ok_or(AppError::NotFound("lease"))?;
+        let destination = self
+            .reachable(tenant, &lease, target.data.role, target.data.party_id)
+            .await?
+            .and_then(|r| r.email.map(|email| (email, r.phone)));
+        let Some((to_email, to_phone)) = destination else {
+            return Err(AppError::Conflict {
+                code: "OTP_UNDELIVERABLE",
+                message: "the signer's party has no e-mail on record any more: add it to the \
+                          party to send a code"
+                    .into(),
+            });
+        };
         let window_start = now - otp::ISSUE_WINDOW;
         let sent = self
             .store
@@ -270,6 +351,8 @@ impl SignatureService {
             salt,
             at: now,
             expires_at,
+            to_email: to_email.clone(),
+            to_phone: to_phone.clone(),
         };
         if !self
             .store
@@ -281,8 +364,8 @@ impl SignatureService {
         }
         let message = OutgoingMessage {
             tenant_id: Some(tenant.as_uuid()),
-            to_email: target.data.email.as_str().to_owned(),
-            to_phone: target.data.phone.as_ref().map(|p| p.as_str().to_owned()),
+            to_email: to_email.as_str().to_owned(),
+            to_phone: to_phone.as_ref().map(|p| p.as_str().to_owned()),
             subject: "Votre code de signature FairePlace".into(),
             body: format!(
                 "Bonjour,\n\nVotre code de signature du bail est : {code}\n\nIl est valable \

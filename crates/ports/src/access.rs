@@ -42,6 +42,9 @@ pub struct WorkerKeyRecord {
     pub name: Text,
     pub secret_hash: String,
     pub created_at: DateTime<Utc>,
+    /// After this instant the key authenticates nothing.
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 /// Whose credential a presented key id designates.
@@ -57,6 +60,7 @@ pub enum CredentialOwner {
     },
     Worker {
         id: WorkerKeyId,
+        expires_at: Option<DateTime<Utc>>,
     },
 }
 
@@ -77,7 +81,14 @@ pub trait ApiKeyStore: Send + Sync {
         tenant: &Tenant,
         first_key: &ApiKeyRecord,
     ) -> Result<(), RepoError>;
-    async fn insert_key(&self, tenant: TenantId, key: &ApiKeyRecord) -> Result<(), RepoError>;
+    /// Adds a key unless the tenant already has `max_in_force` keys neither revoked nor
+    /// expired (then `Conflict` `KEY_LIMIT_REACHED`), counted and inserted atomically.
+    async fn insert_key(
+        &self,
+        tenant: TenantId,
+        key: &ApiKeyRecord,
+        max_in_force: u32,
+    ) -> Result<(), RepoError>;
     async fn list_keys(
         &self,
         tenant: TenantId,
@@ -92,6 +103,15 @@ pub trait ApiKeyStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<Option<ApiKeyRecord>, RepoError>;
     async fn insert_worker_key(&self, key: &WorkerKeyRecord) -> Result<(), RepoError>;
+    /// Every worker key, oldest first (there are a handful: one per deployed worker).
+    async fn list_worker_keys(&self) -> Result<Vec<WorkerKeyRecord>, RepoError>;
+    /// Marks a worker key revoked (keeping the first revocation time); `None` when no key
+    /// has this id.
+    async fn revoke_worker_key(
+        &self,
+        id: WorkerKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<WorkerKeyRecord>, RepoError>;
     /// Finds a credential by its public key id, across tenants: the one lookup that has no
     /// tenant yet, because finding the tenant is its purpose.
     async fn find_credential(&self, key_id: &str) -> Result<Option<Credential>, RepoError>;

@@ -23,11 +23,12 @@ pub struct AuditEntry {
 #[async_trait]
 pub trait AuditLog: Send + Sync {
     async fn record(&self, tenant: TenantId, entry: &AuditEntry) -> Result<(), RepoError>;
-    /// Entries, latest first, optionally of one entity type and one entity.
+    /// Entries, latest first, of the entity types given (every type when empty), optionally
+    /// of one entity.
     async fn list(
         &self,
         tenant: TenantId,
-        entity_type: Option<&str>,
+        entity_types: &[&str],
         entity_id: Option<uuid::Uuid>,
         page: PageRequest,
     ) -> Result<Page<AuditEntry>, RepoError>;

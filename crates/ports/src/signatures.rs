@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_leases::LeaseId;
 use faireplace_signatures::{
@@ -17,6 +18,9 @@ pub struct NewSignature {
     pub lease_id: LeaseId,
     /// The lease's `updated_at` the document was made from: a change since refuses the start.
     pub lease_read_at: DateTime<Utc>,
+    /// The rest of what the document was made from, as read: the estate's `updated_at` and
+    /// the lease's active charges (id, `updated_at`). Any change since refuses the start.
+    pub sources_read: SourcesRead,
     pub document_pdf: Vec<u8>,
     pub document_sha256: String,
     /// The document's content, from which the signed copy is rendered.
@@ -24,6 +28,14 @@ pub struct NewSignature {
     pub signers: Vec<(SignerId, SignerData)>,
     pub expires_at: DateTime<Utc>,
     pub at: DateTime<Utc>,
+}
+
+/// The versions of the rows a lease's document was made from, besides the lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcesRead {
+    pub estate_updated_at: DateTime<Utc>,
+    /// The active charges, by id.
+    pub charges: Vec<(uuid::Uuid, DateTime<Utc>)>,
 }
 
 /// The document a process fixed.
@@ -42,6 +54,10 @@ pub struct NewCode {
     pub code_hash: String,
     pub at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Where the code is sent: the party's own e-mail and phone, as on its record now. The
+    /// signer's destination becomes these too (the evidence names them).
+    pub to_email: Email,
+    pub to_phone: Option<Phone>,
 }
 
 /// The latest code of a signer, with this try counted.

@@ -21,6 +21,7 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// Longest a client may take to send its request headers.
     pub client_request_timeout: Duration,
+
     /// Long computations (splits, reviews, PDFs) at once (`HEAVY_WORK_SLOTS`, default: the
     /// cores), and the longest a request waits for its turn before a 503 `SERVER_BUSY`
     /// (`HEAVY_WORK_WAIT_MS`, default 30 s).
@@ -175,6 +176,7 @@ impl Config {
             http_workers: parsed("HTTP_WORKERS", cores)?.max(1),
             http: HttpSettings {
                 json_limit: parsed("HTTP_JSON_LIMIT_BYTES", 256 * 1024)?,
+                body_timeout: Duration::from_millis(parsed("HTTP_BODY_TIMEOUT_MS", 15_000)?.max(1)),
             },
             db: DbSettings {
                 admin_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
@@ -194,7 +196,14 @@ impl Config {
             auth: AuthConfig {
                 cache_ttl: Duration::from_secs(parsed("AUTH_CACHE_TTL_SECONDS", 60)?),
                 cache_capacity: parsed("AUTH_CACHE_CAPACITY", 10_000)?,
+                cache_per_tenant: parsed("AUTH_CACHE_PER_TENANT", 1_000)?,
                 max_concurrent_verifications: parsed("AUTH_MAX_CONCURRENT_VERIFICATIONS", cores)?,
+                failures_per_key: parsed("AUTH_FAILURES_PER_KEY", 10)?,
+                failures_per_address: parsed("AUTH_FAILURES_PER_ADDRESS", 50)?,
+                failure_window: Duration::from_secs(
+                    parsed("AUTH_FAILURE_WINDOW_SECONDS", 300)?.max(1),
+                ),
+                max_keys_per_tenant: parsed("MAX_API_KEYS_PER_TENANT", 1_000)?,
             },
             log_format,
             shutdown_timeout: Duration::from_secs(parsed("SHUTDOWN_TIMEOUT_SECONDS", 30)?),

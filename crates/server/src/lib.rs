@@ -107,7 +107,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         store.clone(),
         clock.clone(),
         config.auth.clone(),
-    ));
+    )?);
     let state = AppState {
         auth: auth.clone(),
         keys: KeyService::new(store, lessees.clone(), auth, clock.clone()),
@@ -216,8 +216,12 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         signatures: faireplace_app::signatures::SignatureService::new(
             Arc::new(faireplace_postgres::PgSignatures(db.clone())),
             documents.clone(),
-            Arc::new(PgEstates(db.clone())),
-            Arc::new(PgContacts(db.clone())),
+            faireplace_app::signatures::SignerParties {
+                estates: Arc::new(PgEstates(db.clone())),
+                owners: Arc::new(PgOwners(db.clone())),
+                lessees: Arc::new(PgLessees(db.clone())),
+                contacts: Arc::new(PgContacts(db.clone())),
+            },
             notifier,
             clock.clone(),
         ),
@@ -233,6 +237,33 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         db,
         state: web::Data::new(state),
     })
+}
+
+/// Listens for keys that stop authenticating (revoked, expired, deleted with their lessee,
+/// on any instance or by the command line) and drops them from this instance's cache. The
+/// listening is in place when this returns; the loop runs in the background for the life of
+/// the runtime, reconnecting by itself, and forgets every key whenever it may have missed one.
+pub async fn watch_key_changes(services: &Services) -> anyhow::Result<()> {
+    use faireplace_postgres::{KeyChange, KeyChanges};
+    let mut changes = KeyChanges::listen(&services.db).await?;
+    let auth = services.state.auth.clone();
+    tokio::spawn(async move {
+        loop {
+            match changes.next().await {
+                Ok(KeyChange::Key(key_id)) => auth.invalidate(&key_id),
+                Ok(KeyChange::Missed) => {
+                    tracing::warn!("key change listener reconnecting: every cached key dropped");
+                    auth.invalidate_all();
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "key change listener cannot reach the database");
+                    auth.invalidate_all();
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+            }
+        }
+    });
+    Ok(())
 }
 
 /// Starts serving on `listener`; the returned server runs until stopped (SIGTERM and SIGINT

@@ -108,6 +108,16 @@ enum WorkerKeyCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// When the key stops authenticating (RFC 3339, e.g. 2027-06-30T00:00:00Z).
+        #[arg(long)]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// List the worker keys (id, name, prefix, created, expiry, revocation).
+    List,
+    /// Revoke a worker key: every server refuses it at once.
+    Revoke {
+        /// The key's id (`worker_key_id=` at creation, first column of `list`).
+        id: uuid::Uuid,
     },
 }
 
@@ -175,6 +185,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Serve => {
             let services = prepare(&config).await?;
+            faireplace_server::watch_key_changes(&services).await?;
             let listener = TcpListener::bind((config.host.as_str(), config.port))?;
             tracing::info!(
                 address = %listener.local_addr()?,
@@ -261,13 +272,60 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::WorkerKey {
-            command: WorkerKeyCommand::Create { name },
+            command: WorkerKeyCommand::List,
+        } => {
+            let services = prepare(&config).await?;
+            let keys = services
+                .state
+                .keys
+                .list_worker_keys()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("id\tname\tprefix\tcreated_at\texpires_at\trevoked_at");
+            let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "-".into())
+            };
+            for k in keys {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    k.id,
+                    k.name.as_str(),
+                    faireplace_kernel::access::ApiToken::display_prefix(&k.key_id),
+                    k.created_at.to_rfc3339(),
+                    at(k.expires_at),
+                    at(k.revoked_at)
+                );
+            }
+            Ok(())
+        }
+        Command::WorkerKey {
+            command: WorkerKeyCommand::Revoke { id },
+        } => {
+            let services = prepare(&config).await?;
+            let record = services
+                .state
+                .keys
+                .revoke_worker_key(faireplace_kernel::ids::WorkerKeyId(id))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "worker_key_id={} revoked_at={}",
+                record.id,
+                record
+                    .revoked_at
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::WorkerKey {
+            command: WorkerKeyCommand::Create { name, expires_at },
         } => {
             let services = prepare(&config).await?;
             let (record, key) = services
                 .state
                 .keys
-                .create_worker_key(&name)
+                .create_worker_key(&name, expires_at)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("worker_key_id={}", record.id);

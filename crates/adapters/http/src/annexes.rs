@@ -288,8 +288,8 @@ pub async fn create_annex(
         uploaded = input.media_id;
         input
     } else if content_type.starts_with("application/json") {
-        let body: web::Json<CustomAnnexRequest> =
-            <web::Json<CustomAnnexRequest> as actix_web::FromRequest>::from_request(
+        let body: crate::json::Json<CustomAnnexRequest> =
+            <crate::json::Json<CustomAnnexRequest> as actix_web::FromRequest>::from_request(
                 &req,
                 &mut payload.into_inner(),
             )

@@ -96,7 +96,7 @@ fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
 pub async fn create_key(
     state: web::Data<AppState>,
     caller: OwnerOnly,
-    body: web::Json<ApiKeyRequest>,
+    body: crate::json::Json<ApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let b = body.into_inner();
     let (record, token) = state

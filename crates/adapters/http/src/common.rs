@@ -31,7 +31,10 @@ async fn authenticate(
     let state = state
         .ok_or_else(|| ApiError::from_status(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR))?;
     let token = token.ok_or_else(ApiError::unauthenticated)?;
-    let principal = state.auth.authenticate(&token).await?;
+    // The peer's address: behind a reverse proxy every client shares the proxy's, so its
+    // failure limit (AUTH_FAILURES_PER_ADDRESS) must be sized for that (see the README).
+    let client = req.peer_addr().map(|a| a.ip());
+    let principal = state.auth.authenticate(&token, client).await?;
     if let Some(tenant) = principal.tenant_id() {
         tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
     }

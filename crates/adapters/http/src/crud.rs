@@ -59,6 +59,9 @@ pub trait CrudResource: Resource {
         Ok(())
     }
 
+    /// What follows a delete on this instance (a lessee's keys forgotten at once).
+    fn after_delete(&self, _state: &AppState, _caller: &Principal) {}
+
     /// Answers 404 when the parent does not exist in the caller's tenant.
     async fn check_parent(
         _state: &AppState,
@@ -210,6 +213,7 @@ pub async fn delete<R: CrudResource>(
     let item = load::<R>(state, caller, parent, id).await?;
     item.check_delete()?;
     R::service(state).delete(caller, id).await?;
+    item.after_delete(state, caller);
     audit::<R>(state, caller, id, "DELETE", Some(&item), None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -304,7 +308,7 @@ macro_rules! crud_handlers {
             state: actix_web::web::Data<$crate::AppState>,
             caller: $crate::common::Manager,
             $($parent_arg: $parent_ty,)?
-            body: actix_web::web::Json<$request>,
+            body: $crate::json::Json<$request>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             let parent = $($parent_of)*;
             $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
@@ -376,7 +380,7 @@ macro_rules! crud_handlers {
             state: actix_web::web::Data<$crate::AppState>,
             caller: $crate::common::Manager,
             $item_arg: $item_ty,
-            body: actix_web::web::Json<$request>,
+            body: $crate::json::Json<$request>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             let (parent, id) = $($item_of)*;
             $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
@@ -401,7 +405,7 @@ macro_rules! crud_handlers {
             state: actix_web::web::Data<$crate::AppState>,
             caller: $crate::common::Manager,
             $item_arg: $item_ty,
-            body: actix_web::web::Json<serde_json::Value>,
+            body: $crate::json::Json<serde_json::Value>,
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
             let (parent, id) = $($item_of)*;
             $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await

@@ -5,11 +5,13 @@
 
 mod annexes;
 mod api_keys;
+mod body_deadline;
 mod charges;
 mod common;
 mod credits;
 mod crud;
 mod dev;
+pub mod json;
 mod leases;
 mod media;
 mod meters;
@@ -108,12 +110,16 @@ pub struct AppState {
 pub struct HttpSettings {
     /// Largest JSON body accepted, in bytes (413 beyond).
     pub json_limit: usize,
+    /// Longest a client may take to send its request body, from the end of its headers: past
+    /// it the request fails with 408 and the connection is closed (`HTTP_BODY_TIMEOUT_MS`).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             json_limit: 256 * 1024,
+            body_timeout: std::time::Duration::from_secs(15),
         }
     }
 }
@@ -139,6 +145,7 @@ impl Default for HttpSettings {
         responses::Conflict,
         responses::Unavailable,
         responses::PayloadTooLarge,
+        responses::RequestTimeout,
         responses::UnsupportedMediaType,
         responses::PaymentRequired,
         responses::TooManyRequests,
@@ -353,6 +360,7 @@ fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
                 add("400", "BadRequest");
             }
             if has_body {
+                add("408", "RequestTimeout");
                 add("413", "PayloadTooLarge");
                 add("415", "UnsupportedMediaType");
             }
@@ -407,6 +415,9 @@ pub fn app(
         .service(docs)
         .app_data(state)
         .app_data(routes)
+        .app_data(web::Data::new(body_deadline::BodyDeadline(
+            settings.body_timeout,
+        )))
         .app_data(
             web::JsonConfig::default()
                 .limit(settings.json_limit)

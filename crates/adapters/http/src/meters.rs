@@ -344,7 +344,7 @@ pub async fn add_reading(
     state: web::Data<AppState>,
     caller: Manager,
     path: web::Path<Uuid>,
-    body: web::Json<ReadingRequest>,
+    body: crate::json::Json<ReadingRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = MeterId(path.into_inner());
     let b = body.into_inner();
@@ -554,7 +554,7 @@ pub async fn link_meter(
     state: web::Data<AppState>,
     caller: Manager,
     path: web::Path<Uuid>,
-    body: web::Json<LeaseMeterRequest>,
+    body: crate::json::Json<LeaseMeterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let lease = LeaseId(path.into_inner());
     let meter = body

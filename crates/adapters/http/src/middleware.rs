@@ -10,6 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 use tracing::Instrument;
 
+use crate::body_deadline::{BodyDeadline, BodyTimedOut};
 use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::routes::RouteTable;
 
@@ -30,7 +31,7 @@ fn request_id(req: &ServiceRequest) -> String {
 }
 
 pub async fn around_request(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let id = request_id(&req);
@@ -45,9 +46,53 @@ pub async fn around_request(
         tenant_id = tracing::field::Empty,
     );
     let started = Instant::now();
+    // Text that no route can store or print: refused before any route reads it.
+    if let Some(field) = control_character_in_target(&req) {
+        let api = ApiError::field(
+            &field,
+            "must not contain control characters (U+0000 to U+001F other than tab, line feed \
+             and carriage return, or U+007F to U+009F)",
+        );
+        let (r, _) = req.into_parts();
+        let mut res = api.response_for(Some(path), Some(id.clone()));
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(REQUEST_ID, v);
+        }
+        return Ok(ServiceResponse::new(r, res));
+    }
+    let timed_out = BodyTimedOut::default();
+    if let Some(deadline) = req
+        .app_data::<actix_web::web::Data<BodyDeadline>>()
+        .map(|d| d.0)
+    {
+        let payload = req.take_payload();
+        req.set_payload(crate::body_deadline::wrap(
+            payload,
+            deadline,
+            timed_out.clone(),
+        ));
+    }
     let result = next.call(req).instrument(span.clone()).await;
+    // However the route read (or failed to read) the body, a late body is a 408, and the
+    // connection, whose remaining bytes nobody will read, is closed.
+    let result = match result {
+        Ok(res) if timed_out.happened() => {
+            let (r, _) = res.into_parts();
+            let mut late = ApiError::new(
+                actix_web::http::StatusCode::REQUEST_TIMEOUT,
+                "REQUEST_TIMEOUT",
+                "the request body took too long to arrive",
+            )
+            .response_for(Some(path.clone()), Some(id.clone()));
+            late.head_mut()
+                .set_connection_type(actix_web::http::ConnectionType::Close);
+            Ok(ServiceResponse::new(r, late).map_into_boxed_body())
+        }
+        Ok(res) => Ok(res.map_into_boxed_body()),
+        Err(e) => Err(e),
+    };
     let mut res = match result {
-        Ok(res) => complete_problem(res.map_into_boxed_body(), &id, &path),
+        Ok(res) => complete_problem(res, &id, &path),
         // An error that escaped the handler chain still becomes a problem.
         Err(error) => {
             let status = error.as_response_error().status_code();
@@ -64,6 +109,12 @@ pub async fn around_request(
     };
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, v);
+    }
+    // Answers carry keys shown once, personal data and signed documents: no cache, shared or
+    // private, may keep them, unless the route chose otherwise (the documentation's assets).
+    if !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     let quota = res
         .request()
@@ -83,6 +134,24 @@ pub async fn around_request(
         }
     });
     Ok(res)
+}
+
+/// The query parameter whose decoded text holds a control character. (Path segments are ids
+/// and codes, whose own parsing refuses them.)
+fn control_character_in_target(req: &ServiceRequest) -> Option<String> {
+    use crate::json::is_forbidden;
+    let query = req.query_string();
+    if query.is_empty() || !query.contains('%') && !query.chars().any(is_forbidden) {
+        return None;
+    }
+    // An undecodable query is left to the route's own extractor, which names its problem.
+    let pairs = actix_web::web::Query::<Vec<(String, String)>>::from_query(query)
+        .ok()?
+        .into_inner();
+    pairs
+        .into_iter()
+        .find(|(k, v)| k.chars().any(is_forbidden) || v.chars().any(is_forbidden))
+        .map(|(k, _)| k.chars().filter(|c| !is_forbidden(*c)).collect())
 }
 
 fn with_request_id(mut res: actix_web::HttpResponse, id: &str) -> actix_web::HttpResponse {

@@ -90,7 +90,7 @@ pub async fn checkout(
     state: web::Data<AppState>,
     caller: OwnerOnly,
     req: HttpRequest,
-    body: web::Json<CheckoutRequest>,
+    body: crate::json::Json<CheckoutRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let key = idempotency_key(&req)?;

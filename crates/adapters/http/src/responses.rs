@@ -40,6 +40,12 @@ pub struct Unavailable(#[to_schema] Problem);
 #[response(content_type = "application/problem+json")]
 pub struct PayloadTooLarge(#[to_schema] Problem);
 
+/// The body did not arrive within the time allowed (REQUEST_TIMEOUT); the connection is
+/// closed.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct RequestTimeout(#[to_schema] Problem);
+
 /// The body, or a file in it, is of a type this route does not accept.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]

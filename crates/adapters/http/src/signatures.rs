@@ -59,9 +59,12 @@ pub struct SignerRequest {
     pub role: Option<String>,
     /// The lessee, owner or contact (guarantor, agent) who signs.
     pub party_id: Option<Uuid>,
-    /// Where the one-time codes are sent.
+    /// Optional check: the one-time codes always go to the party's own e-mail on record
+    /// (the lessee's, the owner's or the contact's). When given, it must be that e-mail (400
+    /// otherwise); to reach the person elsewhere, change the party (an audited change).
     #[schema(example = "claire.martin@example.org")]
     pub email: Option<String>,
+    /// Optional check, like `email`: the party's own phone on record.
     pub phone: Option<String>,
     /// From 1 (default); lower orders sign first, equal orders in any order.
     #[schema(value_type = Option<u32>, minimum = 1, maximum = 100)]
@@ -211,7 +214,7 @@ pub async fn initiate(
     caller: Manager,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<InitiateRequest>,
+    body: crate::json::Json<InitiateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let key = crate::payments::idempotency_key(&req)?;
@@ -388,7 +391,7 @@ pub async fn verify(
     caller: Manager,
     req: HttpRequest,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<VerifyRequest>,
+    body: crate::json::Json<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, signer) = path.into_inner();
     let sig = state
@@ -527,7 +530,7 @@ pub async fn lessee_sign(
     caller: LesseeKey,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: web::Json<VerifyRequest>,
+    body: crate::json::Json<VerifyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let sig = state
         .signatures
@@ -602,7 +605,7 @@ pub async fn worker_status(
     state: web::Data<AppState>,
     caller: Worker,
     path: web::Path<(Uuid, Uuid)>,
-    body: web::Json<StatusRequest>,
+    body: crate::json::Json<StatusRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, signer) = path.into_inner();
     let body = body.into_inner();

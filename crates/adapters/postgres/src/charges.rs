@@ -669,7 +669,7 @@ impl faireplace_ports::audit::AuditLog for PgAuditLog {
     async fn list(
         &self,
         tenant: TenantId,
-        entity_type: Option<&str>,
+        entity_types: &[&str],
         entity_id: Option<Uuid>,
         page: faireplace_kernel::PageRequest,
     ) -> Result<Page<faireplace_ports::audit::AuditEntry>, RepoError> {
@@ -683,9 +683,15 @@ impl faireplace_ports::audit::AuditLog for PgAuditLog {
              SELECT p.* FROM (SELECT a.*, count(*) OVER () AS total FROM charge_audit_logs a \
              WHERE a.tenant_id = scope.tenant",
         );
-        if let Some(kind) = entity_type {
-            qb.push(" AND a.entity_type = ");
-            qb.push_bind(kind.to_owned());
+        if !entity_types.is_empty() {
+            qb.push(" AND a.entity_type = ANY(");
+            qb.push_bind(
+                entity_types
+                    .iter()
+                    .map(|t| (*t).to_owned())
+                    .collect::<Vec<_>>(),
+            );
+            qb.push(")");
         }
         if let Some(id) = entity_id {
             qb.push(" AND a.entity_id = ");

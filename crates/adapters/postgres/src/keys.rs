@@ -63,6 +63,32 @@ impl TryFrom<KeyRow> for ApiKeyRecord {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct WorkerKeyRow {
+    id: Uuid,
+    key_id: String,
+    name: String,
+    secret_hash: String,
+    created_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<WorkerKeyRow> for WorkerKeyRecord {
+    type Error = RepoError;
+    fn try_from(r: WorkerKeyRow) -> Result<Self, RepoError> {
+        Ok(WorkerKeyRecord {
+            id: WorkerKeyId(r.id),
+            key_id: r.key_id,
+            name: Text::from_trusted(r.name),
+            secret_hash: r.secret_hash,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
 async fn insert_key(
     conn: &mut sqlx::PgConnection,
     tenant: TenantId,
@@ -116,8 +142,37 @@ impl ApiKeyStore for PgApiKeyStore {
         tx.commit().await.map_err(map_error)
     }
 
-    async fn insert_key(&self, tenant: TenantId, key: &ApiKeyRecord) -> Result<(), RepoError> {
+    async fn insert_key(
+        &self,
+        tenant: TenantId,
+        key: &ApiKeyRecord,
+        max_in_force: u32,
+    ) -> Result<(), RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
+        // Concurrent creations in one tenant take turns, so that none slips past the count.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('api_keys'), hashtext($1::text))")
+            .bind(tenant.as_uuid())
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        let in_force: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL \
+             AND (expires_at IS NULL OR expires_at > $2)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(key.created_at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        if in_force >= i64::from(max_in_force) {
+            return Err(RepoError::Conflict {
+                code: "KEY_LIMIT_REACHED",
+                message: format!(
+                    "this account already has {in_force} keys in force (at most {max_in_force}): \
+                     revoke unused keys first"
+                ),
+            });
+        }
         insert_key(&mut tx, tenant, key).await?;
         tx.commit().await.map_err(map_error)
     }
@@ -183,18 +238,50 @@ impl ApiKeyStore for PgApiKeyStore {
     async fn insert_worker_key(&self, key: &WorkerKeyRecord) -> Result<(), RepoError> {
         let mut tx = self.0.platform_tx().await?;
         sqlx::query(
-            "INSERT INTO worker_keys (id, key_id, name, secret_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO worker_keys (id, key_id, name, secret_hash, created_at, expires_at, \
+             revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(key.id.0)
         .bind(&key.key_id)
         .bind(key.name.as_str())
         .bind(&key.secret_hash)
         .bind(key.created_at)
+        .bind(key.expires_at)
+        .bind(key.revoked_at)
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
         tx.commit().await.map_err(map_error)
+    }
+
+    async fn list_worker_keys(&self) -> Result<Vec<WorkerKeyRecord>, RepoError> {
+        let mut tx = self.0.platform_tx().await?;
+        let rows: Vec<WorkerKeyRow> =
+            sqlx::query_as("SELECT * FROM worker_keys ORDER BY created_at, id")
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        rows.into_iter().map(WorkerKeyRecord::try_from).collect()
+    }
+
+    async fn revoke_worker_key(
+        &self,
+        id: WorkerKeyId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<WorkerKeyRecord>, RepoError> {
+        let mut tx = self.0.platform_tx().await?;
+        let row: Option<WorkerKeyRow> = sqlx::query_as(
+            "UPDATE worker_keys SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 \
+             RETURNING *",
+        )
+        .bind(id.0)
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        row.map(WorkerKeyRecord::try_from).transpose()
     }
 
     async fn find_credential(&self, key_id: &str) -> Result<Option<Credential>, RepoError> {
@@ -225,9 +312,15 @@ impl ApiKeyStore for PgApiKeyStore {
                 lessee_id: f.lessee_id.map(LesseeId),
                 expires_at: f.expires_at,
             },
-            _ => CredentialOwner::Worker {
+            ("WORKER", None) => CredentialOwner::Worker {
                 id: WorkerKeyId(f.id),
+                expires_at: f.expires_at,
             },
+            (kind, _) => {
+                return Err(RepoError::Unknown(
+                    format!("credential {key_id}: unreadable kind {kind}").into(),
+                ));
+            }
         };
         Ok(Some(Credential {
             owner,

@@ -117,6 +117,8 @@ async fn prepare(
             field: "lease_id".into(),
         });
     };
+    // The lease's row, shared, orders this with the start of a signature (which takes it).
+    crate::signatures::refuse_while_signing(conn, tenant, charge.lease_id, "its charges").await?;
     if let Some(service) = d.service_id {
         let (service_place, category, key) =
             crate::charges::service_defaults(conn, tenant, service).await?;
@@ -282,10 +284,29 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
     }
 
     async fn delete(&self, tenant: TenantId, id: LeaseChargeId) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM lease_charges WHERE tenant_id = $1 AND id = $2")
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let lease: Option<Uuid> = sqlx::query_scalar(
+            "SELECT l.id FROM lease_charges c JOIN leases l \
+               ON l.tenant_id = c.tenant_id AND l.id = c.lease_id \
+             WHERE c.tenant_id = $1 AND c.id = $2 FOR SHARE OF l",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        let Some(lease) = lease else {
+            return Ok(false);
+        };
+        crate::signatures::refuse_while_signing(&mut tx, tenant, lease, "its charges").await?;
+        let done = sqlx::query("DELETE FROM lease_charges WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
-            .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(done.rows_affected() == 1)
     }
 }
 

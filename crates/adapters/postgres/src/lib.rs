@@ -12,6 +12,7 @@ mod common;
 mod credits;
 mod error;
 mod expenses;
+mod key_changes;
 mod keys;
 mod lease_charges;
 mod lease_types;
@@ -35,6 +36,7 @@ pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceSer
 pub use credits::PgCredits;
 pub use error::map_error;
 pub use expenses::PgChargeExpenses;
+pub use key_changes::{KeyChange, KeyChanges};
 pub use keys::PgApiKeyStore;
 pub use lease_charges::{PgDistributionReferences, PgFreezePeriods, PgLeaseCharges};
 pub use lease_types::PgLeaseTypes;

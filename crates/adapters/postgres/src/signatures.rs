@@ -265,6 +265,64 @@ async fn record_signature(
     close(conn, tenant, sig, next, now).await
 }
 
+/// Refuses a change to what an open signature process of `lease` fixed in its document (the
+/// lease itself, its charges, its estate): 409 `SIGNATURE_IN_PROGRESS` until the process ends.
+/// The caller holds a lock that orders it with the process's start (the lease's row, shared, or
+/// the estate's).
+pub(crate) async fn refuse_while_signing(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: Uuid,
+    what: &str,
+) -> Result<(), RepoError> {
+    let signing: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
+         AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at > now())",
+    )
+    .bind(tenant.as_uuid())
+    .bind(lease)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    if signing {
+        return Err(signing_conflict(what));
+    }
+    Ok(())
+}
+
+/// [`refuse_while_signing`] for every lease of an estate.
+pub(crate) async fn refuse_while_estate_signing(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    estate: Uuid,
+) -> Result<(), RepoError> {
+    let signing: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM signatures s JOIN leases l \
+           ON l.tenant_id = s.tenant_id AND l.id = s.lease_id \
+         WHERE s.tenant_id = $1 AND l.estate_id = $2 \
+           AND s.status IN ('PENDING', 'IN_PROGRESS') AND s.expires_at > now())",
+    )
+    .bind(tenant.as_uuid())
+    .bind(estate)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    if signing {
+        return Err(signing_conflict("the estate"));
+    }
+    Ok(())
+}
+
+fn signing_conflict(what: &str) -> RepoError {
+    RepoError::Conflict {
+        code: "SIGNATURE_IN_PROGRESS",
+        message: format!(
+            "a lease is out for signature with {what} as its document states them: cancel the \
+             signature to change them"
+        ),
+    }
+}
+
 #[async_trait]
 impl SignatureStore for PgSignatures {
     async fn initiate(
@@ -308,6 +366,39 @@ impl SignatureStore for PgSignatures {
             return Err(RepoError::Conflict {
                 code: "CONFLICT",
                 message: "the lease changed while its document was made; retry".into(),
+            });
+        }
+        // The lease's row: a charge written meanwhile holds it shared, and commits first.
+        sqlx::query("SELECT 1 FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+            .bind(tenant.as_uuid())
+            .bind(new.lease_id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        // The estate and the charges as the document states them (under the two locks that
+        // their writes take, so that none lands after this reading).
+        let estate_at: DateTime<Utc> =
+            sqlx::query_scalar("SELECT updated_at FROM estates WHERE tenant_id = $1 AND id = $2")
+                .bind(tenant.as_uuid())
+                .bind(estate)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_error)?;
+        let charges: Vec<(Uuid, DateTime<Utc>)> = sqlx::query_as(
+            "SELECT id, updated_at FROM lease_charges WHERE tenant_id = $1 AND lease_id = $2 \
+             AND active ORDER BY id, updated_at",
+        )
+        .bind(tenant.as_uuid())
+        .bind(new.lease_id.0)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        if estate_at != new.sources_read.estate_updated_at || charges != new.sources_read.charges {
+            return Err(RepoError::Conflict {
+                code: "CONFLICT",
+                message: "the estate or the lease's charges changed while its document was made; \
+                          retry"
+                    .into(),
             });
         }
         // A process left open past its expiry no longer holds the lease.
@@ -552,7 +643,7 @@ impl SignatureStore for PgSignatures {
         .map_err(map_error)?;
         sqlx::query(
             "INSERT INTO signature_otps (tenant_id, id, signer_id, salt, code_hash, created_at, \
-             expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             expires_at, sent_to_email, sent_to_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(tenant.as_uuid())
         .bind(code.id)
@@ -561,6 +652,19 @@ impl SignatureStore for PgSignatures {
         .bind(&code.code_hash)
         .bind(code.at)
         .bind(code.expires_at)
+        .bind(code.to_email.as_str())
+        .bind(code.to_phone.as_ref().map(|p| p.as_str()))
+        .execute(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        // The signer is reached where its party is now: the evidence names that destination.
+        sqlx::query(
+            "UPDATE signature_signers SET email = $3, phone = $4 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(signer.0)
+        .bind(code.to_email.as_str())
+        .bind(code.to_phone.as_ref().map(|p| p.as_str()))
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;

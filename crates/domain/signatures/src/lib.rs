@@ -78,7 +78,8 @@ pub struct SignerInput {
     pub order: Option<i64>,
 }
 
-/// A signer's identity and place in the order.
+/// A signer's identity and place in the order. `email` and `phone` are where its one-time
+/// codes go: always the party's own, as on its record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignerData {
     pub role: SignerRole,
@@ -89,8 +90,26 @@ pub struct SignerData {
     pub order: u32,
 }
 
+/// A signer as read from a request, before its party's record is known. An e-mail or phone
+/// sent by the client is only a check of the record, never a destination of its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedSigner {
+    pub role: SignerRole,
+    pub party_id: uuid::Uuid,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    pub order: u32,
+}
+
+/// How a party can be reached, from its own record (a lessee, an owner, a contact).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reachable {
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+}
+
 /// Reads the signers of a new process: 1 to [`MAX_SIGNERS`], each party once.
-pub fn parse_signers(inputs: &[SignerInput]) -> Result<Vec<SignerData>, ValidationErrors> {
+pub fn parse_signers(inputs: &[SignerInput]) -> Result<Vec<ParsedSigner>, ValidationErrors> {
     let mut errors = ValidationErrors::new();
     if inputs.is_empty() {
         errors.push("signers", "at least one signer is required");
@@ -113,16 +132,10 @@ pub fn parse_signers(inputs: &[SignerInput]) -> Result<Vec<SignerData>, Validati
         if party_id.is_none() {
             errors.push(field("party_id"), "is required");
         }
-        let email = match s.email.as_deref() {
-            None => {
-                errors.push(
-                    field("email"),
-                    "is required: the one-time codes are sent there",
-                );
-                None
-            }
-            Some(raw) => errors.take(&field("email"), Email::parse(raw)),
-        };
+        let email = s
+            .email
+            .as_deref()
+            .and_then(|raw| errors.take(&field("email"), Email::parse(raw)));
         let phone = s
             .phone
             .as_deref()
@@ -140,10 +153,8 @@ pub fn parse_signers(inputs: &[SignerInput]) -> Result<Vec<SignerData>, Validati
         {
             errors.push(field("party_id"), "names the same signer twice");
         }
-        if let (Some(role), Some(party_id), Some(email), Some(order)) =
-            (role, party_id, email, order)
-        {
-            out.push(SignerData {
+        if let (Some(role), Some(party_id), Some(order)) = (role, party_id, order) {
+            out.push(ParsedSigner {
                 role,
                 party_id,
                 email,
@@ -151,6 +162,51 @@ pub fn parse_signers(inputs: &[SignerInput]) -> Result<Vec<SignerData>, Validati
                 order,
             });
         }
+    }
+    errors.into_result()?;
+    Ok(out)
+}
+
+/// Gives each signer its party's own destination (`records[i]` for `signers[i]`): codes can
+/// only reach the person who signs. An e-mail or phone the client sent must be the one on
+/// record; to reach the person elsewhere, the party itself is changed (an audited change),
+/// never the process.
+pub fn bind_destinations(
+    signers: Vec<ParsedSigner>,
+    records: &[Reachable],
+) -> Result<Vec<SignerData>, ValidationErrors> {
+    let mut errors = ValidationErrors::new();
+    let mut out = Vec::with_capacity(signers.len());
+    for (i, (s, record)) in signers.into_iter().zip(records).enumerate() {
+        let field = |name: &str| format!("signers[{i}].{name}");
+        let Some(on_record) = record.email.clone() else {
+            errors.push(
+                field("party_id"),
+                "has no e-mail on record, where the one-time codes go: add it to the party first",
+            );
+            continue;
+        };
+        if s.email.as_ref().is_some_and(|e| *e != on_record) {
+            errors.push(
+                field("email"),
+                "must be the party's own e-mail on record (or be left out): to send the codes \
+                 elsewhere, change the party's e-mail",
+            );
+        }
+        if s.phone.is_some() && s.phone != record.phone {
+            errors.push(
+                field("phone"),
+                "must be the party's own phone on record (or be left out): to send the codes \
+                 elsewhere, change the party's phone",
+            );
+        }
+        out.push(SignerData {
+            role: s.role,
+            party_id: s.party_id,
+            email: on_record,
+            phone: record.phone.clone(),
+            order: s.order,
+        });
     }
     errors.into_result()?;
     Ok(out)
@@ -392,7 +448,6 @@ mod tests {
             "signers[0].email",
             "signers[0].order",
             "signers[1].role",
-            "signers[1].email",
         ] {
             assert!(fields.iter().any(|x| x == f), "{f} in {fields:?}");
         }
@@ -411,5 +466,49 @@ mod tests {
             parse_signers(&[one.clone(), one]).is_err(),
             "same signer twice"
         );
+    }
+
+    #[test]
+    fn codes_go_to_the_party_on_record_only() {
+        let party = uuid::Uuid::from_u128(5);
+        let parsed = |email: Option<&str>, phone: Option<&str>| {
+            parse_signers(&[SignerInput {
+                role: Some("LESSEE".into()),
+                party_id: Some(party),
+                email: email.map(str::to_owned),
+                phone: phone.map(str::to_owned),
+                order: None,
+            }])
+            .expect("valid")
+        };
+        let record = Reachable {
+            email: Some(Email::parse("lea@example.org").expect("email")),
+            phone: Some(Phone::parse("+33612345678").expect("phone")),
+        };
+        // Left out: the record's.
+        let bound =
+            bind_destinations(parsed(None, None), std::slice::from_ref(&record)).expect("bound");
+        assert_eq!(bound[0].email.as_str(), "lea@example.org");
+        assert_eq!(bound[0].phone, record.phone);
+        // The same, in another case: accepted.
+        assert!(
+            bind_destinations(
+                parsed(Some(" LEA@example.org"), Some("+33 6 12 34 56 78")),
+                std::slice::from_ref(&record)
+            )
+            .is_ok()
+        );
+        // Anyone else's: refused, naming the field.
+        let err = bind_destinations(
+            parsed(Some("attacker@example.net"), Some("+33700000000")),
+            std::slice::from_ref(&record),
+        )
+        .expect_err("forged");
+        let fields: Vec<_> = err.errors().iter().map(|e| e.field.clone()).collect();
+        assert_eq!(fields, ["signers[0].email", "signers[0].phone"]);
+        // No e-mail on record: nowhere to send a code.
+        let err = bind_destinations(parsed(None, None), &[Reachable::default()])
+            .expect_err("unreachable");
+        assert_eq!(err.errors()[0].field, "signers[0].party_id");
     }
 }

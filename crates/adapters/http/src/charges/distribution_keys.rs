@@ -292,7 +292,7 @@ pub async fn calculate(
     state: web::Data<AppState>,
     caller: Manager,
     path: web::Path<Uuid>,
-    body: web::Json<CalculateRequest>,
+    body: crate::json::Json<CalculateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut errors = ValidationErrors::new();

@@ -128,7 +128,7 @@ pub async fn patch_notification(
     state: web::Data<AppState>,
     caller: Manager,
     path: web::Path<Uuid>,
-    body: web::Json<NotificationPatch>,
+    body: crate::json::Json<NotificationPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let read = body
         .read

@@ -196,7 +196,7 @@ pub struct CheckResponse {
 pub async fn check(
     state: web::Data<AppState>,
     caller: Manager,
-    body: web::Json<CheckRequest>,
+    body: crate::json::Json<CheckRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let mut errors = faireplace_kernel::ValidationErrors::new();
     if body.estate_id.is_none() {

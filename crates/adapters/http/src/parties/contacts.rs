@@ -87,6 +87,7 @@ impl From<ContactRequest> for ContactInput {
 
 impl CrudResource for Contact {
     crate::top_level!("/api/contacts");
+    const AUDIT: Option<&'static str> = Some("contact");
     type Request = ContactRequest;
     type Response = ContactResponse;
     type FilterParams = ContactFilterParams;

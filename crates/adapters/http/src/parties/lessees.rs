@@ -1,7 +1,7 @@
 //! `/api/lessees`
 
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_app::{AppError, CrudService};
+use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_parties::{Lessee, LesseeData, LesseeFilter, LesseeId, LesseeInput, LesseeSort};
 use serde::{Deserialize, Serialize};
@@ -69,6 +69,7 @@ impl From<LesseeRequest> for LesseeInput {
 
 impl CrudResource for Lessee {
     crate::top_level!("/api/lessees");
+    const AUDIT: Option<&'static str> = Some("lessee");
     type Request = LesseeRequest;
     type Response = LesseeResponse;
     type FilterParams = LesseeFilterParams;
@@ -130,6 +131,13 @@ impl CrudResource for Lessee {
         Ok(LesseeFilter {
             email: email_filter(&params.email)?,
         })
+    }
+
+    /// The lessee's keys went with it: this instance forgets them at once.
+    fn after_delete(&self, state: &AppState, caller: &Principal) {
+        if let Some(tenant) = caller.tenant_id() {
+            state.auth.invalidate_lessee(tenant, self.id);
+        }
     }
 }
 

@@ -95,6 +95,7 @@ impl From<OwnerRequest> for OwnerInput {
 
 impl CrudResource for Owner {
     crate::top_level!("/api/owners");
+    const AUDIT: Option<&'static str> = Some("owner");
     type Request = OwnerRequest;
     type Response = OwnerResponse;
     type FilterParams = OwnerFilterParams;

@@ -305,7 +305,7 @@ pub async fn change_owner(
     state: web::Data<AppState>,
     caller: Manager,
     id: web::Path<Uuid>,
-    body: web::Json<OwnerChange>,
+    body: crate::json::Json<OwnerChange>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(new_owner_id) = body.owner_id else {
         return Err(ApiError::field("owner_id", "is required"));

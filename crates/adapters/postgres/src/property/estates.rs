@@ -316,6 +316,8 @@ impl Repository<Estate> for PgEstates {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        // The document of a lease out for signature describes the estate as it is.
+        crate::signatures::refuse_while_estate_signing(&mut tx, tenant, e.id.0).await?;
         let q = sqlx::query(
             "UPDATE estates SET created_at = $3, updated_at = $4, place_id = $5, owner_id = $6, \
              type_id = $7, reference = $8, address_street = $9, address_postal_code = $10, \
@@ -345,6 +347,13 @@ impl Repository<Estate> for PgEstates {
 
     async fn delete(&self, tenant: TenantId, id: EstateId) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
+        sqlx::query("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+            .bind(tenant.as_uuid())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(map_error)?;
+        crate::signatures::refuse_while_estate_signing(&mut tx, tenant, id.0).await?;
         let done = sqlx::query("DELETE FROM estates WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0)
