@@ -265,6 +265,21 @@ async fn guessing_a_keys_secret_is_throttled_and_every_id_costs_the_same() {
     app.get("/api/owners", &t.owner_key)
         .await
         .assert_status(200);
+    // The guessing locks that key id from this address only: its holder, elsewhere, is
+    // verified (a key not cached yet, presented from another address).
+    let holder = app.key(&t, "MANAGER").await;
+    for secret in 20..23 {
+        app.get("/api/owners", &same_id_other_secret(&holder, secret))
+            .await
+            .assert_problem(401, "UNAUTHENTICATED");
+    }
+    app.get("/api/owners", &holder)
+        .await
+        .assert_problem(429, "RATE_LIMITED");
+    let elsewhere: std::net::IpAddr = "203.0.113.7".parse().expect("address");
+    auth.authenticate(&holder, Some(elsewhere))
+        .await
+        .expect("the holder, from its own address");
 }
 
 #[tokio::test]
@@ -401,7 +416,6 @@ async fn a_deleted_lessees_keys_stop_at_once_and_keys_are_capped_per_tenant() {
     })
     .await;
     let t = app.tenant("A").await;
-    let b = app.tenant("B").await;
     let (lessee_key, lessee) = app.lessee_key(&t, &["lessee:leases:read"]).await;
     app.get("/api/lessee/leases", &lessee_key)
         .await
@@ -413,11 +427,8 @@ async fn a_deleted_lessees_keys_stop_at_once_and_keys_are_capped_per_tenant() {
         .await
         .assert_problem(401, "UNAUTHENTICATED");
 
-    // Tenant A churns its keys through the cache; tenant B's verified key stays cached.
+    // Tenant A churns its keys through the cache: past its share it evicts its own oldest.
     let auth = app.services.state.auth.clone();
-    app.get("/api/owners", &b.owner_key)
-        .await
-        .assert_status(200);
     let mut made = Vec::new();
     for _ in 0..3 {
         made.push(app.key(&t, "MANAGER").await);
@@ -426,10 +437,11 @@ async fn a_deleted_lessees_keys_stop_at_once_and_keys_are_capped_per_tenant() {
         app.get("/api/owners", k).await.assert_status(200);
     }
     let before = auth.argon2_runs();
-    app.get("/api/owners", &b.owner_key)
-        .await
-        .assert_status(200);
-    assert_eq!(auth.argon2_runs(), before, "B's key was not evicted by A's");
+    app.get("/api/owners", &made[2]).await.assert_status(200);
+    app.get("/api/owners", &made[1]).await.assert_status(200);
+    assert_eq!(auth.argon2_runs(), before, "A's two latest are cached");
+    app.get("/api/owners", &made[0]).await.assert_status(200);
+    assert_eq!(auth.argon2_runs(), before + 1, "A's oldest was evicted");
 
     // Four keys in force (the owner's and three): the fifth is refused until one is revoked.
     let res = app
@@ -461,60 +473,146 @@ async fn a_deleted_lessees_keys_stop_at_once_and_keys_are_capped_per_tenant() {
     .assert_status(201);
 }
 
-/// Sends a request head announcing `length` bytes and only `sent` of them, then waits for the
-/// answer; answers the status line and whether the server closed the connection.
-fn slow_body(base: &str, path: &str, key: Option<&str>, length: usize, sent: &[u8]) -> String {
+#[tokio::test]
+async fn a_full_cache_is_freed_by_the_tenant_holding_the_most_keys() {
+    let app = TestApp::spawn_with(|c| {
+        c.auth.cache_capacity = 3;
+        c.auth.cache_per_tenant = 3;
+    })
+    .await;
+    let a = app.tenant("A").await;
+    let b = app.tenant("B").await;
+    let auth = app.services.state.auth.clone();
+    // B's key first: the oldest in the cache.
+    app.get("/api/owners", &b.owner_key)
+        .await
+        .assert_status(200);
+    let mut made = Vec::new();
+    for _ in 0..3 {
+        made.push(app.key(&a, "MANAGER").await);
+    }
+    for k in &made {
+        app.get("/api/owners", k).await.assert_status(200);
+    }
+    let before = auth.argon2_runs();
+    app.get("/api/owners", &b.owner_key)
+        .await
+        .assert_status(200);
+    assert_eq!(auth.argon2_runs(), before, "B's key was not evicted by A's");
+}
+
+/// Sends `head`, then each part after its delay, then waits (up to 10 s) for the server to
+/// answer and close; answers the answer, whether the server closed the connection, and when.
+fn exchange(base: &str, head: &str, parts: &[(u64, Vec<u8>)]) -> (String, bool, Duration) {
     let address = base.trim_start_matches("http://");
     let mut c = TcpStream::connect(address).expect("connect");
     c.set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
+    let started = Instant::now();
+    c.write_all(head.as_bytes()).expect("head");
+    for (delay, bytes) in parts {
+        std::thread::sleep(Duration::from_millis(*delay));
+        c.write_all(bytes).expect("part");
+    }
+    let mut answer = Vec::new();
+    let closed = c.read_to_end(&mut answer).is_ok();
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        closed,
+        started.elapsed(),
+    )
+}
+
+fn post_head(path: &str, key: Option<&str>, framing: &str) -> String {
     let auth = key
         .map(|k| format!("Authorization: Bearer {k}\r\n"))
         .unwrap_or_default();
-    let head = format!(
+    format!(
         "POST {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\n\
-         Content-Length: {length}\r\n\r\n"
-    );
-    c.write_all(head.as_bytes()).expect("head");
-    c.write_all(sent).expect("part");
-    let mut answer = Vec::new();
-    let _ = c.read_to_end(&mut answer);
-    String::from_utf8_lossy(&answer).into_owned()
+         {framing}\r\n\r\n"
+    )
 }
 
 #[tokio::test]
-async fn a_body_that_takes_too_long_is_cut_with_408() {
+async fn a_body_that_takes_too_long_is_cut_with_408_and_its_connection_closed() {
     let app = TestApp::spawn_with(|c| {
         c.http.body_timeout = Duration::from_millis(800);
+        c.http.body_min_rate = 500;
     })
     .await;
     let t = app.tenant("A").await;
-    let base = app.base_url.clone();
+    let run = |head: String, parts: Vec<(u64, Vec<u8>)>| {
+        let base = app.base_url.clone();
+        async move {
+            tokio::task::spawn_blocking(move || exchange(&base, &head, &parts))
+                .await
+                .expect("joined")
+        }
+    };
     let key = t.owner_key.clone();
-    let started = Instant::now();
-    let answer = tokio::task::spawn_blocking(move || {
-        slow_body(&base, "/api/owners", Some(&key), 200, b"{\"kind\": ")
-    })
-    .await
-    .expect("joined");
-    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
-    assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
-    // The unauthenticated webhook too (read whole before its signature is checked).
-    let base = app.base_url.clone();
-    let answer = tokio::task::spawn_blocking(move || {
-        slow_body(&base, "/api/webhooks/stripe", None, 500, b"{\"id\"")
-    })
-    .await
-    .expect("joined");
-    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let cases = [
+        // A length announced and never sent.
+        (
+            post_head("/api/owners", Some(&key), "Content-Length: 200"),
+            b"{\"kind\": ".to_vec(),
+        ),
+        // The unauthenticated webhook too (read whole before its signature is checked).
+        (
+            post_head("/api/webhooks/stripe", None, "Content-Length: 500"),
+            b"{\"id\"".to_vec(),
+        ),
+        // A chunked body whose end never comes.
+        (
+            post_head("/api/owners", Some(&key), "Transfer-Encoding: chunked"),
+            b"5\r\n{\"kin\r\n".to_vec(),
+        ),
+        (
+            post_head("/api/webhooks/stripe", None, "Transfer-Encoding: chunked"),
+            b"5\r\n{\"id\"\r\n".to_vec(),
+        ),
+    ];
+    for (head, part) in cases {
+        let (answer, closed, took) = run(head.clone(), vec![(0, part)]).await;
+        assert!(answer.starts_with("HTTP/1.1 408"), "{head}: {answer}");
+        assert!(answer.contains("REQUEST_TIMEOUT"), "{answer}");
+        assert!(closed, "{head}: the connection stayed open");
+        assert!(took < Duration::from_secs(5), "{head}: {took:?}");
+    }
+    // An answer given before the body was read (no key) closes the connection too, rather
+    // than draining a trickling chunked body with no timer running.
+    let (answer, closed, took) = run(
+        post_head("/api/owners", None, "Transfer-Encoding: chunked"),
+        vec![(0, b"5\r\n{\"kin\r\n".to_vec())],
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(closed && took < Duration::from_secs(5), "{took:?}");
     // Nothing was written.
     let owners = app.get("/api/owners", &t.owner_key).await;
     assert_eq!(owners.body["pagination"]["total"], 0);
+
+    // A body arriving steadily, past the base time but above the minimum rate, goes through.
+    let body = format!(
+        "{{\"kind\": \"PERSON\", \"first_name\": \"Jeanne\", \"last_name\": \"Martin\", \
+         \"notes\": \"{}\"}}",
+        "x".repeat(2_300)
+    );
+    let parts: Vec<(u64, Vec<u8>)> = body
+        .as_bytes()
+        .chunks(100)
+        .map(|c| (100, c.to_vec()))
+        .collect();
+    let (answer, _, took) = run(
+        post_head(
+            "/api/owners",
+            Some(&key),
+            &format!("Content-Length: {}\r\nConnection: close", body.len()),
+        ),
+        parts,
+    )
+    .await;
+    assert!(took > Duration::from_secs(2), "{took:?}");
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
 }
 
 #[tokio::test]

@@ -168,7 +168,9 @@ pub struct Authenticator {
     generation: AtomicU64,
     /// What an unknown key id is verified against, so that it costs what a known one does.
     dummy_hash: String,
-    key_failures: FailureCounter<String>,
+    /// Failures of a key id from one address (group): someone guessing from elsewhere cannot
+    /// lock the key's holder out.
+    key_failures: FailureCounter<(String, Option<IpAddr>)>,
     address_failures: FailureCounter<IpAddr>,
 }
 
@@ -213,6 +215,7 @@ impl Authenticator {
     ) -> Result<Principal, AppError> {
         let token = ApiToken::parse(presented.trim()).map_err(|_| AppError::Unauthenticated)?;
         let digest: [u8; 32] = Sha256::digest(token.secret().as_bytes()).into();
+        let client = client.map(address_group);
         // A key verified already proves its secret without argon2, whatever others guess.
         if let Some(principal) = self.cached(token.key_id(), &digest) {
             return Ok(principal);
@@ -277,29 +280,28 @@ impl Authenticator {
         self.argon2_runs.fetch_add(1, Ordering::Relaxed);
         let genuine = verify_secret(token.secret().to_owned(), hash).await?;
         let Some((principal, tenant, key_expires_at)) = found.filter(|_| genuine) else {
-            self.key_failures.fail(token.key_id().to_owned());
+            self.key_failures.fail((token.key_id().to_owned(), client));
             if let Some(addr) = client {
                 self.address_failures.fail(addr);
             }
             return Err(AppError::Unauthenticated);
         };
-        if self.generation.load(Ordering::Acquire) == generation {
-            self.remember(
-                token.key_id(),
-                CacheEntry {
-                    digest,
-                    principal: principal.clone(),
-                    tenant,
-                    key_expires_at,
-                    verified_at: Instant::now(),
-                },
-            );
-        }
+        self.remember(
+            token.key_id(),
+            CacheEntry {
+                digest,
+                principal: principal.clone(),
+                tenant,
+                key_expires_at,
+                verified_at: Instant::now(),
+            },
+            generation,
+        );
         Ok(principal)
     }
 
     fn refuse_if_throttled(&self, key_id: &str, client: Option<IpAddr>) -> Result<(), AppError> {
-        let by_key = self.key_failures.blocked(&key_id.to_owned());
+        let by_key = self.key_failures.blocked(&(key_id.to_owned(), client));
         let by_address = client.and_then(|a| self.address_failures.blocked(&a));
         match (by_key, by_address) {
             (None, None) => Ok(()),
@@ -373,41 +375,76 @@ impl Authenticator {
         (fresh && unexpired && same_secret).then(|| entry.principal.clone())
     }
 
-    fn remember(&self, key_id: &str, entry: CacheEntry) {
+    /// Caches a verified key, unless an invalidation came since `generation` was read (the key
+    /// read then may be the key as it was before its revocation): checked under the cache's
+    /// lock, which every invalidation takes too.
+    fn remember(&self, key_id: &str, entry: CacheEntry, generation: u64) {
         let Ok(mut cache) = self.cache.write() else {
             return;
         };
+        if self.generation.load(Ordering::Acquire) != generation {
+            return;
+        }
         if !cache.contains_key(key_id) {
             let ttl = self.config.cache_ttl;
-            // A tenant at its share evicts its own oldest key, never another tenant's.
-            if let Some(tenant) = entry.tenant {
-                let mut count = 0usize;
-                let mut oldest: Option<(&String, Instant)> = None;
-                for (k, e) in cache.iter().filter(|(_, e)| e.tenant == Some(tenant)) {
-                    count += 1;
-                    if oldest.is_none_or(|(_, at)| e.verified_at < at) {
-                        oldest = Some((k, e.verified_at));
-                    }
-                }
-                if count >= self.config.cache_per_tenant.max(1)
-                    && let Some(k) = oldest.map(|(k, _)| k.clone())
-                {
-                    cache.remove(&k);
-                }
+            let per_tenant = self.config.cache_per_tenant.max(1);
+            let capacity = self.config.cache_capacity.max(1);
+            // A tenant at its share evicts its own oldest key.
+            if count_of(&cache, entry.tenant) >= per_tenant {
+                evict_oldest_of(&mut cache, entry.tenant);
             }
-            if cache.len() >= self.config.cache_capacity.max(1) {
+            if cache.len() >= capacity {
                 cache.retain(|_, e| e.verified_at.elapsed() < ttl);
             }
-            if cache.len() >= self.config.cache_capacity.max(1)
-                && let Some(k) = cache
-                    .iter()
-                    .min_by_key(|(_, e)| e.verified_at)
-                    .map(|(k, _)| k.clone())
+            // Full: the tenant holding the most keys gives one up (its oldest), so that a
+            // tenant with many keys never pushes out a smaller tenant's.
+            if cache.len() >= capacity
+                && let Some(largest) = largest_tenant(&cache)
             {
-                cache.remove(&k);
+                evict_oldest_of(&mut cache, largest);
             }
         }
         cache.insert(key_id.to_owned(), entry);
+    }
+}
+
+/// How many keys of `tenant` (`None`: worker keys) the cache holds.
+fn count_of(cache: &HashMap<String, CacheEntry>, tenant: Option<TenantId>) -> usize {
+    cache.values().filter(|e| e.tenant == tenant).count()
+}
+
+fn evict_oldest_of(cache: &mut HashMap<String, CacheEntry>, tenant: Option<TenantId>) {
+    let oldest = cache
+        .iter()
+        .filter(|(_, e)| e.tenant == tenant)
+        .min_by_key(|(_, e)| e.verified_at)
+        .map(|(k, _)| k.clone());
+    if let Some(k) = oldest {
+        cache.remove(&k);
+    }
+}
+
+/// The tenant (or the workers, `None`) holding the most cached keys.
+fn largest_tenant(cache: &HashMap<String, CacheEntry>) -> Option<Option<TenantId>> {
+    let mut counts: HashMap<Option<TenantId>, usize> = HashMap::new();
+    for e in cache.values() {
+        *counts.entry(e.tenant).or_default() += 1;
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(t, _)| t)
+}
+
+/// The address failures are counted by: an IPv4 address, or the /64 network of an IPv6 one
+/// (an attacker holds a whole /64 as easily as one address of it).
+fn address_group(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(bits))
+            }
+        },
     }
 }
 

@@ -445,26 +445,35 @@ impl DocumentService {
             guarantors.extend(self.contacts.get(tenant, *g).await.map_err(err)?);
         }
         let page = PageRequest::new(Some(1), Some(100))?;
-        let charges = self
-            .charges
-            .list(
-                tenant,
-                &ListQuery {
-                    page,
-                    sort: Sort {
-                        field: faireplace_charges::LeaseChargeSort::CreatedAt,
-                        descending: false,
+        // Every active charge, page after page: the document states them all, and the start
+        // of a signature compares them all.
+        let mut charges = Vec::new();
+        for number in 1i64.. {
+            let read = self
+                .charges
+                .list(
+                    tenant,
+                    &ListQuery {
+                        page: PageRequest::new(Some(number), Some(100))?,
+                        sort: Sort {
+                            field: faireplace_charges::LeaseChargeSort::CreatedAt,
+                            descending: false,
+                        },
+                        search: None,
+                        filter: LeaseChargeFilter {
+                            lease_id: Some(id.0),
+                            active: Some(true),
+                        },
                     },
-                    search: None,
-                    filter: LeaseChargeFilter {
-                        lease_id: Some(id.0),
-                        active: Some(true),
-                    },
-                },
-            )
-            .await
-            .map_err(err)?
-            .items;
+                )
+                .await
+                .map_err(err)?;
+            let last = u64::try_from(number).unwrap_or(u64::MAX) >= read.total_pages();
+            charges.extend(read.items);
+            if last {
+                break;
+            }
+        }
         let categories = if charges.is_empty() {
             Vec::new()
         } else {

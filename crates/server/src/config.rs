@@ -177,6 +177,7 @@ impl Config {
             http: HttpSettings {
                 json_limit: parsed("HTTP_JSON_LIMIT_BYTES", 256 * 1024)?,
                 body_timeout: Duration::from_millis(parsed("HTTP_BODY_TIMEOUT_MS", 15_000)?.max(1)),
+                body_min_rate: parsed("HTTP_BODY_MIN_BYTES_PER_SECOND", 32 * 1024)?.max(1),
             },
             db: DbSettings {
                 admin_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),

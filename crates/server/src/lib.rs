@@ -251,8 +251,9 @@ pub async fn watch_key_changes(services: &Services) -> anyhow::Result<()> {
         loop {
             match changes.next().await {
                 Ok(KeyChange::Key(key_id)) => auth.invalidate(&key_id),
+                // Listening again: what changed meanwhile was not heard.
                 Ok(KeyChange::Missed) => {
-                    tracing::warn!("key change listener reconnecting: every cached key dropped");
+                    tracing::warn!("key change listener reconnected: every cached key dropped");
                     auth.invalidate_all();
                 }
                 Err(e) => {

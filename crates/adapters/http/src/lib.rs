@@ -110,9 +110,12 @@ pub struct AppState {
 pub struct HttpSettings {
     /// Largest JSON body accepted, in bytes (413 beyond).
     pub json_limit: usize,
-    /// Longest a client may take to send its request body, from the end of its headers: past
-    /// it the request fails with 408 and the connection is closed (`HTTP_BODY_TIMEOUT_MS`).
+    /// Time a client has to send its request body, from the end of its headers
+    /// (`HTTP_BODY_TIMEOUT_MS`), plus the time each chunk takes at `body_min_rate` bytes a
+    /// second (`HTTP_BODY_MIN_BYTES_PER_SECOND`): past it the request fails with 408 and the
+    /// connection is closed.
     pub body_timeout: std::time::Duration,
+    pub body_min_rate: u64,
 }
 
 impl Default for HttpSettings {
@@ -120,6 +123,7 @@ impl Default for HttpSettings {
         Self {
             json_limit: 256 * 1024,
             body_timeout: std::time::Duration::from_secs(15),
+            body_min_rate: 32 * 1024,
         }
     }
 }
@@ -415,9 +419,10 @@ pub fn app(
         .service(docs)
         .app_data(state)
         .app_data(routes)
-        .app_data(web::Data::new(body_deadline::BodyDeadline(
-            settings.body_timeout,
-        )))
+        .app_data(web::Data::new(body_deadline::BodyDeadline {
+            base: settings.body_timeout,
+            min_rate: settings.body_min_rate,
+        }))
         .app_data(
             web::JsonConfig::default()
                 .limit(settings.json_limit)

@@ -10,7 +10,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
 use tracing::Instrument;
 
-use crate::body_deadline::{BodyDeadline, BodyTimedOut};
+use crate::body_deadline::{BodyDeadline, BodyTimedOut, HoldPayload};
 use crate::problem::{ApiError, PROBLEM_JSON};
 use crate::routes::RouteTable;
 
@@ -54,45 +54,44 @@ pub async fn around_request(
              and carriage return, or U+007F to U+009F)",
         );
         let (r, _) = req.into_parts();
-        let mut res = api.response_for(Some(path), Some(id.clone()));
-        if let Ok(v) = HeaderValue::from_str(&id) {
-            res.headers_mut().insert(REQUEST_ID, v);
-        }
-        return Ok(ServiceResponse::new(r, res));
+        let res = api.response_for(Some(path), Some(id.clone()));
+        return Ok(finish(ServiceResponse::new(r, res), &id, started, &span));
     }
     let timed_out = BodyTimedOut::default();
-    if let Some(deadline) = req
+    let mut held = None;
+    if let Some(limits) = req
         .app_data::<actix_web::web::Data<BodyDeadline>>()
-        .map(|d| d.0)
+        .map(|d| *d.get_ref())
     {
         let payload = req.take_payload();
-        req.set_payload(crate::body_deadline::wrap(
-            payload,
-            deadline,
-            timed_out.clone(),
-        ));
+        let (wrapped, inner) = crate::body_deadline::wrap(payload, limits, timed_out.clone());
+        req.set_payload(wrapped);
+        held = Some(inner);
     }
+    // The answer's body keeps the request's body stream until it is sent: a body left unread
+    // closes the connection (see `body_deadline`).
+    let hold = |body: BoxBody| match &held {
+        Some(held) => BoxBody::new(HoldPayload::new(body, held.clone())),
+        None => body,
+    };
     let result = next.call(req).instrument(span.clone()).await;
-    // However the route read (or failed to read) the body, a late body is a 408, and the
-    // connection, whose remaining bytes nobody will read, is closed.
+    // However the route read (or failed to read) the body, a late body is a 408.
     let result = match result {
         Ok(res) if timed_out.happened() => {
             let (r, _) = res.into_parts();
-            let mut late = ApiError::new(
+            let late = ApiError::new(
                 actix_web::http::StatusCode::REQUEST_TIMEOUT,
                 "REQUEST_TIMEOUT",
                 "the request body took too long to arrive",
             )
             .response_for(Some(path.clone()), Some(id.clone()));
-            late.head_mut()
-                .set_connection_type(actix_web::http::ConnectionType::Close);
             Ok(ServiceResponse::new(r, late).map_into_boxed_body())
         }
         Ok(res) => Ok(res.map_into_boxed_body()),
         Err(e) => Err(e),
     };
-    let mut res = match result {
-        Ok(res) => complete_problem(res, &id, &path),
+    let res = match result {
+        Ok(res) => complete_problem(res, &id, &path).map_body(|_, body| hold(body)),
         // An error that escaped the handler chain still becomes a problem.
         Err(error) => {
             let status = error.as_response_error().status_code();
@@ -100,22 +99,36 @@ pub async fn around_request(
                 .as_error::<ApiError>()
                 .cloned()
                 .unwrap_or_else(|| ApiError::from_status(status));
-            return Err(actix_web::error::InternalError::from_response(
-                api.to_string(),
-                with_request_id(api.response_for(Some(path), Some(id.clone())), &id),
-            )
-            .into());
+            let mut answer = with_request_id(api.response_for(Some(path), Some(id.clone())), &id)
+                .map_body(|_, body| hold(body));
+            no_store(answer.headers_mut());
+            return Err(
+                actix_web::error::InternalError::from_response(api.to_string(), answer).into(),
+            );
         }
     };
-    if let Ok(v) = HeaderValue::from_str(&id) {
+    Ok(finish(res, &id, started, &span))
+}
+
+/// Answers carry keys shown once, personal data and signed documents: no cache, shared or
+/// private, may keep them, unless the route chose otherwise (the documentation's assets).
+fn no_store(headers: &mut actix_web::http::header::HeaderMap) {
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// The headers every answer carries (request id, no-store, the key's quota), and its log line.
+fn finish(
+    mut res: ServiceResponse<BoxBody>,
+    id: &str,
+    started: Instant,
+    span: &tracing::Span,
+) -> ServiceResponse<BoxBody> {
+    if let Ok(v) = HeaderValue::from_str(id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }
-    // Answers carry keys shown once, personal data and signed documents: no cache, shared or
-    // private, may keep them, unless the route chose otherwise (the documentation's assets).
-    if !res.headers().contains_key(header::CACHE_CONTROL) {
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    no_store(res.headers_mut());
     let quota = res
         .request()
         .extensions()
@@ -133,7 +146,7 @@ pub async fn around_request(
             tracing::info!(status, latency_ms, "request served");
         }
     });
-    Ok(res)
+    res
 }
 
 /// The query parameter whose decoded text holds a control character. (Path segments are ids

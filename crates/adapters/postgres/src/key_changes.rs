@@ -27,10 +27,12 @@ pub enum KeyChange {
 
 /// A listener on its own connection (it never holds one of the request pool's).
 pub struct KeyChanges {
-    listener: PgListener,
+    pool: sqlx::PgPool,
+    listener: Option<PgListener>,
 }
 
 impl KeyChanges {
+    /// Listens from now on: changes committed after this returns are heard.
     pub async fn listen(db: &Db) -> Result<Self, RepoError> {
         let options = (*db.pool().connect_options()).clone();
         let pool = PgPoolOptions::new()
@@ -38,17 +40,35 @@ impl KeyChanges {
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(5))
             .connect_lazy_with(options);
-        let mut listener = PgListener::connect_with(&pool).await.map_err(map_error)?;
-        listener.listen(CHANNEL).await.map_err(map_error)?;
-        Ok(Self { listener })
+        let listener = Some(Self::connect(&pool).await?);
+        Ok(Self { pool, listener })
     }
 
-    /// The next change; an error when the database cannot be reached (call again: the
-    /// listener reconnects and listens again by itself).
+    async fn connect(pool: &sqlx::PgPool) -> Result<PgListener, RepoError> {
+        let mut listener = PgListener::connect_with(pool).await.map_err(map_error)?;
+        listener.listen(CHANNEL).await.map_err(map_error)?;
+        Ok(listener)
+    }
+
+    /// The next change. After the connection was lost, the listener connects and listens
+    /// again first, then answers `Missed`: what changed in between was not heard, and anything
+    /// cached before can be dropped, knowing that later changes will be heard. An error when
+    /// the database cannot be reached (call again to retry).
     pub async fn next(&mut self) -> Result<KeyChange, RepoError> {
-        match self.listener.try_recv().await.map_err(map_error)? {
-            Some(n) => Ok(KeyChange::Key(n.payload().to_owned())),
-            None => Ok(KeyChange::Missed),
+        loop {
+            let Some(listener) = self.listener.as_mut() else {
+                self.listener = Some(Self::connect(&self.pool).await?);
+                return Ok(KeyChange::Missed);
+            };
+            match listener.try_recv().await {
+                Ok(Some(n)) => return Ok(KeyChange::Key(n.payload().to_owned())),
+                // The connection was lost: listen anew on a new one before answering.
+                Ok(None) => self.listener = None,
+                Err(e) => {
+                    self.listener = None;
+                    return Err(map_error(e));
+                }
+            }
         }
     }
 }
