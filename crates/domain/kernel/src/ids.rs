@@ -49,6 +49,41 @@ macro_rules! typed_id {
                 value.0
             }
         }
+
+        impl $crate::record::IdValue for $name {
+            fn from_uuid(u: ::uuid::Uuid) -> Self {
+                Self(u)
+            }
+            fn to_uuid(&self) -> ::uuid::Uuid {
+                self.0
+            }
+        }
+
+        impl $crate::record::FieldValue for $name {
+            fn from_json(
+                value: &$crate::__json::Value,
+                opts: &$crate::record::FieldOpts,
+                ctx: &$crate::record::Context,
+            ) -> Result<Self, $crate::ValidationErrors> {
+                <::uuid::Uuid as $crate::record::FieldValue>::from_json(value, opts, ctx).map(Self)
+            }
+            fn to_json(&self) -> $crate::__json::Value {
+                $crate::__json::Value::String(self.0.to_string())
+            }
+            fn shape(_: &$crate::record::FieldOpts) -> $crate::record::Shape {
+                $crate::record::Shape::Uuid
+            }
+            const SQL: $crate::record::SqlKind = $crate::record::SqlKind::Uuid;
+            fn to_sql(&self, out: &mut Vec<$crate::record::SqlValue>) {
+                out.push($crate::record::SqlValue::Uuid(Some(self.0)));
+            }
+            fn from_sql(
+                row: &mut dyn $crate::record::SqlRow,
+                name: &str,
+            ) -> Result<Option<Self>, $crate::record::DecodeError> {
+                Ok(row.uuid(name)?.map(Self))
+            }
+        }
     };
 }
 

@@ -8,7 +8,19 @@ pub mod errors;
 pub mod ids;
 pub mod numbers;
 pub mod paging;
+pub mod record;
 pub mod values;
+
+// The derive's code names this crate by its name, here too.
+extern crate self as faireplace_kernel;
+
+pub use faireplace_derive::Record;
+pub use record::{Context, FieldValue, Record as RecordTrait, TextEnum};
+
+#[doc(hidden)]
+pub use serde as __serde;
+#[doc(hidden)]
+pub use serde_json as __json;
 
 pub use errors::{FieldError, ValidationErrors};
 pub use ids::TenantId;

@@ -314,12 +314,29 @@ impl CountryCode {
 
 /// A postal address. Street, postal code and city are required; the country defaults to FR,
 /// and a French postal code must be five digits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, crate::Record)]
+#[record(rules)]
 pub struct Address {
+    #[field(max_len = 300, example = "12 rue de l'Église")]
     pub street: Text,
+    #[field(max_len = 20, example = "75011")]
     pub postal_code: Text,
+    #[field(max_len = 200, example = "Paris")]
     pub city: Text,
+    /// ISO 3166-1 alpha-2; FR when left out.
+    #[field(default = CountryCode::france())]
     pub country: CountryCode,
+}
+
+impl crate::record::Rules for Address {
+    fn check(&self, errors: &mut ValidationErrors, _: &crate::record::Context) {
+        let pc = self.postal_code.as_str();
+        if self.country.as_str() == "FR"
+            && !(pc.len() == 5 && pc.chars().all(|c| c.is_ascii_digit()))
+        {
+            errors.push("postal_code", "must be five digits for a French address");
+        }
+    }
 }
 
 /// An address as it arrives, every part optional until validated.
@@ -383,18 +400,23 @@ impl Address {
     }
 }
 
-/// Declares an enumeration with stable public names:
+/// Declares an enumeration with stable public names, once for every layer:
 /// `text_enum!(pub HeatingType { Collective => "COLLECTIVE", Individual => "INDIVIDUAL" })`
-/// gives `as_str`, `parse` (with a message listing the allowed names) and `ALL`.
+/// gives `as_str`, `parse` (with a message listing the allowed names), `ALL`, serde (by name),
+/// and [`TextEnum`](crate::record::TextEnum), from which a record field reads, writes, stores
+/// (as its name) and reads back its value (an unknown stored name is an error), and the OpenAPI
+/// document shows it as an enumeration of its own.
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $vis:vis $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $vis:vis $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         $vis enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
+            #[allow(dead_code)]
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             pub fn as_str(&self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -405,7 +427,7 @@ macro_rules! text_enum {
                     $($text => Ok($name::$variant),)+
                     _ => Err($crate::values::InvalidValue(format!(
                         "must be one of {}",
-                        [$($text),+].join(", ")
+                        Self::NAMES.join(", ")
                     ))),
                 }
             }
@@ -416,6 +438,20 @@ macro_rules! text_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl $crate::record::TextEnum for $name {
+            const NAME: &'static str = stringify!($name);
+            const DESCRIPTION: &'static str = concat!($($doc, "\n",)* "");
+            const NAMES: &'static [&'static str] = &[$($text),+];
+            fn as_str(&self) -> &'static str {
+                $name::as_str(self)
+            }
+            fn parse(value: &str) -> Result<Self, $crate::values::InvalidValue> {
+                $name::parse(value)
+            }
+        }
+
+        $crate::__enum_field!($name);
     };
 }
 
