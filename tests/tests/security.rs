@@ -787,7 +787,7 @@ async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
         matches!(
             stale,
             faireplace_ports::RepoError::Conflict {
-                code: "CONFLICT",
+                code: faireplace_kernel::ErrorCode::Conflict,
                 ..
             }
         ),

@@ -1,5 +1,6 @@
 //! The errors a use case can answer, in terms a client can act on.
 
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::ValidationErrors;
 use faireplace_ports::RepoError;
 
@@ -21,7 +22,7 @@ pub enum AppError {
     NotFound(&'static str),
     /// A state conflict; `code` is the stable machine-readable reason.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// A paid action without the credits to pay for it.
     #[error("not enough credits: buy a package (GET /api/credits/packages)")]
     InsufficientCredits,
@@ -37,12 +38,12 @@ pub enum AppError {
     /// The request cannot be read as this route needs it (a bad signature, an unreadable
     /// body); `code` is the stable reason. Field errors are [`AppError::Validation`].
     #[error("{message}")]
-    BadRequest { code: &'static str, message: String },
+    BadRequest { code: ErrorCode, message: String },
     /// An outside service this needs is not configured or does not answer; `code` says which,
     /// `retry_after` (seconds) whether a retry may help.
     #[error("{message}")]
     ServiceUnavailable {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after: Option<u32>,
     },
@@ -62,15 +63,15 @@ impl AppError {
     pub fn from_repo(what: &'static str, error: RepoError) -> Self {
         match error {
             RepoError::Duplicate { constraint } => AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: format!("this {what} conflicts with an existing one ({constraint})"),
             },
             RepoError::InUse { by } => AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: format!("this {what} is still referenced by {by} and cannot be deleted"),
             },
             RepoError::Conflict {
-                code: "INSUFFICIENT_CREDITS",
+                code: ErrorCode::InsufficientCredits,
                 ..
             } => AppError::InsufficientCredits,
             RepoError::Conflict { code, message } => AppError::Conflict { code, message },

@@ -10,6 +10,7 @@
 //! answered 503 `SERVER_BUSY` with `Retry-After`, rather than being held until its client gives
 //! up.
 
+use faireplace_kernel::ErrorCode;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
@@ -71,7 +72,7 @@ impl HeavyWork {
         match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => Ok(Slot { _permit: permit }),
             _ => Err(AppError::ServiceUnavailable {
-                code: "SERVER_BUSY",
+                code: ErrorCode::ServerBusy,
                 message: "the server is busy with long computations: retry in a moment".into(),
                 retry_after: Some(1),
             }),
@@ -132,7 +133,7 @@ mod tests {
         assert!(matches!(
             refused,
             AppError::ServiceUnavailable {
-                code: "SERVER_BUSY",
+                code: ErrorCode::ServerBusy,
                 retry_after: Some(1),
                 ..
             }

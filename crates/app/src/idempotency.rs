@@ -5,6 +5,7 @@
 //! down) did nothing, so a retry under the same key runs again. Keys are kept per tenant for 24
 //! hours; after that a key may be reused for another request.
 
+use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -91,7 +92,7 @@ impl IdempotencyService {
                 body: answer.body,
             })),
             Some(_) => Err(AppError::Conflict {
-                code: "IDEMPOTENCY_KEY_REUSED",
+                code: ErrorCode::IdempotencyKeyReused,
                 message: "this Idempotency-Key was used for another request in the last 24 \
                           hours: use a new key for a new request"
                     .into(),

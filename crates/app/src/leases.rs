@@ -1,6 +1,7 @@
 //! Leases: their terms checked against their type, their rent history, the lessee's view of
 //! them, and the yearly rent revision by the IRL.
 
+use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -210,7 +211,7 @@ impl LeaseService {
             LeaseStatus::Active | LeaseStatus::NoticeGiven
         ) {
             return Err(AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: format!(
                     "only an ACTIVE or NOTICE_GIVEN lease is revised; this one is {}",
                     lease.data.status
@@ -234,7 +235,7 @@ impl LeaseService {
         };
         let Some(due) = due else {
             return Err(AppError::Conflict {
-                code: "REVISION_NOT_DUE",
+                code: ErrorCode::RevisionNotDue,
                 message: format!(
                     "no revision is due on {as_of}: the lease's revision dates fall on {first} and on the same day every year after"
                 ),
@@ -334,7 +335,7 @@ impl LeaseService {
         let preview = self.preview_revision(principal, id, request).await?;
         if let Some(reason) = preview.blocked_reason {
             return Err(AppError::Conflict {
-                code: reason.as_str(),
+                code: reason.error_code(),
                 message: format!("the revision cannot be applied: {reason}"),
             });
         }
@@ -344,7 +345,7 @@ impl LeaseService {
             preview.reference.as_ref(),
         ) else {
             return Err(AppError::Conflict {
-                code: BlockedReason::IndexNotPublished.as_str(),
+                code: BlockedReason::IndexNotPublished.error_code(),
                 message: "the revision cannot be applied: INDEX_NOT_PUBLISHED".into(),
             });
         };

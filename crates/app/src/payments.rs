@@ -8,6 +8,7 @@
 //! make the provider resend the same event for days, and it would never match better. An
 //! operator settles it (a refund, or `faireplace credits grant`).
 
+use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
 
 use faireplace_billing::{CreditPackage, Payment, PaymentKind, PaymentStatus};
@@ -61,7 +62,7 @@ fn err(e: RepoError) -> AppError {
 
 fn not_configured() -> AppError {
     AppError::ServiceUnavailable {
-        code: "PAYMENTS_UNAVAILABLE",
+        code: ErrorCode::PaymentsUnavailable,
         message: "payments are not available: Stripe is not configured on this server".into(),
         retry_after: None,
     }
@@ -162,7 +163,7 @@ impl PaymentService {
                     // The provider's words stay in the log: they may describe our account.
                     tracing::warn!(error = %why, "Stripe refused a checkout session");
                     AppError::Conflict {
-                        code: "PAYMENT_REJECTED",
+                        code: ErrorCode::PaymentRejected,
                         message: "the payment provider refused to create the checkout session"
                             .into(),
                     }
@@ -170,7 +171,7 @@ impl PaymentService {
                 PaymentError::Unavailable(why) => {
                     tracing::warn!(error = %why, "Stripe unavailable for a checkout session");
                     AppError::ServiceUnavailable {
-                        code: "PAYMENT_PROVIDER_UNAVAILABLE",
+                        code: ErrorCode::PaymentProviderUnavailable,
                         message: "the payment provider does not answer; retry shortly".into(),
                         retry_after: Some(5),
                     }
@@ -190,14 +191,14 @@ impl PaymentService {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .ok_or_else(|| AppError::BadRequest {
-                code: "INVALID_SIGNATURE",
+                code: ErrorCode::InvalidSignature,
                 message: "the Stripe-Signature header is required".into(),
             })?;
         let event = gateway
             .verify_webhook(payload, signature)
             .map_err(|e| match e {
                 WebhookError::BadSignature => AppError::BadRequest {
-                    code: "INVALID_SIGNATURE",
+                    code: ErrorCode::InvalidSignature,
                     message: "the Stripe-Signature header does not sign this body with the \
                               endpoint's secret, or is more than 5 minutes old"
                         .into(),
@@ -206,7 +207,7 @@ impl PaymentService {
                     // Signed by Stripe yet unreadable: worth an alert, as Stripe will retry.
                     tracing::error!(error = %why, "a signed Stripe event could not be read");
                     AppError::BadRequest {
-                        code: "MALFORMED_JSON",
+                        code: ErrorCode::MalformedJson,
                         message: "the event could not be read".into(),
                     }
                 }

@@ -1,5 +1,6 @@
 //! Rent regulation reference data: read by management keys, added to by the operator.
 
+use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -96,7 +97,7 @@ impl RentRegulationService {
         };
         self.store.add_index(&entry).await.map_err(|e| match e {
             faireplace_ports::RepoError::Duplicate { .. } => AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: format!("{index} {quarter} is already recorded"),
             },
             other => AppError::from_repo("index", other),

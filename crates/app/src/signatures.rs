@@ -2,6 +2,7 @@
 //! one-time code per signer sent through the Notifier, signers in their order, the lease in
 //! force when all have signed, and the signed copy with its audit page.
 
+use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -323,7 +324,7 @@ impl SignatureService {
             .and_then(|r| r.email.map(|email| (email, r.phone)));
         let Some((to_email, to_phone)) = destination else {
             return Err(AppError::Conflict {
-                code: "OTP_UNDELIVERABLE",
+                code: ErrorCode::OtpUndeliverable,
                 message: "the signer's party has no e-mail on record any more: add it to the \
                           party to send a code"
                     .into(),
@@ -382,7 +383,7 @@ impl SignatureService {
         }
         sent.map_err(|e| match e {
             faireplace_ports::notify::NotifyError::Rejected(m) => AppError::Conflict {
-                code: "OTP_UNDELIVERABLE",
+                code: ErrorCode::OtpUndeliverable,
                 message: format!("the code could not be delivered to the signer: {m}"),
             },
             faireplace_ports::notify::NotifyError::Unavailable(m) => {
@@ -439,7 +440,7 @@ impl SignatureService {
             .await
             .map_err(err)?
             .ok_or_else(|| AppError::Conflict {
-                code: "OTP_REQUIRED",
+                code: ErrorCode::OtpRequired,
                 message: "no code is pending for this signer: request one first".into(),
             })?;
         let matches: bool = code_hash(&counted.salt, code)
@@ -474,7 +475,7 @@ impl SignatureService {
             }
             Verdict::Locked => {
                 return Err(AppError::Conflict {
-                    code: "OTP_LOCKED",
+                    code: ErrorCode::OtpLocked,
                     message: "too many wrong codes: request a new code".into(),
                 });
             }
@@ -513,7 +514,7 @@ impl SignatureService {
     async fn signed_pdf(&self, tenant: TenantId, sig: &Signature) -> Result<Vec<u8>, AppError> {
         if sig.status != SignatureStatus::Completed {
             return Err(AppError::Conflict {
-                code: "SIGNATURE_NOT_COMPLETED",
+                code: ErrorCode::SignatureNotCompleted,
                 message: format!(
                     "the signed document exists once every signer has signed (the process is {})",
                     sig.status_at(self.clock.now())

@@ -27,7 +27,10 @@ pub enum RepoError {
     /// A state conflict found in storage (an overlapping lease, a change made meanwhile);
     /// `code` is the stable reason (`CONFLICT`, `SERVICE_IN_USE`…).
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict {
+        code: faireplace_kernel::ErrorCode,
+        message: String,
+    },
     /// A reference (the field named) points at nothing in this tenant.
     #[error("{field} refers to a missing record")]
     MissingReference { field: String },

@@ -1,5 +1,6 @@
 //! `/api/annexes/catalog`: what a residential lease must carry, and where each annex comes from.
 
+use faireplace_kernel::ErrorCode;
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
@@ -304,7 +305,7 @@ pub async fn create_annex(
     } else {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send application/json or multipart/form-data",
         )
         .into());

@@ -1,5 +1,6 @@
 //! What every resource module shares: callers by role, list parameters, the page envelope.
 
+use faireplace_kernel::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -49,7 +50,7 @@ async fn authenticate(
                 req.extensions_mut().insert(left);
                 let mut e = ApiError::new(
                     actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                    "RATE_LIMITED",
+                    ErrorCode::RateLimited,
                     format!("this key sent too many requests: retry in {wait} s"),
                 );
                 e.retry_after = Some(wait);
@@ -134,7 +135,7 @@ impl FromRequest for Worker {
                 Principal::Worker { .. } => Ok(Worker(principal)),
                 _ => Err(ApiError::new(
                     actix_web::http::StatusCode::FORBIDDEN,
-                    "FORBIDDEN",
+                    ErrorCode::Forbidden,
                     "the workers API takes WORKER keys only",
                 )),
             }

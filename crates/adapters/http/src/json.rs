@@ -6,6 +6,7 @@
 //! Every string of the body, keys included, is checked before the body is read into its type:
 //! a control character other than tab, line feed and carriage return is a 400 naming the field.
 
+use faireplace_kernel::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -46,7 +47,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(ApiError::field(&field, CONTROL_MESSAGE).into());
             }
             serde_json::from_value(value).map(Json).map_err(|e| {
-                ApiError::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", e.to_string()).into()
+                ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::ValidationError, e.to_string()).into()
             })
         })
     }

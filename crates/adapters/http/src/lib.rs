@@ -24,8 +24,10 @@ mod property;
 pub mod rate_limit;
 mod responses;
 mod routes;
+pub mod schema;
 mod signatures;
 
+use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -295,6 +297,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// route taking a key), 503 (the database does not answer; not on liveness).
 fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{Ref, RefOr};
+    let mut declared = schema::Components::default();
+    schema::error_code_component(&mut declared);
+    declared.add_to(api);
     let components = api.components.get_or_insert_with(Default::default);
     components.schemas.insert(
         "ProblemField".to_owned(),
@@ -449,28 +454,28 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
         JsonPayloadError::OverflowKnownLength { limit, .. }
         | JsonPayloadError::Overflow { limit } => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            ErrorCode::PayloadTooLarge,
             format!("the body exceeds the limit of {limit} bytes"),
         ),
         JsonPayloadError::ContentType => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ),
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", e.to_string())
+            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::ValidationError, e.to_string())
         }
         JsonPayloadError::Deserialize(e) => {
-            ApiError::new(StatusCode::BAD_REQUEST, "MALFORMED_JSON", e.to_string())
+            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedJson, e.to_string())
         }
         JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "PAYLOAD_TOO_LARGE",
+            ErrorCode::PayloadTooLarge,
             "the body exceeds the limit",
         ),
         _ => ApiError::new(
             StatusCode::BAD_REQUEST,
-            "MALFORMED_JSON",
+            ErrorCode::MalformedJson,
             "the body could not be read",
         ),
     };
@@ -480,7 +485,7 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
 fn query_error(err: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        "VALIDATION_ERROR",
+        ErrorCode::ValidationError,
         format!("invalid query string: {err}"),
     )
     .into()

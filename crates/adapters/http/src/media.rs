@@ -4,6 +4,7 @@
 //! never held whole in memory. Its type is recognised from its bytes, whatever the client
 //! claims.
 
+use faireplace_kernel::ErrorCode;
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -150,7 +151,7 @@ pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
         | MultipartError::ContentTypeParse
         | MultipartError::ContentTypeIncompatible => ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send the body as multipart/form-data",
         ),
         other => ApiError::field(

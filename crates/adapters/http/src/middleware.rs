@@ -1,6 +1,7 @@
 //! The request middleware: request id, tracing span, access log, and problem+json for every
 //! error response.
 
+use faireplace_kernel::ErrorCode;
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -81,7 +82,7 @@ pub async fn around_request(
             let (r, _) = res.into_parts();
             let late = ApiError::new(
                 actix_web::http::StatusCode::REQUEST_TIMEOUT,
-                "REQUEST_TIMEOUT",
+                ErrorCode::RequestTimeout,
                 "the request body took too long to arrive",
             )
             .response_for(Some(path.clone()), Some(id.clone()));
@@ -219,7 +220,7 @@ pub async fn fallback(
             let allow = methods.join(", ");
             let mut e = ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                ErrorCode::MethodNotAllowed,
                 format!(
                     "{} is not allowed on this route; allowed: {allow}",
                     req.method()
@@ -230,7 +231,7 @@ pub async fn fallback(
         }
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            ErrorCode::NotFound,
             format!("no route for {} {}", req.method(), req.path()),
         )),
     }

@@ -1,5 +1,6 @@
 //! Health, readiness and the workers' identity check.
 
+use faireplace_kernel::ErrorCode;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use faireplace_app::Principal;
@@ -59,7 +60,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError>
             tracing::warn!(error = %e, "readiness check failed");
             let mut err = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "SERVICE_UNAVAILABLE",
+                ErrorCode::ServiceUnavailable,
                 "the database does not answer",
             );
             err.retry_after = Some(5);

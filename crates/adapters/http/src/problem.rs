@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use faireplace_app::AppError;
-use faireplace_kernel::{FieldError, ValidationErrors};
+use faireplace_kernel::{ErrorCode, FieldError, ValidationErrors};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -30,11 +30,9 @@ pub struct Problem {
     /// The path of the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
-    /// Stable machine-readable reason: VALIDATION_ERROR, MALFORMED_JSON, UNAUTHENTICATED,
-    /// FORBIDDEN, NOT_FOUND, METHOD_NOT_ALLOWED, CONFLICT, PAYLOAD_TOO_LARGE,
-    /// UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, SERVICE_UNAVAILABLE, INTERNAL…
-    #[schema(example = "VALIDATION_ERROR")]
-    pub code: String,
+    /// Stable machine-readable reason (see `ErrorCode`).
+    #[schema(schema_with = crate::schema::error_code_ref)]
+    pub code: ErrorCode,
     /// Every invalid field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
@@ -64,7 +62,7 @@ impl From<&FieldError> for ProblemField {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub detail: Option<String>,
     pub errors: Vec<ProblemField>,
     /// Seconds, for 503 and 429.
@@ -84,7 +82,7 @@ impl std::fmt::Display for ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, detail: impl Into<String>) -> Self {
         Self {
             status,
             code,
@@ -104,7 +102,7 @@ impl ApiError {
             .join("; ");
         Self {
             status: StatusCode::BAD_REQUEST,
-            code: "VALIDATION_ERROR",
+            code: ErrorCode::ValidationError,
             detail: Some(detail),
             errors: errors.errors().iter().map(ProblemField::from).collect(),
             retry_after: None,
@@ -119,7 +117,7 @@ impl ApiError {
     pub fn not_found(what: &str) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "NOT_FOUND",
+            ErrorCode::NotFound,
             format!("{what} not found"),
         )
     }
@@ -127,7 +125,7 @@ impl ApiError {
     pub fn unauthenticated() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
+            ErrorCode::Unauthenticated,
             "a valid API key is required: Authorization: Bearer fp_live_…",
         )
     }
@@ -135,22 +133,22 @@ impl ApiError {
     /// The generic answer for an error status that carries no detail of ours.
     pub fn from_status(status: StatusCode) -> Self {
         let code = match status.as_u16() {
-            400 => "VALIDATION_ERROR",
-            401 => "UNAUTHENTICATED",
-            403 => "FORBIDDEN",
-            404 => "NOT_FOUND",
-            405 => "METHOD_NOT_ALLOWED",
-            406 => "NOT_ACCEPTABLE",
-            408 => "REQUEST_TIMEOUT",
-            409 => "CONFLICT",
-            413 => "PAYLOAD_TOO_LARGE",
-            414 => "URI_TOO_LONG",
-            415 => "UNSUPPORTED_MEDIA_TYPE",
-            429 => "RATE_LIMITED",
-            431 => "HEADERS_TOO_LARGE",
-            503 => "SERVICE_UNAVAILABLE",
-            s if s >= 500 => "INTERNAL",
-            _ => "BAD_REQUEST",
+            400 => ErrorCode::ValidationError,
+            401 => ErrorCode::Unauthenticated,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::NotFound,
+            405 => ErrorCode::MethodNotAllowed,
+            406 => ErrorCode::NotAcceptable,
+            408 => ErrorCode::RequestTimeout,
+            409 => ErrorCode::Conflict,
+            413 => ErrorCode::PayloadTooLarge,
+            414 => ErrorCode::UriTooLong,
+            415 => ErrorCode::UnsupportedMediaType,
+            429 => ErrorCode::RateLimited,
+            431 => ErrorCode::HeadersTooLarge,
+            503 => ErrorCode::ServiceUnavailable,
+            s if s >= 500 => ErrorCode::Internal,
+            _ => ErrorCode::BadRequest,
         };
         Self {
             status,
@@ -165,10 +163,10 @@ impl ApiError {
     /// The full problem document for a request.
     pub fn to_problem(&self, instance: Option<String>, request_id: Option<String>) -> Problem {
         let (slug, title) = match self.code {
-            "VALIDATION_ERROR" => ("validation".to_owned(), "Validation failed"),
-            "MALFORMED_JSON" => ("malformed-json".to_owned(), "Malformed JSON"),
+            ErrorCode::ValidationError => ("validation".to_owned(), "Validation failed"),
+            ErrorCode::MalformedJson => ("malformed-json".to_owned(), "Malformed JSON"),
             code => (
-                code.to_lowercase().replace('_', "-"),
+                code.as_str().to_lowercase().replace('_', "-"),
                 self.status.canonical_reason().unwrap_or("Error"),
             ),
         };
@@ -178,7 +176,7 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail.clone(),
             instance,
-            code: self.code.to_owned(),
+            code: self.code,
             errors: self.errors.clone(),
             request_id,
         }
@@ -236,31 +234,31 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Validation(v) => ApiError::validation(&v),
             AppError::Unauthenticated => ApiError::unauthenticated(),
-            AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, "FORBIDDEN", m),
+            AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, m),
             AppError::NotFound(what) => ApiError::not_found(what),
             AppError::Conflict { code, message } => {
                 ApiError::new(StatusCode::CONFLICT, code, message)
             }
             AppError::InsufficientCredits => ApiError::new(
                 StatusCode::PAYMENT_REQUIRED,
-                "INSUFFICIENT_CREDITS",
+                ErrorCode::InsufficientCredits,
                 "not enough credits: buy a package (GET /api/credits/packages)",
             ),
             AppError::RateLimited {
                 message,
                 retry_after,
             } => {
-                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", message);
+                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, message);
                 e.retry_after = Some(retry_after);
                 e
             }
             AppError::UnsupportedMediaType(m) => ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
+                ErrorCode::UnsupportedMediaType,
                 m,
             ),
             AppError::PayloadTooLarge(m) => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", m)
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge, m)
             }
             AppError::BadRequest { code, message } => {
                 ApiError::new(StatusCode::BAD_REQUEST, code, message)
@@ -278,7 +276,7 @@ impl From<AppError> for ApiError {
                 tracing::error!(error = %error_chain(cause.as_ref()), "storage unavailable");
                 let mut e = ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "SERVICE_UNAVAILABLE",
+                    ErrorCode::ServiceUnavailable,
                     "the service is temporarily unavailable; retry shortly",
                 );
                 e.retry_after = Some(5);
@@ -289,7 +287,7 @@ impl From<AppError> for ApiError {
                 tracing::error!(error = %error_chain(cause.as_ref()), "internal error");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL",
+                    ErrorCode::Internal,
                     "an internal error occurred; quote the request_id when reporting it",
                 )
             }

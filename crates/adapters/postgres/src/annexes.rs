@@ -1,5 +1,6 @@
 //! Lease annexes in PostgreSQL.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::TenantId;
@@ -89,7 +90,7 @@ async fn refuse_while_signing(
     .map_err(map_error)?;
     if signing {
         return Err(RepoError::Conflict {
-            code: "SIGNATURE_IN_PROGRESS",
+            code: ErrorCode::SignatureInProgress,
             message: "the lease is out for signature with its list of annexes: cancel the \
                       signature to change them"
                 .into(),

@@ -1,5 +1,6 @@
 //! Charge categories, distribution keys and place services in PostgreSQL.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -600,7 +601,7 @@ impl Repository<PlaceService> for PgPlaceServices {
             None => return Ok(false),
             Some(true) => {
                 return Err(RepoError::Conflict {
-                    code: "SERVICE_IN_USE",
+                    code: ErrorCode::ServiceInUse,
                     message: "an active lease charge uses this service; deactivate it first".into(),
                 });
             }

@@ -1,5 +1,6 @@
 //! Tenants, API keys and worker keys in PostgreSQL.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_kernel::access::{Role, Scope};
@@ -166,7 +167,7 @@ impl ApiKeyStore for PgApiKeyStore {
         .map_err(map_error)?;
         if in_force >= i64::from(max_in_force) {
             return Err(RepoError::Conflict {
-                code: "KEY_LIMIT_REACHED",
+                code: ErrorCode::KeyLimitReached,
                 message: format!(
                     "this account already has {in_force} keys in force (at most {max_in_force}): \
                      revoke unused keys first"

@@ -2,6 +2,7 @@
 //! the checks that read other rows: the service's place and defaults, the key's technique, and
 //! the freeze periods in force.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
@@ -177,7 +178,7 @@ async fn prepare(
         .map_err(map_error)?;
         if let Some((reason, until)) = frozen {
             return Err(RepoError::Conflict {
-                code: "CHARGES_FROZEN",
+                code: ErrorCode::ChargesFrozen,
                 message: format!("the lease's charges are frozen until {until}: {reason}"),
             });
         }
@@ -559,7 +560,7 @@ fn reference_error(e: sqlx::Error) -> RepoError {
         && db.code().as_deref() == Some("23P01")
     {
         return RepoError::Conflict {
-            code: "CONFLICT",
+            code: ErrorCode::Conflict,
             message:
                 "another reference of this kind gives the estate a value for some of these days"
                     .into(),

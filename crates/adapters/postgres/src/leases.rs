@@ -1,6 +1,7 @@
 //! Leases in PostgreSQL: the lease row, its co-lessees and guarantors, its rent history, and
 //! the status of its estate, written together in one transaction.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::values::Text;
@@ -175,7 +176,7 @@ pub(crate) fn lease_error(e: sqlx::Error) -> RepoError {
         && db.code().as_deref() == Some("23P01")
     {
         return RepoError::Conflict {
-            code: "CONFLICT",
+            code: ErrorCode::Conflict,
             message: OVERLAP.to_owned(),
         };
     }
@@ -338,7 +339,7 @@ async fn write_history(
     .await
     .map_err(|e| match map_error(e) {
         RepoError::Duplicate { .. } => RepoError::Conflict {
-            code: "ALREADY_REVISED",
+            code: ErrorCode::AlreadyRevised,
             message: "this revision date has been revised already".into(),
         },
         other => other,
@@ -462,7 +463,7 @@ impl Repository<Lease> for PgLeases {
         .map_err(map_error)?;
         if signing {
             return Err(RepoError::Conflict {
-                code: "SIGNATURE_IN_PROGRESS",
+                code: ErrorCode::SignatureInProgress,
                 message: "the lease is out for signature: cancel the signature to change it".into(),
             });
         }
@@ -493,7 +494,7 @@ impl Repository<Lease> for PgLeases {
             .map_err(map_error)?;
             return if exists {
                 Err(RepoError::Conflict {
-                    code: "CONFLICT",
+                    code: ErrorCode::Conflict,
                     message: "the lease changed since it was read; read it again and retry".into(),
                 })
             } else {
@@ -528,7 +529,7 @@ impl Repository<Lease> for PgLeases {
             Some("DRAFT") => {}
             Some(other) => {
                 return Err(RepoError::Conflict {
-                    code: "CONFLICT",
+                    code: ErrorCode::Conflict,
                     message: format!("a {other} lease cannot be deleted; only a DRAFT can"),
                 });
             }
@@ -621,7 +622,7 @@ impl LeaseStore for PgLeases {
         // clause, quarter) voids it.
         if rent != r.current_rent || updated_at != r.read_at {
             return Err(RepoError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: "the lease changed since the revision was computed; preview it again"
                     .into(),
             });

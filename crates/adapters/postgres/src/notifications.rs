@@ -1,6 +1,7 @@
 //! Charge notifications in PostgreSQL, written by the changes that raise them, and
 //! regulations of reviews.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_charges::{
@@ -211,7 +212,7 @@ async fn check_review(
             field: "review_id".into(),
         }),
         Some((status, _)) if status == "VALIDATED" => Err(RepoError::Conflict {
-            code: "CONFLICT",
+            code: ErrorCode::Conflict,
             message: "the review is validated: it no longer changes".into(),
         }),
         Some((_, false)) => Err(RepoError::Rule {

@@ -1,6 +1,7 @@
 //! Charge reviews in PostgreSQL: their inputs, read in a constant number of statements, and
 //! the reviews, kept as computed.
 
+use faireplace_kernel::ErrorCode;
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
@@ -264,7 +265,7 @@ impl ReviewStore for PgChargeReviews {
             None => return Ok(None),
             Some("VALIDATED") => {
                 return Err(RepoError::Conflict {
-                    code: "CONFLICT",
+                    code: ErrorCode::Conflict,
                     message: "this review is validated already; it no longer changes".into(),
                 });
             }
@@ -314,7 +315,7 @@ impl ReviewStore for PgChargeReviews {
             None => return Ok(false),
             Some("VALIDATED") => {
                 return Err(RepoError::Conflict {
-                    code: "CONFLICT",
+                    code: ErrorCode::Conflict,
                     message: "a validated review is kept; it cannot be deleted".into(),
                 });
             }

@@ -1,5 +1,6 @@
 //! Signature processes in PostgreSQL: each step one transaction under the process's row lock.
 
+use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_billing::TransactionKind;
@@ -315,7 +316,7 @@ pub(crate) async fn refuse_while_estate_signing(
 
 fn signing_conflict(what: &str) -> RepoError {
     RepoError::Conflict {
-        code: "SIGNATURE_IN_PROGRESS",
+        code: ErrorCode::SignatureInProgress,
         message: format!(
             "a lease is out for signature with {what} as its document states them: cancel the \
              signature to change them"
@@ -356,7 +357,7 @@ impl SignatureStore for PgSignatures {
         .map_err(map_error)?;
         if status != "DRAFT" && status != "PENDING_SIGNATURE" {
             return Err(RepoError::Conflict {
-                code: "LEASE_NOT_SIGNABLE",
+                code: ErrorCode::LeaseNotSignable,
                 message: format!(
                     "a {status} lease cannot be sent for signature (DRAFT or PENDING_SIGNATURE only)"
                 ),
@@ -364,7 +365,7 @@ impl SignatureStore for PgSignatures {
         }
         if updated_at != new.lease_read_at {
             return Err(RepoError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: "the lease changed while its document was made; retry".into(),
             });
         }
@@ -395,7 +396,7 @@ impl SignatureStore for PgSignatures {
         .map_err(map_error)?;
         if estate_at != new.sources_read.estate_updated_at || charges != new.sources_read.charges {
             return Err(RepoError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: "the estate or the lease's charges changed while its document was made; \
                           retry"
                     .into(),
@@ -428,7 +429,7 @@ impl SignatureStore for PgSignatures {
         .map_err(map_error)?;
         if open {
             return Err(RepoError::Conflict {
-                code: "SIGNATURE_IN_PROGRESS",
+                code: ErrorCode::SignatureInProgress,
                 message: "the lease already has a signature in progress".into(),
             });
         }
@@ -445,7 +446,7 @@ impl SignatureStore for PgSignatures {
         .await?
         else {
             return Err(RepoError::Conflict {
-                code: "INSUFFICIENT_CREDITS",
+                code: ErrorCode::InsufficientCredits,
                 message: "an electronic signature costs one credit".into(),
             });
         };
@@ -467,7 +468,7 @@ impl SignatureStore for PgSignatures {
         .await
         .map_err(|e| match map_error(e) {
             RepoError::Duplicate { .. } => RepoError::Conflict {
-                code: "SIGNATURE_IN_PROGRESS",
+                code: ErrorCode::SignatureInProgress,
                 message: "the lease already has a signature in progress".into(),
             },
             other => other,
@@ -765,7 +766,7 @@ impl SignatureStore for PgSignatures {
             .map_err(map_error)?;
             if used.rows_affected() == 0 {
                 return Err(RepoError::Conflict {
-                    code: "OTP_USED",
+                    code: ErrorCode::OtpUsed,
                     message: "this code was already used or replaced; request a new one".into(),
                 });
             }
@@ -881,7 +882,7 @@ impl SignatureStore for PgSignatures {
         }
         if !sig.all_signed() {
             return Err(RepoError::Conflict {
-                code: "SIGNERS_PENDING",
+                code: ErrorCode::SignersPending,
                 message: "every signer must have signed before the process is finalized".into(),
             });
         }

@@ -163,6 +163,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut to_sql = Vec::new();
     let mut from_sql = Vec::new();
     let mut idents = Vec::new();
+    let mut field_sql = Vec::new();
+    let mut flat_sql = Vec::new();
 
     for field in &named.named {
         let Some(fident) = &field.ident else {
@@ -185,6 +187,11 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             columns.push(quote!(<#ty as #r::Record>::record_columns(out);));
             to_sql.push(quote!(#r::Record::record_to_sql(&self.#fident, out);));
             from_sql.push(quote!(let #local: #ty = <#ty as #r::Record>::record_from_sql(row)?;));
+            flat_sql.push(quote! {
+                if let Some(found) = <#ty as #r::Record>::field_sql(name, value, ctx) {
+                    return Some(found);
+                }
+            });
             continue;
         }
 
@@ -258,6 +265,9 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         columns.push(quote!(<#ty as #r::FieldValue>::columns(#column, out);));
         to_sql.push(quote!(#r::FieldValue::to_sql(&self.#fident, out);));
         from_sql.push(quote!(let #local: #ty = #r::read_column::<#ty>(row, #column)?;));
+        field_sql.push(quote! {
+            #fname => Some(#r::field_to_sql::<#ty>(#column, value, &#opts, ctx)),
+        });
     }
 
     let rules_call = if rules {
@@ -318,6 +328,21 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             fn record_from_sql(row: &mut dyn #r::SqlRow) -> Result<Self, #r::DecodeError> {
                 #(#from_sql)*
                 Ok(Self { #(#idents: #binds,)* })
+            }
+
+            fn field_sql(
+                name: &str,
+                value: &#k::__json::Value,
+                ctx: &#r::Context,
+            ) -> Option<Result<(String, Vec<#r::SqlValue>), #k::ValidationErrors>> {
+                match name {
+                    #(#field_sql)*
+                    _ => {
+                        #(#flat_sql)*
+                        let _ = (value, ctx);
+                        None
+                    }
+                }
             }
         }
 

@@ -93,3 +93,84 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+crate::text_enum!(
+    /// Why a request failed: the `code` of every problem a client can receive. Stable: clients
+    /// branch on it; the `detail` beside it is for people.
+    pub ErrorCode {
+        /// A field is invalid or missing (see `errors`), or a query value does not parse.
+        ValidationError => "VALIDATION_ERROR",
+        /// The body is not JSON.
+        MalformedJson => "MALFORMED_JSON",
+        /// The request cannot be read as the route needs it.
+        BadRequest => "BAD_REQUEST",
+        /// No key, or an unknown, revoked or expired one.
+        Unauthenticated => "UNAUTHENTICATED",
+        /// A valid key without the role or scope.
+        Forbidden => "FORBIDDEN",
+        /// Absent, or another tenant's.
+        NotFound => "NOT_FOUND",
+        MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        NotAcceptable => "NOT_ACCEPTABLE",
+        /// The body did not arrive in time.
+        RequestTimeout => "REQUEST_TIMEOUT",
+        /// The state of a resource forbids the change (a duplicate, a change made meanwhile,
+        /// a record still referenced).
+        Conflict => "CONFLICT",
+        PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+        UriTooLong => "URI_TOO_LONG",
+        UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+        HeadersTooLarge => "HEADERS_TOO_LARGE",
+        /// Too many requests (the key's quota, failed authentications, one-time codes).
+        RateLimited => "RATE_LIMITED",
+        /// A paid action without the credits to pay for it (402).
+        InsufficientCredits => "INSUFFICIENT_CREDITS",
+        /// The tenant already holds as many keys in force as allowed.
+        KeyLimitReached => "KEY_LIMIT_REACHED",
+        /// An `Idempotency-Key` sent again with another request.
+        IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+        /// A lease (its charges, its estate, its annexes) is out for signature.
+        SignatureInProgress => "SIGNATURE_IN_PROGRESS",
+        /// The lease is in no state to be signed.
+        LeaseNotSignable => "LEASE_NOT_SIGNABLE",
+        SignatureExpired => "SIGNATURE_EXPIRED",
+        SignatureClosed => "SIGNATURE_CLOSED",
+        SignatureNotCompleted => "SIGNATURE_NOT_COMPLETED",
+        SignersPending => "SIGNERS_PENDING",
+        AlreadySigned => "ALREADY_SIGNED",
+        SignerDeclined => "SIGNER_DECLINED",
+        SignerOutOfOrder => "SIGNER_OUT_OF_ORDER",
+        /// Send a one-time code first.
+        OtpRequired => "OTP_REQUIRED",
+        /// Five wrong codes: a new code is needed.
+        OtpLocked => "OTP_LOCKED",
+        OtpUsed => "OTP_USED",
+        OtpUndeliverable => "OTP_UNDELIVERABLE",
+        /// A freeze period forbids changing a lease's charges now.
+        ChargesFrozen => "CHARGES_FROZEN",
+        /// A place service still used by lease charges.
+        ServiceInUse => "SERVICE_IN_USE",
+        /// A rent revision: this year's is applied already.
+        AlreadyRevised => "ALREADY_REVISED",
+        RevisionNotDue => "REVISION_NOT_DUE",
+        /// A rent revision: the lease has no revision clause.
+        NoRevisionClause => "NO_REVISION_CLAUSE",
+        /// A rent revision: the estate is rated F or G, its rent is frozen.
+        EnergyClassFG => "ENERGY_CLASS_F_G",
+        /// A rent revision: the index it needs is not published yet.
+        IndexNotPublished => "INDEX_NOT_PUBLISHED",
+        /// A rent revision claimed more than a year after its date.
+        TooLate => "TOO_LATE",
+        /// Stripe's signature of a webhook is missing or wrong.
+        InvalidSignature => "INVALID_SIGNATURE",
+        PaymentRejected => "PAYMENT_REJECTED",
+        PaymentsUnavailable => "PAYMENTS_UNAVAILABLE",
+        PaymentProviderUnavailable => "PAYMENT_PROVIDER_UNAVAILABLE",
+        /// Every slot for long computations is taken: retry after `Retry-After`.
+        ServerBusy => "SERVER_BUSY",
+        /// The database does not answer: retry after `Retry-After`.
+        ServiceUnavailable => "SERVICE_UNAVAILABLE",
+        /// Something failed on our side; quote the `request_id`.
+        Internal => "INTERNAL",
+    }
+);

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod errors;
 pub mod ids;
+pub mod item;
 pub mod numbers;
 pub mod paging;
 pub mod record;
@@ -15,13 +16,14 @@ pub mod values;
 extern crate self as faireplace_kernel;
 
 pub use faireplace_derive::Record;
-pub use record::{Context, FieldValue, Record as RecordTrait, TextEnum};
+pub use item::{Declared, Item, ItemFilter, ItemSort};
+pub use record::{Context, FieldValue, Record as RecordTrait, Rules, TextEnum};
 
 #[doc(hidden)]
 pub use serde as __serde;
 #[doc(hidden)]
 pub use serde_json as __json;
 
-pub use errors::{FieldError, ValidationErrors};
+pub use errors::{ErrorCode, FieldError, ValidationErrors};
 pub use ids::TenantId;
 pub use paging::{Page, PageRequest, Sort};

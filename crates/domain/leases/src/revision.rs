@@ -104,6 +104,20 @@ text_enum!(
     }
 );
 
+impl BlockedReason {
+    /// The code a client receives when the revision is refused for this reason.
+    pub fn error_code(&self) -> faireplace_kernel::ErrorCode {
+        use faireplace_kernel::ErrorCode;
+        match self {
+            BlockedReason::NoRevisionClause => ErrorCode::NoRevisionClause,
+            BlockedReason::EnergyClassFG => ErrorCode::EnergyClassFG,
+            BlockedReason::IndexNotPublished => ErrorCode::IndexNotPublished,
+            BlockedReason::AlreadyRevised => ErrorCode::AlreadyRevised,
+            BlockedReason::TooLate => ErrorCode::TooLate,
+        }
+    }
+}
+
 /// Rents of estates rated F or G are frozen from this day (Loi Climat et résilience, art. 159).
 pub fn freeze_start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2022, 8, 24).unwrap_or(NaiveDate::MIN)

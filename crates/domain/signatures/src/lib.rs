@@ -7,6 +7,7 @@
 
 pub mod otp;
 
+use faireplace_kernel::ErrorCode;
 use chrono::{DateTime, Duration, Utc};
 use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
@@ -269,14 +270,14 @@ pub enum SignRefusal {
 
 impl SignRefusal {
     /// A stable error code for clients.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SignRefusal::UnknownSigner => "NOT_FOUND",
-            SignRefusal::Closed(SignatureStatus::Expired) => "SIGNATURE_EXPIRED",
-            SignRefusal::Closed(_) => "SIGNATURE_CLOSED",
-            SignRefusal::AlreadySigned => "ALREADY_SIGNED",
-            SignRefusal::Declined => "SIGNER_DECLINED",
-            SignRefusal::OutOfOrder => "SIGNER_OUT_OF_ORDER",
+            SignRefusal::UnknownSigner => ErrorCode::NotFound,
+            SignRefusal::Closed(SignatureStatus::Expired) => ErrorCode::SignatureExpired,
+            SignRefusal::Closed(_) => ErrorCode::SignatureClosed,
+            SignRefusal::AlreadySigned => ErrorCode::AlreadySigned,
+            SignRefusal::Declined => ErrorCode::SignerDeclined,
+            SignRefusal::OutOfOrder => ErrorCode::SignerOutOfOrder,
         }
     }
 }

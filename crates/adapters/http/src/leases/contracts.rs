@@ -1,6 +1,7 @@
 //! `/api/leases`: leases with their co-lessees and guarantors, their rent history and their
 //! yearly revision; `/api/lessee/leases`: a lessee's own leases.
 
+use faireplace_kernel::ErrorCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::leases::{RevisionPreview, RevisionRequest};
@@ -230,7 +231,7 @@ impl CrudResource for Lease {
     fn replace(&mut self, r: LeaseRequest, now: DateTime<Utc>) -> Result<(), AppError> {
         let data = LeaseData::parse(&input(r))?;
         Lease::replace(self, data, now).map_err(|c| AppError::Conflict {
-            code: "CONFLICT",
+            code: ErrorCode::Conflict,
             message: c.0,
         })
     }
@@ -480,14 +481,14 @@ fn revision_request(
     if !json {
         return Err(ApiError::new(
             actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::UnsupportedMediaType,
             "send the revision request as application/json (or no body at all)",
         ));
     }
     let parsed: RevisionRequestBody = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             actix_web::http::StatusCode::BAD_REQUEST,
-            "MALFORMED_JSON",
+            ErrorCode::MalformedJson,
             format!("the body is not a valid revision request: {e}"),
         )
     })?;

@@ -1,5 +1,6 @@
 //! `/api/lease-types`: the system's lease types (seeded, read-only) and the tenant's own.
 
+use faireplace_kernel::ErrorCode;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::{Sort, ValidationErrors};
@@ -118,7 +119,7 @@ fn input(r: LeaseTypeRequest) -> LeaseTypeInput {
 
 fn system_conflict(what: &str) -> AppError {
     AppError::Conflict {
-        code: "CONFLICT",
+        code: ErrorCode::Conflict,
         message: format!("system lease types cannot be {what}; create a lease type of your own"),
     }
 }

@@ -1,5 +1,6 @@
 //! `/api/types/{estate|room|equipment}`: system types (seeded, read-only) and the tenant's own.
 
+use faireplace_kernel::ErrorCode;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::{Sort, ValidationErrors};
@@ -82,7 +83,7 @@ impl CrudResource for PropertyType {
     fn replace(&mut self, r: TypeRequest, now: DateTime<Utc>) -> Result<(), AppError> {
         if self.is_system {
             return Err(AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: "system types cannot be changed; create a type of your own".into(),
             });
         }
@@ -136,12 +137,12 @@ impl CrudResource for PropertyType {
     fn check_delete(&self) -> Result<(), AppError> {
         if self.is_system {
             Err(AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: "system types cannot be deleted".into(),
             })
         } else if self.is_used {
             Err(AppError::Conflict {
-                code: "CONFLICT",
+                code: ErrorCode::Conflict,
                 message: "this type is used and cannot be deleted; deactivate it instead".into(),
             })
         } else {

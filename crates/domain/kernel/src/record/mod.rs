@@ -274,6 +274,13 @@ pub trait Record: Sized {
     fn record_columns(out: &mut Vec<Column>);
     fn record_to_sql(&self, out: &mut Vec<SqlValue>);
     fn record_from_sql(row: &mut dyn SqlRow) -> Result<Self, DecodeError>;
+    /// The column of field `name` and what a JSON `value` of it stores there (a list filters
+    /// with it); `None` when no such field.
+    fn field_sql(
+        name: &str,
+        value: &Json,
+        ctx: &Context,
+    ) -> Option<Result<(String, Vec<SqlValue>), ValidationErrors>>;
 
     /// Reads a JSON object: every invalid field reported, unknown members refused, then the
     /// record's own rules.
@@ -457,6 +464,20 @@ pub fn refuse_unknown(object: &Map<String, Json>, known: &[&str], errors: &mut V
             );
         }
     }
+}
+
+/// Reads one field's JSON value and answers its column and stored values (the generated
+/// `field_sql` calls it).
+pub fn field_to_sql<T: FieldValue>(
+    column: &str,
+    value: &Json,
+    opts: &FieldOpts,
+    ctx: &Context,
+) -> Result<(String, Vec<SqlValue>), ValidationErrors> {
+    let v = T::from_json(value, opts, ctx)?;
+    let mut out = Vec::new();
+    v.to_sql(&mut out);
+    Ok((column.to_owned(), out))
 }
 
 /// Reads a field's columns, requiring a value unless the field is optional.
