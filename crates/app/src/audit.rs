@@ -26,7 +26,7 @@ impl AuditService {
         principal: &Principal,
         entity_type: &str,
         entity_id: uuid::Uuid,
-        action: &'static str,
+        action: faireplace_ports::audit::AuditAction,
         before: Option<serde_json::Value>,
         after: Option<serde_json::Value>,
     ) -> Result<(), AppError> {

@@ -62,9 +62,11 @@ impl AppError {
     /// Maps a storage error for an operation on a resource named `what`.
     pub fn from_repo(what: &'static str, error: RepoError) -> Self {
         match error {
-            RepoError::Duplicate { constraint } => AppError::Conflict {
+            // The constraint's name stays in storage: repositories that know theirs answer
+            // a field error instead.
+            RepoError::Duplicate { .. } => AppError::Conflict {
                 code: ErrorCode::Conflict,
-                message: format!("this {what} conflicts with an existing one ({constraint})"),
+                message: format!("this {what} conflicts with an existing one"),
             },
             RepoError::InUse { by } => AppError::Conflict {
                 code: ErrorCode::Conflict,
@@ -80,6 +82,7 @@ impl AppError {
             }
             RepoError::Rule { field, message } => AppError::validation(&field, message),
             RepoError::Unavailable(e) => AppError::Unavailable(e),
+            e @ RepoError::Corrupt { .. } => AppError::Unknown(Box::new(e)),
             RepoError::Unknown(e) => AppError::Unknown(e),
         }
     }

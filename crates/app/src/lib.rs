@@ -21,7 +21,7 @@ pub mod rent_control;
 pub mod signatures;
 
 pub use auth::{AuthConfig, Authenticator};
-pub use crud::CrudService;
+pub use crud::{Checks, CrudService, ItemService};
 pub use error::AppError;
 pub use keys::{KeyService, NewKeyRequest};
 pub use media::{MediaService, UploadForm};

@@ -6,14 +6,24 @@ use faireplace_kernel::{Page, PageRequest, TenantId};
 
 use crate::RepoError;
 
+faireplace_kernel::text_enum!(
+    /// What a change did.
+    pub AuditAction {
+        Create => "CREATE",
+        Update => "UPDATE",
+        Delete => "DELETE",
+        /// A charge review validated.
+        Validate => "VALIDATE",
+    }
+);
+
 /// One change of an audited entity.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEntry {
     pub id: uuid::Uuid,
     pub entity_type: String,
     pub entity_id: uuid::Uuid,
-    /// CREATE, UPDATE, DELETE or VALIDATE.
-    pub action: &'static str,
+    pub action: AuditAction,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
     pub key_id: Option<uuid::Uuid>,
@@ -32,4 +42,20 @@ pub trait AuditLog: Send + Sync {
         entity_id: Option<uuid::Uuid>,
         page: PageRequest,
     ) -> Result<Page<AuditEntry>, RepoError>;
+}
+
+/// What a write leaves in its own transaction besides its rows, so that neither exists without
+/// the other: the audit entry of the change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Journal {
+    pub audit: Option<AuditEntry>,
+}
+
+impl Journal {
+    /// Nothing besides the rows.
+    pub const NONE: Journal = Journal { audit: None };
+
+    pub fn audit(entry: AuditEntry) -> Self {
+        Self { audit: Some(entry) }
+    }
 }

@@ -35,7 +35,7 @@ pub use payments::{
     CheckoutRequest, CheckoutSession, EventOutcome, EventRecord, PaymentError, PaymentEvent,
     PaymentGateway, PaymentStore, Recorded, WebhookError,
 };
-pub use repository::{ListQuery, RepoError, Repository, Resource};
+pub use repository::{Exists, ListQuery, RepoError, Repository, Resource};
 
 /// The time, injectable so that tests can fix it.
 pub trait Clock: Send + Sync {

@@ -3,6 +3,8 @@
 use std::fmt;
 
 use async_trait::async_trait;
+
+use crate::audit::Journal;
 use faireplace_kernel::paging::SortField;
 use faireplace_kernel::{Page, PageRequest, Sort, TenantId};
 use faireplace_parties::{
@@ -34,11 +36,26 @@ pub enum RepoError {
     /// A reference (the field named) points at nothing in this tenant.
     #[error("{field} refers to a missing record")]
     MissingReference { field: String },
+    /// A stored value that cannot be read back (a row written by an older version, or by
+    /// hand): never replaced by a made-up value. Logged with its table and id; a 500.
+    #[error("{table} {id}: {error}")]
+    Corrupt {
+        table: &'static str,
+        id: String,
+        error: faireplace_kernel::record::DecodeError,
+    },
     /// The storage cannot be reached or timed out.
     #[error("storage unavailable")]
     Unavailable(#[source] BoxError),
     #[error(transparent)]
     Unknown(BoxError),
+}
+
+/// Whether a row exists in a tenant: a parent, for what hangs under it (an estate, for its
+/// rooms).
+#[async_trait]
+pub trait Exists: Send + Sync {
+    async fn exists(&self, tenant: TenantId, id: uuid::Uuid) -> Result<bool, RepoError>;
 }
 
 /// A tenant-owned resource stored through [`Repository`].
@@ -60,18 +77,29 @@ pub struct ListQuery<R: Resource> {
     pub filter: R::Filter,
 }
 
-/// Create, read, list, update and delete, always within one tenant.
+/// Create, read, list, update and delete, always within one tenant. Each write leaves its
+/// [`Journal`] (the audit entry of the change) in its own transaction.
 #[async_trait]
 pub trait Repository<R: Resource>: Send + Sync {
     /// Stores a new item and answers it as stored (with what storage derives or generates).
-    async fn insert(&self, tenant: TenantId, item: &R) -> Result<R, RepoError>;
+    async fn insert(&self, tenant: TenantId, item: &R, journal: &Journal) -> Result<R, RepoError>;
     async fn get(&self, tenant: TenantId, id: R::Id) -> Result<Option<R>, RepoError>;
     async fn list(&self, tenant: TenantId, query: &ListQuery<R>) -> Result<Page<R>, RepoError>;
     /// Saves every field and answers the item as stored; `None` when it does not exist (in
     /// this tenant).
-    async fn update(&self, tenant: TenantId, item: &R) -> Result<Option<R>, RepoError>;
+    async fn update(
+        &self,
+        tenant: TenantId,
+        item: &R,
+        journal: &Journal,
+    ) -> Result<Option<R>, RepoError>;
     /// `false` when the row does not exist (in this tenant).
-    async fn delete(&self, tenant: TenantId, id: R::Id) -> Result<bool, RepoError>;
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: R::Id,
+        journal: &Journal,
+    ) -> Result<bool, RepoError>;
 }
 
 impl Resource for Owner {
@@ -100,6 +128,16 @@ impl Resource for Lessee {
     type SortField = LesseeSort;
     const NAME: &'static str = "lessee";
     fn id(&self) -> LesseeId {
+        self.id
+    }
+}
+
+impl<D: faireplace_kernel::Declared> Resource for faireplace_kernel::Item<D> {
+    type Id = D::Id;
+    type Filter = faireplace_kernel::ItemFilter;
+    type SortField = faireplace_kernel::ItemSort<D>;
+    const NAME: &'static str = D::NOUN;
+    fn id(&self) -> D::Id {
         self.id
     }
 }

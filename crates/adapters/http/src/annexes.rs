@@ -1,6 +1,5 @@
 //! `/api/annexes/catalog`: what a residential lease must carry, and where each annex comes from.
 
-use faireplace_kernel::ErrorCode;
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
@@ -8,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_annexes::CATALOG;
 use faireplace_app::UploadForm;
 use faireplace_app::annexes::{AnnexFile, CustomAnnexInput};
+use faireplace_kernel::ErrorCode;
 use faireplace_leases::LeaseId;
 use faireplace_ports::annexes::LeaseAnnex;
 use futures_util::StreamExt;

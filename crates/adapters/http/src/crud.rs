@@ -72,32 +72,21 @@ pub trait CrudResource: Resource {
     }
 }
 
-/// Writes a change to the audit log when the resource is audited.
-async fn audit<R: CrudResource>(
-    state: &AppState,
-    caller: &Principal,
-    id: R::Id,
-    action: &'static str,
-    before: Option<&R>,
-    after: Option<&R>,
-) -> Result<(), ApiError> {
-    let Some(entity_type) = R::AUDIT else {
-        return Ok(());
-    };
-    let entity_id = uuid::Uuid::parse_str(&id.to_string()).unwrap_or_default();
-    let json = |r: Option<&R>| r.and_then(|r| serde_json::to_value(r.to_response()).ok());
-    state
-        .audit
-        .record(
-            caller,
+/// The resource as the audit log keeps it: what a client reads.
+fn audit_json<R: CrudResource>(item: &R) -> serde_json::Value {
+    serde_json::to_value(item.to_response()).unwrap_or_default()
+}
+
+/// The resource's use cases, audited when the resource is.
+fn service<R: CrudResource>(state: &AppState) -> CrudService<R> {
+    let service = R::service(state);
+    match R::AUDIT {
+        Some(entity_type) => service.with_audit(faireplace_app::crud::Audited {
             entity_type,
-            entity_id,
-            action,
-            json(before),
-            json(after),
-        )
-        .await?;
-    Ok(())
+            encode: audit_json::<R>,
+        }),
+        None => service.clone(),
+    }
 }
 
 async fn load<R: CrudResource>(
@@ -121,11 +110,10 @@ pub async fn create<R: CrudResource>(
     request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
     R::check_parent(state, caller, parent).await?;
-    let service = R::service(state);
+    let service = service::<R>(state);
     let mut item = R::create(parent, request, service.now())?;
     item.check(state, caller).await?;
-    let item = service.create(caller, move |_| item).await?;
-    audit::<R>(state, caller, item.id(), "CREATE", None, Some(&item)).await?;
+    let item = service.create(caller, move |_| Ok(item)).await?;
     Ok(created(R::location(parent, item.id()), &item.to_response()))
 }
 
@@ -161,23 +149,19 @@ pub async fn get<R: CrudResource>(
 async fn store<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
-    mut item: R,
+    before: R,
     request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
-    let service = R::service(state);
-    let before = R::AUDIT.map(|_| item.clone());
+    let service = service::<R>(state);
+    let mut item = before.clone();
     item.replace(request, service.now())?;
     item.check(state, caller).await?;
-    let item = service.save(caller, &item).await?;
-    audit::<R>(
-        state,
-        caller,
-        item.id(),
-        "UPDATE",
-        before.as_ref(),
-        Some(&item),
-    )
-    .await?;
+    let item = service
+        .change(caller, before, move |stored, _| {
+            *stored = item;
+            Ok(())
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(item.to_response()))
 }
 
@@ -212,9 +196,8 @@ pub async fn delete<R: CrudResource>(
 ) -> Result<HttpResponse, ApiError> {
     let item = load::<R>(state, caller, parent, id).await?;
     item.check_delete()?;
-    R::service(state).delete(caller, id).await?;
+    service::<R>(state).remove(caller, &item).await?;
     item.after_delete(state, caller);
-    audit::<R>(state, caller, id, "DELETE", Some(&item), None).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

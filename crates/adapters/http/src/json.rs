@@ -47,7 +47,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(ApiError::field(&field, CONTROL_MESSAGE).into());
             }
             serde_json::from_value(value).map(Json).map_err(|e| {
-                ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::ValidationError, e.to_string()).into()
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::ValidationError,
+                    e.to_string(),
+                )
+                .into()
             })
         })
     }

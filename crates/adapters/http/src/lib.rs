@@ -297,9 +297,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// route taking a key), 503 (the database does not answer; not on liveness).
 fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{Ref, RefOr};
-    let mut declared = schema::Components::default();
-    schema::error_code_component(&mut declared);
-    declared.add_to(api);
     let components = api.components.get_or_insert_with(Default::default);
     components.schemas.insert(
         "ProblemField".to_owned(),
@@ -462,12 +459,16 @@ fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
             ErrorCode::UnsupportedMediaType,
             "send the body as application/json",
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::ValidationError, e.to_string())
-        }
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::MalformedJson, e.to_string())
-        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::ValidationError,
+            e.to_string(),
+        ),
+        JsonPayloadError::Deserialize(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson,
+            e.to_string(),
+        ),
         JsonPayloadError::Payload(actix_web::error::PayloadError::Overflow) => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::PayloadTooLarge,

@@ -4,7 +4,6 @@
 //! never held whole in memory. Its type is recognised from its bytes, whatever the client
 //! claims.
 
-use faireplace_kernel::ErrorCode;
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -12,6 +11,7 @@ use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::media::{MediaService, PendingUpload, parse_entity};
 use faireplace_app::{Principal, UploadForm};
+use faireplace_kernel::ErrorCode;
 use faireplace_ports::{ByteStream, Media, MediaId};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,9 @@
 //! Health, readiness and the workers' identity check.
 
-use faireplace_kernel::ErrorCode;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use faireplace_app::Principal;
+use faireplace_kernel::ErrorCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;

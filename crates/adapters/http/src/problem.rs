@@ -30,8 +30,7 @@ pub struct Problem {
     /// The path of the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
-    /// Stable machine-readable reason (see `ErrorCode`).
-    #[schema(schema_with = crate::schema::error_code_ref)]
+    /// Stable machine-readable reason.
     pub code: ErrorCode,
     /// Every invalid field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -248,7 +247,11 @@ impl From<AppError> for ApiError {
                 message,
                 retry_after,
             } => {
-                let mut e = ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, message);
+                let mut e = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    ErrorCode::RateLimited,
+                    message,
+                );
                 e.retry_after = Some(retry_after);
                 e
             }

@@ -49,10 +49,7 @@ pub fn reference(name: &str) -> RefOr<Schema> {
 }
 
 /// The schema of an enumeration: its names, and what it is.
-pub fn enum_schema(
-    description: Option<&str>,
-    values: &[&'static str],
-) -> RefOr<Schema> {
+pub fn enum_schema(description: Option<&str>, values: &[&'static str]) -> RefOr<Schema> {
     RefOr::T(Schema::Object(
         ObjectBuilder::new()
             .schema_type(Type::String)
@@ -70,17 +67,6 @@ pub fn enum_component<E: TextEnum>(components: &mut Components) -> RefOr<Schema>
         enum_schema((!d.is_empty()).then_some(d), E::NAMES),
     );
     reference(E::NAME)
-}
-
-/// `#/components/schemas/ErrorCode`, for the `code` of a problem (its component is added with
-/// the standard responses).
-pub fn error_code_ref() -> RefOr<Schema> {
-    reference("ErrorCode")
-}
-
-/// The component of the error codes.
-pub fn error_code_component(components: &mut Components) {
-    enum_component::<faireplace_kernel::ErrorCode>(components);
 }
 
 fn number(value: &str) -> Option<f64> {
@@ -119,11 +105,7 @@ pub fn shape_schema(shape: &Shape, components: &mut Components) -> RefOr<Schema>
             })))
             .minimum(*min)
             .maximum(*max),
-        Shape::Decimal {
-            decimals,
-            min,
-            max,
-        } => {
+        Shape::Decimal { decimals, min, max } => {
             let mut text = String::from(
                 "An exact decimal: a JSON number, or a decimal string (\"850.50\") so that a \
                  client computing in floating point can send an exact value.",
@@ -258,9 +240,10 @@ pub fn object_schema(
         }
     }
     if form != Form::Response {
-        object = object.additional_properties(Some(
-            utoipa::openapi::schema::AdditionalProperties::<Schema>::FreeForm(false),
-        ));
+        object =
+            object.additional_properties(Some(utoipa::openapi::schema::AdditionalProperties::<
+                Schema,
+            >::FreeForm(false)));
     }
     Schema::Object(object.build())
 }

@@ -1,8 +1,8 @@
 //! Lease annexes in PostgreSQL.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::TenantId;
 use faireplace_leases::{AnnexCode, LeaseId};
 use faireplace_ports::RepoError;

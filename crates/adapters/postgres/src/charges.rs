@@ -1,6 +1,5 @@
 //! Charge categories, distribution keys and place services in PostgreSQL.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -9,8 +8,10 @@ use faireplace_charges::{
     DistributionKey, DistributionKeyData, DistributionKeyId, EstateFacts, Frequency, KeyParameters,
     Maintenance, PlaceService, PlaceServiceData, PlaceServiceId, SpaceType, ValidationRules,
 };
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::charges::{ConsumptionWindow, DistributionFacts};
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::PlaceId;
@@ -20,8 +21,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search, s, scoped,
-    text,
+    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page,
+    push_search, s, scoped, text,
 };
 use crate::error::map_error;
 
@@ -132,6 +133,7 @@ impl Repository<ChargeCategory> for PgChargeCategories {
         &self,
         tenant: TenantId,
         c: &ChargeCategory,
+        journal: &Journal,
     ) -> Result<ChargeCategory, RepoError> {
         let q = sqlx::query(
             "INSERT INTO charge_categories (tenant_id, id, name, category_type, recovery_rate, \
@@ -143,7 +145,7 @@ impl Repository<ChargeCategory> for PgChargeCategories {
         .bind(tenant.as_uuid())
         .bind(c.id.0);
         let q = bind_data(q, c).bind(c.created_at);
-        affected_one(&self.0, tenant, q)
+        affected_one(&self.0, tenant, q, journal)
             .await
             .map_err(category_error)?;
         Ok(c.clone())
@@ -174,7 +176,7 @@ impl Repository<ChargeCategory> for PgChargeCategories {
             tenant,
             &ListSource::table("charge_categories"),
             query,
-            ChargeCategory::from,
+            crate::common::infallible(ChargeCategory::from),
         )
         .await
     }
@@ -183,6 +185,7 @@ impl Repository<ChargeCategory> for PgChargeCategories {
         &self,
         tenant: TenantId,
         c: &ChargeCategory,
+        journal: &Journal,
     ) -> Result<Option<ChargeCategory>, RepoError> {
         let q = sqlx::query(
             "UPDATE charge_categories SET name = $3, category_type = $4, recovery_rate = $5, \
@@ -195,17 +198,22 @@ impl Repository<ChargeCategory> for PgChargeCategories {
         .bind(tenant.as_uuid())
         .bind(c.id.0);
         let q = bind_data(q, c);
-        Ok(affected_one(&self.0, tenant, q)
+        Ok(affected_one(&self.0, tenant, q, journal)
             .await
             .map_err(category_error)?
             .then(|| c.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: ChargeCategoryId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: ChargeCategoryId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM charge_categories WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }
 
@@ -286,6 +294,7 @@ impl Repository<DistributionKey> for PgDistributionKeys {
         &self,
         tenant: TenantId,
         k: &DistributionKey,
+        journal: &Journal,
     ) -> Result<DistributionKey, RepoError> {
         let q = sqlx::query(
             "INSERT INTO distribution_keys (tenant_id, id, name, description, calculation_type, \
@@ -295,7 +304,7 @@ impl Repository<DistributionKey> for PgDistributionKeys {
         .bind(tenant.as_uuid())
         .bind(k.id.0);
         let q = bind_key(q, k).bind(k.created_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(k.clone())
     }
 
@@ -324,7 +333,7 @@ impl Repository<DistributionKey> for PgDistributionKeys {
             tenant,
             &ListSource::table("distribution_keys"),
             query,
-            DistributionKey::from,
+            crate::common::infallible(DistributionKey::from),
         )
         .await
     }
@@ -333,6 +342,7 @@ impl Repository<DistributionKey> for PgDistributionKeys {
         &self,
         tenant: TenantId,
         k: &DistributionKey,
+        journal: &Journal,
     ) -> Result<Option<DistributionKey>, RepoError> {
         let q = sqlx::query(
             "UPDATE distribution_keys SET name = $3, description = $4, calculation_type = $5, \
@@ -342,14 +352,21 @@ impl Repository<DistributionKey> for PgDistributionKeys {
         .bind(tenant.as_uuid())
         .bind(k.id.0);
         let q = bind_key(q, k);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| k.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| k.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: DistributionKeyId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: DistributionKeyId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM distribution_keys WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }
 
@@ -524,7 +541,12 @@ fn bind_service<'q>(
 
 #[async_trait]
 impl Repository<PlaceService> for PgPlaceServices {
-    async fn insert(&self, tenant: TenantId, p: &PlaceService) -> Result<PlaceService, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        p: &PlaceService,
+        journal: &Journal,
+    ) -> Result<PlaceService, RepoError> {
         let q = sqlx::query(
             "INSERT INTO place_services (tenant_id, id, name, description, is_chargeable, \
              category_id, space_type, default_distribution_key_id, updated_at, place_id, \
@@ -533,7 +555,7 @@ impl Repository<PlaceService> for PgPlaceServices {
         .bind(tenant.as_uuid())
         .bind(p.id.0);
         let q = bind_service(q, p).bind(p.place_id).bind(p.created_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(p.clone())
     }
 
@@ -562,7 +584,7 @@ impl Repository<PlaceService> for PgPlaceServices {
             tenant,
             &ListSource::table("place_services"),
             query,
-            PlaceService::from,
+            crate::common::infallible(PlaceService::from),
         )
         .await
     }
@@ -571,6 +593,7 @@ impl Repository<PlaceService> for PgPlaceServices {
         &self,
         tenant: TenantId,
         p: &PlaceService,
+        journal: &Journal,
     ) -> Result<Option<PlaceService>, RepoError> {
         let q = sqlx::query(
             "UPDATE place_services SET name = $3, description = $4, is_chargeable = $5, \
@@ -580,12 +603,19 @@ impl Repository<PlaceService> for PgPlaceServices {
         .bind(tenant.as_uuid())
         .bind(p.id.0);
         let q = bind_service(q, p);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| p.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| p.clone()))
     }
 
     /// Refused with `SERVICE_IN_USE` while an active lease charge uses the service (checked
     /// under a lock of the service, so that no charge starts using it meanwhile).
-    async fn delete(&self, tenant: TenantId, id: PlaceServiceId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: PlaceServiceId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let in_use: Option<bool> = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM lease_charges c WHERE c.tenant_id = s.tenant_id \
@@ -612,7 +642,8 @@ impl Repository<PlaceService> for PgPlaceServices {
             .bind(id.0)
             .execute(&mut *tx)
             .await
-            .map_err(map_error)?;
+            .map_err(crate::error::map_delete_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(true)
     }
@@ -635,15 +666,6 @@ struct AuditRow {
     total: i64,
 }
 
-fn action(raw: &str) -> &'static str {
-    match raw {
-        "CREATE" => "CREATE",
-        "DELETE" => "DELETE",
-        "VALIDATE" => "VALIDATE",
-        _ => "UPDATE",
-    }
-}
-
 #[async_trait]
 impl faireplace_ports::audit::AuditLog for PgAuditLog {
     async fn record(
@@ -651,20 +673,9 @@ impl faireplace_ports::audit::AuditLog for PgAuditLog {
         tenant: TenantId,
         e: &faireplace_ports::audit::AuditEntry,
     ) -> Result<(), RepoError> {
-        let q = sqlx::query(
-            "INSERT INTO charge_audit_logs (tenant_id, id, entity_type, entity_id, action, \
-             before, after, key_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(e.id)
-        .bind(&e.entity_type)
-        .bind(e.entity_id)
-        .bind(e.action)
-        .bind(&e.before)
-        .bind(&e.after)
-        .bind(e.key_id)
-        .bind(e.created_at);
-        affected_one(&self.0, tenant, q).await.map(|_| ())
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        crate::journal::audit(&mut tx, tenant, e).await?;
+        tx.commit().await.map_err(map_error)
     }
 
     async fn list(
@@ -708,20 +719,34 @@ impl faireplace_ports::audit::AuditLog for PgAuditLog {
         let mut rows = lent.finish(rows)?;
         rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
         let total = rows.first().map(|r| r.total).unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(|r| faireplace_ports::audit::AuditEntry {
+        use faireplace_kernel::TextEnum;
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let action =
+                    faireplace_ports::audit::AuditAction::from_stored("action", Some(r.action))
+                        .map_err(|error| RepoError::Corrupt {
+                            table: "charge_audit_logs",
+                            id: r.id.to_string(),
+                            error,
+                        })?
+                        .ok_or_else(|| {
+                            RepoError::Unknown("an audit entry without action".into())
+                        })?;
+                Ok(faireplace_ports::audit::AuditEntry {
                     id: r.id,
                     entity_type: r.entity_type,
                     entity_id: r.entity_id,
-                    action: action(&r.action),
+                    action,
                     before: r.before,
                     after: r.after,
                     key_id: r.key_id,
                     created_at: r.created_at,
                 })
-                .collect(),
+            })
+            .collect::<Result<Vec<_>, RepoError>>()?;
+        Ok(Page {
+            items,
             request: page,
             total: u64::try_from(total).unwrap_or(0),
         })

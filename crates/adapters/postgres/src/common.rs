@@ -4,6 +4,7 @@
 use faireplace_kernel::paging::SortField;
 use faireplace_kernel::values::{Address, CountryCode, Text};
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Resource};
 use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -116,7 +117,7 @@ pub(crate) async fn list_page<R, Row, F>(
     tenant: TenantId,
     source: &ListSource,
     query: &ListQuery<R>,
-    convert: impl Fn(Row) -> R,
+    convert: impl Fn(Row) -> Result<R, RepoError>,
 ) -> Result<Page<R>, RepoError>
 where
     R: Resource,
@@ -181,24 +182,53 @@ where
         None => lent.finish(Ok(0))?,
     };
     Ok(Page {
-        items: rows.into_iter().map(convert).collect(),
+        items: rows.into_iter().map(convert).collect::<Result<_, _>>()?,
         request: query.page,
         total: u64::try_from(total).unwrap_or(0),
     })
+}
+
+/// A conversion that cannot fail, for [`list_page`].
+pub(crate) fn infallible<A, B>(f: impl Fn(A) -> B) -> impl Fn(A) -> Result<B, RepoError> {
+    move |a| Ok(f(a))
 }
 
 pub(crate) trait HasTotal {
     fn total(&self) -> i64;
 }
 
-/// Runs a statement that affects at most one row of the tenant and tells whether it did.
+/// Runs a statement that affects at most one row of the tenant, with its journal, and tells
+/// whether it did (the journal is written only then).
 pub(crate) async fn affected_one(
     db: &Db,
     tenant: TenantId,
     query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    journal: &Journal,
 ) -> Result<bool, RepoError> {
     let mut tx = db.tenant_tx(tenant).await?;
     let done = query.execute(&mut *tx).await.map_err(map_error)?;
+    if done.rows_affected() == 1 {
+        crate::journal::write(&mut tx, tenant, journal).await?;
+    }
+    tx.commit().await.map_err(map_error)?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// [`affected_one`] for a DELETE: a row still referenced is [`RepoError::InUse`].
+pub(crate) async fn deleted_one(
+    db: &Db,
+    tenant: TenantId,
+    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    journal: &Journal,
+) -> Result<bool, RepoError> {
+    let mut tx = db.tenant_tx(tenant).await?;
+    let done = query
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::error::map_delete_error)?;
+    if done.rows_affected() == 1 {
+        crate::journal::write(&mut tx, tenant, journal).await?;
+    }
     tx.commit().await.map_err(map_error)?;
     Ok(done.rows_affected() == 1)
 }

@@ -3,8 +3,20 @@
 use faireplace_ports::RepoError;
 use sqlx::postgres::PgDatabaseError;
 
-/// Maps a database error by SQLSTATE and constraint.
+/// Maps the error of a statement that inserts or updates, by SQLSTATE and constraint: a
+/// foreign key violated is a reference to nothing (the constraint, `<table>_<field>_fkey`,
+/// names the field).
 pub fn map_error(error: sqlx::Error) -> RepoError {
+    map_sql_error(false, error)
+}
+
+/// Maps the error of a statement that deletes: a foreign key violated is a row still
+/// referenced (by the rows of the table PostgreSQL names).
+pub fn map_delete_error(error: sqlx::Error) -> RepoError {
+    map_sql_error(true, error)
+}
+
+fn map_sql_error(deleting: bool, error: sqlx::Error) -> RepoError {
     match &error {
         sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
@@ -21,23 +33,16 @@ pub fn map_error(error: sqlx::Error) -> RepoError {
     };
     let code = db.code();
     let constraint = db.constraint().unwrap_or_default().to_owned();
+    let table = db.table().unwrap_or_default();
     match code {
         "23505" => RepoError::Duplicate { constraint },
-        "23503" => {
-            let detail = db.detail().unwrap_or_default();
-            if detail.contains("is still referenced from table") {
-                RepoError::InUse {
-                    by: quoted_table(detail).replace('_', " "),
-                }
-            } else {
-                // With row-level security on the referenced table, PostgreSQL leaves the key
-                // out of the detail; the constraint's name (`<table>_<field>_fkey`) still says.
-                let field = referencing_field(detail)
-                    .or_else(|| field_of_constraint(db.table(), &constraint))
-                    .unwrap_or(constraint);
-                RepoError::MissingReference { field }
-            }
-        }
+        "23503" if deleting => RepoError::InUse {
+            by: noun_of_table(table).to_owned(),
+        },
+        "23503" => RepoError::MissingReference {
+            field: field_of_constraint(Some(table), &constraint)
+                .unwrap_or_else(|| "a reference".to_owned()),
+        },
         // connection exceptions, shutdown, too many connections, cannot connect now
         c if c.starts_with("08") || c.starts_with("57P") || c == "53300" => {
             RepoError::Unavailable(Box::new(error))
@@ -48,23 +53,50 @@ pub fn map_error(error: sqlx::Error) -> RepoError {
     }
 }
 
-/// `… from table "api_keys".` → `api_keys`
-fn quoted_table(detail: &str) -> String {
-    detail
-        .split('"')
-        .nth(1)
-        .map(str::to_owned)
-        .unwrap_or_else(|| "other records".to_owned())
-}
-
-/// `Key (tenant_id, lessee_id)=(…) is not present in table "lessees".` → `lessee_id`
-fn referencing_field(detail: &str) -> Option<String> {
-    let columns = detail.strip_prefix("Key (")?.split(')').next()?;
-    let field = columns
-        .split(',')
-        .map(str::trim)
-        .rfind(|c| *c != "tenant_id")?;
-    Some(field.to_owned())
+/// What a client reads for rows of `table` ("still referenced by leases"): never the table's
+/// own name.
+pub fn noun_of_table(table: &str) -> &'static str {
+    match table {
+        "owners" => "estates' owners",
+        "contacts" => "contacts",
+        "lessees" => "lessees",
+        "api_keys" => "API keys",
+        "property_types" => "types",
+        "places" => "places",
+        "estates" => "estates",
+        "rooms" => "rooms",
+        "equipment" => "equipment",
+        "inventory_items" => "inventory items",
+        "estate_keys" => "keys",
+        "key_handovers" => "key hand-overs",
+        "media" => "files",
+        "energy_diagnoses" => "energy diagnoses",
+        "estate_diagnostics" => "diagnostics",
+        "lease_types" => "lease types",
+        "leases" => "leases",
+        "lease_lessees" => "leases (as a lessee)",
+        "lease_guarantors" => "leases (as a guarantor)",
+        "lease_rent_history" => "rent revisions",
+        "charge_categories" => "charge categories",
+        "distribution_keys" => "distribution keys",
+        "place_services" => "place services",
+        "lease_charges" => "lease charges",
+        "freeze_periods" => "freeze periods",
+        "charge_expenses" => "charge expenses",
+        "charge_reviews" => "charge reviews",
+        "meters" => "meters",
+        "meter_readings" => "meter readings",
+        "lease_meters" => "leases' meters",
+        "distribution_references" => "distribution references",
+        "charge_notifications" => "notifications",
+        "charge_regulations" => "regulations",
+        "credit_transactions" => "credit transactions",
+        "lease_annexes" => "lease annexes",
+        "signatures" => "signature processes",
+        "signature_signers" => "signers",
+        "payments" => "payments",
+        _ => "other records",
+    }
 }
 
 /// `estates_type_id_fkey` on `estates` → `type_id`
@@ -81,20 +113,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn details_are_read() {
-        assert_eq!(
-            quoted_table(
-                r#"Key (tenant_id, id)=(a, b) is still referenced from table "api_keys"."#
-            ),
-            "api_keys"
-        );
-        assert_eq!(
-            referencing_field(
-                r#"Key (tenant_id, lessee_id)=(a, b) is not present in table "lessees"."#
-            )
-            .as_deref(),
-            Some("lessee_id")
-        );
+    fn constraints_name_their_field() {
         assert_eq!(
             field_of_constraint(Some("estates"), "estates_type_id_fkey").as_deref(),
             Some("type_id")
@@ -103,5 +122,7 @@ mod tests {
             field_of_constraint(Some("rooms"), "estates_type_id_fkey"),
             None
         );
+        assert_eq!(noun_of_table("lease_charges"), "lease charges");
+        assert_eq!(noun_of_table("pg_secret"), "other records");
     }
 }

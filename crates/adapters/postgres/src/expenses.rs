@@ -5,13 +5,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{ChargeExpense, ChargeExpenseData, ChargeExpenseId};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, s};
+use crate::common::{HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s};
 use crate::error::map_error;
 
 /// Charge expenses in PostgreSQL.
@@ -140,6 +141,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
         &self,
         tenant: TenantId,
         e: &ChargeExpense,
+        journal: &Journal,
     ) -> Result<ChargeExpense, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let data = prepare(&mut tx, tenant, e).await?;
@@ -189,6 +191,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             )
             .await?;
         }
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(ChargeExpense { data, ..e.clone() })
     }
@@ -218,7 +221,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             tenant,
             &ListSource::table("charge_expenses"),
             query,
-            ChargeExpense::from,
+            crate::common::infallible(ChargeExpense::from),
         )
         .await
     }
@@ -227,6 +230,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
         &self,
         tenant: TenantId,
         e: &ChargeExpense,
+        journal: &Journal,
     ) -> Result<Option<ChargeExpense>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let data = prepare(&mut tx, tenant, e).await?;
@@ -241,14 +245,20 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| ChargeExpense { data, ..e.clone() }))
     }
 
-    async fn delete(&self, tenant: TenantId, id: ChargeExpenseId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: ChargeExpenseId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM charge_expenses WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

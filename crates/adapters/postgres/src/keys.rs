@@ -1,8 +1,8 @@
 //! Tenants, API keys and worker keys in PostgreSQL.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::access::{Role, Scope};
 use faireplace_kernel::ids::{ApiKeyId, WorkerKeyId};
 use faireplace_kernel::values::Text;

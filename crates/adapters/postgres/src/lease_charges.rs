@@ -2,7 +2,6 @@
 //! the checks that read other rows: the service's place and defaults, the key's technique, and
 //! the freeze periods in force.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
@@ -12,15 +11,17 @@ use faireplace_charges::{
 use faireplace_charges::{
     DistributionReference, DistributionReferenceData, DistributionReferenceId, ReferenceKind,
 };
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, s};
+use crate::common::{HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s};
 use crate::error::map_error;
 
 /// Lease charges in PostgreSQL.
@@ -204,7 +205,12 @@ fn bind_charge<'q>(
 
 #[async_trait]
 impl Repository<LeaseCharge> for PgLeaseCharges {
-    async fn insert(&self, tenant: TenantId, c: &LeaseCharge) -> Result<LeaseCharge, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        c: &LeaseCharge,
+        journal: &Journal,
+    ) -> Result<LeaseCharge, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let data = prepare(&mut tx, tenant, c).await?;
         let q = sqlx::query(
@@ -220,6 +226,7 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(LeaseCharge {
             data,
@@ -253,7 +260,7 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             tenant,
             &ListSource::table("lease_charges"),
             query,
-            LeaseCharge::from,
+            crate::common::infallible(LeaseCharge::from),
         )
         .await
     }
@@ -262,6 +269,7 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
         &self,
         tenant: TenantId,
         c: &LeaseCharge,
+        journal: &Journal,
     ) -> Result<Option<LeaseCharge>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let data = prepare(&mut tx, tenant, c).await?;
@@ -276,6 +284,7 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| LeaseCharge {
             data,
@@ -284,7 +293,12 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
         }))
     }
 
-    async fn delete(&self, tenant: TenantId, id: LeaseChargeId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: LeaseChargeId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let lease: Option<Uuid> = sqlx::query_scalar(
             "SELECT l.id FROM lease_charges c JOIN leases l \
@@ -305,7 +319,8 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .bind(id.0)
             .execute(&mut *tx)
             .await
-            .map_err(map_error)?;
+            .map_err(crate::error::map_delete_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(done.rows_affected() == 1)
     }
@@ -420,7 +435,12 @@ fn bind_freeze<'q>(
 
 #[async_trait]
 impl Repository<FreezePeriod> for PgFreezePeriods {
-    async fn insert(&self, tenant: TenantId, f: &FreezePeriod) -> Result<FreezePeriod, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        f: &FreezePeriod,
+        journal: &Journal,
+    ) -> Result<FreezePeriod, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         check_scope(&mut tx, tenant, &f.data).await?;
         let q = sqlx::query(
@@ -435,6 +455,7 @@ impl Repository<FreezePeriod> for PgFreezePeriods {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(f.clone())
     }
@@ -464,7 +485,7 @@ impl Repository<FreezePeriod> for PgFreezePeriods {
             tenant,
             &ListSource::table("freeze_periods"),
             query,
-            FreezePeriod::from,
+            crate::common::infallible(FreezePeriod::from),
         )
         .await
     }
@@ -473,6 +494,7 @@ impl Repository<FreezePeriod> for PgFreezePeriods {
         &self,
         tenant: TenantId,
         f: &FreezePeriod,
+        journal: &Journal,
     ) -> Result<Option<FreezePeriod>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         check_scope(&mut tx, tenant, &f.data).await?;
@@ -487,15 +509,21 @@ impl Repository<FreezePeriod> for PgFreezePeriods {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| f.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: FreezePeriodId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: FreezePeriodId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM freeze_periods WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }
 
@@ -588,6 +616,7 @@ impl Repository<DistributionReference> for PgDistributionReferences {
         &self,
         tenant: TenantId,
         r: &DistributionReference,
+        journal: &Journal,
     ) -> Result<DistributionReference, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let q = sqlx::query(
@@ -602,6 +631,7 @@ impl Repository<DistributionReference> for PgDistributionReferences {
             .execute(&mut *tx)
             .await
             .map_err(reference_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(r.clone())
     }
@@ -631,7 +661,7 @@ impl Repository<DistributionReference> for PgDistributionReferences {
             tenant,
             &ListSource::table("distribution_references"),
             query,
-            DistributionReference::from,
+            crate::common::infallible(DistributionReference::from),
         )
         .await
     }
@@ -640,6 +670,7 @@ impl Repository<DistributionReference> for PgDistributionReferences {
         &self,
         tenant: TenantId,
         r: &DistributionReference,
+        journal: &Journal,
     ) -> Result<Option<DistributionReference>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let q = sqlx::query(
@@ -652,6 +683,7 @@ impl Repository<DistributionReference> for PgDistributionReferences {
             .execute(&mut *tx)
             .await
             .map_err(reference_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| r.clone()))
     }
@@ -660,10 +692,11 @@ impl Repository<DistributionReference> for PgDistributionReferences {
         &self,
         tenant: TenantId,
         id: DistributionReferenceId,
+        journal: &Journal,
     ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM distribution_references WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

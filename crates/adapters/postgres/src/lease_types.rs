@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_leases::{AnnexCode, LeaseType, LeaseTypeData, LeaseTypeId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use rust_decimal::Decimal;
 use sqlx::{Postgres, QueryBuilder};
@@ -12,7 +13,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, push_search,
+    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page,
+    push_search,
 };
 
 /// Lease types in PostgreSQL.
@@ -116,7 +118,12 @@ fn bind_data<'q>(
 
 #[async_trait]
 impl Repository<LeaseType> for PgLeaseTypes {
-    async fn insert(&self, tenant: TenantId, t: &LeaseType) -> Result<LeaseType, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        t: &LeaseType,
+        journal: &Journal,
+    ) -> Result<LeaseType, RepoError> {
         let d = &t.data;
         let q = sqlx::query(
             "INSERT INTO lease_types (tenant_id, id, code, name, furnished, default_duration_months, \
@@ -128,7 +135,7 @@ impl Repository<LeaseType> for PgLeaseTypes {
         .bind(tenant.as_uuid())
         .bind(t.id.0);
         let q = bind_data(q, d).bind(t.created_at).bind(t.updated_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(t.clone())
     }
 
@@ -153,7 +160,7 @@ impl Repository<LeaseType> for PgLeaseTypes {
             tenant,
             &ListSource::table("lease_types"),
             query,
-            LeaseType::from,
+            crate::common::infallible(LeaseType::from),
         )
         .await
     }
@@ -163,6 +170,7 @@ impl Repository<LeaseType> for PgLeaseTypes {
         &self,
         tenant: TenantId,
         t: &LeaseType,
+        journal: &Journal,
     ) -> Result<Option<LeaseType>, RepoError> {
         let d = &t.data;
         let q = sqlx::query(
@@ -175,15 +183,22 @@ impl Repository<LeaseType> for PgLeaseTypes {
         .bind(tenant.as_uuid())
         .bind(t.id.0);
         let q = bind_data(q, d).bind(t.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| t.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| t.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: LeaseTypeId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: LeaseTypeId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query(
             "DELETE FROM lease_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
         )
         .bind(tenant.as_uuid())
         .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

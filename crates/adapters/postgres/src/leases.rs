@@ -1,9 +1,9 @@
 //! Leases in PostgreSQL: the lease row, its co-lessees and guarantors, its rent history, and
 //! the status of its estate, written together in one transaction.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_leases::{
@@ -11,6 +11,7 @@ use faireplace_leases::{
     RentChangeReason, RentHistoryEntry,
 };
 use faireplace_parties::{ContactId, LesseeId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::leases::{AppliedRevision, LeaseStore};
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::EstateId;
@@ -404,7 +405,12 @@ fn bind_lease<'q>(
 
 #[async_trait]
 impl Repository<Lease> for PgLeases {
-    async fn insert(&self, tenant: TenantId, l: &Lease) -> Result<Lease, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        l: &Lease,
+        journal: &Journal,
+    ) -> Result<Lease, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         lock_estates(&mut tx, tenant, l.data.estate_id, None).await?;
         check_parties(&mut tx, tenant, &l.data).await?;
@@ -428,6 +434,7 @@ impl Repository<Lease> for PgLeases {
         }
         follow_leases(&mut tx, tenant, &[l.data.estate_id.0]).await?;
         let stored = read(&mut tx, tenant, l.id).await?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(stored)
     }
@@ -442,12 +449,24 @@ impl Repository<Lease> for PgLeases {
         tenant: TenantId,
         query: &ListQuery<Lease>,
     ) -> Result<Page<Lease>, RepoError> {
-        list_page::<Lease, LeaseRow, LeaseFilters>(&self.0, tenant, &LIST, query, Lease::from).await
+        list_page::<Lease, LeaseRow, LeaseFilters>(
+            &self.0,
+            tenant,
+            &LIST,
+            query,
+            crate::common::infallible(Lease::from),
+        )
+        .await
     }
 
     /// Saves the lease if nobody changed it since it was read (`read_at`); a change made
     /// meanwhile is a conflict, never silently overwritten.
-    async fn update(&self, tenant: TenantId, l: &Lease) -> Result<Option<Lease>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        l: &Lease,
+        journal: &Journal,
+    ) -> Result<Option<Lease>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         lock_estates(&mut tx, tenant, l.data.estate_id, l.previous_estate).await?;
         // The document under signature was made from the lease as it is: it stays so until the
@@ -509,12 +528,18 @@ impl Repository<Lease> for PgLeases {
         estates.extend(l.previous_estate.map(|e| e.0));
         follow_leases(&mut tx, tenant, &estates).await?;
         let stored = read(&mut tx, tenant, l.id).await?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(Some(stored))
     }
 
     /// Only a draft is deleted: a lease that was ever sent for signature is a record.
-    async fn delete(&self, tenant: TenantId, id: LeaseId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: LeaseId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let status: Option<String> = sqlx::query_scalar(
             "SELECT status FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
@@ -539,7 +564,8 @@ impl Repository<Lease> for PgLeases {
             .bind(id.0)
             .execute(&mut *tx)
             .await
-            .map_err(map_error)?;
+            .map_err(crate::error::map_delete_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(true)
     }

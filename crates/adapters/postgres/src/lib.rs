@@ -12,6 +12,8 @@ mod common;
 mod credits;
 mod error;
 mod expenses;
+mod items;
+mod journal;
 mod key_changes;
 mod keys;
 mod lease_charges;
@@ -36,6 +38,7 @@ pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceSer
 pub use credits::PgCredits;
 pub use error::map_error;
 pub use expenses::PgChargeExpenses;
+pub use items::{PgExists, PgItems};
 pub use key_changes::{KeyChange, KeyChanges};
 pub use keys::PgApiKeyStore;
 pub use lease_charges::{PgDistributionReferences, PgFreezePeriods, PgLeaseCharges};

@@ -168,7 +168,7 @@ impl MediaRepository for PgMedia {
         .bind(id.0)
         .fetch_optional(&mut *tx)
         .await
-        .map_err(map_error)?;
+        .map_err(crate::error::map_delete_error)?;
         tx.commit().await.map_err(map_error)?;
         row.map(Media::try_from).transpose()
     }

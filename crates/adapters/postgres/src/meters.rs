@@ -8,6 +8,7 @@ use faireplace_meters::{
     BillingType, History, Meter, MeterData, MeterId, MeterSite, MeterType, Reading, ReadingData,
     ReadingId, ReadingSource, consumption, is_anomaly,
 };
+use faireplace_ports::audit::Journal;
 use faireplace_ports::meters::{ConsumptionTotal, LeaseMeter, MeterReadings};
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use rust_decimal::Decimal;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, s, scoped,
+    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s, scoped,
 };
 use crate::error::map_error;
 
@@ -230,7 +231,12 @@ fn bind_meter<'q>(
 
 #[async_trait]
 impl Repository<Meter> for PgMeters {
-    async fn insert(&self, tenant: TenantId, m: &Meter) -> Result<Meter, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        m: &Meter,
+        journal: &Journal,
+    ) -> Result<Meter, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         site_of(&mut tx, tenant, m.data.site).await?;
         check_parent(&mut tx, tenant, m).await?;
@@ -247,6 +253,7 @@ impl Repository<Meter> for PgMeters {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(m.clone())
     }
@@ -272,12 +279,17 @@ impl Repository<Meter> for PgMeters {
             tenant,
             &ListSource::table("meters"),
             query,
-            Meter::from,
+            crate::common::infallible(Meter::from),
         )
         .await
     }
 
-    async fn update(&self, tenant: TenantId, m: &Meter) -> Result<Option<Meter>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        m: &Meter,
+        journal: &Journal,
+    ) -> Result<Option<Meter>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         site_of(&mut tx, tenant, m.data.site).await?;
         check_parent(&mut tx, tenant, m).await?;
@@ -293,15 +305,21 @@ impl Repository<Meter> for PgMeters {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| m.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: MeterId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: MeterId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM meters WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }
 
@@ -631,6 +649,6 @@ impl MeterReadings for PgMeters {
         .bind(tenant.as_uuid())
         .bind(lease)
         .bind(meter.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, &Journal::NONE).await
     }
 }

@@ -1,14 +1,15 @@
 //! Charge notifications in PostgreSQL, written by the changes that raise them, and
 //! regulations of reviews.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_charges::{
     NotificationKind, Regulation, RegulationData, RegulationId, RegulationKind,
 };
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::charges::{Notification, NotificationStore};
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use rust_decimal::Decimal;
@@ -17,7 +18,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, fetch_by_id, list_page, scoped,
+    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, scoped,
 };
 use crate::error::map_error;
 
@@ -238,7 +239,12 @@ fn bind_regulation<'q>(
 
 #[async_trait]
 impl Repository<Regulation> for PgRegulations {
-    async fn insert(&self, tenant: TenantId, r: &Regulation) -> Result<Regulation, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        r: &Regulation,
+        journal: &Journal,
+    ) -> Result<Regulation, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         check_review(&mut tx, tenant, &r.data).await?;
         let q = sqlx::query(
@@ -252,6 +258,7 @@ impl Repository<Regulation> for PgRegulations {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(r.clone())
     }
@@ -281,7 +288,7 @@ impl Repository<Regulation> for PgRegulations {
             tenant,
             &ListSource::table("charge_regulations"),
             query,
-            Regulation::from,
+            crate::common::infallible(Regulation::from),
         )
         .await
     }
@@ -290,6 +297,7 @@ impl Repository<Regulation> for PgRegulations {
         &self,
         tenant: TenantId,
         r: &Regulation,
+        journal: &Journal,
     ) -> Result<Option<Regulation>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         check_review(&mut tx, tenant, &r.data).await?;
@@ -303,14 +311,20 @@ impl Repository<Regulation> for PgRegulations {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| r.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: RegulationId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: RegulationId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM charge_regulations WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

@@ -8,14 +8,15 @@ use faireplace_parties::{
     Contact, ContactData, ContactId, ContactKind, Lessee, LesseeData, LesseeId, Owner, OwnerData,
     OwnerId, OwnerKind,
 };
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, affected_one, fetch_by_id,
-    list_page, push_search, s, text,
+    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, affected_one, deleted_one,
+    fetch_by_id, list_page, push_search, s, text,
 };
 
 fn push_email_and_search(
@@ -107,7 +108,12 @@ impl ListFilter<Owner> for OwnerFilters {
 
 #[async_trait]
 impl Repository<Owner> for PgOwners {
-    async fn insert(&self, tenant: TenantId, o: &Owner) -> Result<Owner, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        o: &Owner,
+        journal: &Journal,
+    ) -> Result<Owner, RepoError> {
         let d = &o.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -134,7 +140,9 @@ impl Repository<Owner> for PgOwners {
         .bind(s(&d.notes))
         .bind(o.created_at)
         .bind(o.updated_at);
-        affected_one(&self.0, tenant, q).await.map(|_| o.clone())
+        affected_one(&self.0, tenant, q, journal)
+            .await
+            .map(|_| o.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: OwnerId) -> Result<Option<Owner>, RepoError> {
@@ -158,12 +166,17 @@ impl Repository<Owner> for PgOwners {
             tenant,
             &ListSource::table("owners"),
             query,
-            Owner::from,
+            crate::common::infallible(Owner::from),
         )
         .await
     }
 
-    async fn update(&self, tenant: TenantId, o: &Owner) -> Result<Option<Owner>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        o: &Owner,
+        journal: &Journal,
+    ) -> Result<Option<Owner>, RepoError> {
         let d = &o.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -189,14 +202,21 @@ impl Repository<Owner> for PgOwners {
         .bind(s(&d.external_reference_id))
         .bind(s(&d.notes))
         .bind(o.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| o.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| o.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: OwnerId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: OwnerId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM owners WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }
 
@@ -270,7 +290,12 @@ impl ListFilter<Contact> for ContactFilters {
 
 #[async_trait]
 impl Repository<Contact> for PgContacts {
-    async fn insert(&self, tenant: TenantId, c: &Contact) -> Result<Contact, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        c: &Contact,
+        journal: &Journal,
+    ) -> Result<Contact, RepoError> {
         let d = &c.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -294,7 +319,9 @@ impl Repository<Contact> for PgContacts {
         .bind(s(&d.notes))
         .bind(c.created_at)
         .bind(c.updated_at);
-        affected_one(&self.0, tenant, q).await.map(|_| c.clone())
+        affected_one(&self.0, tenant, q, journal)
+            .await
+            .map(|_| c.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: ContactId) -> Result<Option<Contact>, RepoError> {
@@ -318,12 +345,17 @@ impl Repository<Contact> for PgContacts {
             tenant,
             &ListSource::table("contacts"),
             query,
-            Contact::from,
+            crate::common::infallible(Contact::from),
         )
         .await
     }
 
-    async fn update(&self, tenant: TenantId, c: &Contact) -> Result<Option<Contact>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        c: &Contact,
+        journal: &Journal,
+    ) -> Result<Option<Contact>, RepoError> {
         let d = &c.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -346,14 +378,21 @@ impl Repository<Contact> for PgContacts {
         .bind(country)
         .bind(s(&d.notes))
         .bind(c.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| c.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| c.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: ContactId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: ContactId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM contacts WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }
 
@@ -421,7 +460,12 @@ impl ListFilter<Lessee> for LesseeFilters {
 
 #[async_trait]
 impl Repository<Lessee> for PgLessees {
-    async fn insert(&self, tenant: TenantId, l: &Lessee) -> Result<Lessee, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        l: &Lessee,
+        journal: &Journal,
+    ) -> Result<Lessee, RepoError> {
         let d = &l.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -444,7 +488,9 @@ impl Repository<Lessee> for PgLessees {
         .bind(s(&d.notes))
         .bind(l.created_at)
         .bind(l.updated_at);
-        affected_one(&self.0, tenant, q).await.map(|_| l.clone())
+        affected_one(&self.0, tenant, q, journal)
+            .await
+            .map(|_| l.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: LesseeId) -> Result<Option<Lessee>, RepoError> {
@@ -468,12 +514,17 @@ impl Repository<Lessee> for PgLessees {
             tenant,
             &ListSource::table("lessees"),
             query,
-            Lessee::from,
+            crate::common::infallible(Lessee::from),
         )
         .await
     }
 
-    async fn update(&self, tenant: TenantId, l: &Lessee) -> Result<Option<Lessee>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        l: &Lessee,
+        journal: &Journal,
+    ) -> Result<Option<Lessee>, RepoError> {
         let d = &l.data;
         let [street, postal_code, city, country] = address_parts(&d.address);
         let q = sqlx::query(
@@ -495,13 +546,20 @@ impl Repository<Lessee> for PgLessees {
         .bind(country)
         .bind(s(&d.notes))
         .bind(l.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| l.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| l.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: LesseeId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: LesseeId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM lessees WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

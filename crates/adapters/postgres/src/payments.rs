@@ -264,6 +264,12 @@ impl IdempotencyStore for PgPayments {
         .bind(&answer.body)
         .bind(answer.created_at)
         .bind(since);
-        affected_one(&self.0, tenant, query).await
+        affected_one(
+            &self.0,
+            tenant,
+            query,
+            &faireplace_ports::audit::Journal::NONE,
+        )
+        .await
     }
 }

@@ -326,7 +326,7 @@ impl ReviewStore for PgChargeReviews {
             .bind(id.0)
             .execute(&mut *tx)
             .await
-            .map_err(map_error)?;
+            .map_err(crate::error::map_delete_error)?;
         tx.commit().await.map_err(map_error)?;
         Ok(true)
     }

@@ -1,9 +1,9 @@
 //! Signature processes in PostgreSQL: each step one transaction under the process's row lock.
 
-use faireplace_kernel::ErrorCode;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_billing::TransactionKind;
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_leases::LeaseId;

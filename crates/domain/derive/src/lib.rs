@@ -128,7 +128,10 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let r = quote!(::faireplace_kernel::record);
     let ident = &input.ident;
     let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new_spanned(ident, "Record is derived for structs only"));
+        return Err(syn::Error::new_spanned(
+            ident,
+            "Record is derived for structs only",
+        ));
     };
     let Fields::Named(named) = &data.fields else {
         return Err(syn::Error::new_spanned(ident, "Record needs named fields"));

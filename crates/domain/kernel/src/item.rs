@@ -29,7 +29,7 @@ use crate::record::{
 };
 
 /// What an item hangs under: nothing (`()`), or the id of its parent (an estate's rooms).
-pub trait Parent: Copy + PartialEq + Send + Sync + std::fmt::Debug + 'static {
+pub trait Parent: Copy + PartialEq + Send + Sync + Unpin + std::fmt::Debug + 'static {
     fn parent_uuid(&self) -> Option<uuid::Uuid>;
     fn from_parent_uuid(u: uuid::Uuid) -> Self;
 }
@@ -41,7 +41,7 @@ impl Parent for () {
     fn from_parent_uuid(_: uuid::Uuid) -> Self {}
 }
 
-impl<T: IdValue + PartialEq + Send + Sync + std::fmt::Debug + 'static> Parent for T {
+impl<T: IdValue + PartialEq + Send + Sync + Unpin + std::fmt::Debug + 'static> Parent for T {
     fn parent_uuid(&self) -> Option<uuid::Uuid> {
         Some(self.to_uuid())
     }
@@ -51,7 +51,9 @@ impl<T: IdValue + PartialEq + Send + Sync + std::fmt::Debug + 'static> Parent fo
 }
 
 /// How a record is named, stored, served and listed as a resource of its own.
-pub trait Declared: Record + Clone + PartialEq + Send + Sync + std::fmt::Debug + 'static {
+pub trait Declared:
+    Record + Clone + PartialEq + Send + Sync + Unpin + std::fmt::Debug + 'static
+{
     type Id: IdValue
         + FieldValue
         + PartialEq
@@ -59,6 +61,7 @@ pub trait Declared: Record + Clone + PartialEq + Send + Sync + std::fmt::Debug +
         + std::fmt::Debug
         + Send
         + Sync
+        + Unpin
         + 'static;
     /// `()` for a top-level collection, or the parent's id.
     type Parent: Parent;

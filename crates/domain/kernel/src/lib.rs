@@ -21,6 +21,11 @@ pub use record::{Context, FieldValue, Record as RecordTrait, Rules, TextEnum};
 
 #[doc(hidden)]
 pub use serde as __serde;
+#[cfg(feature = "openapi")]
+#[doc(hidden)]
+pub use utoipa as __utoipa;
+
+pub mod openapi;
 #[doc(hidden)]
 pub use serde_json as __json;
 

@@ -452,6 +452,7 @@ macro_rules! text_enum {
         }
 
         $crate::__enum_field!($name);
+        $crate::__openapi_enum!($name);
     };
 }
 

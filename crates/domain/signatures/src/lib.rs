@@ -7,8 +7,8 @@
 
 pub mod otp;
 
-use faireplace_kernel::ErrorCode;
 use chrono::{DateTime, Duration, Utc};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
 

@@ -110,7 +110,7 @@ async fn audit(
     state: &AppState,
     caller: &Manager,
     id: Uuid,
-    action: &'static str,
+    action: faireplace_ports::audit::AuditAction,
     before: Option<&ChargeReview>,
     after: Option<&ChargeReview>,
 ) -> Result<(), ApiError> {
@@ -216,7 +216,15 @@ pub async fn create_review(
         .reviews
         .create(&caller.0, PlaceId(place), start, end)
         .await?;
-    audit(&state, &caller, review.id.0, "CREATE", None, Some(&review)).await?;
+    audit(
+        &state,
+        &caller,
+        review.id.0,
+        faireplace_ports::audit::AuditAction::Create,
+        None,
+        Some(&review),
+    )
+    .await?;
     Ok(created(
         format!("/api/charges/reviews/{}", review.id),
         &response(&review),
@@ -421,7 +429,7 @@ pub async fn validate_review(
         &state,
         &caller,
         id,
-        "VALIDATE",
+        faireplace_ports::audit::AuditAction::Validate,
         Some(&before),
         Some(&review),
     )
@@ -450,7 +458,15 @@ pub async fn delete_review(
     let id = path.into_inner();
     let before = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
     state.reviews.delete(&caller.0, ChargeReviewId(id)).await?;
-    audit(&state, &caller, id, "DELETE", Some(&before), None).await?;
+    audit(
+        &state,
+        &caller,
+        id,
+        faireplace_ports::audit::AuditAction::Delete,
+        Some(&before),
+        None,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -475,8 +491,7 @@ pub struct AuditEntryResponse {
     pub id: Uuid,
     pub entity_type: String,
     pub entity_id: Uuid,
-    /// CREATE, UPDATE, DELETE or VALIDATE.
-    pub action: String,
+    pub action: faireplace_ports::audit::AuditAction,
     /// The entity as it was (null for a creation).
     #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
@@ -533,7 +548,7 @@ async fn audit_page(
         id: e.id,
         entity_type: e.entity_type,
         entity_id: e.entity_id,
-        action: e.action.to_owned(),
+        action: e.action,
         before: e.before,
         after: e.after,
         key_id: e.key_id,

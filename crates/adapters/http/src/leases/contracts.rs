@@ -1,11 +1,11 @@
 //! `/api/leases`: leases with their co-lessees and guarantors, their rent history and their
 //! yearly revision; `/api/lessee/leases`: a lessee's own leases.
 
-use faireplace_kernel::ErrorCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::leases::{RevisionPreview, RevisionRequest};
 use faireplace_app::{AppError, CrudService, Principal};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_leases::{
     Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, LeaseStatus, LeaseTypeId,

@@ -1,8 +1,8 @@
 //! `/api/lease-types`: the system's lease types (seeded, read-only) and the tenant's own.
 
-use faireplace_kernel::ErrorCode;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_leases::{AnnexCode, LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
 use faireplace_ports::leases::{LeaseTypeFilter, LeaseTypeSort};

@@ -310,7 +310,7 @@ pub async fn change_owner(
     let Some(new_owner_id) = body.owner_id else {
         return Err(ApiError::field("owner_id", "is required"));
     };
-    let mut estate = state.estates.get(&caller.0, EstateId(*id)).await?;
+    let estate = state.estates.get(&caller.0, EstateId(*id)).await?;
     let new_owner = match state.owners.get(&caller.0, OwnerId(new_owner_id)).await {
         Ok(o) => o,
         Err(AppError::NotFound(_)) => {
@@ -322,9 +322,14 @@ pub async fn change_owner(
         Err(e) => return Err(e.into()),
     };
     let old_owner = state.owners.get(&caller.0, estate.data.owner_id).await?;
-    estate.data.owner_id = new_owner.id;
-    estate.updated_at = state.estates.now();
-    let estate = state.estates.save(&caller.0, &estate).await?;
+    let estate = state
+        .estates
+        .change(&caller.0, estate, |e, now| {
+            e.data.owner_id = new_owner.id;
+            e.updated_at = now;
+            Ok(())
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(OwnerChanged {
         estate_id: estate.id.0,
         old_owner: OwnerSummary::from(&old_owner),

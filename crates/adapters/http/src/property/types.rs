@@ -1,8 +1,8 @@
 //! `/api/types/{estate|room|equipment}`: system types (seeded, read-only) and the tenant's own.
 
-use faireplace_kernel::ErrorCode;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_ports::property::{TypeFilter, TypeSort};
 use faireplace_property::{PropertyType, TypeData, TypeId, TypeInput, TypeKind};

@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::property::{ChildFilter, KeyHistory};
 use faireplace_ports::{ListQuery, RepoError, Repository, Resource};
 use faireplace_property::{
@@ -62,8 +63,15 @@ async fn delete_one(
     tenant: TenantId,
     sql: &'static str,
     id: Uuid,
+    journal: &Journal,
 ) -> Result<bool, RepoError> {
-    affected_one(db, tenant, sqlx::query(sql).bind(tenant.as_uuid()).bind(id)).await
+    crate::common::deleted_one(
+        db,
+        tenant,
+        sqlx::query(sql).bind(tenant.as_uuid()).bind(id),
+        journal,
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,7 +113,12 @@ impl From<RoomRow> for Room {
 
 #[async_trait]
 impl Repository<Room> for PgRooms {
-    async fn insert(&self, tenant: TenantId, r: &Room) -> Result<Room, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        r: &Room,
+        journal: &Journal,
+    ) -> Result<Room, RepoError> {
         let q = sqlx::query(
             "INSERT INTO rooms (tenant_id, id, estate_id, type_id, name, surface_m2, floor, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -119,7 +132,7 @@ impl Repository<Room> for PgRooms {
         .bind(r.data.floor)
         .bind(r.created_at)
         .bind(r.updated_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(r.clone())
     }
 
@@ -143,12 +156,17 @@ impl Repository<Room> for PgRooms {
             tenant,
             &ListSource::table("rooms"),
             query,
-            Room::from,
+            crate::common::infallible(Room::from),
         )
         .await
     }
 
-    async fn update(&self, tenant: TenantId, r: &Room) -> Result<Option<Room>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        r: &Room,
+        journal: &Journal,
+    ) -> Result<Option<Room>, RepoError> {
         let q = sqlx::query(
             "UPDATE rooms SET type_id = $3, name = $4, surface_m2 = $5, floor = $6, updated_at = $7 \
              WHERE tenant_id = $1 AND id = $2",
@@ -160,15 +178,23 @@ impl Repository<Room> for PgRooms {
         .bind(r.data.surface_m2)
         .bind(r.data.floor)
         .bind(r.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| r.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| r.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: RoomId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: RoomId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         delete_one(
             &self.0,
             tenant,
             "DELETE FROM rooms WHERE tenant_id = $1 AND id = $2",
             id.0,
+            journal,
         )
         .await
     }
@@ -223,7 +249,12 @@ impl From<EquipmentRow> for Equipment {
 
 #[async_trait]
 impl Repository<Equipment> for PgEquipment {
-    async fn insert(&self, tenant: TenantId, e: &Equipment) -> Result<Equipment, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        e: &Equipment,
+        journal: &Journal,
+    ) -> Result<Equipment, RepoError> {
         let d = &e.data;
         let q = sqlx::query(
             "INSERT INTO equipment (tenant_id, id, estate_id, room_id, type_id, name, brand, model, \
@@ -244,7 +275,7 @@ impl Repository<Equipment> for PgEquipment {
         .bind(d.condition.as_str())
         .bind(e.created_at)
         .bind(e.updated_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(e.clone())
     }
 
@@ -268,7 +299,7 @@ impl Repository<Equipment> for PgEquipment {
             tenant,
             &ListSource::table("equipment"),
             query,
-            Equipment::from,
+            crate::common::infallible(Equipment::from),
         )
         .await
     }
@@ -277,6 +308,7 @@ impl Repository<Equipment> for PgEquipment {
         &self,
         tenant: TenantId,
         e: &Equipment,
+        journal: &Journal,
     ) -> Result<Option<Equipment>, RepoError> {
         let d = &e.data;
         let q = sqlx::query(
@@ -296,15 +328,23 @@ impl Repository<Equipment> for PgEquipment {
         .bind(d.warranty_until)
         .bind(d.condition.as_str())
         .bind(e.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| e.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| e.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: EquipmentId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: EquipmentId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         delete_one(
             &self.0,
             tenant,
             "DELETE FROM equipment WHERE tenant_id = $1 AND id = $2",
             id.0,
+            journal,
         )
         .await
     }
@@ -357,6 +397,7 @@ impl Repository<InventoryItem> for PgInventory {
         &self,
         tenant: TenantId,
         i: &InventoryItem,
+        journal: &Journal,
     ) -> Result<InventoryItem, RepoError> {
         let d = &i.data;
         let q = sqlx::query(
@@ -374,7 +415,7 @@ impl Repository<InventoryItem> for PgInventory {
         .bind(s(&d.notes))
         .bind(i.created_at)
         .bind(i.updated_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(i.clone())
     }
 
@@ -402,7 +443,7 @@ impl Repository<InventoryItem> for PgInventory {
             tenant,
             &ListSource::table("inventory_items"),
             query,
-            InventoryItem::from,
+            crate::common::infallible(InventoryItem::from),
         )
         .await
     }
@@ -411,6 +452,7 @@ impl Repository<InventoryItem> for PgInventory {
         &self,
         tenant: TenantId,
         i: &InventoryItem,
+        journal: &Journal,
     ) -> Result<Option<InventoryItem>, RepoError> {
         let d = &i.data;
         let q = sqlx::query(
@@ -426,15 +468,23 @@ impl Repository<InventoryItem> for PgInventory {
         .bind(d.condition.map(|c| c.as_str()))
         .bind(s(&d.notes))
         .bind(i.updated_at);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| i.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| i.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: InventoryId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: InventoryId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         delete_one(
             &self.0,
             tenant,
             "DELETE FROM inventory_items WHERE tenant_id = $1 AND id = $2",
             id.0,
+            journal,
         )
         .await
     }
@@ -510,7 +560,12 @@ async fn record_handover(
 #[async_trait]
 impl Repository<EstateKey> for PgKeys {
     /// A key given to someone at creation starts its history.
-    async fn insert(&self, tenant: TenantId, k: &EstateKey) -> Result<EstateKey, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        k: &EstateKey,
+        journal: &Journal,
+    ) -> Result<EstateKey, RepoError> {
         let d = &k.data;
         let mut tx = self.0.tenant_tx(tenant).await?;
         sqlx::query(
@@ -536,6 +591,7 @@ impl Repository<EstateKey> for PgKeys {
         if d.holder_kind.is_some() {
             record_handover(&mut tx, tenant, k.id, &KeyHandover::of(d, k.created_at)).await?;
         }
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(k.clone())
     }
@@ -560,7 +616,7 @@ impl Repository<EstateKey> for PgKeys {
             tenant,
             &ListSource::table("estate_keys"),
             query,
-            EstateKey::from,
+            crate::common::infallible(EstateKey::from),
         )
         .await
     }
@@ -571,6 +627,7 @@ impl Repository<EstateKey> for PgKeys {
         &self,
         tenant: TenantId,
         k: &EstateKey,
+        journal: &Journal,
     ) -> Result<Option<EstateKey>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let before: Option<KeyRow> =
@@ -605,16 +662,23 @@ impl Repository<EstateKey> for PgKeys {
         if before.data.handover_changed(d) {
             record_handover(&mut tx, tenant, k.id, &KeyHandover::of(d, k.updated_at)).await?;
         }
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(Some(k.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: KeyId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: KeyId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         delete_one(
             &self.0,
             tenant,
             "DELETE FROM estate_keys WHERE tenant_id = $1 AND id = $2",
             id.0,
+            journal,
         )
         .await
     }
@@ -739,6 +803,7 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
         &self,
         tenant: TenantId,
         e: &EnergyDiagnosis,
+        journal: &Journal,
     ) -> Result<EnergyDiagnosis, RepoError> {
         let q = sqlx::query(
             "INSERT INTO energy_diagnoses (tenant_id, id, estate_id, created_at, updated_at, energy_class, \
@@ -751,7 +816,7 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
         .bind(e.estate_id.0)
         .bind(e.created_at)
         .bind(e.updated_at);
-        affected_one(&self.0, tenant, bind_energy(q, &e.data)).await?;
+        affected_one(&self.0, tenant, bind_energy(q, &e.data), journal).await?;
         Ok(e.clone())
     }
 
@@ -779,7 +844,7 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
             tenant,
             &ListSource::table("energy_diagnoses"),
             query,
-            EnergyDiagnosis::from,
+            crate::common::infallible(EnergyDiagnosis::from),
         )
         .await
     }
@@ -788,6 +853,7 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
         &self,
         tenant: TenantId,
         e: &EnergyDiagnosis,
+        journal: &Journal,
     ) -> Result<Option<EnergyDiagnosis>, RepoError> {
         let q = sqlx::query(
             "UPDATE energy_diagnoses SET created_at = $2, updated_at = $3, energy_class = $4, ghg_class = $5, \
@@ -799,15 +865,23 @@ impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
         .bind(e.created_at)
         .bind(e.updated_at);
         let q = bind_energy(q, &e.data).bind(e.id.0);
-        Ok(affected_one(&self.0, tenant, q).await?.then(|| e.clone()))
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| e.clone()))
     }
 
-    async fn delete(&self, tenant: TenantId, id: EnergyDiagnosisId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: EnergyDiagnosisId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         delete_one(
             &self.0,
             tenant,
             "DELETE FROM energy_diagnoses WHERE tenant_id = $1 AND id = $2",
             id.0,
+            journal,
         )
         .await
     }
@@ -881,7 +955,12 @@ impl Repository<Diagnostic> for PgDiagnostics {
     /// Replaces the active diagnostic of the same type in one transaction. The estate row is
     /// locked first, so concurrent creations for one estate take turns and exactly one stays
     /// active.
-    async fn insert(&self, tenant: TenantId, d: &Diagnostic) -> Result<Diagnostic, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        d: &Diagnostic,
+        journal: &Journal,
+    ) -> Result<Diagnostic, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let locked: Option<i32> =
             sqlx::query_scalar("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
@@ -926,6 +1005,7 @@ impl Repository<Diagnostic> for PgDiagnostics {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         let mut stored = d.clone();
         stored.data.is_active = true;
@@ -956,7 +1036,7 @@ impl Repository<Diagnostic> for PgDiagnostics {
             tenant,
             &ListSource::table("estate_diagnostics"),
             query,
-            Diagnostic::from,
+            crate::common::infallible(Diagnostic::from),
         )
         .await
     }
@@ -966,6 +1046,7 @@ impl Repository<Diagnostic> for PgDiagnostics {
         &self,
         tenant: TenantId,
         d: &Diagnostic,
+        journal: &Journal,
     ) -> Result<Option<Diagnostic>, RepoError> {
         let x = &d.data;
         let q = sqlx::query(
@@ -980,19 +1061,25 @@ impl Repository<Diagnostic> for PgDiagnostics {
         .bind(x.media_id)
         .bind(s(&x.notes))
         .bind(d.updated_at);
-        if affected_one(&self.0, tenant, q).await? {
+        if affected_one(&self.0, tenant, q, journal).await? {
             self.get(tenant, d.id).await
         } else {
             Ok(None)
         }
     }
 
-    async fn delete(&self, tenant: TenantId, id: DiagnosticId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: DiagnosticId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         delete_one(
             &self.0,
             tenant,
             "DELETE FROM estate_diagnostics WHERE tenant_id = $1 AND id = $2",
             id.0,
+            journal,
         )
         .await
     }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::OwnerId;
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::{
     ConstructionPeriod, Estate, EstateData, EstateId, EstateStatus, PlaceId, TypeId,
@@ -260,7 +261,12 @@ fn bind_estate<'q>(
 
 #[async_trait]
 impl Repository<Estate> for PgEstates {
-    async fn insert(&self, tenant: TenantId, e: &Estate) -> Result<Estate, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        e: &Estate,
+        journal: &Journal,
+    ) -> Result<Estate, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         if let Some(place) = e.data.place_id {
             check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
@@ -285,6 +291,7 @@ impl Repository<Estate> for PgEstates {
             .await
             .map_err(map_error)?;
         let stored = read(&mut *tx, tenant, e.id.0).await?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         stored.ok_or_else(|| RepoError::Unknown("estate vanished after insert".into()))
     }
@@ -299,11 +306,22 @@ impl Repository<Estate> for PgEstates {
         tenant: TenantId,
         query: &ListQuery<Estate>,
     ) -> Result<Page<Estate>, RepoError> {
-        list_page::<Estate, EstateRow, EstateFilters>(&self.0, tenant, &LIST, query, Estate::from)
-            .await
+        list_page::<Estate, EstateRow, EstateFilters>(
+            &self.0,
+            tenant,
+            &LIST,
+            query,
+            crate::common::infallible(Estate::from),
+        )
+        .await
     }
 
-    async fn update(&self, tenant: TenantId, e: &Estate) -> Result<Option<Estate>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        e: &Estate,
+        journal: &Journal,
+    ) -> Result<Option<Estate>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         if let Some(place) = e.data.place_id {
             check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
@@ -341,11 +359,17 @@ impl Repository<Estate> for PgEstates {
             return Ok(None);
         }
         let stored = read(&mut *tx, tenant, e.id.0).await?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(stored)
     }
 
-    async fn delete(&self, tenant: TenantId, id: EstateId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: EstateId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         sqlx::query("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
             .bind(tenant.as_uuid())
@@ -359,7 +383,8 @@ impl Repository<Estate> for PgEstates {
             .bind(id.0)
             .execute(&mut *tx)
             .await
-            .map_err(map_error)?;
+            .map_err(crate::error::map_delete_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(done.rows_affected() == 1)
     }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use faireplace_kernel::values::{Address, CountryCode, Text};
 use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::ContactId;
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::{HeatingType, Place, PlaceData, PlaceId};
 use sqlx::{Postgres, QueryBuilder};
@@ -13,7 +14,8 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, list_page, push_search, read_source, s, text,
+    HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
+    read_source, s, text,
 };
 use crate::error::map_error;
 
@@ -145,7 +147,12 @@ fn bind_place<'q>(
 
 #[async_trait]
 impl Repository<Place> for PgPlaces {
-    async fn insert(&self, tenant: TenantId, p: &Place) -> Result<Place, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        p: &Place,
+        journal: &Journal,
+    ) -> Result<Place, RepoError> {
         let q = sqlx::query(
             "INSERT INTO places (tenant_id, id, created_at, updated_at, name, address_street, \
              address_postal_code, address_city, address_country, construction_year, is_coownership, \
@@ -156,7 +163,7 @@ impl Repository<Place> for PgPlaces {
         .bind(p.id.0)
         .bind(p.created_at)
         .bind(p.updated_at);
-        affected_one(&self.0, tenant, bind_place(q, &p.data)).await?;
+        affected_one(&self.0, tenant, bind_place(q, &p.data), journal).await?;
         Ok(p.clone())
     }
 
@@ -170,12 +177,24 @@ impl Repository<Place> for PgPlaces {
         tenant: TenantId,
         query: &ListQuery<Place>,
     ) -> Result<Page<Place>, RepoError> {
-        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, &LIST, query, Place::from).await
+        list_page::<Place, PlaceRow, PlaceFilters>(
+            &self.0,
+            tenant,
+            &LIST,
+            query,
+            crate::common::infallible(Place::from),
+        )
+        .await
     }
 
     /// The place is locked while its tantiemes are checked, so that no estate can take shares
     /// between the check and the write.
-    async fn update(&self, tenant: TenantId, p: &Place) -> Result<Option<Place>, RepoError> {
+    async fn update(
+        &self,
+        tenant: TenantId,
+        p: &Place,
+        journal: &Journal,
+    ) -> Result<Option<Place>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let locked: Option<i64> = sqlx::query_scalar(
             "SELECT (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
@@ -215,14 +234,20 @@ impl Repository<Place> for PgPlaces {
             .await
             .map_err(map_error)?;
         let stored = read(&mut *tx, tenant, p.id.0).await?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(stored)
     }
 
-    async fn delete(&self, tenant: TenantId, id: PlaceId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: PlaceId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query("DELETE FROM places WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
 use faireplace_property::{PropertyType, TypeData, TypeId, TypeKind};
 use sqlx::{Postgres, QueryBuilder};
@@ -11,7 +12,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, list_page, push_search, read_source_alone,
+    HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
+    read_source_alone,
 };
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
@@ -96,7 +98,12 @@ impl PgTypes {
 
 #[async_trait]
 impl Repository<PropertyType> for PgTypes {
-    async fn insert(&self, tenant: TenantId, t: &PropertyType) -> Result<PropertyType, RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        t: &PropertyType,
+        journal: &Journal,
+    ) -> Result<PropertyType, RepoError> {
         let q = sqlx::query(
             "INSERT INTO property_types (tenant_id, id, kind, code, name, is_system, is_active, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6, $7, $8)",
@@ -109,7 +116,7 @@ impl Repository<PropertyType> for PgTypes {
         .bind(t.data.is_active)
         .bind(t.created_at)
         .bind(t.updated_at);
-        affected_one(&self.0, tenant, q).await?;
+        affected_one(&self.0, tenant, q, journal).await?;
         Ok(t.clone())
     }
 
@@ -127,7 +134,7 @@ impl Repository<PropertyType> for PgTypes {
             tenant,
             &LIST,
             query,
-            PropertyType::from,
+            crate::common::infallible(PropertyType::from),
         )
         .await
     }
@@ -136,6 +143,7 @@ impl Repository<PropertyType> for PgTypes {
         &self,
         tenant: TenantId,
         t: &PropertyType,
+        journal: &Journal,
     ) -> Result<Option<PropertyType>, RepoError> {
         let q = sqlx::query(
             "UPDATE property_types SET code = $3, name = $4, is_active = $5, updated_at = $6 \
@@ -147,19 +155,24 @@ impl Repository<PropertyType> for PgTypes {
         .bind(t.data.name.as_str())
         .bind(t.data.is_active)
         .bind(t.updated_at);
-        if affected_one(&self.0, tenant, q).await? {
+        if affected_one(&self.0, tenant, q, journal).await? {
             self.read(tenant, t.id.0).await
         } else {
             Ok(None)
         }
     }
 
-    async fn delete(&self, tenant: TenantId, id: TypeId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: TypeId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let q = sqlx::query(
             "DELETE FROM property_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
         )
         .bind(tenant.as_uuid())
         .bind(id.0);
-        affected_one(&self.0, tenant, q).await
+        deleted_one(&self.0, tenant, q, journal).await
     }
 }

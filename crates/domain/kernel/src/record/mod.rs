@@ -492,7 +492,7 @@ fn invalid(message: impl Into<String>) -> ValidationErrors {
     ValidationErrors::single("", message)
 }
 
-fn json_str<'a>(value: &'a Json) -> Result<&'a str, ValidationErrors> {
+fn json_str(value: &Json) -> Result<&str, ValidationErrors> {
     value.as_str().ok_or_else(|| invalid("must be a string"))
 }
 
@@ -540,7 +540,9 @@ impl<T: FieldValue> FieldValue for Option<T> {
 
 impl FieldValue for bool {
     fn from_json(value: &Json, _: &FieldOpts, _: &Context) -> Result<Self, ValidationErrors> {
-        value.as_bool().ok_or_else(|| invalid("must be true or false"))
+        value
+            .as_bool()
+            .ok_or_else(|| invalid("must be true or false"))
     }
     fn to_json(&self) -> Json {
         Json::Bool(*self)
@@ -603,7 +605,9 @@ impl FieldValue for i32 {
     }
     fn from_sql(row: &mut dyn SqlRow, name: &str) -> Result<Option<Self>, DecodeError> {
         row.int(name)?
-            .map(|n| i32::try_from(n).map_err(|_| DecodeError::new(name, n.to_string(), "out of range")))
+            .map(|n| {
+                i32::try_from(n).map_err(|_| DecodeError::new(name, n.to_string(), "out of range"))
+            })
             .transpose()
     }
 }
@@ -639,7 +643,11 @@ pub fn read_decimal(value: &Json, opts: &FieldOpts) -> Result<Decimal, Validatio
     let text = match value {
         Json::Number(n) => n.to_string(),
         Json::String(s) => s.trim().to_owned(),
-        _ => return Err(invalid("must be a number or a decimal string such as \"850.50\"")),
+        _ => {
+            return Err(invalid(
+                "must be a number or a decimal string such as \"850.50\"",
+            ));
+        }
     };
     let d = Decimal::from_str(&text)
         .or_else(|_| Decimal::from_scientific(&text))
@@ -755,7 +763,10 @@ impl<T: IdValue> FieldValue for Vec<T> {
         let mut errors = ValidationErrors::new();
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            match item.as_str().and_then(|s| uuid::Uuid::parse_str(s.trim()).ok()) {
+            match item
+                .as_str()
+                .and_then(|s| uuid::Uuid::parse_str(s.trim()).ok())
+            {
                 Some(u) => out.push(T::from_uuid(u)),
                 None => errors.push(format!("[{i}]"), "must be a UUID"),
             }
@@ -781,7 +792,9 @@ impl<T: IdValue> FieldValue for Vec<T> {
     }
     const SQL: SqlKind = SqlKind::UuidArray;
     fn to_sql(&self, out: &mut Vec<SqlValue>) {
-        out.push(SqlValue::UuidArray(self.iter().map(IdValue::to_uuid).collect()));
+        out.push(SqlValue::UuidArray(
+            self.iter().map(IdValue::to_uuid).collect(),
+        ));
     }
     fn from_sql(row: &mut dyn SqlRow, name: &str) -> Result<Option<Self>, DecodeError> {
         Ok(Some(
@@ -872,7 +885,9 @@ macro_rules! __text_field {
             }
             const SQL: $crate::record::SqlKind = $crate::record::SqlKind::Text;
             fn to_sql(&self, out: &mut Vec<$crate::record::SqlValue>) {
-                out.push($crate::record::SqlValue::Text(Some(self.as_str().to_owned())));
+                out.push($crate::record::SqlValue::Text(Some(
+                    self.as_str().to_owned(),
+                )));
             }
             fn from_sql(
                 row: &mut dyn $crate::record::SqlRow,
@@ -895,13 +910,41 @@ crate::__text_field!(
         Text::parse(raw, opts.max_len.unwrap_or(200))
     },
     format = None,
-    max = Some(opts.max_len.unwrap_or(if opts.multiline { 5000 } else { 200 }))
+    max = Some(
+        opts.max_len
+            .unwrap_or(if opts.multiline { 5000 } else { 200 })
+    )
 );
-crate::__text_field!(Email, |raw, _o| Email::parse(raw), format = Some("email"), max = Some(254));
-crate::__text_field!(Phone, |raw, _o| Phone::parse(raw), format = None, max = Some(30));
-crate::__text_field!(Siret, |raw, _o| Siret::parse(raw), format = None, max = Some(20));
-crate::__text_field!(Iban, |raw, _o| Iban::parse(raw), format = None, max = Some(42));
-crate::__text_field!(CountryCode, |raw, _o| CountryCode::parse(raw), format = None, max = Some(2));
+crate::__text_field!(
+    Email,
+    |raw, _o| Email::parse(raw),
+    format = Some("email"),
+    max = Some(254)
+);
+crate::__text_field!(
+    Phone,
+    |raw, _o| Phone::parse(raw),
+    format = None,
+    max = Some(30)
+);
+crate::__text_field!(
+    Siret,
+    |raw, _o| Siret::parse(raw),
+    format = None,
+    max = Some(20)
+);
+crate::__text_field!(
+    Iban,
+    |raw, _o| Iban::parse(raw),
+    format = None,
+    max = Some(42)
+);
+crate::__text_field!(
+    CountryCode,
+    |raw, _o| CountryCode::parse(raw),
+    format = None,
+    max = Some(2)
+);
 
 /// Reads a value of a one-column field, failing on NULL (the generated code uses it through
 /// [`read_column`]; kept for values whose getter answers a non-optional value).
@@ -935,9 +978,8 @@ pub trait TextEnum: Copy + 'static {
     fn from_stored(column: &str, stored: Option<String>) -> Result<Option<Self>, DecodeError> {
         stored
             .map(|s| {
-                Self::parse(&s).map_err(|_| {
-                    DecodeError::new(column, s, format!("not a {}", Self::NAME))
-                })
+                Self::parse(&s)
+                    .map_err(|_| DecodeError::new(column, s, format!("not a {}", Self::NAME)))
             })
             .transpose()
     }
@@ -964,7 +1006,9 @@ macro_rules! __enum_field {
             }
             const SQL: $crate::record::SqlKind = $crate::record::SqlKind::Text;
             fn to_sql(&self, out: &mut Vec<$crate::record::SqlValue>) {
-                out.push($crate::record::SqlValue::Text(Some(self.as_str().to_owned())));
+                out.push($crate::record::SqlValue::Text(Some(
+                    self.as_str().to_owned(),
+                )));
             }
             fn from_sql(
                 row: &mut dyn $crate::record::SqlRow,

@@ -73,8 +73,10 @@ fn decode(v: serde_json::Value) -> Result<SampleData, ValidationErrors> {
 
 #[test]
 fn a_valid_object_reads_with_its_defaults_and_blank_is_absent() {
-    let s = decode(json!({"name": " Pot ", "storage": "COLD", "price": "850.50",
-                          "email": "  ", "notes": "a\nb"}))
+    let s = decode(
+        json!({"name": " Pot ", "storage": "COLD", "price": "850.50",
+                          "email": "  ", "notes": "a\nb"}),
+    )
     .expect("valid");
     assert_eq!(s.name.as_str(), "Pot");
     assert_eq!(s.storage, Storage::Cold);
@@ -89,9 +91,11 @@ fn a_valid_object_reads_with_its_defaults_and_blank_is_absent() {
 
 #[test]
 fn every_bad_field_is_named_at_once() {
-    let e = decode(json!({"name": 5, "storage": "WET", "price": 10.005, "floor": 400,
+    let e = decode(
+        json!({"name": 5, "storage": "WET", "price": 10.005, "floor": 400,
                           "fragile": "yes", "address": {"city": "Paris", "postal_code": "7501"},
-                          "owner_id": "nope", "made_on": "07/12/2026", "colour": "red"}))
+                          "owner_id": "nope", "made_on": "07/12/2026", "colour": "red"}),
+    )
     .expect_err("invalid");
     let mut fields = fields_of(&e);
     fields.sort();
@@ -125,8 +129,10 @@ fn every_bad_field_is_named_at_once() {
     assert_eq!(fields_of(&e), ["name", "storage", "price"]);
     assert!(e.errors().iter().all(|x| x.message == "is required"));
     // Rules run once the fields read.
-    let e = decode(json!({"name": "Pot", "storage": "DRY", "price": 1, "fragile": true,
-                          "floor": 150}))
+    let e = decode(
+        json!({"name": "Pot", "storage": "DRY", "price": 1, "fragile": true,
+                          "floor": 150}),
+    )
     .expect_err("rule");
     assert_eq!(fields_of(&e), ["floor"]);
 }
@@ -149,10 +155,12 @@ fn nested_records_take_their_rules_and_defaults_under_their_name() {
 
 #[test]
 fn writing_then_reading_gives_the_same_record() {
-    let s = decode(json!({"name": "Pot", "storage": "COLD", "price": "12.30", "floor": -2,
+    let s = decode(
+        json!({"name": "Pot", "storage": "COLD", "price": "12.30", "floor": -2,
                           "address": {"street": "1 rue", "postal_code": "75001", "city": "Paris"},
                           "owner_id": "01a1ff3a-e695-72fc-9a58-26ec8410f677",
-                          "made_on": "2026-01-31"}))
+                          "made_on": "2026-01-31"}),
+    )
     .expect("valid");
     let written = s.encode_json();
     assert_eq!(written["price"], json!(12.3));
@@ -225,13 +233,7 @@ fn stored(held: &Held) -> FakeRow {
     let mut values = Vec::new();
     held.record_to_sql(&mut values);
     assert_eq!(columns.len(), values.len());
-    FakeRow(
-        columns
-            .into_iter()
-            .map(|c| c.name)
-            .zip(values)
-            .collect(),
-    )
+    FakeRow(columns.into_iter().map(|c| c.name).zip(values).collect())
 }
 
 #[test]
@@ -286,7 +288,10 @@ fn a_stored_value_that_cannot_be_read_is_an_error_never_a_default() {
     assert_eq!(e.value, "FROZEN");
     let mut row = stored(&held);
     row.0.insert("name".into(), SqlValue::Text(None));
-    assert_eq!(Held::record_from_sql(&mut row).expect_err("null").column, "name");
+    assert_eq!(
+        Held::record_from_sql(&mut row).expect_err("null").column,
+        "name"
+    );
 }
 
 #[test]
@@ -308,7 +313,10 @@ fn the_schema_says_what_is_required_nullable_and_bounded() {
     ));
     assert!(matches!(
         get("address").shape,
-        Shape::Record { name: "Address", .. }
+        Shape::Record {
+            name: "Address",
+            ..
+        }
     ));
     assert_eq!(SampleData::NAME, "Sample");
     assert_eq!(SampleData::DESCRIPTION, Some("A sample."));
@@ -318,9 +326,15 @@ fn the_schema_says_what_is_required_nullable_and_bounded() {
 
 #[test]
 fn enums_are_serde_by_name() {
-    assert_eq!(serde_json::to_value(Storage::Cold).expect("json"), json!("COLD"));
+    assert_eq!(
+        serde_json::to_value(Storage::Cold).expect("json"),
+        json!("COLD")
+    );
     let back: Storage = serde_json::from_value(json!("DRY")).expect("read");
     assert_eq!(back, Storage::Dry);
     assert!(serde_json::from_value::<Storage>(json!("WET")).is_err());
-    assert_eq!(<Storage as TextEnum>::DESCRIPTION.trim(), "How a sample is kept.");
+    assert_eq!(
+        <Storage as TextEnum>::DESCRIPTION.trim(),
+        "How a sample is kept."
+    );
 }
