@@ -2,6 +2,7 @@
 //! `main.rs` adds the command line; tests use [`prepare`] and [`start`] directly.
 
 pub mod config;
+mod resources;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -109,6 +110,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         config.auth.clone(),
     )?);
     let state = AppState {
+        items: crate::resources::registry(&db, &clock),
         auth: auth.clone(),
         keys: KeyService::new(store, lessees.clone(), auth, clock.clone()),
         owners: CrudService::new(Arc::new(PgOwners(db.clone())), clock.clone()),

@@ -11,6 +11,7 @@ mod common;
 mod credits;
 mod crud;
 mod dev;
+pub mod items;
 pub mod json;
 mod leases;
 mod media;
@@ -22,6 +23,7 @@ mod platform;
 pub mod problem;
 mod property;
 pub mod rate_limit;
+mod resources;
 mod responses;
 mod routes;
 pub mod schema;
@@ -57,6 +59,8 @@ pub use middleware::RequestId;
 /// Everything a request may need, shared by all workers.
 pub struct AppState {
     pub auth: Arc<Authenticator>,
+    /// The use cases of every resource declared once, served by [`items`].
+    pub items: items::ItemRegistry,
     pub keys: KeyService,
     pub owners: CrudService<Owner>,
     pub contacts: CrudService<Contact>,
@@ -250,6 +254,7 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
     leases::rent_regulation::routes,
     leases::rent_control::routes,
     media::routes,
+    items::declared_routes,
 ];
 
 /// Every handler, for the OpenAPI document.

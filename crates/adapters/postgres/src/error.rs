@@ -53,9 +53,27 @@ fn map_sql_error(deleting: bool, error: sqlx::Error) -> RepoError {
     }
 }
 
+/// The nouns of the tables of declared resources (their repositories name them when made).
+static DECLARED_NOUNS: std::sync::RwLock<Vec<(&'static str, &'static str)>> =
+    std::sync::RwLock::new(Vec::new());
+
+/// Names the rows of `table` for clients (`"bank accounts"`).
+pub(crate) fn name_table(table: &'static str, plural: &'static str) {
+    if let Ok(mut nouns) = DECLARED_NOUNS.write()
+        && !nouns.iter().any(|(t, _)| *t == table)
+    {
+        nouns.push((table, plural));
+    }
+}
+
 /// What a client reads for rows of `table` ("still referenced by leases"): never the table's
 /// own name.
 pub fn noun_of_table(table: &str) -> &'static str {
+    if let Ok(nouns) = DECLARED_NOUNS.read()
+        && let Some((_, noun)) = nouns.iter().find(|(t, _)| *t == table)
+    {
+        return noun;
+    }
     match table {
         "owners" => "estates' owners",
         "contacts" => "contacts",

@@ -40,9 +40,30 @@ impl<D> Clone for PgItems<D> {
 
 impl<D: Declared> PgItems<D> {
     pub fn new(db: Db) -> Self {
+        crate::error::name_table(D::TABLE, D::PLURAL);
         Self {
             db,
             of: PhantomData,
+        }
+    }
+
+    /// A write's error: a unique constraint `<table>_<field>_key` names the field taken.
+    fn write_error(e: sqlx::Error) -> RepoError {
+        match map_error(e) {
+            RepoError::Duplicate { constraint } => {
+                let field = constraint
+                    .strip_prefix(D::TABLE)
+                    .and_then(|c| c.strip_prefix('_'))
+                    .and_then(|c| c.strip_suffix("_key"));
+                RepoError::Conflict {
+                    code: faireplace_kernel::ErrorCode::Conflict,
+                    message: match field {
+                        Some(f) => format!("another {} has this {f}", D::NOUN),
+                        None => format!("this {} conflicts with an existing one", D::NOUN),
+                    },
+                }
+            }
+            other => other,
         }
     }
 
@@ -208,7 +229,10 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
         }
         qb.push(")");
         let mut tx = self.db.tenant_tx(tenant).await?;
-        qb.build().execute(&mut *tx).await.map_err(map_error)?;
+        qb.build()
+            .execute(&mut *tx)
+            .await
+            .map_err(Self::write_error)?;
         crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(item.clone())
@@ -272,7 +296,11 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
         qb.push(" AND id = ");
         qb.push_bind(item.id.to_uuid());
         let mut tx = self.db.tenant_tx(tenant).await?;
-        let done = qb.build().execute(&mut *tx).await.map_err(map_error)?;
+        let done = qb
+            .build()
+            .execute(&mut *tx)
+            .await
+            .map_err(Self::write_error)?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }

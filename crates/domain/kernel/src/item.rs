@@ -67,6 +67,8 @@ pub trait Declared:
     type Parent: Parent;
     /// The singular noun, for messages ("bank account").
     const NOUN: &'static str;
+    /// The plural noun ("bank accounts").
+    const PLURAL: &'static str;
     /// The table (tenant_id, id, the parent's column, the fields' columns, created_at,
     /// updated_at).
     const TABLE: &'static str;
@@ -75,6 +77,9 @@ pub trait Declared:
     const PATH: &'static str;
     /// The parent's field and column (`estate_id`); unused without a parent.
     const PARENT_FIELD: &'static str = "";
+    /// The parent's table (`estates`), where a parent is looked for before anything is done
+    /// under it (404 when absent).
+    const PARENT_TABLE: &'static str = "";
     /// The OpenAPI tag of its operations.
     const TAG: &'static str;
     /// The entity type under which its changes are written to the audit log.

@@ -269,6 +269,38 @@ impl Iban {
     }
 }
 
+/// A BIC (ISO 9362), spaces removed and upper-cased: a bank's 4 letters, a country's 2, a
+/// location's 2 letters or digits, and optionally a branch's 3.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Bic(String);
+string_value!(Bic);
+
+impl Bic {
+    pub fn parse(raw: &str) -> Result<Self, InvalidValue> {
+        let value: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let b = value.as_bytes();
+        let shaped = (value.len() == 8 || value.len() == 11)
+            && b[..4].iter().all(u8::is_ascii_uppercase)
+            && b[4..].iter().all(u8::is_ascii_alphanumeric);
+        if !shaped {
+            return Err(invalid(
+                "must be 8 or 11 letters and digits: bank (4 letters), country, location, branch",
+            ));
+        }
+        if CountryCode::parse(&value[4..6]).is_err() {
+            return Err(invalid(
+                "must name a known country in its 5th and 6th letters",
+            ));
+        }
+        Ok(Self(value))
+    }
+}
+
 /// ISO 3166-1 alpha-2 codes, officially assigned.
 const COUNTRY_CODES: &[&str] = &[
     "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
@@ -538,6 +570,21 @@ mod tests {
         assert!(Iban::parse("FR7630006000011234567890188").is_err());
         assert!(Iban::parse("XX7630006000011234567890189").is_err());
         assert!(Iban::parse("FR76").is_err());
+    }
+
+    #[test]
+    fn bics() {
+        assert_eq!(
+            Bic::parse("agri fr pp").expect("valid").as_str(),
+            "AGRIFRPP"
+        );
+        assert_eq!(
+            Bic::parse("BNPAFRPPXXX").expect("valid").as_str(),
+            "BNPAFRPPXXX"
+        );
+        assert!(Bic::parse("AGRIFRP").is_err(), "7 letters");
+        assert!(Bic::parse("1GRIFRPP").is_err(), "bank code with a digit");
+        assert!(Bic::parse("AGRIXXPP").is_err(), "no such country");
     }
 
     #[test]

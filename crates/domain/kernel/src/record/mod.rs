@@ -900,7 +900,7 @@ macro_rules! __text_field {
     };
 }
 
-use crate::values::{CountryCode, Email, Iban, Phone, Siret, Text};
+use crate::values::{Bic, CountryCode, Email, Iban, Phone, Siret, Text};
 
 crate::__text_field!(
     Text,
@@ -944,6 +944,12 @@ crate::__text_field!(
     |raw, _o| CountryCode::parse(raw),
     format = None,
     max = Some(2)
+);
+crate::__text_field!(
+    Bic,
+    |raw, _o| Bic::parse(raw),
+    format = None,
+    max = Some(11)
 );
 
 /// Reads a value of a one-column field, failing on NULL (the generated code uses it through

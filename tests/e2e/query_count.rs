@@ -1,36 +1,99 @@
 //! List endpoints issue a constant number of statements, whatever the page size: no query per
-//! row. Statements are counted from sqlx's own `sqlx::query` events, in a test binary of its
-//! own so that no other test's statements are counted.
+//! row. Statements are counted from sqlx's own `sqlx::query` events, per tenant: an event
+//! counts for the tenant of the request span it happens in, so the other tests of the binary,
+//! running meanwhile, never add to this one's counts.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use faireplace_tests::{TestApp, person_owner};
 use serde_json::json;
 use tracing::Subscriber;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
 use tracing_subscriber::Layer;
-use tracing_subscriber::filter::filter_fn;
 use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
-struct CountStatements(Arc<AtomicU64>);
+/// Statements per tenant id.
+type Counts = Arc<Mutex<HashMap<String, u64>>>;
 
-impl<S: Subscriber> Layer<S> for CountStatements {
-    fn on_event(&self, _: &tracing::Event<'_>, _: Context<'_, S>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+/// The tenant a span was given (`tenant_id`, recorded once the key is verified).
+struct TenantOf(String);
+
+struct FindTenant(Option<String>);
+
+impl Visit for FindTenant {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "tenant_id" {
+            self.0 = Some(format!("{value:?}"));
+        }
     }
+}
+
+struct CountStatements(Counts);
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for CountStatements {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let mut found = FindTenant(None);
+        attrs.record(&mut found);
+        if let (Some(t), Some(span)) = (found.0, ctx.span(id)) {
+            span.extensions_mut().insert(TenantOf(t));
+        }
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        let mut found = FindTenant(None);
+        values.record(&mut found);
+        if let (Some(t), Some(span)) = (found.0, ctx.span(id)) {
+            span.extensions_mut().insert(TenantOf(t));
+        }
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: Context<'_, S>) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let Some(scope) = ctx.event_scope(event) else {
+            return;
+        };
+        for span in scope {
+            if let Some(TenantOf(t)) = span.extensions().get::<TenantOf>() {
+                if let Ok(mut counts) = self.0.lock() {
+                    *counts.entry(t.clone()).or_default() += 1;
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// The counts, from the one subscriber of the process (installed by the first caller).
+fn counts() -> Counts {
+    static COUNTS: OnceLock<Counts> = OnceLock::new();
+    COUNTS
+        .get_or_init(|| {
+            let counts = Counts::default();
+            let _ = tracing_subscriber::registry()
+                .with(CountStatements(counts.clone()))
+                .try_init();
+            counts
+        })
+        .clone()
+}
+
+/// Statements run so far for the tenant.
+fn spent(counts: &Counts, tenant: &str) -> u64 {
+    counts
+        .lock()
+        .map(|c| c.get(tenant).copied().unwrap_or(0))
+        .unwrap_or(0)
 }
 
 #[tokio::test]
 async fn lists_cost_the_same_statements_for_10_or_100_rows() {
-    let statements = Arc::new(AtomicU64::new(0));
-    tracing_subscriber::registry()
-        .with(
-            CountStatements(statements.clone())
-                .with_filter(filter_fn(|m| m.target() == "sqlx::query")),
-        )
-        .init();
-
+    let stats = counts();
     let app = TestApp::spawn().await;
     let t = app.tenant("A").await;
     let k = &t.owner_key;
@@ -66,14 +129,14 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
         app.get(&format!("/api/places/{place_id}/estates?limit={limit}"), k)
             .await
             .assert_status(200);
-        let before = statements.load(Ordering::SeqCst);
+        let before = spent(&stats, &t.id);
         let res = app
             .get(&format!("/api/places/{place_id}/estates?limit={limit}"), k)
             .await;
         res.assert_status(200);
         assert_eq!(res.body["data"].as_array().expect("data").len(), limit);
         assert_eq!(res.body["pagination"]["total"], 120);
-        counts.push(statements.load(Ordering::SeqCst) - before);
+        counts.push(spent(&stats, &t.id) - before);
     }
     assert_eq!(
         counts[0], counts[1],
@@ -85,11 +148,11 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
     // The same holds for the plain estate list and a party list.
     let mut counts = Vec::new();
     for limit in [10, 100] {
-        let before = statements.load(Ordering::SeqCst);
+        let before = spent(&stats, &t.id);
         app.get(&format!("/api/estates?limit={limit}"), k)
             .await
             .assert_status(200);
-        counts.push(statements.load(Ordering::SeqCst) - before);
+        counts.push(spent(&stats, &t.id) - before);
     }
     assert_eq!(counts, [1, 1]);
 
@@ -161,7 +224,7 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
         .await
         .assert_status(201);
         if i + 1 == 50 || i + 1 == 100 {
-            let before = statements.load(Ordering::SeqCst);
+            let before = spent(&stats, &t.id);
             let res = app
                 .post(
                     "/api/charges/reviews",
@@ -171,7 +234,7 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
                 .await;
             res.assert_status(201);
             assert_eq!(res.body["statements"].as_array().map(Vec::len), Some(i + 1));
-            review_counts.push(statements.load(Ordering::SeqCst) - before);
+            review_counts.push(spent(&stats, &t.id) - before);
         }
     }
     assert_eq!(
@@ -180,7 +243,7 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
     );
     let mut counts = Vec::new();
     for limit in [10, 100] {
-        let before = statements.load(Ordering::SeqCst);
+        let before = spent(&stats, &t.id);
         let res = app.get(&format!("/api/leases?limit={limit}"), k).await;
         res.assert_status(200);
         assert_eq!(res.body["data"].as_array().expect("data").len(), limit);
@@ -190,7 +253,7 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
                 .map(Vec::len),
             Some(2)
         );
-        counts.push(statements.load(Ordering::SeqCst) - before);
+        counts.push(spent(&stats, &t.id) - before);
     }
     assert_eq!(counts, [1, 1]);
 }

@@ -1,0 +1,2 @@
+//! Banking: the bank accounts an agency works with, the agency's own, its owners', and the one
+//! holding lessees' deposits, kept apart as the law asks.
