@@ -653,7 +653,10 @@ impl<D: Declared> utoipa_actix_web::OpenApiFactory for ItemRoutes<D> {
         let mut components = Components::default();
         let description = D::DESCRIPTION;
         let fields = D::fields();
-        let request = object_schema(description, &fields, Form::Request, &mut components);
+        let mut request = object_schema(description, &fields, Form::Request, &mut components);
+        if let (Some(example), Schema::Object(o)) = (D::EXAMPLE, &mut request) {
+            o.examples = serde_json::from_str(example).into_iter().collect();
+        }
         let patch = object_schema(
             Some(&format!(
                 "A JSON merge patch (RFC 7396) of {schema}Request: the fields sent change, `null` clears."

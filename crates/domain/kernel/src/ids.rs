@@ -10,17 +10,28 @@ use uuid::Uuid;
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub ::uuid::Uuid);
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub $crate::__uuid::Uuid);
+
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                $crate::__serde::Serialize::serialize(&self.0, s)
+            }
+        }
+
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$crate::__uuid::Uuid as $crate::__serde::Deserialize>::deserialize(d).map(Self)
+            }
+        }
 
         impl $name {
             /// A new time-ordered (v7) id.
             pub fn generate() -> Self {
-                Self(::uuid::Uuid::now_v7())
+                Self($crate::__uuid::Uuid::now_v7())
             }
 
-            pub fn as_uuid(&self) -> ::uuid::Uuid {
+            pub fn as_uuid(&self) -> $crate::__uuid::Uuid {
                 self.0
             }
         }
@@ -32,29 +43,29 @@ macro_rules! typed_id {
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = ::uuid::Error;
+            type Err = $crate::__uuid::Error;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                ::uuid::Uuid::parse_str(s).map(Self)
+                $crate::__uuid::Uuid::parse_str(s).map(Self)
             }
         }
 
-        impl From<::uuid::Uuid> for $name {
-            fn from(value: ::uuid::Uuid) -> Self {
+        impl From<$crate::__uuid::Uuid> for $name {
+            fn from(value: $crate::__uuid::Uuid) -> Self {
                 Self(value)
             }
         }
 
-        impl From<$name> for ::uuid::Uuid {
+        impl From<$name> for $crate::__uuid::Uuid {
             fn from(value: $name) -> Self {
                 value.0
             }
         }
 
         impl $crate::record::IdValue for $name {
-            fn from_uuid(u: ::uuid::Uuid) -> Self {
+            fn from_uuid(u: $crate::__uuid::Uuid) -> Self {
                 Self(u)
             }
-            fn to_uuid(&self) -> ::uuid::Uuid {
+            fn to_uuid(&self) -> $crate::__uuid::Uuid {
                 self.0
             }
         }
@@ -65,7 +76,7 @@ macro_rules! typed_id {
                 opts: &$crate::record::FieldOpts,
                 ctx: &$crate::record::Context,
             ) -> Result<Self, $crate::ValidationErrors> {
-                <::uuid::Uuid as $crate::record::FieldValue>::from_json(value, opts, ctx).map(Self)
+                <$crate::__uuid::Uuid as $crate::record::FieldValue>::from_json(value, opts, ctx).map(Self)
             }
             fn to_json(&self) -> $crate::__json::Value {
                 $crate::__json::Value::String(self.0.to_string())

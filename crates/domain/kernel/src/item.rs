@@ -90,8 +90,9 @@ pub trait Declared:
     const FILTERS: &'static [&'static str] = &[];
     /// Fields the list sorts by; the first is the default.
     const SORTS: &'static [&'static str] = &["created_at", "updated_at"];
-    /// Who may read it: management keys only, by default.
-    const MANAGERS_ONLY: bool = true;
+    /// A complete request body (JSON), shown in the OpenAPI document; the isolation sweep
+    /// creates a record from it.
+    const EXAMPLE: Option<&'static str> = None;
 }
 
 /// A stored resource.

@@ -28,6 +28,8 @@ pub use utoipa as __utoipa;
 pub mod openapi;
 #[doc(hidden)]
 pub use serde_json as __json;
+#[doc(hidden)]
+pub use uuid as __uuid;
 
 pub use errors::{ErrorCode, FieldError, ValidationErrors};
 pub use ids::TenantId;
