@@ -5,6 +5,7 @@
 mod annexes;
 mod architecture;
 mod auth;
+mod banking;
 mod charges;
 mod credits;
 mod faults;

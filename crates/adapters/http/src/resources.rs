@@ -4,5 +4,5 @@
 use crate::items::Wire;
 
 pub(crate) fn each(w: &mut impl Wire) {
-    let _ = w;
+    w.wire::<faireplace_banking::BankAccountData>();
 }
