@@ -4,13 +4,10 @@
 use chrono::{DateTime, Utc};
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::{InvalidValue, Text};
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 use rust_decimal::Decimal;
 
-typed_id!(
-    /// A charge category.
-    ChargeCategoryId
-);
+pub use faireplace_kernel::ids::ChargeCategoryId;
 
 text_enum!(
     /// The heading of the Décret 87-713 a charge falls under.

@@ -6,16 +6,13 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 use rust_decimal::Decimal;
 
 use crate::formula::{Formula, Variable};
 use crate::split::{Share, Split, SplitError, split};
 
-typed_id!(
-    /// A distribution key.
-    DistributionKeyId
-);
+pub use faireplace_kernel::ids::DistributionKeyId;
 
 text_enum!(
     /// The distribution technique.

@@ -10,10 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::distribution::CalculationType;
 
-typed_id!(
-    /// A charge of a lease.
-    LeaseChargeId
-);
+pub use faireplace_kernel::ids::LeaseChargeId;
 
 typed_id!(
     /// A freeze period.

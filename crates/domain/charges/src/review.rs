@@ -110,10 +110,7 @@ pub struct ReviewResult {
     pub statements: Vec<Statement>,
 }
 
-faireplace_kernel::typed_id!(
-    /// A charge review.
-    ChargeReviewId
-);
+pub use faireplace_kernel::ids::ChargeReviewId;
 
 faireplace_kernel::text_enum!(
     /// DRAFT while it may be recomputed or deleted; VALIDATED once sent: immutable.

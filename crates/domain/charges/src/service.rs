@@ -3,15 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 
 use crate::category::ChargeCategoryId;
 use crate::distribution::DistributionKeyId;
 
-typed_id!(
-    /// A service of a place.
-    PlaceServiceId
-);
+pub use faireplace_kernel::ids::PlaceServiceId;
 
 text_enum!(
     /// Where a service operates.

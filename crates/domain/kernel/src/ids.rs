@@ -139,6 +139,69 @@ typed_id!(
     WorkerKeyId
 );
 
+// The ids that records of several crates refer to: one place, so that a charge names its lease
+// by `LeaseId` without the charges crate knowing leases.
+typed_id!(
+    /// A contact: guarantor, agent, service provider, syndic…
+    ContactId
+);
+typed_id!(
+    /// A lessee (locataire): a person who rents.
+    LesseeId
+);
+typed_id!(
+    /// An owner (bailleur).
+    OwnerId
+);
+typed_id!(
+    /// A distribution key.
+    DistributionKeyId
+);
+typed_id!(
+    /// A charge of a lease.
+    LeaseChargeId
+);
+typed_id!(
+    /// A charge category.
+    ChargeCategoryId
+);
+typed_id!(
+    /// A charge review.
+    ChargeReviewId
+);
+typed_id!(
+    /// A service of a place.
+    PlaceServiceId
+);
+typed_id!(
+    /// A meter.
+    MeterId
+);
+typed_id!(
+    /// A place (building).
+    PlaceId
+);
+typed_id!(
+    /// An estate (lot).
+    EstateId
+);
+typed_id!(
+    /// A type of estate, room or equipment.
+    TypeId
+);
+typed_id!(
+    /// A lease type.
+    LeaseTypeId
+);
+typed_id!(
+    /// A lease.
+    LeaseId
+);
+typed_id!(
+    /// A signature process.
+    SignatureId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::numbers::{bounded_decimal, bounded_int};
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 use faireplace_parties::{ContactId, LesseeId};
 use faireplace_property::EstateId;
 use rust_decimal::Decimal;
@@ -12,10 +12,7 @@ use crate::lease::{LeaseStatus, LeaseTerms, check_terms, default_end_date};
 use crate::lease_type::{LeaseTypeData, LeaseTypeId};
 use crate::revision::Quarter;
 
-typed_id!(
-    /// A lease.
-    LeaseId
-);
+pub use faireplace_kernel::ids::LeaseId;
 
 /// The most co-lessees, or guarantors, one lease may name.
 pub const MAX_PARTIES: usize = 10;

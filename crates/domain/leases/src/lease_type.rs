@@ -1,16 +1,13 @@
 //! Lease types: the legal frame of a lease (duration, deposit cap, notices, renewal, revision).
 
 use chrono::{DateTime, Utc};
+use faireplace_kernel::ValidationErrors;
 use faireplace_kernel::values::{Text, parse_code};
-use faireplace_kernel::{ValidationErrors, typed_id};
 use rust_decimal::Decimal;
 
 use crate::annexes::AnnexCode;
 
-typed_id!(
-    /// A lease type.
-    LeaseTypeId
-);
+pub use faireplace_kernel::ids::LeaseTypeId;
 
 /// The longest duration or notice a type may state, in months (a hundred years).
 pub const MAX_MONTHS: i64 = 1200;

@@ -6,10 +6,7 @@ use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
 use rust_decimal::{Decimal, RoundingStrategy};
 
-typed_id!(
-    /// A meter.
-    MeterId
-);
+pub use faireplace_kernel::ids::MeterId;
 
 typed_id!(
     /// A reading of a meter.

@@ -1,14 +1,10 @@
 use chrono::{DateTime, Utc};
 use faireplace_kernel::ValidationErrors;
-use faireplace_kernel::typed_id;
 use faireplace_kernel::values::{Address, AddressInput, Email, InvalidValue, Phone, Text};
 
 use crate::{COMPANY_NAME_MAX, NAME_MAX, opt_text, present, reachability, required_kind};
 
-typed_id!(
-    /// A contact: guarantor, agent, service provider, syndic…
-    ContactId
-);
+pub use faireplace_kernel::ids::ContactId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ContactKind {

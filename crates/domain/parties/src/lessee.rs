@@ -1,14 +1,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::ValidationErrors;
-use faireplace_kernel::typed_id;
 use faireplace_kernel::values::{Address, AddressInput, Email, Phone, Text};
 
 use crate::{NAME_MAX, opt_text, present, reachability};
 
-typed_id!(
-    /// A lessee (locataire): a person who rents.
-    LesseeId
-);
+pub use faireplace_kernel::ids::LesseeId;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LesseeInput {

@@ -1,16 +1,12 @@
 use chrono::{DateTime, Utc};
 use faireplace_kernel::ValidationErrors;
-use faireplace_kernel::typed_id;
 use faireplace_kernel::values::{
     Address, AddressInput, Email, Iban, InvalidValue, Phone, Siret, Text,
 };
 
 use crate::{COMPANY_NAME_MAX, NAME_MAX, opt_text, present, reachability, required_kind};
 
-typed_id!(
-    /// An owner (bailleur).
-    OwnerId
-);
+pub use faireplace_kernel::ids::OwnerId;
 
 /// A natural person or a company (an SCI, a bank, an investor…).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::{Address, AddressInput, InvalidValue, Text};
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 use faireplace_parties::OwnerId;
 use rust_decimal::Decimal;
 
@@ -10,10 +10,7 @@ use crate::place::PlaceId;
 use crate::types::TypeId;
 use crate::{opt_decimal, opt_enum, opt_int, opt_notes, opt_text, required};
 
-typed_id!(
-    /// An estate (lot).
-    EstateId
-);
+pub use faireplace_kernel::ids::EstateId;
 
 text_enum!(
     /// When the building was built, as rent control publishes its reference rents.

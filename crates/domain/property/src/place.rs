@@ -2,15 +2,12 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use faireplace_kernel::values::{Address, AddressInput, Text};
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 use faireplace_parties::ContactId;
 
 use crate::{opt_enum, opt_int, opt_notes, req_text};
 
-typed_id!(
-    /// A place (building).
-    PlaceId
-);
+pub use faireplace_kernel::ids::PlaceId;
 
 text_enum!(
     pub HeatingType {

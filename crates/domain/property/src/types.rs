@@ -2,14 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::{Text, parse_code};
-use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, text_enum};
 
 use crate::req_text;
 
-typed_id!(
-    /// A type of estate, room or equipment.
-    TypeId
-);
+pub use faireplace_kernel::ids::TypeId;
 
 text_enum!(
     /// What a type classifies.

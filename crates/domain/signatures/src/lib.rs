@@ -12,10 +12,7 @@ use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
 
-typed_id!(
-    /// A signature process.
-    SignatureId
-);
+pub use faireplace_kernel::ids::SignatureId;
 typed_id!(
     /// One signer of a process.
     SignerId
