@@ -59,6 +59,10 @@ enum TenantCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// Development only: start the tenant with this many credits (an ADJUSTMENT), so
+        /// that electronic signatures can be tried without Stripe. Refused in production.
+        #[arg(long)]
+        credits: Option<u32>,
     },
 }
 
@@ -197,8 +201,16 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Tenant {
-            command: TenantCommand::Create { name },
+            command: TenantCommand::Create { name, credits },
         } => {
+            if credits.is_some()
+                && config.environment == faireplace_server::config::Environment::Production
+            {
+                anyhow::bail!(
+                    "--credits is for development only: in production credits are bought \
+                     (POST /api/credits/checkout) or granted with `faireplace credits grant`"
+                );
+            }
             let services = prepare(&config).await?;
             let (tenant, key) = services
                 .state
@@ -208,6 +220,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("tenant_id={}", tenant.id);
             println!("owner_key={key}");
+            if let Some(n) = credits.filter(|n| *n > 0) {
+                services
+                    .state
+                    .credits
+                    .credit(
+                        tenant.id,
+                        faireplace_billing::TransactionKind::Adjustment,
+                        i64::from(n),
+                        Some("development credits"),
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!("credits={n}");
+            }
             eprintln!("Keep the key now: it is shown only once.");
             Ok(())
         }
@@ -308,9 +334,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 .revoke_worker_key(faireplace_kernel::ids::WorkerKeyId(id))
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("worker_key_id={}", record.id);
             println!(
-                "worker_key_id={} revoked_at={}",
-                record.id,
+                "revoked_at={}",
                 record
                     .revoked_at
                     .map(|t| t.to_rfc3339())
