@@ -6,8 +6,12 @@ pub mod auth;
 pub mod charges;
 pub mod credits;
 pub mod crud;
+#[cfg(test)]
+mod crud_tests;
 pub mod documents;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fakes;
 pub mod heavy;
 pub mod idempotency;
 pub mod keys;
