@@ -295,10 +295,10 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
     me.assert_status(200);
     assert_eq!(me.body["role"], "WORKER");
 
-    // A worker key is not a management key…
-    app.get("/api/owners", &worker)
-        .await
-        .assert_problem(403, "FORBIDDEN");
+    // A worker key is not a management key (and its 401 says where it belongs)…
+    let res = app.get("/api/owners", &worker).await;
+    res.assert_problem(401, "UNAUTHENTICATED");
+    assert_eq!(res.body["reason"], "WORKER_KEY_AS_BEARER");
     // …X-API-Key is not read outside /api/workers…
     let res = app
         .client
@@ -354,4 +354,63 @@ async fn a_known_key_costs_no_argon2() {
     }
     // 40 requests, 20 of them concurrent on a cold cache: one verification.
     assert_eq!(app.services.state.auth.argon2_runs() - before, 1);
+}
+
+#[tokio::test]
+async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let reason = |res: &faireplace_tests::Answer| {
+        res.assert_problem(401, "UNAUTHENTICATED");
+        res.body["reason"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(reason(&app.get("/api/owners", "").await), "MISSING");
+    assert_eq!(
+        reason(&app.get("/api/owners", "fp_live_nope").await),
+        "MALFORMED"
+    );
+    let basic = app
+        .client
+        .get(app.url("/api/owners"))
+        .header("authorization", format!("Basic {}", t.owner_key))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(reason(&TestApp::read(basic).await), "NOT_BEARER");
+    // An unknown id and a wrong secret read the same: ids cannot be probed.
+    let unknown = ApiToken::from_entropy([3; 12], [4; 32]).expose();
+    let res = app.get("/api/owners", &unknown).await;
+    assert_eq!(reason(&res), "UNKNOWN");
+    let detail = res.body["detail"].clone();
+    let real = ApiToken::parse(&t.owner_key).expect("parse");
+    let alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut id_entropy = [0u8; 12];
+    for (slot, c) in id_entropy.iter_mut().zip(real.key_id().chars()) {
+        *slot = alphabet.find(c).expect("key id alphabet") as u8;
+    }
+    let wrong = ApiToken::from_entropy(id_entropy, [7; 32]).expose();
+    let res = app.get("/api/owners", &wrong).await;
+    assert_eq!(reason(&res), "UNKNOWN");
+    assert_eq!(res.body["detail"], detail);
+    // A revoked key, with its own secret, is told so.
+    let manager = app.key(&t, "MANAGER").await;
+    let list = app.get("/api/api-keys", &t.owner_key).await;
+    let id = list.body["data"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .find(|k| k["role"] == "MANAGER")
+        .and_then(|k| k["id"].as_str())
+        .expect("manager")
+        .to_owned();
+    app.delete(&format!("/api/api-keys/{id}"), &t.owner_key)
+        .await
+        .assert_status(204);
+    assert_eq!(reason(&app.get("/api/owners", &manager).await), "REVOKED");
+    // A worker key belongs in X-API-Key.
+    let worker = app.worker_key().await;
+    assert_eq!(
+        reason(&app.get("/api/owners", &worker).await),
+        "WORKER_KEY_AS_BEARER"
+    );
 }

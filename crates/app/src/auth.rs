@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
+use crate::error::AuthProblem;
 use crate::{AppError, Principal, TenantPrincipal};
 
 /// Tuning of authentication.
@@ -213,7 +214,8 @@ impl Authenticator {
         presented: &str,
         client: Option<IpAddr>,
     ) -> Result<Principal, AppError> {
-        let token = ApiToken::parse(presented.trim()).map_err(|_| AppError::Unauthenticated)?;
+        let token = ApiToken::parse(presented.trim())
+            .map_err(|_| AppError::Unauthenticated(AuthProblem::Malformed))?;
         let digest: [u8; 32] = Sha256::digest(token.secret().as_bytes()).into();
         let client = client.map(address_group);
         // A key verified already proves its secret without argon2, whatever others guess.
@@ -243,9 +245,10 @@ impl Authenticator {
             .find_credential(token.key_id())
             .await
             .map_err(|e| AppError::from_repo("api key", e))?;
-        // Unknown, revoked and expired keys are verified like the others and refused after.
+        // Unknown, revoked and expired keys are verified like the others and refused after;
+        // their state is told only to whoever holds the secret.
         let (hash, found) = match credential {
-            None => (self.dummy_hash.clone(), None),
+            None => (self.dummy_hash.clone(), Err(AuthProblem::Unknown)),
             Some(c) => {
                 let (principal, tenant, key_expires_at) = match c.owner {
                     CredentialOwner::Tenant {
@@ -270,21 +273,32 @@ impl Authenticator {
                         (Principal::Worker { key: id }, None, expires_at)
                     }
                 };
-                let usable = !c.revoked && key_expires_at.is_none_or(|at| at > self.clock.now());
-                (
-                    c.secret_hash,
-                    usable.then_some((principal, tenant, key_expires_at)),
-                )
+                let state = if c.revoked {
+                    Err(AuthProblem::Revoked)
+                } else if key_expires_at.is_some_and(|at| at <= self.clock.now()) {
+                    Err(AuthProblem::Expired)
+                } else {
+                    Ok((principal, tenant, key_expires_at))
+                };
+                (c.secret_hash, state)
             }
         };
         self.argon2_runs.fetch_add(1, Ordering::Relaxed);
         let genuine = verify_secret(token.secret().to_owned(), hash).await?;
-        let Some((principal, tenant, key_expires_at)) = found.filter(|_| genuine) else {
-            self.key_failures.fail((token.key_id().to_owned(), client));
-            if let Some(addr) = client {
-                self.address_failures.fail(addr);
+        let found = if genuine {
+            found
+        } else {
+            Err(AuthProblem::Unknown)
+        };
+        let (principal, tenant, key_expires_at) = match found {
+            Ok(found) => found,
+            Err(problem) => {
+                self.key_failures.fail((token.key_id().to_owned(), client));
+                if let Some(addr) = client {
+                    self.address_failures.fail(addr);
+                }
+                return Err(AppError::Unauthenticated(problem));
             }
-            return Err(AppError::Unauthenticated);
         };
         self.remember(
             token.key_id(),

@@ -11,9 +11,9 @@ pub enum AppError {
     /// One or more fields are invalid, or a business rule is broken.
     #[error("validation failed: {0}")]
     Validation(ValidationErrors),
-    /// No key, or an unknown, revoked or expired one.
-    #[error("authentication required")]
-    Unauthenticated,
+    /// No key, or one that does not authenticate; the problem says which.
+    #[error("authentication required: {}", .0.explain())]
+    Unauthenticated(AuthProblem),
     /// A valid key without the role or scope.
     #[error("{0}")]
     Forbidden(String),
@@ -52,6 +52,51 @@ pub enum AppError {
     Unavailable(#[source] BoxError),
     #[error(transparent)]
     Unknown(BoxError),
+}
+
+faireplace_kernel::text_enum!(
+    /// Why a key does not authenticate. A key's state (revoked, expired, a worker key) is told
+    /// only to whoever holds its secret: an unknown id and a wrong secret read the same, so
+    /// that key ids cannot be probed.
+    pub AuthProblem {
+        /// No key was sent.
+        Missing => "MISSING",
+        /// What was sent is not a key (`fp_live_…` with a valid checksum).
+        Malformed => "MALFORMED",
+        /// The key is sent in `Authorization` without the `Bearer` scheme.
+        NotBearer => "NOT_BEARER",
+        /// No such key, or not its secret.
+        Unknown => "UNKNOWN",
+        /// The key was revoked.
+        Revoked => "REVOKED",
+        /// The key expired.
+        Expired => "EXPIRED",
+        /// A WORKER key, sent as `Authorization: Bearer`: worker keys go in `X-API-Key`, under
+        /// `/api/workers` only.
+        WorkerKeyAsBearer => "WORKER_KEY_AS_BEARER",
+    }
+);
+
+impl AuthProblem {
+    /// What a client is told.
+    pub fn explain(&self) -> &'static str {
+        match self {
+            AuthProblem::Missing => {
+                "no API key: send Authorization: Bearer fp_live_… (X-API-Key under /api/workers)"
+            }
+            AuthProblem::Malformed => {
+                "this is not an API key: a key reads fp_live_<id>_<secret><checksum>; check for \
+                 a character lost in copying"
+            }
+            AuthProblem::NotBearer => "send the key as Authorization: Bearer fp_live_…",
+            AuthProblem::Unknown => "unknown key, or a wrong secret for this key id",
+            AuthProblem::Revoked => "this key was revoked: ask its tenant's OWNER for another",
+            AuthProblem::Expired => "this key has expired: ask its tenant's OWNER for another",
+            AuthProblem::WorkerKeyAsBearer => {
+                "this is a WORKER key: send it as X-API-Key, under /api/workers only"
+            }
+        }
+    }
 }
 
 impl AppError {

@@ -8,6 +8,7 @@ use actix_web::HttpMessage;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use faireplace_app::Principal;
+use faireplace_app::error::AuthProblem;
 use faireplace_kernel::paging::SortField;
 use faireplace_kernel::{Page, PageRequest, Sort, ValidationErrors};
 use serde::{Deserialize, Serialize};
@@ -16,22 +17,28 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::problem::ApiError;
 
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
+/// The key of `Authorization: Bearer <key>`, or why there is none.
+fn bearer(req: &HttpRequest) -> Result<String, AuthProblem> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Err(AuthProblem::Missing);
+    };
+    let value = value.to_str().map_err(|_| AuthProblem::Malformed)?;
+    match value.trim().split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(token.trim().to_owned())
+        }
+        _ => Err(AuthProblem::NotBearer),
+    }
 }
 
 async fn authenticate(
     req: HttpRequest,
     state: Option<web::Data<AppState>>,
-    token: Option<String>,
+    token: Result<String, AuthProblem>,
 ) -> Result<Principal, ApiError> {
     let state = state
         .ok_or_else(|| ApiError::from_status(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR))?;
-    let token = token.ok_or_else(ApiError::unauthenticated)?;
+    let token = token.map_err(ApiError::unauthenticated)?;
     // The peer's address: behind a reverse proxy every client shares the proxy's, so its
     // failure limit (AUTH_FAILURES_PER_ADDRESS) must be sized for that (see the README).
     let client = req.peer_addr().map(|a| a.ip());
@@ -78,6 +85,9 @@ macro_rules! bearer_caller {
                 let req = req.clone();
                 Box::pin(async move {
                     let principal = authenticate(req, state, token).await?;
+                    if let Principal::Worker { .. } = principal {
+                        return Err(ApiError::unauthenticated(AuthProblem::WorkerKeyAsBearer));
+                    }
                     let check: fn(&Principal) -> Result<(), faireplace_app::AppError> = $check;
                     check(&principal)?;
                     Ok($name(principal))
@@ -123,11 +133,13 @@ impl FromRequest for Worker {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = req
-            .headers()
-            .get("x-api-key")
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned());
+        let token = match req.headers().get("x-api-key") {
+            None => Err(AuthProblem::Missing),
+            Some(v) => v
+                .to_str()
+                .map(|v| v.trim().to_owned())
+                .map_err(|_| AuthProblem::Malformed),
+        };
         let req = req.clone();
         Box::pin(async move {
             let principal = authenticate(req, state, token).await?;

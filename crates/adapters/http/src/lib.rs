@@ -147,7 +147,7 @@ impl Default for HttpSettings {
             `search` and `sort` (`field` or `-field`).",
         license(name = "Proprietary")
     ),
-    components(responses(
+    components(schemas(problem::Problem), responses(
         responses::BadRequest,
         responses::Unauthorized,
         responses::Forbidden,

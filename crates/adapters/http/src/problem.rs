@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use faireplace_app::AppError;
+use faireplace_app::error::AuthProblem;
 use faireplace_kernel::{ErrorCode, FieldError, ValidationErrors};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -35,6 +36,10 @@ pub struct Problem {
     /// Every invalid field, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For a 401: what is wrong with the key (a key's state is told only to whoever holds
+    /// its secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<AuthProblem>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -68,6 +73,8 @@ pub struct ApiError {
     pub retry_after: Option<u32>,
     /// The methods a route allows, for 405.
     pub allow: Option<String>,
+    /// Why a key does not authenticate, for 401.
+    pub reason: Option<AuthProblem>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -89,6 +96,7 @@ impl ApiError {
             errors: vec![],
             retry_after: None,
             allow: None,
+            reason: None,
         }
     }
 
@@ -106,6 +114,7 @@ impl ApiError {
             errors: errors.errors().iter().map(ProblemField::from).collect(),
             retry_after: None,
             allow: None,
+            reason: None,
         }
     }
 
@@ -121,12 +130,14 @@ impl ApiError {
         )
     }
 
-    pub fn unauthenticated() -> Self {
-        Self::new(
+    pub fn unauthenticated(problem: AuthProblem) -> Self {
+        let mut e = Self::new(
             StatusCode::UNAUTHORIZED,
             ErrorCode::Unauthenticated,
-            "a valid API key is required: Authorization: Bearer fp_live_…",
-        )
+            problem.explain(),
+        );
+        e.reason = Some(problem);
+        e
     }
 
     /// The generic answer for an error status that carries no detail of ours.
@@ -156,6 +167,7 @@ impl ApiError {
             errors: vec![],
             retry_after: None,
             allow: None,
+            reason: None,
         }
     }
 
@@ -177,6 +189,7 @@ impl ApiError {
             instance,
             code: self.code,
             errors: self.errors.clone(),
+            reason: self.reason,
             request_id,
         }
     }
@@ -232,7 +245,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::Validation(v) => ApiError::validation(&v),
-            AppError::Unauthenticated => ApiError::unauthenticated(),
+            AppError::Unauthenticated(problem) => ApiError::unauthenticated(problem),
             AppError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, m),
             AppError::NotFound(what) => ApiError::not_found(what),
             AppError::Conflict { code, message } => {

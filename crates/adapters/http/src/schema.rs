@@ -247,3 +247,13 @@ pub fn object_schema(
     }
     Schema::Object(object.build())
 }
+
+/// A file's bytes: `type: string, format: binary` (what generators read as a download).
+pub fn binary() -> RefOr<Schema> {
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .build(),
+    ))
+}
