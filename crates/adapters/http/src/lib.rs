@@ -17,6 +17,7 @@ mod leases;
 mod media;
 mod meters;
 mod middleware;
+mod openapi;
 mod parties;
 mod payments;
 mod platform;
@@ -293,6 +294,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     let mut api = api;
     standard_responses(&mut api);
+    openapi::describe_operations(&mut api);
+    openapi::required_fields_not_null(&mut api);
     api
 }
 
@@ -328,6 +331,10 @@ fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
                     .next()
                     .unwrap_or_default()
                     .to_owned();
+                // A form made for PATCH (a declared resource's, or one of its own) stays.
+                if name.ends_with("Patch") {
+                    continue;
+                }
                 let patch = format!("{name}Patch");
                 content.schema = Some(RefOr::Ref(Ref::from_schema_name(&patch)));
                 patch_forms.insert(name, patch);
