@@ -138,6 +138,35 @@ async fn bad_bodies_are_problems() {
     let res = app.get("/api/owners?sort=password", &t.owner_key).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["sort"]);
+
+    // A field of the wrong type is named, nested or not; a member no route knows is refused.
+    let res = app
+        .post(
+            "/api/leases",
+            &t.owner_key,
+            json!({"estate_id": 5, "lessees": [{"lessee_id": "x"}]}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["estate_id"]);
+    assert!(res.text.contains("invalid type: number"), "{}", res.text);
+    let res = app
+        .post(
+            "/api/leases",
+            &t.owner_key,
+            json!({"lessees": [{"lessee_id": "not-a-uuid"}]}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["lessees[0].lessee_id"]);
+    let res = app
+        .post(
+            "/api/api-keys",
+            &t.owner_key,
+            json!({"name": "x", "role": "MANAGER", "colour": "red", "scopes": []}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["colour"]);
 }
 
 #[tokio::test]

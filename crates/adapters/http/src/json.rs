@@ -6,12 +6,10 @@
 //! Every string of the body, keys included, is checked before the body is read into its type:
 //! a control character other than tab, line feed and carriage return is a 400 naming the field.
 
-use faireplace_kernel::ErrorCode;
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -46,15 +44,43 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             if let Some(field) = control_character_at(&value, &mut String::new()) {
                 return Err(ApiError::field(&field, CONTROL_MESSAGE).into());
             }
-            serde_json::from_value(value).map(Json).map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::ValidationError,
-                    e.to_string(),
-                )
-                .into()
-            })
+            read(&value).map(Json).map_err(Into::into)
         })
+    }
+}
+
+/// Reads `value` into `T`, naming the field that does not read (`signers[0].party_id: must be
+/// a UUID`) and every member `T` does not know.
+pub fn read<T: DeserializeOwned>(value: &Value) -> Result<T, ApiError> {
+    let mut unknown = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| unknown.push(path.to_string());
+    let read: Result<T, _> =
+        serde_path_to_error::deserialize(serde_ignored::Deserializer::new(value, &mut note));
+    match read {
+        Ok(v) if unknown.is_empty() => Ok(v),
+        Ok(_) => {
+            let mut errors = faireplace_kernel::ValidationErrors::new();
+            for path in unknown {
+                errors.push(path, "is not a field of this request");
+            }
+            Err(ApiError::validation(&errors))
+        }
+        Err(e) => {
+            let field = match e.path().to_string() {
+                p if p == "." => "body".to_owned(),
+                p => p,
+            };
+            Err(ApiError::field(&field, &plain(e.inner())))
+        }
+    }
+}
+
+/// serde's message without its position (`at line 1 column 117`): the field says where.
+fn plain(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.find(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
     }
 }
 
