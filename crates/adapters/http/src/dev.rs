@@ -1,27 +1,56 @@
 //! `/api/dev/outbox`: the messages the development notifier kept (one-time codes included), so
-//! that a developer without a mail server can sign. Registered only when the server runs with
-//! the development outbox; in production the route does not exist (404) and is not documented.
+//! that a developer without a mail server can sign. In production (no outbox) it answers 404.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::common::Manager;
 use crate::problem::ApiError;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
+    /// The e-mail address the messages were sent to.
+    #[param(example = "lea.bernard@example.org")]
     to: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Message {
+/// A message the development notifier kept instead of sending it.
+#[derive(Serialize, ToSchema)]
+pub struct Message {
     to_email: String,
     subject: String,
+    /// The text of the message: a one-time code reads "Votre code de signature du bail est :
+    /// 123456".
     body: String,
+    /// What the message is (`signature_otp`…).
     kind: String,
 }
 
+/// The messages sent to an address, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct Outbox {
+    data: Vec<Message>,
+}
+
+/// Development only: the messages (one-time signature codes included) sent to an address on
+/// behalf of the caller's tenant, kept in memory instead of being e-mailed (no `SMTP_HOST`).
+/// In production the outbox does not exist: 404.
+#[utoipa::path(
+    tag = "Development", operation_id = "read_dev_outbox",
+    params(OutboxQuery),
+    responses(
+        (status = 200, description = "The messages", body = Outbox),
+        (status = 400, response = crate::responses::BadRequest),
+        (status = 401, response = crate::responses::Unauthorized),
+        (status = 403, response = crate::responses::Forbidden),
+        (status = 404, response = crate::responses::NotFound),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/dev/outbox")]
 pub async fn outbox(
     state: web::Data<AppState>,
     caller: Manager,
@@ -47,5 +76,9 @@ pub async fn outbox(
             kind: m.kind,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "data": data })))
+    Ok(HttpResponse::Ok().json(Outbox { data }))
+}
+
+pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
+    cfg.service(outbox);
 }

@@ -190,7 +190,8 @@ impl Default for HttpSettings {
         (name = "Payments", description = "Buying credits through Stripe: checkout, Stripe's signed webhook, the log of payments"),
         (name = "Rent Regulation & Rent Control", description = "Country references, rent index series, rent control"),
         (name = "Media", description = "Files (JPEG, PNG, WebP, PDF) attached to an entity"),
-        (name = "Workers", description = "Serverless workers, with `X-API-Key`")
+        (name = "Workers", description = "Serverless workers, with `X-API-Key`"),
+        (name = "Development", description = "What a development server offers besides the API (404 in production)")
     )
 )]
 struct ApiDoc;
@@ -255,6 +256,7 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
     leases::rent_regulation::routes,
     leases::rent_control::routes,
     media::routes,
+    dev::routes,
     items::declared_routes,
 ];
 
@@ -421,15 +423,8 @@ pub fn app(
     let routes = web::Data::new(RouteTable::from_openapi(&api));
     // Registered before the `/api` scope, which would otherwise answer every `/api/*` path.
     let docs = SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api);
-    let dev_outbox = state.dev_outbox.is_some();
     let (app, _) = App::new()
         .service(web::resource("/api/docs").to(docs_redirect))
-        .configure(|cfg| {
-            // Development only, and outside the OpenAPI document.
-            if dev_outbox {
-                cfg.service(web::resource("/api/dev/outbox").route(web::get().to(dev::outbox)));
-            }
-        })
         .service(docs)
         .app_data(state)
         .app_data(routes)
