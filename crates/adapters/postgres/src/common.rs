@@ -305,6 +305,33 @@ pub(crate) fn scoped(inner: &str) -> String {
     )
 }
 
+/// A stored value of row `id` of `table` that cannot be read back: an error naming them, never
+/// a made-up value.
+pub(crate) fn corrupt(
+    table: &'static str,
+    id: Uuid,
+    column: &str,
+    value: impl Into<String>,
+    reason: impl Into<String>,
+) -> RepoError {
+    RepoError::Corrupt {
+        table,
+        id: id.to_string(),
+        error: faireplace_kernel::record::DecodeError::new(column, value, reason),
+    }
+}
+
+/// Reads the stored name of an enumeration (`column` of row `id` of `table`): an unknown name
+/// is [`RepoError::Corrupt`].
+pub(crate) fn stored_enum<E: faireplace_kernel::TextEnum>(
+    table: &'static str,
+    id: Uuid,
+    column: &str,
+    value: &str,
+) -> Result<E, RepoError> {
+    E::parse(value).map_err(|_| corrupt(table, id, column, value, format!("not a {}", E::NAME)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

@@ -2,6 +2,7 @@
 //! a period, which a calculation on a date within it uses instead of the estate's current one.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::ids::EstateId;
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
 use rust_decimal::Decimal;
@@ -22,7 +23,7 @@ text_enum!(
 
 #[derive(Debug, Clone, Default)]
 pub struct DistributionReferenceInput {
-    pub estate_id: Option<uuid::Uuid>,
+    pub estate_id: Option<EstateId>,
     pub kind: Option<String>,
     pub value: Option<Decimal>,
     pub valid_from: Option<NaiveDate>,
@@ -31,7 +32,7 @@ pub struct DistributionReferenceInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistributionReferenceData {
-    pub estate_id: uuid::Uuid,
+    pub estate_id: EstateId,
     pub kind: ReferenceKind,
     /// Whole for tantiemes and occupants; at most 2 decimals for a surface.
     pub value: Decimal,
@@ -131,7 +132,7 @@ sort_fields!(
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReferenceFilter {
-    pub estate_id: Option<uuid::Uuid>,
+    pub estate_id: Option<EstateId>,
     pub kind: Option<ReferenceKind>,
 }
 
@@ -142,7 +143,7 @@ mod tests {
     #[test]
     fn tantiemes_are_whole_and_periods_ordered() {
         let e = DistributionReferenceData::parse(&DistributionReferenceInput {
-            estate_id: Some(uuid::Uuid::now_v7()),
+            estate_id: Some(EstateId::generate()),
             kind: Some("TANTIEMES".into()),
             value: Some(Decimal::new(2005, 1)),
             valid_from: NaiveDate::from_ymd_opt(2025, 6, 1),

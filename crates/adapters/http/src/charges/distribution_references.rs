@@ -8,6 +8,7 @@ use faireplace_charges::{
     DistributionReferenceInput, ReferenceFilter, ReferenceKind, ReferenceSort,
 };
 use faireplace_kernel::{Sort, ValidationErrors};
+use faireplace_property::EstateId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,20 +18,12 @@ use crate::AppState;
 use crate::crud::CrudResource;
 use crate::property::uuid_param;
 
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum ReferenceKindDto {
-    TANTIEMES,
-    SURFACE,
-    OCCUPANTS,
-}
-
 /// A reference as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct ReferenceRequest {
     #[schema(required = true)]
     pub estate_id: Option<Uuid>,
-    #[schema(value_type = Option<ReferenceKindDto>, required = true)]
+    #[schema(value_type = Option<ReferenceKind>, required = true)]
     pub kind: Option<String>,
     /// Whole for TANTIEMES and OCCUPANTS, at most 2 decimals for SURFACE.
     #[schema(value_type = Option<f64>, required = true, example = 250)]
@@ -46,8 +39,7 @@ pub struct ReferenceRequest {
 pub struct ReferenceResponse {
     pub id: Uuid,
     pub estate_id: Uuid,
-    #[schema(value_type = ReferenceKindDto)]
-    pub kind: String,
+    pub kind: ReferenceKind,
     #[schema(value_type = f64)]
     pub value: Decimal,
     pub valid_from: NaiveDate,
@@ -62,13 +54,13 @@ pub struct ReferenceResponse {
 pub struct ReferenceFilterParams {
     #[param(value_type = Option<Uuid>)]
     pub estate_id: Option<String>,
-    #[param(value_type = Option<ReferenceKindDto>)]
+    #[param(value_type = Option<ReferenceKind>)]
     pub kind: Option<String>,
 }
 
 fn input(r: ReferenceRequest) -> DistributionReferenceInput {
     DistributionReferenceInput {
-        estate_id: r.estate_id,
+        estate_id: r.estate_id.map(EstateId),
         kind: r.kind,
         value: r.value,
         valid_from: r.valid_from,
@@ -105,7 +97,7 @@ impl CrudResource for DistributionReference {
     fn to_request(&self) -> ReferenceRequest {
         let d = &self.data;
         ReferenceRequest {
-            estate_id: Some(d.estate_id),
+            estate_id: Some(d.estate_id.0),
             kind: Some(d.kind.as_str().to_owned()),
             value: Some(d.value),
             valid_from: Some(d.valid_from),
@@ -117,8 +109,8 @@ impl CrudResource for DistributionReference {
         let d = &self.data;
         ReferenceResponse {
             id: self.id.0,
-            estate_id: d.estate_id,
-            kind: d.kind.as_str().to_owned(),
+            estate_id: d.estate_id.0,
+            kind: d.kind,
             value: d.value,
             valid_from: d.valid_from,
             valid_to: d.valid_to,
@@ -131,7 +123,8 @@ impl CrudResource for DistributionReference {
         let mut errors = ValidationErrors::new();
         let estate_id = errors
             .merge(uuid_param("estate_id", &p.estate_id))
-            .flatten();
+            .flatten()
+            .map(EstateId);
         let kind = p
             .kind
             .as_deref()
