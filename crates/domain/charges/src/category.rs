@@ -311,6 +311,7 @@ pub const LEGAL_CATALOG: &[LegalHeading] = &[
 mod tests {
     use super::*;
     use faireplace_kernel::RecordTrait;
+    use faireplace_kernel::record::{DecodeError, SqlRow};
     use std::str::FromStr;
 
     fn dec(s: &str) -> Decimal {
@@ -393,6 +394,77 @@ mod tests {
         )
         .expect_err("three decimals");
         assert_eq!(fields(&e), ["recovery_rate"]);
+    }
+
+    /// A stored row of text and decimal columns; every other column is NULL.
+    struct StoredRow(Vec<(&'static str, &'static str)>);
+
+    impl SqlRow for StoredRow {
+        fn text(&mut self, column: &str) -> Result<Option<String>, DecodeError> {
+            Ok(self
+                .0
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map(|(_, v)| (*v).to_owned()))
+        }
+        fn int(&mut self, _: &str) -> Result<Option<i64>, DecodeError> {
+            Ok(None)
+        }
+        fn decimal(&mut self, column: &str) -> Result<Option<Decimal>, DecodeError> {
+            Ok(self.text(column)?.map(|v| dec(&v)))
+        }
+        fn bool(&mut self, _: &str) -> Result<Option<bool>, DecodeError> {
+            Ok(None)
+        }
+        fn date(&mut self, _: &str) -> Result<Option<chrono::NaiveDate>, DecodeError> {
+            Ok(None)
+        }
+        fn timestamp(
+            &mut self,
+            _: &str,
+        ) -> Result<Option<chrono::DateTime<chrono::Utc>>, DecodeError> {
+            Ok(None)
+        }
+        fn uuid(&mut self, _: &str) -> Result<Option<uuid::Uuid>, DecodeError> {
+            Ok(None)
+        }
+        fn uuid_array(&mut self, _: &str) -> Result<Option<Vec<uuid::Uuid>>, DecodeError> {
+            Ok(None)
+        }
+        fn text_array(&mut self, _: &str) -> Result<Option<Vec<String>>, DecodeError> {
+            Ok(None)
+        }
+        fn json(&mut self, _: &str) -> Result<Option<serde_json::Value>, DecodeError> {
+            Ok(None)
+        }
+        fn is_null(&mut self, column: &str) -> Result<bool, DecodeError> {
+            Ok(self.text(column)?.is_none())
+        }
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_read_is_an_error_naming_its_column() {
+        let stored = |category_type, frequency| {
+            ChargeCategoryData::record_from_sql(&mut StoredRow(vec![
+                ("name", "Ascenseur"),
+                ("category_type", category_type),
+                ("recovery_rate", "75"),
+                ("notification_frequency", frequency),
+            ]))
+        };
+        let read = stored("ELEVATOR", "30 days").expect("reads");
+        assert_eq!(
+            read.notification_frequency.map(|f| f.to_string()),
+            Some("30 days".into())
+        );
+        assert_eq!(read.maintenance, None, "no maintenance column is set");
+        for (category_type, frequency, column) in [
+            ("LIFT", "30 days", "category_type"),
+            ("ELEVATOR", "every day", "notification_frequency"),
+        ] {
+            let e = stored(category_type, frequency).expect_err("corrupt");
+            assert_eq!(e.column, column);
+        }
     }
 
     #[test]
