@@ -1424,6 +1424,13 @@ async fn references_valid_on_the_calculation_date_take_precedence() {
     let list = app.get(&format!("{url}?estate_id={}", estates[0]), k).await;
     assert_eq!(list.body["pagination"]["total"], 2);
     assert_eq!(
+        list.body["data"][0]["valid_from"], "2025-12-01",
+        "latest first"
+    );
+    let searched = app.get(&format!("{url}?search=x&sort=valid_from"), k).await;
+    searched.assert_status(200);
+    assert_eq!(searched.body["data"][0]["valid_from"], "2025-01-01");
+    assert_eq!(
         app.get(url, &other.owner_key).await.body["pagination"]["total"],
         0
     );

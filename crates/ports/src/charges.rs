@@ -1,6 +1,7 @@
-//! Charge resources. Charge categories are declared once (`Item<ChargeCategoryData>`); the
-//! others keep repositories of their own (what they check reads other rows in their write's
-//! transaction), and reviews and notifications stores of their own.
+//! Charge resources. Charge categories and distribution references are declared once
+//! (`Item<ChargeCategoryData>`, `Item<DistributionReferenceData>`); the others keep
+//! repositories of their own (what they check reads other rows in their write's transaction),
+//! and reviews and notifications stores of their own.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -85,16 +86,6 @@ impl Resource for faireplace_charges::ChargeExpense {
     type SortField = faireplace_charges::ChargeExpenseSort;
     const NAME: &'static str = "charge expense";
     fn id(&self) -> faireplace_charges::ChargeExpenseId {
-        self.id
-    }
-}
-
-impl Resource for faireplace_charges::DistributionReference {
-    type Id = faireplace_charges::DistributionReferenceId;
-    type Filter = faireplace_charges::ReferenceFilter;
-    type SortField = faireplace_charges::ReferenceSort;
-    const NAME: &'static str = "distribution reference";
-    fn id(&self) -> faireplace_charges::DistributionReferenceId {
         self.id
     }
 }

@@ -134,10 +134,6 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
             clock.clone(),
         ),
-        distribution_references: CrudService::new(
-            Arc::new(faireplace_postgres::PgDistributionReferences(db.clone())),
-            clock.clone(),
-        ),
         notifications: faireplace_app::charges::NotificationService::new(Arc::new(
             faireplace_postgres::PgNotifications(db.clone()),
         )),

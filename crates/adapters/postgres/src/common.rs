@@ -67,9 +67,9 @@ pub(crate) fn like_pattern(term: &str) -> String {
 }
 
 /// `AND (a ILIKE $n OR b ILIKE $m…)`: the list's free-text search over `columns`, wildcards in
-/// the term taken literally.
+/// the term taken literally; nothing when the list searches no column.
 pub(crate) fn push_search(search: Option<&str>, columns: &[&str], qb: &mut QueryBuilder<Postgres>) {
-    let Some(term) = search.filter(|t| !t.trim().is_empty()) else {
+    let Some(term) = search.filter(|t| !t.trim().is_empty() && !columns.is_empty()) else {
         return;
     };
     let pattern = like_pattern(term);

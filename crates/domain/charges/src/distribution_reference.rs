@@ -1,10 +1,12 @@
 //! Distribution references: the value of an estate's tantiemes, surface or occupants valid over
 //! a period, which a calculation on a date within it uses instead of the estate's current one.
+//! Declared once: at most one value per estate, kind and day (a conflict otherwise).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use faireplace_kernel::ids::EstateId;
-use faireplace_kernel::numbers::bounded_decimal;
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{
+    Context, Declared, Item, Record, Rules, ValidationErrors, text_enum, typed_id,
+};
 use rust_decimal::Decimal;
 
 typed_id!(
@@ -21,136 +23,87 @@ text_enum!(
     }
 );
 
-#[derive(Debug, Clone, Default)]
-pub struct DistributionReferenceInput {
-    pub estate_id: Option<EstateId>,
-    pub kind: Option<String>,
-    pub value: Option<Decimal>,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An estate's tantiemes, surface or occupants over a period: a split on a date within it uses
+/// this value instead of the estate's.
+#[derive(Debug, Clone, PartialEq, Eq, Record)]
+#[record(name = "DistributionReference", rules)]
 pub struct DistributionReferenceData {
     pub estate_id: EstateId,
     pub kind: ReferenceKind,
-    /// Whole for tantiemes and occupants; at most 2 decimals for a surface.
+    /// Whole for TANTIEMES and OCCUPANTS, at most 2 decimals for SURFACE.
+    #[field(decimals = 2, min = 0, max = 1000000000, example = "250")]
     pub value: Decimal,
+    #[field(example = "2025-01-01")]
     pub valid_from: NaiveDate,
-    /// `None`: until further notice.
+    /// Null: until further notice.
     pub valid_to: Option<NaiveDate>,
 }
 
-impl DistributionReferenceData {
-    pub fn parse(input: &DistributionReferenceInput) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        if input.estate_id.is_none() {
-            errors.push("estate_id", "is required");
+fn within_years(errors: &mut ValidationErrors, field: &str, day: Option<NaiveDate>) {
+    if day.is_some_and(|d| !(1900..=2200).contains(&d.year())) {
+        errors.push(field, "must be between 1900-01-01 and 2200-12-31");
+    }
+}
+
+impl Rules for DistributionReferenceData {
+    fn check(&self, errors: &mut ValidationErrors, _: &Context) {
+        if self.kind != ReferenceKind::Surface && self.value.normalize().scale() > 0 {
+            errors.push("value", "must have at most 0 decimals");
         }
-        let kind = match input.kind.as_deref() {
-            None => {
-                errors.push("kind", "is required");
-                None
-            }
-            Some(k) => errors.take("kind", ReferenceKind::parse(k)),
-        };
-        let scale = if kind == Some(ReferenceKind::Surface) {
-            2
-        } else {
-            0
-        };
-        let value = match input.value {
-            None => {
-                errors.push("value", "is required");
-                None
-            }
-            Some(v) => errors.take(
-                "value",
-                bounded_decimal(v, scale, Decimal::ZERO, Decimal::from(1_000_000_000)),
-            ),
-        };
-        if input.valid_from.is_none() {
-            errors.push("valid_from", "is required");
-        }
-        if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
-            && to < from
-        {
+        if self.valid_to.is_some_and(|to| to < self.valid_from) {
             errors.push("valid_to", "must not come before valid_from");
         }
-        for (field, d) in [
-            ("valid_from", input.valid_from),
-            ("valid_to", input.valid_to),
-        ] {
-            if d.is_some_and(|d| !(1900..=2200).contains(&chrono::Datelike::year(&d))) {
-                errors.push(field, "must be between 1900-01-01 and 2200-12-31");
-            }
-        }
-        errors.into_result()?;
-        match (input.estate_id, kind, value, input.valid_from) {
-            (Some(estate_id), Some(kind), Some(value), Some(valid_from)) => Ok(Self {
-                estate_id,
-                kind,
-                value,
-                valid_from,
-                valid_to: input.valid_to,
-            }),
-            _ => Err(ValidationErrors::single("estate_id", "is required")),
-        }
+        within_years(errors, "valid_from", Some(self.valid_from));
+        within_years(errors, "valid_to", self.valid_to);
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DistributionReference {
-    pub id: DistributionReferenceId,
-    pub data: DistributionReferenceData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+impl Declared for DistributionReferenceData {
+    type Id = DistributionReferenceId;
+    type Parent = ();
+    const NOUN: &'static str = "distribution reference";
+    const PLURAL: &'static str = "distribution references";
+    const TABLE: &'static str = "distribution_references";
+    const PATH: &'static str = "/api/charges/distribution-references";
+    const TAG: &'static str = "Charges";
+    const FILTERS: &'static [&'static str] = &["estate_id", "kind"];
+    const SORTS: &'static [&'static str] = &["valid_from", "created_at"];
+    const SORT_DESCENDING: bool = true;
+    /// Its estate must be one of the caller's (a 400 naming `estate_id` otherwise).
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"{"estate_id": "0195f3a1-7c2e-7d40-9b1a-2f6c3e8d4a10", "kind": "TANTIEMES",
+            "value": 250, "valid_from": "2025-01-01", "valid_to": "2025-12-31"}"#,
+    );
 }
 
-impl DistributionReference {
-    pub fn new(data: DistributionReferenceData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: DistributionReferenceId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: DistributionReferenceData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
-
-sort_fields!(
-    pub ReferenceSort {
-        ValidFrom => "valid_from",
-        CreatedAt => "created_at",
-    }
-);
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReferenceFilter {
-    pub estate_id: Option<EstateId>,
-    pub kind: Option<ReferenceKind>,
-}
+/// A distribution reference as stored and read.
+pub type DistributionReference = Item<DistributionReferenceData>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use faireplace_kernel::RecordTrait;
 
     #[test]
     fn tantiemes_are_whole_and_periods_ordered() {
-        let e = DistributionReferenceData::parse(&DistributionReferenceInput {
-            estate_id: Some(EstateId::generate()),
-            kind: Some("TANTIEMES".into()),
-            value: Some(Decimal::new(2005, 1)),
-            valid_from: NaiveDate::from_ymd_opt(2025, 6, 1),
-            valid_to: NaiveDate::from_ymd_opt(2025, 1, 1),
-        })
+        let ctx = Context {
+            today: NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+        };
+        let e = DistributionReferenceData::decode_json(
+            &serde_json::json!({"estate_id": EstateId::generate(), "kind": "TANTIEMES",
+                                "value": 200.5, "valid_from": "2025-06-01",
+                                "valid_to": "2025-01-01"}),
+            &ctx,
+        )
         .expect_err("invalid");
         let fields: Vec<&str> = e.errors().iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["value", "valid_to"]);
+        let surface = DistributionReferenceData::decode_json(
+            &serde_json::json!({"estate_id": EstateId::generate(), "kind": "SURFACE",
+                                "value": "55.50", "valid_from": "2025-06-01"}),
+            &ctx,
+        )
+        .expect("a surface has decimals");
+        assert_eq!(surface.value, Decimal::new(555, 1));
     }
 }

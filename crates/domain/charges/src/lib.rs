@@ -24,8 +24,7 @@ pub use distribution::{
     KeyParametersInput, ValidationRules, calculate,
 };
 pub use distribution_reference::{
-    DistributionReference, DistributionReferenceData, DistributionReferenceId,
-    DistributionReferenceInput, ReferenceFilter, ReferenceKind, ReferenceSort,
+    DistributionReference, DistributionReferenceData, DistributionReferenceId, ReferenceKind,
 };
 pub use expense::{
     ChargeExpense, ChargeExpenseData, ChargeExpenseFilter, ChargeExpenseId, ChargeExpenseInput,
