@@ -328,6 +328,10 @@ fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
                     .next()
                     .unwrap_or_default()
                     .to_owned();
+                // A declared resource's PATCH names its patch form already.
+                if name.ends_with("Patch") {
+                    continue;
+                }
                 let patch = format!("{name}Patch");
                 content.schema = Some(RefOr::Ref(Ref::from_schema_name(&patch)));
                 patch_forms.insert(name, patch);
