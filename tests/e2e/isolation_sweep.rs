@@ -185,7 +185,9 @@ async fn populate(app: &TestApp, w: &LeaseWorld) {
 }
 
 /// A record of every collection whose request form has an example (the resources declared
-/// once carry one): created as A, top-level collections first, then those under a parent.
+/// once carry one): created as A, top-level collections first, then those under a parent. An
+/// example that names another record (a distribution reference's estate) names none of A's: it
+/// is refused on those references alone, and `populate` makes that collection's record.
 async fn create_from_examples(app: &TestApp, w: &LeaseWorld, spec: &Value) {
     let schemas = &spec["components"]["schemas"];
     for (path, item) in spec["paths"].as_object().expect("paths") {
@@ -201,9 +203,12 @@ async fn create_from_examples(app: &TestApp, w: &LeaseWorld, spec: &Value) {
         if path.contains('{') {
             continue;
         }
-        app.post(path, w.key(), example.clone())
-            .await
-            .assert_status(201);
+        let res = app.post(path, w.key(), example.clone()).await;
+        let fields = res.error_fields();
+        if res.status == 400 && !fields.is_empty() && fields.iter().all(|f| f.ends_with("_id")) {
+            continue;
+        }
+        res.assert_status(201);
     }
 }
 

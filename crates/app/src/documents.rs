@@ -461,7 +461,7 @@ impl DocumentService {
                         },
                         search: None,
                         filter: LeaseChargeFilter {
-                            lease_id: Some(id.0),
+                            lease_id: Some(id),
                             active: Some(true),
                         },
                     },
@@ -482,8 +482,9 @@ impl DocumentService {
                     tenant,
                     &ListQuery {
                         page,
+                        // By name, the first of the category's sorts.
                         sort: Sort {
-                            field: faireplace_charges::CategorySort::Name,
+                            field: faireplace_kernel::ItemSort::first(),
                             descending: false,
                         },
                         search: None,
@@ -739,7 +740,7 @@ pub fn lease_contract(f: &LeaseFacts<'_>) -> PdfDocument {
             let name = c
                 .data
                 .category_id
-                .and_then(|id| f.categories.iter().find(|cat| cat.id.0 == id))
+                .and_then(|id| f.categories.iter().find(|cat| cat.id == id))
                 .map(|cat| cat.data.name.to_string())
                 .unwrap_or_else(|| "Charges".to_owned());
             (

@@ -30,9 +30,10 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
+/// The audit log as it is read: each change writes its own entry in its transaction (a
+/// [`Journal`]).
 #[async_trait]
 pub trait AuditLog: Send + Sync {
-    async fn record(&self, tenant: TenantId, entry: &AuditEntry) -> Result<(), RepoError>;
     /// Entries, latest first, of the entity types given (every type when empty), optionally
     /// of one entity.
     async fn list(

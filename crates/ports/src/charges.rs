@@ -1,25 +1,20 @@
-//! Charge resources.
+//! Charge resources. Charge categories and distribution references are declared once
+//! (`Item<ChargeCategoryData>`, `Item<DistributionReferenceData>`); the others keep
+//! repositories of their own (what they check reads other rows in their write's transaction),
+//! and reviews and notifications stores of their own.
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
-    CategoryFilter, CategorySort, ChargeCategory, ChargeCategoryId, DistributionKey,
-    DistributionKeyFilter, DistributionKeyId, DistributionKeySort, EstateFacts,
+    ChargeReview, ChargeReviewId, DistributionKey, DistributionKeyFilter, DistributionKeyId,
+    DistributionKeySort, EstateFacts, NotificationId, NotificationKind, ReviewInputs,
 };
-use faireplace_kernel::TenantId;
+use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_meters::MeterType;
 use faireplace_property::PlaceId;
 
+use crate::audit::Journal;
 use crate::{RepoError, Resource};
-
-impl Resource for ChargeCategory {
-    type Id = ChargeCategoryId;
-    type Filter = CategoryFilter;
-    type SortField = CategorySort;
-    const NAME: &'static str = "charge category";
-    fn id(&self) -> ChargeCategoryId {
-        self.id
-    }
-}
 
 impl Resource for DistributionKey {
     type Id = DistributionKeyId;
@@ -50,7 +45,7 @@ pub trait DistributionFacts: Send + Sync {
 /// the end of `to`, on the estates' meters of `meter_type` (any type when absent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumptionWindow {
-    pub meter_type: Option<String>,
+    pub meter_type: Option<MeterType>,
     pub from: NaiveDate,
     pub to: NaiveDate,
 }
@@ -95,7 +90,18 @@ impl Resource for faireplace_charges::ChargeExpense {
     }
 }
 
-/// Charge reviews: what a review reads, and the reviews themselves.
+impl Resource for faireplace_charges::Regulation {
+    type Id = faireplace_charges::RegulationId;
+    type Filter = faireplace_charges::RegulationFilter;
+    type SortField = faireplace_charges::RegulationSort;
+    const NAME: &'static str = "regulation";
+    fn id(&self) -> faireplace_charges::RegulationId {
+        self.id
+    }
+}
+
+/// Charge reviews: what a review reads, and the reviews themselves. Each change leaves its
+/// [`Journal`] in its own transaction.
 #[async_trait]
 pub trait ReviewStore: Send + Sync {
     /// The place's estates, the leases that covered some of the period with their active
@@ -107,69 +113,53 @@ pub trait ReviewStore: Send + Sync {
         place: PlaceId,
         start: NaiveDate,
         end: NaiveDate,
-    ) -> Result<faireplace_charges::ReviewInputs, RepoError>;
+    ) -> Result<ReviewInputs, RepoError>;
     async fn insert(
         &self,
         tenant: TenantId,
-        review: &faireplace_charges::ChargeReview,
+        review: &ChargeReview,
+        journal: &Journal,
     ) -> Result<(), RepoError>;
     async fn get(
         &self,
         tenant: TenantId,
-        id: faireplace_charges::ChargeReviewId,
-    ) -> Result<Option<faireplace_charges::ChargeReview>, RepoError>;
+        id: ChargeReviewId,
+    ) -> Result<Option<ChargeReview>, RepoError>;
     /// Reviews, latest period first, of one place or all.
     async fn list(
         &self,
         tenant: TenantId,
         place: Option<PlaceId>,
-        page: faireplace_kernel::PageRequest,
-    ) -> Result<faireplace_kernel::Page<faireplace_charges::ChargeReview>, RepoError>;
-    /// DRAFT → VALIDATED; `Conflict` when validated already, `None` when missing.
+        page: PageRequest,
+    ) -> Result<Page<ChargeReview>, RepoError>;
+    /// DRAFT → VALIDATED at `at`; `Conflict` when validated already, `None` when missing.
     async fn validate(
         &self,
         tenant: TenantId,
-        id: faireplace_charges::ChargeReviewId,
-        at: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<faireplace_charges::ChargeReview>, RepoError>;
+        id: ChargeReviewId,
+        at: DateTime<Utc>,
+        journal: &Journal,
+    ) -> Result<Option<ChargeReview>, RepoError>;
     /// Deletes a DRAFT (`Conflict` for a VALIDATED one).
     async fn delete(
         &self,
         tenant: TenantId,
-        id: faireplace_charges::ChargeReviewId,
+        id: ChargeReviewId,
+        journal: &Journal,
     ) -> Result<bool, RepoError>;
 }
 
-impl Resource for faireplace_charges::DistributionReference {
-    type Id = faireplace_charges::DistributionReferenceId;
-    type Filter = faireplace_charges::ReferenceFilter;
-    type SortField = faireplace_charges::ReferenceSort;
-    const NAME: &'static str = "distribution reference";
-    fn id(&self) -> faireplace_charges::DistributionReferenceId {
-        self.id
-    }
-}
-
-impl Resource for faireplace_charges::Regulation {
-    type Id = faireplace_charges::RegulationId;
-    type Filter = faireplace_charges::RegulationFilter;
-    type SortField = faireplace_charges::RegulationSort;
-    const NAME: &'static str = "regulation";
-    fn id(&self) -> faireplace_charges::RegulationId {
-        self.id
-    }
-}
-
-/// A notification about charges.
+/// A notification about charges: what it is about (`entity_type` and `entity_id`: a meter
+/// reading, a charge expense or a charge review) and its message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
-    pub id: uuid::Uuid,
-    pub kind: faireplace_charges::NotificationKind,
+    pub id: NotificationId,
+    pub kind: NotificationKind,
     pub entity_type: String,
     pub entity_id: uuid::Uuid,
     pub message: String,
     pub read: bool,
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// Notifications are written by the changes that raise them (in the same transaction); users
@@ -179,14 +169,14 @@ pub trait NotificationStore: Send + Sync {
     async fn list(
         &self,
         tenant: TenantId,
-        kind: Option<faireplace_charges::NotificationKind>,
+        kind: Option<NotificationKind>,
         read: Option<bool>,
-        page: faireplace_kernel::PageRequest,
-    ) -> Result<faireplace_kernel::Page<Notification>, RepoError>;
+        page: PageRequest,
+    ) -> Result<Page<Notification>, RepoError>;
     async fn mark(
         &self,
         tenant: TenantId,
-        id: uuid::Uuid,
+        id: NotificationId,
         read: bool,
     ) -> Result<Option<Notification>, RepoError>;
 }

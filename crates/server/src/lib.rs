@@ -73,7 +73,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             lessees: Arc::new(PgLessees(db.clone())),
             contacts: Arc::new(PgContacts(db.clone())),
             charges: Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
-            categories: Arc::new(faireplace_postgres::PgChargeCategories(db.clone())),
+            categories: Arc::new(faireplace_postgres::PgItems::<
+                faireplace_charges::ChargeCategoryData,
+            >::new(db.clone())),
             inventory: Arc::new(PgInventory(db.clone())),
             annexes: Arc::new(faireplace_postgres::PgLeaseAnnexes(db.clone())),
         },
@@ -128,16 +130,8 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         diagnostics: CrudService::new(Arc::new(PgDiagnostics(db.clone())), clock.clone()),
         lease_types: CrudService::new(Arc::new(PgLeaseTypes(db.clone())), clock.clone()),
         leases: CrudService::new(Arc::new(PgLeases(db.clone())), clock.clone()),
-        charge_categories: CrudService::new(
-            Arc::new(faireplace_postgres::PgChargeCategories(db.clone())),
-            clock.clone(),
-        ),
         distribution_keys: CrudService::new(
             Arc::new(faireplace_postgres::PgDistributionKeys(db.clone())),
-            clock.clone(),
-        ),
-        distribution_references: CrudService::new(
-            Arc::new(faireplace_postgres::PgDistributionReferences(db.clone())),
             clock.clone(),
         ),
         notifications: faireplace_app::charges::NotificationService::new(Arc::new(
@@ -150,10 +144,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         credits,
         payments,
         idempotency,
-        audit: faireplace_app::audit::AuditService::new(
-            Arc::new(faireplace_postgres::PgAuditLog(db.clone())),
-            clock.clone(),
-        ),
+        audit: faireplace_app::audit::AuditService::new(Arc::new(faireplace_postgres::PgAuditLog(
+            db.clone(),
+        ))),
         reviews: faireplace_app::charges::ReviewService::new(
             Arc::new(faireplace_postgres::PgChargeReviews(db.clone())),
             Arc::new(PgPlaces(db.clone())),

@@ -506,7 +506,7 @@ macro_rules! under_place {
             "/api/places",
             places,
             $segment,
-            |it| faireplace_property::PlaceId(it.place_id)
+            |it| it.place_id
         );
     };
 }
@@ -520,7 +520,7 @@ macro_rules! under_lease {
             "/api/leases",
             leases,
             $segment,
-            |it| faireplace_leases::LeaseId(it.lease_id)
+            |it| it.lease_id
         );
     };
 }

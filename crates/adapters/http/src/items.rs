@@ -280,7 +280,7 @@ async fn list<D: Declared>(
     };
     let default = Sort {
         field: ItemSort::<D>::first(),
-        descending: false,
+        descending: D::SORT_DESCENDING,
     };
     let parsed = params.parse(default);
     errors.into_result()?;
@@ -446,8 +446,9 @@ fn list_params<D: Declared>(components: &mut Components) -> Vec<utoipa::openapi:
     out.push(query_param(
         "sort",
         format!(
-            "`field` ascending or `-field` descending; fields: {} (default {}).",
+            "`field` ascending or `-field` descending; fields: {} (default {}{}).",
             D::SORTS.join(", "),
+            if D::SORT_DESCENDING { "-" } else { "" },
             D::SORTS.first().copied().unwrap_or("created_at")
         ),
         RefOr::T(Schema::Object(

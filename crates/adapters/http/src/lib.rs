@@ -5,6 +5,7 @@
 
 mod annexes;
 mod api_keys;
+mod audit_log;
 mod body_deadline;
 mod charges;
 mod common;
@@ -78,7 +79,6 @@ pub struct AppState {
     pub diagnostics: CrudService<Diagnostic>,
     pub lease_types: CrudService<LeaseType>,
     pub leases: CrudService<Lease>,
-    pub charge_categories: CrudService<faireplace_charges::ChargeCategory>,
     pub distribution_keys: CrudService<faireplace_charges::DistributionKey>,
     pub distribution: faireplace_app::charges::DistributionService,
     pub place_services: CrudService<faireplace_charges::PlaceService>,
@@ -93,7 +93,6 @@ pub struct AppState {
     pub idempotency: faireplace_app::idempotency::IdempotencyService,
     pub notifications: faireplace_app::charges::NotificationService,
     pub regulations: CrudService<faireplace_charges::Regulation>,
-    pub distribution_references: CrudService<faireplace_charges::DistributionReference>,
     pub meters: CrudService<faireplace_meters::Meter>,
     pub meter_rules: faireplace_app::meters::MeterService,
     pub freeze_periods: CrudService<faireplace_charges::FreezePeriod>,
@@ -245,8 +244,9 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
     charges::lease_charges::crud_routes,
     charges::expenses::crud_routes,
     charges::reviews::routes,
-    charges::references::crud_routes,
+    audit_log::routes,
     charges::notifications::routes,
+    charges::regulations::crud_routes,
     meters::routes,
     credits::routes,
     payments::routes,

@@ -5,4 +5,6 @@ use crate::items::Wire;
 
 pub(crate) fn each(w: &mut impl Wire) {
     w.wire::<faireplace_banking::BankAccountData>();
+    w.wire::<faireplace_charges::ChargeCategoryData>();
+    w.wire::<faireplace_charges::DistributionReferenceData>();
 }

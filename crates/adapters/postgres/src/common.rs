@@ -67,9 +67,9 @@ pub(crate) fn like_pattern(term: &str) -> String {
 }
 
 /// `AND (a ILIKE $n OR b ILIKE $m…)`: the list's free-text search over `columns`, wildcards in
-/// the term taken literally.
+/// the term taken literally; nothing when the list searches no column.
 pub(crate) fn push_search(search: Option<&str>, columns: &[&str], qb: &mut QueryBuilder<Postgres>) {
-    let Some(term) = search.filter(|t| !t.trim().is_empty()) else {
+    let Some(term) = search.filter(|t| !t.trim().is_empty() && !columns.is_empty()) else {
         return;
     };
     let pattern = like_pattern(term);
@@ -303,6 +303,33 @@ pub(crate) fn scoped(inner: &str) -> String {
         "SELECT q.* FROM (SELECT set_config('app.tenant_id', $1::text, true)::uuid AS tenant) AS scope \
          CROSS JOIN LATERAL ({inner} OFFSET 0) AS q"
     )
+}
+
+/// A stored value of row `id` of `table` that cannot be read back: an error naming them, never
+/// a made-up value.
+pub(crate) fn corrupt(
+    table: &'static str,
+    id: Uuid,
+    column: &str,
+    value: impl Into<String>,
+    reason: impl Into<String>,
+) -> RepoError {
+    RepoError::Corrupt {
+        table,
+        id: id.to_string(),
+        error: faireplace_kernel::record::DecodeError::new(column, value, reason),
+    }
+}
+
+/// Reads the stored name of an enumeration (`column` of row `id` of `table`): an unknown name
+/// is [`RepoError::Corrupt`].
+pub(crate) fn stored_enum<E: faireplace_kernel::TextEnum>(
+    table: &'static str,
+    id: Uuid,
+    column: &str,
+    value: &str,
+) -> Result<E, RepoError> {
+    E::parse(value).map_err(|_| corrupt(table, id, column, value, format!("not a {}", E::NAME)))
 }
 
 #[cfg(test)]

@@ -35,7 +35,8 @@ fn map_sql_error(deleting: bool, error: sqlx::Error) -> RepoError {
     let constraint = db.constraint().unwrap_or_default().to_owned();
     let table = db.table().unwrap_or_default();
     match code {
-        "23505" => RepoError::Duplicate { constraint },
+        // A unique constraint, or an exclusion (two periods that overlap).
+        "23505" | "23P01" => RepoError::Duplicate { constraint },
         "23503" if deleting => RepoError::InUse {
             by: noun_of_table(table).to_owned(),
         },

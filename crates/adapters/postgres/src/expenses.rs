@@ -2,11 +2,15 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_charges::{ChargeExpense, ChargeExpenseData, ChargeExpenseId};
+use faireplace_charges::{
+    ChargeCategoryId, ChargeExpense, ChargeExpenseData, ChargeExpenseId, DistributionKeyId,
+    PlaceServiceId,
+};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -43,24 +47,25 @@ impl HasTotal for ExpenseRow {
     }
 }
 
-impl From<ExpenseRow> for ChargeExpense {
-    fn from(r: ExpenseRow) -> Self {
-        ChargeExpense {
+impl TryFrom<ExpenseRow> for ChargeExpense {
+    type Error = RepoError;
+    fn try_from(r: ExpenseRow) -> Result<Self, RepoError> {
+        Ok(ChargeExpense {
             id: ChargeExpenseId(r.id),
-            place_id: r.place_id,
+            place_id: PlaceId(r.place_id),
             data: ChargeExpenseData {
-                category_id: Some(r.category_id),
-                service_id: r.service_id,
+                category_id: Some(ChargeCategoryId(r.category_id)),
+                service_id: r.service_id.map(PlaceServiceId),
                 amount: r.amount.normalize(),
                 period_start: r.period_start,
                 period_end: r.period_end,
                 supplier: r.supplier.map(Text::from_trusted),
                 media_id: r.media_id,
-                distribution_key_id: Some(r.distribution_key_id),
+                distribution_key_id: Some(DistributionKeyId(r.distribution_key_id)),
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -70,11 +75,11 @@ impl ListFilter<ChargeExpense> for ExpenseFilters {
     fn push(query: &ListQuery<ChargeExpense>, qb: &mut QueryBuilder<Postgres>) {
         if let Some(place) = query.filter.place_id {
             qb.push(" AND place_id = ");
-            qb.push_bind(place);
+            qb.push_bind(place.0);
         }
         if let Some(category) = query.filter.category_id {
             qb.push(" AND category_id = ");
-            qb.push_bind(category);
+            qb.push_bind(category.0);
         }
     }
 }
@@ -95,13 +100,14 @@ async fn prepare(
 ) -> Result<ChargeExpenseData, RepoError> {
     let mut d = e.data.clone();
     if let Some(service) = d.service_id {
-        let (place, category, key) =
-            crate::charges::service_defaults(conn, tenant, service).await?;
-        if place != e.place_id {
+        let defaults = crate::place_services::service_defaults(conn, tenant, service).await?;
+        if defaults.place != e.place_id {
             return Err(rule("service_id", "is a service of another place"));
         }
-        d.category_id = d.category_id.or(category);
-        d.distribution_key_id = d.distribution_key_id.or(key);
+        d.category_id = d.category_id.or(defaults.billing.map(|b| b.category_id));
+        d.distribution_key_id = d
+            .distribution_key_id
+            .or(defaults.billing.map(|b| b.default_distribution_key_id));
     }
     if d.category_id.is_none() {
         return Err(rule(
@@ -124,14 +130,14 @@ fn bind_expense<'q>(
     d: &'q ChargeExpenseData,
     updated_at: DateTime<Utc>,
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    q.bind(d.category_id)
-        .bind(d.service_id)
+    q.bind(d.category_id.map(|c| c.0))
+        .bind(d.service_id.map(|s| s.0))
         .bind(d.amount)
         .bind(d.period_start)
         .bind(d.period_end)
         .bind(s(&d.supplier))
         .bind(d.media_id)
-        .bind(d.distribution_key_id)
+        .bind(d.distribution_key_id.map(|k| k.0))
         .bind(updated_at)
 }
 
@@ -154,8 +160,8 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
              FROM charge_categories c WHERE c.tenant_id = $1 AND c.id = $2",
         )
         .bind(tenant.as_uuid())
-        .bind(data.category_id)
-        .bind(e.place_id)
+        .bind(data.category_id.map(|c| c.0))
+        .bind(e.place_id.0)
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
@@ -167,7 +173,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
         .bind(tenant.as_uuid())
         .bind(e.id.0);
         bind_expense(q, &data, e.updated_at)
-            .bind(e.place_id)
+            .bind(e.place_id.0)
             .bind(e.created_at)
             .execute(&mut *tx)
             .await
@@ -208,7 +214,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             id.0,
         )
         .await?;
-        Ok(row.map(ChargeExpense::from))
+        row.map(ChargeExpense::try_from).transpose()
     }
 
     async fn list(
@@ -221,7 +227,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             tenant,
             &ListSource::table("charge_expenses"),
             query,
-            crate::common::infallible(ChargeExpense::from),
+            ChargeExpense::try_from,
         )
         .await
     }

@@ -1,28 +1,29 @@
-//! Lease charges and freeze periods in PostgreSQL. A charge is written in one transaction with
-//! the checks that read other rows: the service's place and defaults, the key's technique, and
-//! the freeze periods in force.
+//! Lease charges in PostgreSQL. A charge is written in one transaction with the checks that
+//! read other rows: the service's place and defaults, the key's technique, and the freeze
+//! periods in force.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
-    BillingMode, CalculationType, FreezePeriod, FreezePeriodData, FreezePeriodId, FreezeScope,
-    LeaseCharge, LeaseChargeData, LeaseChargeId, compatible,
-};
-use faireplace_charges::{
-    DistributionReference, DistributionReferenceData, DistributionReferenceId, ReferenceKind,
+    BillingMode, CalculationType, ChargeCategoryId, DistributionKeyId, LeaseCharge,
+    LeaseChargeData, LeaseChargeId, PlaceServiceId, compatible,
 };
 use faireplace_kernel::ErrorCode;
-use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
+use faireplace_leases::LeaseId;
+use faireplace_meters::MeterId;
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::{EstateId, PlaceId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s};
+use crate::common::{HasTotal, ListFilter, ListSource, fetch_by_id, list_page, stored_enum};
 use crate::error::map_error;
+
+const TABLE: &str = "lease_charges";
 
 /// Lease charges in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -51,24 +52,30 @@ impl HasTotal for ChargeRow {
     }
 }
 
-impl From<ChargeRow> for LeaseCharge {
-    fn from(r: ChargeRow) -> Self {
-        LeaseCharge {
+impl TryFrom<ChargeRow> for LeaseCharge {
+    type Error = RepoError;
+    fn try_from(r: ChargeRow) -> Result<Self, RepoError> {
+        Ok(LeaseCharge {
             id: LeaseChargeId(r.id),
-            lease_id: r.lease_id,
+            lease_id: LeaseId(r.lease_id),
             data: LeaseChargeData {
-                service_id: r.service_id,
-                category_id: Some(r.category_id),
-                billing_mode: BillingMode::parse(&r.billing_mode).unwrap_or(BillingMode::Provision),
-                distribution_key_id: r.distribution_key_id,
+                service_id: r.service_id.map(PlaceServiceId),
+                category_id: Some(ChargeCategoryId(r.category_id)),
+                billing_mode: stored_enum::<BillingMode>(
+                    TABLE,
+                    r.id,
+                    "billing_mode",
+                    &r.billing_mode,
+                )?,
+                distribution_key_id: r.distribution_key_id.map(DistributionKeyId),
                 monthly_amount: r.monthly_amount.normalize(),
-                meter_id: r.meter_id,
+                meter_id: r.meter_id.map(MeterId),
                 active: r.active,
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
             previous: None,
-        }
+        })
     }
 }
 
@@ -78,7 +85,7 @@ impl ListFilter<LeaseCharge> for ChargeFilters {
     fn push(query: &ListQuery<LeaseCharge>, qb: &mut QueryBuilder<Postgres>) {
         if let Some(lease) = query.filter.lease_id {
             qb.push(" AND lease_id = ");
-            qb.push_bind(lease);
+            qb.push_bind(lease.0);
         }
         if let Some(active) = query.filter.active {
             qb.push(" AND active = ");
@@ -110,7 +117,7 @@ async fn prepare(
          WHERE l.tenant_id = $1 AND l.id = $2 FOR SHARE OF l",
     )
     .bind(tenant.as_uuid())
-    .bind(charge.lease_id)
+    .bind(charge.lease_id.0)
     .fetch_optional(&mut *conn)
     .await
     .map_err(map_error)?;
@@ -119,19 +126,21 @@ async fn prepare(
             field: "lease_id".into(),
         });
     };
+    let (estate, place) = (EstateId(estate), place.map(PlaceId));
     // The lease's row, shared, orders this with the start of a signature (which takes it).
-    crate::signatures::refuse_while_signing(conn, tenant, charge.lease_id, "its charges").await?;
+    crate::signatures::refuse_while_signing(conn, tenant, charge.lease_id.0, "its charges").await?;
     if let Some(service) = d.service_id {
-        let (service_place, category, key) =
-            crate::charges::service_defaults(conn, tenant, service).await?;
-        if Some(service_place) != place {
+        let defaults = crate::place_services::service_defaults(conn, tenant, service).await?;
+        if Some(defaults.place) != place {
             return Err(rule(
                 "service_id",
                 "is a service of another place than the lease's estate",
             ));
         }
-        d.category_id = d.category_id.or(category);
-        d.distribution_key_id = d.distribution_key_id.or(key);
+        d.category_id = d.category_id.or(defaults.billing.map(|b| b.category_id));
+        d.distribution_key_id = d
+            .distribution_key_id
+            .or(defaults.billing.map(|b| b.default_distribution_key_id));
     }
     if d.category_id.is_none() {
         return Err(rule(
@@ -144,15 +153,21 @@ async fn prepare(
             "SELECT calculation_type FROM distribution_keys WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant.as_uuid())
-        .bind(key)
+        .bind(key.0)
         .fetch_optional(&mut *conn)
         .await
         .map_err(map_error)?;
-        let Some(technique) = technique.and_then(|t| CalculationType::parse(&t).ok()) else {
+        let Some(technique) = technique else {
             return Err(RepoError::MissingReference {
                 field: "distribution_key_id".into(),
             });
         };
+        let technique = stored_enum::<CalculationType>(
+            "distribution_keys",
+            key.0,
+            "calculation_type",
+            &technique,
+        )?;
         if !compatible(d.billing_mode, technique) {
             return Err(rule(
                 "billing_mode",
@@ -170,9 +185,9 @@ async fn prepare(
              ORDER BY end_date DESC LIMIT 1",
         )
         .bind(tenant.as_uuid())
-        .bind(charge.lease_id)
-        .bind(estate)
-        .bind(place)
+        .bind(charge.lease_id.0)
+        .bind(estate.0)
+        .bind(place.map(|p| p.0))
         .bind(today)
         .fetch_optional(&mut *conn)
         .await
@@ -193,12 +208,12 @@ fn bind_charge<'q>(
     d: &'q LeaseChargeData,
     updated_at: DateTime<Utc>,
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    q.bind(d.service_id)
-        .bind(d.category_id)
+    q.bind(d.service_id.map(|s| s.0))
+        .bind(d.category_id.map(|c| c.0))
         .bind(d.billing_mode.as_str())
-        .bind(d.distribution_key_id)
+        .bind(d.distribution_key_id.map(|k| k.0))
         .bind(d.monthly_amount)
-        .bind(d.meter_id)
+        .bind(d.meter_id.map(|m| m.0))
         .bind(d.active)
         .bind(updated_at)
 }
@@ -221,7 +236,7 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
         .bind(tenant.as_uuid())
         .bind(c.id.0);
         bind_charge(q, &data, c.updated_at)
-            .bind(c.lease_id)
+            .bind(c.lease_id.0)
             .bind(c.created_at)
             .execute(&mut *tx)
             .await
@@ -247,7 +262,7 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             id.0,
         )
         .await?;
-        Ok(row.map(LeaseCharge::from))
+        row.map(LeaseCharge::try_from).transpose()
     }
 
     async fn list(
@@ -258,9 +273,9 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
         list_page::<LeaseCharge, ChargeRow, ChargeFilters>(
             &self.0,
             tenant,
-            &ListSource::table("lease_charges"),
+            &ListSource::table(TABLE),
             query,
-            crate::common::infallible(LeaseCharge::from),
+            LeaseCharge::try_from,
         )
         .await
     }
@@ -323,380 +338,5 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
         crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(done.rows_affected() == 1)
-    }
-}
-
-/// Freeze periods in PostgreSQL.
-#[derive(Clone, Debug)]
-pub struct PgFreezePeriods(pub Db);
-
-#[derive(sqlx::FromRow)]
-struct FreezeRow {
-    id: Uuid,
-    scope: String,
-    scope_id: Uuid,
-    start_date: NaiveDate,
-    end_date: NaiveDate,
-    reason: String,
-    legal_reference: Option<String>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for FreezeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
-}
-
-impl From<FreezeRow> for FreezePeriod {
-    fn from(r: FreezeRow) -> Self {
-        FreezePeriod {
-            id: FreezePeriodId(r.id),
-            data: FreezePeriodData {
-                scope: FreezeScope::parse(&r.scope).unwrap_or(FreezeScope::Lease),
-                scope_id: r.scope_id,
-                start_date: r.start_date,
-                end_date: r.end_date,
-                reason: Text::from_trusted(r.reason),
-                legal_reference: r.legal_reference.map(Text::from_trusted),
-            },
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
-
-struct FreezeFilters;
-
-impl ListFilter<FreezePeriod> for FreezeFilters {
-    fn push(query: &ListQuery<FreezePeriod>, qb: &mut QueryBuilder<Postgres>) {
-        let f = &query.filter;
-        if let Some(scope) = f.scope {
-            qb.push(" AND scope = ");
-            qb.push_bind(scope.as_str());
-        }
-        if let Some(id) = f.scope_id {
-            qb.push(" AND scope_id = ");
-            qb.push_bind(id);
-        }
-        if let Some(day) = f.active_on {
-            qb.push(" AND start_date <= ");
-            qb.push_bind(day);
-            qb.push(" AND end_date >= ");
-            qb.push_bind(day);
-        }
-    }
-}
-
-/// The scope's row must exist in the tenant: a freeze of nothing would silently freeze nothing.
-async fn check_scope(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    d: &FreezePeriodData,
-) -> Result<(), RepoError> {
-    let table = match d.scope {
-        FreezeScope::Place => "places",
-        FreezeScope::Estate => "estates",
-        FreezeScope::Lease => "leases",
-    };
-    let exists: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = $1 AND id = $2)"
-    )))
-    .bind(tenant.as_uuid())
-    .bind(d.scope_id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_error)?;
-    if exists {
-        Ok(())
-    } else {
-        Err(RepoError::MissingReference {
-            field: "scope_id".into(),
-        })
-    }
-}
-
-fn bind_freeze<'q>(
-    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    f: &'q FreezePeriod,
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    let d = &f.data;
-    q.bind(d.scope.as_str())
-        .bind(d.scope_id)
-        .bind(d.start_date)
-        .bind(d.end_date)
-        .bind(d.reason.as_str())
-        .bind(s(&d.legal_reference))
-        .bind(f.updated_at)
-}
-
-#[async_trait]
-impl Repository<FreezePeriod> for PgFreezePeriods {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        f: &FreezePeriod,
-        journal: &Journal,
-    ) -> Result<FreezePeriod, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        check_scope(&mut tx, tenant, &f.data).await?;
-        let q = sqlx::query(
-            "INSERT INTO freeze_periods (tenant_id, id, scope, scope_id, start_date, end_date, \
-             reason, legal_reference, updated_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(f.id.0);
-        bind_freeze(q, f)
-            .bind(f.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(f.clone())
-    }
-
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: FreezePeriodId,
-    ) -> Result<Option<FreezePeriod>, RepoError> {
-        let row: Option<FreezeRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM freeze_periods WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        Ok(row.map(FreezePeriod::from))
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<FreezePeriod>,
-    ) -> Result<Page<FreezePeriod>, RepoError> {
-        list_page::<FreezePeriod, FreezeRow, FreezeFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("freeze_periods"),
-            query,
-            crate::common::infallible(FreezePeriod::from),
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        f: &FreezePeriod,
-        journal: &Journal,
-    ) -> Result<Option<FreezePeriod>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        check_scope(&mut tx, tenant, &f.data).await?;
-        let q = sqlx::query(
-            "UPDATE freeze_periods SET scope = $3, scope_id = $4, start_date = $5, \
-             end_date = $6, reason = $7, legal_reference = $8, updated_at = $9 \
-             WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(f.id.0);
-        let done = bind_freeze(q, f)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok((done.rows_affected() == 1).then(|| f.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: FreezePeriodId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM freeze_periods WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
-}
-
-/// Distribution references in PostgreSQL.
-#[derive(Clone, Debug)]
-pub struct PgDistributionReferences(pub Db);
-
-#[derive(sqlx::FromRow)]
-struct ReferenceRow {
-    id: Uuid,
-    estate_id: Uuid,
-    kind: String,
-    value: Decimal,
-    valid_from: NaiveDate,
-    valid_to: Option<NaiveDate>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ReferenceRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
-}
-
-impl From<ReferenceRow> for DistributionReference {
-    fn from(r: ReferenceRow) -> Self {
-        DistributionReference {
-            id: DistributionReferenceId(r.id),
-            data: DistributionReferenceData {
-                estate_id: r.estate_id,
-                kind: ReferenceKind::parse(&r.kind).unwrap_or(ReferenceKind::Tantiemes),
-                value: r.value.normalize(),
-                valid_from: r.valid_from,
-                valid_to: r.valid_to,
-            },
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
-
-struct ReferenceFilters;
-
-impl ListFilter<DistributionReference> for ReferenceFilters {
-    fn push(query: &ListQuery<DistributionReference>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(e) = query.filter.estate_id {
-            qb.push(" AND estate_id = ");
-            qb.push_bind(e);
-        }
-        if let Some(k) = query.filter.kind {
-            qb.push(" AND kind = ");
-            qb.push_bind(k.as_str());
-        }
-    }
-}
-
-fn reference_error(e: sqlx::Error) -> RepoError {
-    if let Some(db) = e.as_database_error()
-        && db.code().as_deref() == Some("23P01")
-    {
-        return RepoError::Conflict {
-            code: ErrorCode::Conflict,
-            message:
-                "another reference of this kind gives the estate a value for some of these days"
-                    .into(),
-        };
-    }
-    map_error(e)
-}
-
-fn bind_reference<'q>(
-    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-    r: &'q DistributionReference,
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    let d = &r.data;
-    q.bind(d.estate_id)
-        .bind(d.kind.as_str())
-        .bind(d.value)
-        .bind(d.valid_from)
-        .bind(d.valid_to)
-        .bind(r.updated_at)
-}
-
-#[async_trait]
-impl Repository<DistributionReference> for PgDistributionReferences {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        r: &DistributionReference,
-        journal: &Journal,
-    ) -> Result<DistributionReference, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let q = sqlx::query(
-            "INSERT INTO distribution_references (tenant_id, id, estate_id, kind, value, \
-             valid_from, valid_to, updated_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(r.id.0);
-        bind_reference(q, r)
-            .bind(r.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(reference_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(r.clone())
-    }
-
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: DistributionReferenceId,
-    ) -> Result<Option<DistributionReference>, RepoError> {
-        let row: Option<ReferenceRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM distribution_references WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        Ok(row.map(DistributionReference::from))
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<DistributionReference>,
-    ) -> Result<Page<DistributionReference>, RepoError> {
-        list_page::<DistributionReference, ReferenceRow, ReferenceFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("distribution_references"),
-            query,
-            crate::common::infallible(DistributionReference::from),
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        r: &DistributionReference,
-        journal: &Journal,
-    ) -> Result<Option<DistributionReference>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let q = sqlx::query(
-            "UPDATE distribution_references SET estate_id = $3, kind = $4, value = $5, \
-             valid_from = $6, valid_to = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(r.id.0);
-        let done = bind_reference(q, r)
-            .execute(&mut *tx)
-            .await
-            .map_err(reference_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok((done.rows_affected() == 1).then(|| r.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: DistributionReferenceId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM distribution_references WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
     }
 }

@@ -6,12 +6,14 @@
 //! can never reach another request through the pool.
 
 mod annexes;
+mod audit_log;
 pub mod bootstrap;
-mod charges;
 mod common;
 mod credits;
+mod distribution_keys;
 mod error;
 mod expenses;
+mod freeze_periods;
 mod items;
 mod journal;
 mod key_changes;
@@ -24,8 +26,10 @@ mod meters;
 mod notifications;
 mod parties;
 mod payments;
+mod place_services;
 mod property;
 mod reads;
+mod regulations;
 mod rent;
 mod rent_control;
 mod reviews;
@@ -33,26 +37,30 @@ mod session;
 mod signatures;
 
 pub use annexes::PgLeaseAnnexes;
+pub use audit_log::PgAuditLog;
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
-pub use charges::{PgAuditLog, PgChargeCategories, PgDistributionKeys, PgPlaceServices};
 pub use credits::PgCredits;
+pub use distribution_keys::PgDistributionKeys;
 pub use error::map_error;
 pub use expenses::PgChargeExpenses;
+pub use freeze_periods::PgFreezePeriods;
 pub use items::{PgExists, PgItems};
 pub use key_changes::{KeyChange, KeyChanges};
 pub use keys::PgApiKeyStore;
-pub use lease_charges::{PgDistributionReferences, PgFreezePeriods, PgLeaseCharges};
+pub use lease_charges::PgLeaseCharges;
 pub use lease_types::PgLeaseTypes;
 pub use leases::PgLeases;
 pub use media::PgMedia;
 pub use meters::PgMeters;
-pub use notifications::{PgNotifications, PgRegulations};
+pub use notifications::PgNotifications;
 pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use payments::PgPayments;
+pub use place_services::PgPlaceServices;
 pub use property::{
     PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,
     PgRooms, PgTypes,
 };
+pub use regulations::PgRegulations;
 pub use rent::PgRentIndices;
 pub use rent_control::PgRentControl;
 pub use reviews::PgChargeReviews;

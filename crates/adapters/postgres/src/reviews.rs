@@ -1,58 +1,91 @@
 //! Charge reviews in PostgreSQL: their inputs, read in a constant number of statements, and
 //! the reviews, kept as computed.
 
-use faireplace_kernel::ErrorCode;
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::review::{ReviewCategory, ReviewCharge, ReviewExpense, ReviewLease};
 use faireplace_charges::{
-    BillingMode, ChargeReview, ChargeReviewId, DistributionKey, ReviewInputs, ReviewResult,
-    ReviewStatus,
+    BillingMode, ChargeCategoryId, ChargeReview, ChargeReviewId, DistributionKey,
+    DistributionKeyId, ReviewInputs, ReviewResult, ReviewStatus,
 };
+use faireplace_kernel::ErrorCode;
 use faireplace_kernel::{Page, PageRequest, TenantId};
+use faireplace_leases::LeaseId;
 use faireplace_ports::RepoError;
+use faireplace_ports::audit::Journal;
 use faireplace_ports::charges::{DistributionFacts, ReviewStore};
-use faireplace_property::PlaceId;
+use faireplace_property::{EstateId, PlaceId};
 use rust_decimal::Decimal;
+use sqlx::Row;
+use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::charges::{KeyRow, PgDistributionKeys};
-use crate::common::scoped;
+use crate::common::{corrupt, scoped, stored_enum};
+use crate::distribution_keys::{KeyRow, PgDistributionKeys};
 use crate::error::map_error;
+
+const TABLE: &str = "charge_reviews";
 
 /// Charge reviews in PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct PgChargeReviews(pub Db);
 
-#[derive(sqlx::FromRow)]
 struct ReviewRow {
     id: Uuid,
     place_id: Uuid,
     period_start: NaiveDate,
     period_end: NaiveDate,
     status: String,
-    result: sqlx::types::Json<ReviewResult>,
+    /// Read straight into its type (a large review is a megabyte of JSON); why it does not
+    /// read, when it does not.
+    result: Result<ReviewResult, String>,
     created_at: DateTime<Utc>,
     validated_at: Option<DateTime<Utc>>,
-    #[sqlx(default)]
     total: i64,
 }
 
-impl From<ReviewRow> for ChargeReview {
-    fn from(r: ReviewRow) -> Self {
-        ChargeReview {
+impl<'r> sqlx::FromRow<'r, PgRow> for ReviewRow {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        Ok(ReviewRow {
+            id: row.try_get("id")?,
+            place_id: row.try_get("place_id")?,
+            period_start: row.try_get("period_start")?,
+            period_end: row.try_get("period_end")?,
+            status: row.try_get("status")?,
+            result: row
+                .try_get::<sqlx::types::Json<ReviewResult>, _>("result")
+                .map(|json| json.0)
+                .map_err(|e| e.to_string()),
+            created_at: row.try_get("created_at")?,
+            validated_at: row.try_get("validated_at")?,
+            total: match row.try_get("total") {
+                Err(sqlx::Error::ColumnNotFound(_)) => 0,
+                other => other?,
+            },
+        })
+    }
+}
+
+impl TryFrom<ReviewRow> for ChargeReview {
+    type Error = RepoError;
+    fn try_from(r: ReviewRow) -> Result<Self, RepoError> {
+        // The value itself (a whole review) is not worth repeating in the log.
+        let result = r
+            .result
+            .map_err(|reason| corrupt(TABLE, r.id, "result", "…", reason))?;
+        Ok(ChargeReview {
             id: ChargeReviewId(r.id),
-            place_id: r.place_id,
+            place_id: PlaceId(r.place_id),
             period_start: r.period_start,
             period_end: r.period_end,
-            status: ReviewStatus::parse(&r.status).unwrap_or(ReviewStatus::Draft),
-            result: r.result.0,
+            status: stored_enum::<ReviewStatus>(TABLE, r.id, "status", &r.status)?,
+            result,
             created_at: r.created_at,
             validated_at: r.validated_at,
-        }
+        })
     }
 }
 
@@ -86,8 +119,8 @@ impl ReviewStore for PgChargeReviews {
         .await
         .map_err(map_error)?;
         let ids: Vec<Uuid> = leases.iter().map(|l| l.0).collect();
-        let charges: Vec<(Uuid, Uuid, String, Decimal)> = sqlx::query_as(
-            "SELECT lease_id, category_id, billing_mode, monthly_amount FROM lease_charges \
+        let charges: Vec<(Uuid, Uuid, Uuid, String, Decimal)> = sqlx::query_as(
+            "SELECT id, lease_id, category_id, billing_mode, monthly_amount FROM lease_charges \
              WHERE tenant_id = $1 AND active AND lease_id = ANY($2) ORDER BY created_at, id",
         )
         .bind(t)
@@ -127,46 +160,61 @@ impl ReviewStore for PgChargeReviews {
                 .map_err(map_error)?;
         tx.commit().await.map_err(map_error)?;
         let mut by_lease: BTreeMap<Uuid, Vec<ReviewCharge>> = BTreeMap::new();
-        for (lease, category, mode, amount) in charges {
+        for (id, lease, category, mode, amount) in charges {
             by_lease.entry(lease).or_default().push(ReviewCharge {
-                category_id: category,
-                billing_mode: BillingMode::parse(&mode).unwrap_or(BillingMode::Provision),
+                category_id: ChargeCategoryId(category),
+                billing_mode: stored_enum::<BillingMode>(
+                    "lease_charges",
+                    id,
+                    "billing_mode",
+                    &mode,
+                )?,
                 monthly_amount: amount,
             });
         }
-        Ok(ReviewInputs {
-            estates,
-            leases: leases
-                .into_iter()
-                .map(|(id, estate, s, e, day)| ReviewLease {
-                    id,
-                    estate_id: estate,
+        let leases = leases
+            .into_iter()
+            .map(|(id, estate, s, e, day)| {
+                let payment_day = u32::try_from(day).map_err(|_| {
+                    corrupt(
+                        "leases",
+                        id,
+                        "payment_day",
+                        day.to_string(),
+                        "not a day of a month",
+                    )
+                })?;
+                Ok(ReviewLease {
+                    id: LeaseId(id),
+                    estate_id: EstateId(estate),
                     start_date: s,
                     end_date: e,
-                    payment_day: u32::try_from(day).unwrap_or(1),
+                    payment_day,
                     charges: by_lease.remove(&id).unwrap_or_default(),
                 })
-                .collect(),
+            })
+            .collect::<Result<Vec<_>, RepoError>>()?;
+        let keys = keys
+            .into_iter()
+            .map(|k| DistributionKey::try_from(k).map(|key| (key.id, key.data)))
+            .collect::<Result<BTreeMap<DistributionKeyId, _>, RepoError>>()?;
+        Ok(ReviewInputs {
+            estates,
+            leases,
             categories: categories
                 .into_iter()
                 .map(|(id, name, rate)| ReviewCategory {
-                    id,
+                    id: ChargeCategoryId(id),
                     name,
                     recovery_rate: rate,
                 })
                 .collect(),
-            keys: keys
-                .into_iter()
-                .map(|k| {
-                    let key = DistributionKey::from(k);
-                    (key.id.0, key.data)
-                })
-                .collect(),
+            keys,
             expenses: expenses
                 .into_iter()
                 .map(|(category, key, amount, s, e)| ReviewExpense {
-                    category_id: category,
-                    distribution_key_id: key,
+                    category_id: ChargeCategoryId(category),
+                    distribution_key_id: DistributionKeyId(key),
                     amount,
                     period_start: s,
                     period_end: e,
@@ -175,10 +223,15 @@ impl ReviewStore for PgChargeReviews {
         })
     }
 
-    async fn insert(&self, tenant: TenantId, r: &ChargeReview) -> Result<(), RepoError> {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        r: &ChargeReview,
+        journal: &Journal,
+    ) -> Result<(), RepoError> {
         let result =
             serde_json::to_string(&r.result).map_err(|e| RepoError::Unknown(Box::new(e)))?;
-        let lease_ids: Vec<Uuid> = r.result.statements.iter().map(|s| s.lease_id).collect();
+        let lease_ids: Vec<Uuid> = r.result.statements.iter().map(|s| s.lease_id.0).collect();
         let mut tx = self.0.tenant_tx(tenant).await?;
         sqlx::query(
             "INSERT INTO charge_reviews (tenant_id, id, place_id, period_start, period_end, \
@@ -187,7 +240,7 @@ impl ReviewStore for PgChargeReviews {
         )
         .bind(tenant.as_uuid())
         .bind(r.id.0)
-        .bind(r.place_id)
+        .bind(r.place_id.0)
         .bind(r.period_start)
         .bind(r.period_end)
         .bind(r.status.as_str())
@@ -198,6 +251,7 @@ impl ReviewStore for PgChargeReviews {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(())
     }
@@ -214,7 +268,7 @@ impl ReviewStore for PgChargeReviews {
             id.0,
         )
         .await?;
-        Ok(row.map(ChargeReview::from))
+        row.map(ChargeReview::try_from).transpose()
     }
 
     async fn list(
@@ -240,7 +294,10 @@ impl ReviewStore for PgChargeReviews {
         rows.sort_by_key(|r| std::cmp::Reverse((r.period_start, r.id)));
         let total = rows.first().map(|r| r.total).unwrap_or(0);
         Ok(Page {
-            items: rows.into_iter().map(ChargeReview::from).collect(),
+            items: rows
+                .into_iter()
+                .map(ChargeReview::try_from)
+                .collect::<Result<_, _>>()?,
             request: page,
             total: u64::try_from(total).unwrap_or(0),
         })
@@ -251,25 +308,18 @@ impl ReviewStore for PgChargeReviews {
         tenant: TenantId,
         id: ChargeReviewId,
         at: DateTime<Utc>,
+        journal: &Journal,
     ) -> Result<Option<ChargeReview>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        match status.as_deref() {
+        match locked_status(&mut tx, tenant, id).await? {
             None => return Ok(None),
-            Some("VALIDATED") => {
+            Some(ReviewStatus::Validated) => {
                 return Err(RepoError::Conflict {
                     code: ErrorCode::Conflict,
                     message: "this review is validated already; it no longer changes".into(),
                 });
             }
-            Some(_) => {}
+            Some(ReviewStatus::Draft) => {}
         }
         let row: ReviewRow = sqlx::query_as(
             "UPDATE charge_reviews SET status = 'VALIDATED', validated_at = $3 \
@@ -281,7 +331,7 @@ impl ReviewStore for PgChargeReviews {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_error)?;
-        let review: ChargeReview = row.into();
+        let review = ChargeReview::try_from(row)?;
         crate::notifications::notify(
             &mut tx,
             tenant,
@@ -297,29 +347,27 @@ impl ReviewStore for PgChargeReviews {
             at,
         )
         .await?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(Some(review))
     }
 
-    async fn delete(&self, tenant: TenantId, id: ChargeReviewId) -> Result<bool, RepoError> {
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: ChargeReviewId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        match status.as_deref() {
+        match locked_status(&mut tx, tenant, id).await? {
             None => return Ok(false),
-            Some("VALIDATED") => {
+            Some(ReviewStatus::Validated) => {
                 return Err(RepoError::Conflict {
                     code: ErrorCode::Conflict,
                     message: "a validated review is kept; it cannot be deleted".into(),
                 });
             }
-            Some(_) => {}
+            Some(ReviewStatus::Draft) => {}
         }
         sqlx::query("DELETE FROM charge_reviews WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
@@ -327,7 +375,28 @@ impl ReviewStore for PgChargeReviews {
             .execute(&mut *tx)
             .await
             .map_err(crate::error::map_delete_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
         tx.commit().await.map_err(map_error)?;
         Ok(true)
     }
+}
+
+/// The status of a review, its row locked for the rest of the transaction (a validation, a
+/// deletion, a regulation wait for one another); `None` when it does not exist.
+async fn locked_status(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    id: ChargeReviewId,
+) -> Result<Option<ReviewStatus>, RepoError> {
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(tenant.as_uuid())
+    .bind(id.0)
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(map_error)?;
+    status
+        .map(|s| stored_enum::<ReviewStatus>(TABLE, id.0, "status", &s))
+        .transpose()
 }

@@ -1,10 +1,12 @@
 //! Charge categories: what a recoverable charge is (the Décret 87-713 heading), how much of it
 //! the lessee bears (the recovery rate), who maintains it, and when to warn about it.
 
-use chrono::{DateTime, Utc};
-use faireplace_kernel::numbers::bounded_decimal;
+use faireplace_kernel::ids::ContactId;
+use faireplace_kernel::record::{
+    Context, DecodeError, FieldOpts, FieldValue, Shape, SqlKind, SqlRow, SqlValue, read_text,
+};
 use faireplace_kernel::values::{InvalidValue, Text};
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
+use faireplace_kernel::{Declared, Item, Record, ValidationErrors, text_enum};
 use rust_decimal::Decimal;
 
 pub use faireplace_kernel::ids::ChargeCategoryId;
@@ -76,181 +78,119 @@ impl std::fmt::Display for Frequency {
     }
 }
 
-/// Who maintains what a category covers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MaintenanceInput {
-    pub provider_contact_id: Option<uuid::Uuid>,
-    pub contract_reference: Option<String>,
-    pub frequency: Option<String>,
-    pub notes: Option<String>,
+/// A frequency is sent, read and stored as its text (`30 days`); a stored text that does not
+/// read is an error, never another frequency.
+impl FieldValue for Frequency {
+    fn from_json(
+        value: &faireplace_kernel::__json::Value,
+        _: &FieldOpts,
+        _: &Context,
+    ) -> Result<Self, ValidationErrors> {
+        read_text(value, Frequency::parse)
+    }
+    fn to_json(&self) -> faireplace_kernel::__json::Value {
+        faireplace_kernel::__json::Value::String(self.to_string())
+    }
+    fn shape(_: &FieldOpts) -> Shape {
+        Shape::String {
+            format: None,
+            max_length: Some(20),
+            pattern: Some(r"^\d+\s+(day|week|month|year)s?$"),
+        }
+    }
+    const SQL: SqlKind = SqlKind::Text;
+    fn to_sql(&self, out: &mut Vec<SqlValue>) {
+        out.push(SqlValue::Text(Some(self.to_string())));
+    }
+    fn from_sql(row: &mut dyn SqlRow, name: &str) -> Result<Option<Self>, DecodeError> {
+        row.text(name)?
+            .map(|s| Frequency::parse(&s).map_err(|e| DecodeError::new(name, s, e.0)))
+            .transpose()
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Who maintains what a category covers (stored in the category's `maintenance_*` columns).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Record)]
+#[record(name = "Maintenance")]
 pub struct Maintenance {
-    pub provider_contact_id: Option<uuid::Uuid>,
+    /// A contact of the tenant (a service provider).
+    pub provider_contact_id: Option<ContactId>,
+    #[field(max_len = 200, example = "C-42")]
     pub contract_reference: Option<Text>,
+    #[field(max_len = 100, example = "1 month")]
     pub frequency: Option<Text>,
+    #[field(multiline, max_len = 5000)]
     pub notes: Option<Text>,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ChargeCategoryInput {
-    pub name: Option<String>,
-    pub category_type: Option<String>,
-    pub recovery_rate: Option<Decimal>,
-    pub description: Option<String>,
-    pub legal_reference: Option<String>,
-    pub maintenance: Option<MaintenanceInput>,
-    pub notification_threshold: Option<Decimal>,
-    pub notification_frequency: Option<String>,
+impl Maintenance {
+    /// Whether it says nothing (an empty `maintenance` object is no maintenance).
+    pub fn is_empty(&self) -> bool {
+        *self == Maintenance::default()
+    }
 }
 
-/// A valid category, without identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A category of recoverable charges: its Décret 87-713 heading, the part the lessee bears,
+/// who maintains what it covers, and when an expense of it is worth a notification.
+#[derive(Debug, Clone, PartialEq, Eq, Record)]
+#[record(name = "ChargeCategory")]
 pub struct ChargeCategoryData {
+    #[field(max_len = 200, example = "Gardien")]
     pub name: Text,
     pub category_type: CategoryType,
-    /// The part recovered from the lessee, 0 to 100 (%).
+    /// The part recovered from the lessee, 0 to 100 (%), at most 2 decimals; 100 when absent.
+    #[field(decimals = 2, min = 0, max = 100, default = Decimal::ONE_HUNDRED, example = "75")]
     pub recovery_rate: Decimal,
+    #[field(multiline, max_len = 5000)]
     pub description: Option<Text>,
+    #[field(max_len = 300, example = "Article 23-1 of decree no. 87-713")]
     pub legal_reference: Option<Text>,
     pub maintenance: Option<Maintenance>,
-    /// An alert when an expense exceeds the budget by this percentage.
+    /// Alert threshold, 0 to 100 (%): an expense beyond the category's usual amount at its
+    /// place by more than this raises a notification.
+    #[field(decimals = 2, min = 0, max = 100)]
     pub notification_threshold: Option<Decimal>,
+    /// A count and a unit: "30 days", "1 month" (day, week, month or year).
+    #[field(example = "30 days")]
     pub notification_frequency: Option<Frequency>,
 }
 
-fn percent(errors: &mut ValidationErrors, field: &str, v: Option<Decimal>) -> Option<Decimal> {
-    v.and_then(|v| {
-        errors.take(
-            field,
-            bounded_decimal(v, 2, Decimal::ZERO, Decimal::ONE_HUNDRED),
-        )
-    })
-}
-
-fn text(
-    errors: &mut ValidationErrors,
-    field: &str,
-    v: &Option<String>,
-    max: usize,
-    multiline: bool,
-) -> Option<Text> {
-    let v = v.as_deref().filter(|v| !v.trim().is_empty())?;
-    let parsed = if multiline {
-        Text::parse_multiline(v, max)
-    } else {
-        Text::parse(v, max)
-    };
-    errors.take(field, parsed)
-}
-
 impl ChargeCategoryData {
-    pub fn parse(input: &ChargeCategoryInput) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        if input.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            errors.push("name", "is required");
-        }
-        let name = text(&mut errors, "name", &input.name, 200, false);
-        let category_type = match input.category_type.as_deref() {
-            None => {
-                errors.push("category_type", "is required");
-                None
-            }
-            Some(t) => errors.take("category_type", CategoryType::parse(t)),
-        };
-        let recovery_rate = percent(&mut errors, "recovery_rate", input.recovery_rate);
-        let description = text(&mut errors, "description", &input.description, 5000, true);
-        let legal_reference = text(
-            &mut errors,
-            "legal_reference",
-            &input.legal_reference,
-            300,
-            false,
-        );
-        let maintenance = input.maintenance.as_ref().map(|m| Maintenance {
-            provider_contact_id: m.provider_contact_id,
-            contract_reference: text(
-                &mut errors,
-                "maintenance.contract_reference",
-                &m.contract_reference,
-                200,
-                false,
-            ),
-            frequency: text(
-                &mut errors,
-                "maintenance.frequency",
-                &m.frequency,
-                100,
-                false,
-            ),
-            notes: text(&mut errors, "maintenance.notes", &m.notes, 5000, true),
-        });
-        let notification_threshold = percent(
-            &mut errors,
-            "notification_threshold",
-            input.notification_threshold,
-        );
-        let notification_frequency = input
-            .notification_frequency
-            .as_deref()
-            .and_then(|f| errors.take("notification_frequency", Frequency::parse(f)));
-        errors.into_result()?;
-        let (Some(name), Some(category_type)) = (name, category_type) else {
-            return Err(ValidationErrors::single("name", "is required"));
-        };
-        Ok(Self {
-            name,
-            category_type,
-            recovery_rate: recovery_rate.unwrap_or(Decimal::ONE_HUNDRED),
-            description,
-            legal_reference,
-            maintenance: maintenance.filter(|m| *m != Maintenance::default()),
-            notification_threshold,
-            notification_frequency,
-        })
+    /// The category as stored: an empty maintenance is none.
+    pub fn normalized(mut self) -> Self {
+        self.maintenance = self.maintenance.filter(|m| !m.is_empty());
+        self
     }
+}
+
+impl Declared for ChargeCategoryData {
+    type Id = ChargeCategoryId;
+    type Parent = ();
+    const NOUN: &'static str = "charge category";
+    const PLURAL: &'static str = "charge categories";
+    const TABLE: &'static str = "charge_categories";
+    const PATH: &'static str = "/api/charge-categories";
+    const TAG: &'static str = "Charges";
+    const AUDIT: Option<&'static str> = Some("charge_category");
+    const SEARCH: &'static [&'static str] = &["name", "description"];
+    const FILTERS: &'static [&'static str] = &["category_type"];
+    const SORTS: &'static [&'static str] = &[
+        "name",
+        "category_type",
+        "recovery_rate",
+        "created_at",
+        "updated_at",
+    ];
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"{"name": "Ascenseur", "category_type": "ELEVATOR", "recovery_rate": 100,
+            "legal_reference": "Décret 87-713, annexe, I",
+            "maintenance": {"contract_reference": "C-42", "frequency": "1 month"},
+            "notification_threshold": 15, "notification_frequency": "30 days"}"#,
+    );
 }
 
 /// A category as stored and read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeCategory {
-    pub id: ChargeCategoryId,
-    pub data: ChargeCategoryData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl ChargeCategory {
-    pub fn new(data: ChargeCategoryData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: ChargeCategoryId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: ChargeCategoryData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
-
-sort_fields!(
-    pub CategorySort {
-        Name => "name",
-        CategoryType => "category_type",
-        RecoveryRate => "recovery_rate",
-        CreatedAt => "created_at",
-        UpdatedAt => "updated_at",
-    }
-);
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CategoryFilter {
-    pub category_type: Option<CategoryType>,
-}
+pub type ChargeCategory = Item<ChargeCategoryData>;
 
 /// One heading of the legal list of recoverable charges, with the recovery rate it usually
 /// carries.
@@ -370,6 +310,8 @@ pub const LEGAL_CATALOG: &[LegalHeading] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use faireplace_kernel::RecordTrait;
+    use faireplace_kernel::record::{DecodeError, SqlRow};
     use std::str::FromStr;
 
     fn dec(s: &str) -> Decimal {
@@ -416,25 +358,25 @@ mod tests {
         }
     }
 
+    fn read(body: serde_json::Value) -> Result<ChargeCategoryData, ValidationErrors> {
+        let ctx = Context {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+        };
+        ChargeCategoryData::decode_json(&body, &ctx).map(ChargeCategoryData::normalized)
+    }
+
     #[test]
     fn a_category_defaults_to_full_recovery_and_checks_every_range() {
-        let ok = ChargeCategoryData::parse(&ChargeCategoryInput {
-            name: Some("Gardien".into()),
-            category_type: Some("BUILDING_STAFF".into()),
-            maintenance: Some(MaintenanceInput::default()),
-            ..Default::default()
-        })
+        let ok = read(
+            serde_json::json!({"name": "Gardien", "category_type": "BUILDING_STAFF",
+                                         "maintenance": {}}),
+        )
         .expect("valid");
         assert_eq!(ok.recovery_rate, dec("100"));
         assert_eq!(ok.maintenance, None, "an empty maintenance object is none");
-        let e = ChargeCategoryData::parse(&ChargeCategoryInput {
-            name: Some(" ".into()),
-            category_type: Some("LIFT".into()),
-            recovery_rate: Some(dec("100.01")),
-            notification_threshold: Some(dec("-1")),
-            notification_frequency: Some("weekly".into()),
-            ..Default::default()
-        })
+        let e = read(serde_json::json!({"name": " ", "category_type": "LIFT",
+                                        "recovery_rate": 100.01, "notification_threshold": -1,
+                                        "notification_frequency": "weekly"}))
         .expect_err("invalid");
         assert_eq!(
             fields(&e),
@@ -446,14 +388,83 @@ mod tests {
                 "notification_frequency"
             ]
         );
-        let e = ChargeCategoryData::parse(&ChargeCategoryInput {
-            name: Some("Ascenseur".into()),
-            category_type: Some("ELEVATOR".into()),
-            recovery_rate: Some(dec("75.125")),
-            ..Default::default()
-        })
+        let e = read(
+            serde_json::json!({"name": "Ascenseur", "category_type": "ELEVATOR",
+                                        "recovery_rate": "75.125"}),
+        )
         .expect_err("three decimals");
         assert_eq!(fields(&e), ["recovery_rate"]);
+    }
+
+    /// A stored row of text and decimal columns; every other column is NULL.
+    struct StoredRow(Vec<(&'static str, &'static str)>);
+
+    impl SqlRow for StoredRow {
+        fn text(&mut self, column: &str) -> Result<Option<String>, DecodeError> {
+            Ok(self
+                .0
+                .iter()
+                .find(|(c, _)| *c == column)
+                .map(|(_, v)| (*v).to_owned()))
+        }
+        fn int(&mut self, _: &str) -> Result<Option<i64>, DecodeError> {
+            Ok(None)
+        }
+        fn decimal(&mut self, column: &str) -> Result<Option<Decimal>, DecodeError> {
+            Ok(self.text(column)?.map(|v| dec(&v)))
+        }
+        fn bool(&mut self, _: &str) -> Result<Option<bool>, DecodeError> {
+            Ok(None)
+        }
+        fn date(&mut self, _: &str) -> Result<Option<chrono::NaiveDate>, DecodeError> {
+            Ok(None)
+        }
+        fn timestamp(
+            &mut self,
+            _: &str,
+        ) -> Result<Option<chrono::DateTime<chrono::Utc>>, DecodeError> {
+            Ok(None)
+        }
+        fn uuid(&mut self, _: &str) -> Result<Option<uuid::Uuid>, DecodeError> {
+            Ok(None)
+        }
+        fn uuid_array(&mut self, _: &str) -> Result<Option<Vec<uuid::Uuid>>, DecodeError> {
+            Ok(None)
+        }
+        fn text_array(&mut self, _: &str) -> Result<Option<Vec<String>>, DecodeError> {
+            Ok(None)
+        }
+        fn json(&mut self, _: &str) -> Result<Option<serde_json::Value>, DecodeError> {
+            Ok(None)
+        }
+        fn is_null(&mut self, column: &str) -> Result<bool, DecodeError> {
+            Ok(self.text(column)?.is_none())
+        }
+    }
+
+    #[test]
+    fn a_stored_value_that_does_not_read_is_an_error_naming_its_column() {
+        let stored = |category_type, frequency| {
+            ChargeCategoryData::record_from_sql(&mut StoredRow(vec![
+                ("name", "Ascenseur"),
+                ("category_type", category_type),
+                ("recovery_rate", "75"),
+                ("notification_frequency", frequency),
+            ]))
+        };
+        let read = stored("ELEVATOR", "30 days").expect("reads");
+        assert_eq!(
+            read.notification_frequency.map(|f| f.to_string()),
+            Some("30 days".into())
+        );
+        assert_eq!(read.maintenance, None, "no maintenance column is set");
+        for (category_type, frequency, column) in [
+            ("LIFT", "30 days", "category_type"),
+            ("ELEVATOR", "every day", "notification_frequency"),
+        ] {
+            let e = stored(category_type, frequency).expect_err("corrupt");
+            assert_eq!(e.column, column);
+        }
     }
 
     #[test]

@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::ids::EstateId;
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
+use faireplace_meters::MeterType;
 use rust_decimal::Decimal;
 
 use crate::formula::{Formula, Variable};
@@ -29,18 +31,27 @@ text_enum!(
 /// The most explicit weights a key may hold.
 pub const MAX_WEIGHTS: usize = 20_000;
 
-/// What a key's calculation takes besides the estates' own values.
+/// What a key's calculation takes besides the estates' own values (stored as JSON).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyParameters {
-    /// An explicit split: the weight of each estate by id (estates not named weigh 0).
+    /// An explicit split: the weight of each estate (estates not named weigh 0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weights: Option<BTreeMap<uuid::Uuid, Decimal>>,
+    pub weights: Option<BTreeMap<EstateId, Decimal>>,
     /// For measured consumption: the meter type and the period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meter_type: Option<String>,
+    pub meter_type: Option<MeterType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_start: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<NaiveDate>,
+}
+
+/// Parameters as a client sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyParametersInput {
+    pub weights: Option<BTreeMap<EstateId, Decimal>>,
+    pub meter_type: Option<String>,
+    pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
 }
 
@@ -61,7 +72,7 @@ pub struct DistributionKeyInput {
     pub description: Option<String>,
     pub calculation_type: Option<String>,
     pub formula: Option<String>,
-    pub parameters: Option<KeyParameters>,
+    pub parameters: Option<KeyParametersInput>,
     pub validation_rules: Option<ValidationRules>,
 }
 
@@ -77,45 +88,47 @@ pub struct DistributionKeyData {
     pub validation_rules: ValidationRules,
 }
 
-/// Checks explicit weights and a consumption period.
-pub fn check_parameters(errors: &mut ValidationErrors, field: &str, p: &KeyParameters) {
-    if let Some(weights) = &p.weights {
-        if weights.len() > MAX_WEIGHTS {
-            errors.push(
-                format!("{field}.weights"),
-                format!("at most {MAX_WEIGHTS} estates"),
-            );
-        }
-        for (estate, w) in weights {
-            if let Err(e) = bounded_decimal(*w, 6, Decimal::ZERO, Decimal::from(1_000_000_000)) {
-                errors.push(format!("{field}.weights.{estate}"), e.to_string());
+impl KeyParameters {
+    /// Reads explicit weights, a meter type and a consumption period, each problem named under
+    /// `field` (`parameters.weights.<estate>`).
+    pub fn read(
+        input: &KeyParametersInput,
+        field: &str,
+        errors: &mut ValidationErrors,
+    ) -> KeyParameters {
+        if let Some(weights) = &input.weights {
+            if weights.len() > MAX_WEIGHTS {
+                errors.push(
+                    format!("{field}.weights"),
+                    format!("at most {MAX_WEIGHTS} estates"),
+                );
+            }
+            for (estate, w) in weights {
+                if let Err(e) = bounded_decimal(*w, 6, Decimal::ZERO, Decimal::from(1_000_000_000))
+                {
+                    errors.push(format!("{field}.weights.{estate}"), e.to_string());
+                }
             }
         }
-    }
-    if let (Some(start), Some(end)) = (p.period_start, p.period_end)
-        && end < start
-    {
-        errors.push(
-            format!("{field}.period_end"),
-            "must not come before period_start",
-        );
-    }
-    const METER_TYPES: [&str; 6] = [
-        "ELECTRICITY",
-        "GAS",
-        "WATER_HOT",
-        "WATER_COLD",
-        "HEATING",
-        "COOLING",
-    ];
-    if p.meter_type
-        .as_deref()
-        .is_some_and(|m| !METER_TYPES.contains(&m))
-    {
-        errors.push(
-            format!("{field}.meter_type"),
-            format!("must be one of {}", METER_TYPES.join(", ")),
-        );
+        if let (Some(start), Some(end)) = (input.period_start, input.period_end)
+            && end < start
+        {
+            errors.push(
+                format!("{field}.period_end"),
+                "must not come before period_start",
+            );
+        }
+        let meter_type = input.meter_type.as_deref().and_then(|m| {
+            MeterType::parse(m)
+                .map_err(|e| errors.push(format!("{field}.meter_type"), e.0))
+                .ok()
+        });
+        KeyParameters {
+            weights: input.weights.clone(),
+            meter_type,
+            period_start: input.period_start,
+            period_end: input.period_end,
+        }
     }
 }
 
@@ -162,8 +175,11 @@ impl DistributionKeyData {
             }
             _ => None,
         };
-        let parameters = input.parameters.clone().unwrap_or_default();
-        check_parameters(&mut errors, "parameters", &parameters);
+        let parameters = KeyParameters::read(
+            &input.parameters.clone().unwrap_or_default(),
+            "parameters",
+            &mut errors,
+        );
         let validation_rules = input.validation_rules.clone().unwrap_or_default();
         if let Some(min) = validation_rules.min_share
             && let Err(e) = bounded_decimal(min, 4, Decimal::ZERO, Decimal::ONE_HUNDRED)
@@ -227,7 +243,7 @@ pub struct DistributionKeyFilter {
 /// What a calculation knows of one estate of the place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EstateFacts {
-    pub id: uuid::Uuid,
+    pub id: EstateId,
     pub reference: String,
     pub surface_m2: Option<Decimal>,
     pub tantiemes: Option<i64>,
@@ -332,7 +348,7 @@ pub fn calculate(
     parameters: &KeyParameters,
     estates: &[EstateFacts],
     total: Decimal,
-) -> Result<Split<(String, uuid::Uuid)>, CalculationError> {
+) -> Result<Split<(String, EstateId)>, CalculationError> {
     let weights = weights(data, parameters, estates)?;
     let rules = &data.validation_rules;
     if rules.require_all_estates == Some(true) {
@@ -350,7 +366,7 @@ pub fn calculate(
             ));
         }
     }
-    let shares: Vec<Share<(String, uuid::Uuid)>> = estates
+    let shares: Vec<Share<(String, EstateId)>> = estates
         .iter()
         .zip(weights)
         .map(|(e, weight)| Share {
@@ -407,7 +423,7 @@ mod tests {
 
     fn estate(reference: &str, surface: &str, tantiemes: i64, occupants: u32) -> EstateFacts {
         EstateFacts {
-            id: uuid::Uuid::now_v7(),
+            id: EstateId::generate(),
             reference: reference.into(),
             surface_m2: Some(dec(surface)),
             tantiemes: Some(tantiemes),
@@ -417,7 +433,7 @@ mod tests {
         }
     }
 
-    fn amounts(s: &Split<(String, uuid::Uuid)>) -> Vec<Decimal> {
+    fn amounts(s: &Split<(String, EstateId)>) -> Vec<Decimal> {
         s.lines.iter().map(|l| l.amount).collect()
     }
 

@@ -2,6 +2,7 @@
 //! review splits them between the leases.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::ids::{ChargeCategoryId, DistributionKeyId, PlaceId, PlaceServiceId};
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, typed_id};
@@ -14,29 +15,29 @@ typed_id!(
 
 #[derive(Debug, Clone, Default)]
 pub struct ChargeExpenseInput {
-    pub category_id: Option<uuid::Uuid>,
-    pub service_id: Option<uuid::Uuid>,
+    pub category_id: Option<ChargeCategoryId>,
+    pub service_id: Option<PlaceServiceId>,
     pub amount: Option<Decimal>,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
     pub supplier: Option<String>,
     pub media_id: Option<uuid::Uuid>,
-    pub distribution_key_id: Option<uuid::Uuid>,
+    pub distribution_key_id: Option<DistributionKeyId>,
 }
 
 /// A valid expense. The category and the key default to the service's (resolved when stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChargeExpenseData {
-    pub category_id: Option<uuid::Uuid>,
-    pub service_id: Option<uuid::Uuid>,
+    pub category_id: Option<ChargeCategoryId>,
+    pub service_id: Option<PlaceServiceId>,
     pub amount: Decimal,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub supplier: Option<Text>,
-    /// The invoice, uploaded through `/api/media`.
+    /// The invoice, uploaded through `/api/media` (a media id, whose type the ports declare).
     pub media_id: Option<uuid::Uuid>,
     /// Overrides the service's default key.
-    pub distribution_key_id: Option<uuid::Uuid>,
+    pub distribution_key_id: Option<DistributionKeyId>,
 }
 
 impl ChargeExpenseData {
@@ -102,14 +103,14 @@ impl ChargeExpenseData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChargeExpense {
     pub id: ChargeExpenseId,
-    pub place_id: uuid::Uuid,
+    pub place_id: PlaceId,
     pub data: ChargeExpenseData,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl ChargeExpense {
-    pub fn new(place_id: uuid::Uuid, data: ChargeExpenseData, now: DateTime<Utc>) -> Self {
+    pub fn new(place_id: PlaceId, data: ChargeExpenseData, now: DateTime<Utc>) -> Self {
         Self {
             id: ChargeExpenseId::generate(),
             place_id,
@@ -135,8 +136,8 @@ sort_fields!(
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChargeExpenseFilter {
-    pub place_id: Option<uuid::Uuid>,
-    pub category_id: Option<uuid::Uuid>,
+    pub place_id: Option<PlaceId>,
+    pub category_id: Option<ChargeCategoryId>,
 }
 
 #[cfg(test)]

@@ -1,21 +1,17 @@
 //! Lease charges: what a lease pays for a service (a monthly provision reviewed yearly, a flat
-//! rate never reviewed, or a direct meter reading), and the freeze periods during which a
-//! lease's charges may not change.
+//! rate never reviewed, or a direct meter reading).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+use faireplace_kernel::ids::{
+    ChargeCategoryId, DistributionKeyId, LeaseId, MeterId, PlaceServiceId,
+};
 use faireplace_kernel::numbers::bounded_decimal;
-use faireplace_kernel::values::Text;
-use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
+use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 use rust_decimal::Decimal;
 
 use crate::distribution::CalculationType;
 
 pub use faireplace_kernel::ids::LeaseChargeId;
-
-typed_id!(
-    /// A freeze period.
-    FreezePeriodId
-);
 
 text_enum!(
     /// How a charge is billed.
@@ -37,25 +33,25 @@ pub fn compatible(mode: BillingMode, technique: CalculationType) -> bool {
 
 #[derive(Debug, Clone, Default)]
 pub struct LeaseChargeInput {
-    pub service_id: Option<uuid::Uuid>,
-    pub category_id: Option<uuid::Uuid>,
+    pub service_id: Option<PlaceServiceId>,
+    pub category_id: Option<ChargeCategoryId>,
     pub billing_mode: Option<String>,
-    pub distribution_key_id: Option<uuid::Uuid>,
+    pub distribution_key_id: Option<DistributionKeyId>,
     pub monthly_amount: Option<Decimal>,
-    pub meter_id: Option<uuid::Uuid>,
+    pub meter_id: Option<MeterId>,
     pub active: Option<bool>,
 }
 
 /// A valid charge, without identity. The category and the key default to the service's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaseChargeData {
-    pub service_id: Option<uuid::Uuid>,
-    pub category_id: Option<uuid::Uuid>,
+    pub service_id: Option<PlaceServiceId>,
+    pub category_id: Option<ChargeCategoryId>,
     pub billing_mode: BillingMode,
-    pub distribution_key_id: Option<uuid::Uuid>,
+    pub distribution_key_id: Option<DistributionKeyId>,
     pub monthly_amount: Decimal,
     /// For RELEVE_DIRECT only.
-    pub meter_id: Option<uuid::Uuid>,
+    pub meter_id: Option<MeterId>,
     pub active: bool,
 }
 
@@ -108,7 +104,7 @@ impl LeaseChargeData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaseCharge {
     pub id: LeaseChargeId,
-    pub lease_id: uuid::Uuid,
+    pub lease_id: LeaseId,
     pub data: LeaseChargeData,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -117,7 +113,7 @@ pub struct LeaseCharge {
 }
 
 impl LeaseCharge {
-    pub fn new(lease_id: uuid::Uuid, data: LeaseChargeData, now: DateTime<Utc>) -> Self {
+    pub fn new(lease_id: LeaseId, data: LeaseChargeData, now: DateTime<Utc>) -> Self {
         Self {
             id: LeaseChargeId::generate(),
             lease_id,
@@ -156,141 +152,8 @@ sort_fields!(
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeaseChargeFilter {
-    pub lease_id: Option<uuid::Uuid>,
+    pub lease_id: Option<LeaseId>,
     pub active: Option<bool>,
-}
-
-text_enum!(
-    /// What a freeze period covers.
-    pub FreezeScope {
-        Place => "PLACE",
-        Estate => "ESTATE",
-        Lease => "LEASE",
-    }
-);
-
-#[derive(Debug, Clone, Default)]
-pub struct FreezePeriodInput {
-    pub scope: Option<String>,
-    pub scope_id: Option<uuid::Uuid>,
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    pub reason: Option<String>,
-    pub legal_reference: Option<String>,
-}
-
-/// A period during which the charges of a place, an estate or a lease may not change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreezePeriodData {
-    pub scope: FreezeScope,
-    pub scope_id: uuid::Uuid,
-    pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
-    pub reason: Text,
-    pub legal_reference: Option<Text>,
-}
-
-impl FreezePeriodData {
-    pub fn parse(input: &FreezePeriodInput) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        let scope = match input.scope.as_deref() {
-            None => {
-                errors.push("scope", "is required");
-                None
-            }
-            Some(s) => errors.take("scope", FreezeScope::parse(s)),
-        };
-        for (field, v) in [
-            ("scope_id", input.scope_id.is_none()),
-            ("start_date", input.start_date.is_none()),
-            ("end_date", input.end_date.is_none()),
-        ] {
-            if v {
-                errors.push(field, "is required");
-            }
-        }
-        if let (Some(s), Some(e)) = (input.start_date, input.end_date)
-            && e < s
-        {
-            errors.push("end_date", "must not come before start_date");
-        }
-        let reason = match input.reason.as_deref().filter(|r| !r.trim().is_empty()) {
-            None => {
-                errors.push("reason", "is required");
-                None
-            }
-            Some(r) => errors.take("reason", Text::parse_multiline(r, 1000)),
-        };
-        let legal_reference = input
-            .legal_reference
-            .as_deref()
-            .filter(|r| !r.trim().is_empty())
-            .and_then(|r| errors.take("legal_reference", Text::parse(r, 300)));
-        errors.into_result()?;
-        match (
-            scope,
-            input.scope_id,
-            input.start_date,
-            input.end_date,
-            reason,
-        ) {
-            (Some(scope), Some(scope_id), Some(start_date), Some(end_date), Some(reason)) => {
-                Ok(Self {
-                    scope,
-                    scope_id,
-                    start_date,
-                    end_date,
-                    reason,
-                    legal_reference,
-                })
-            }
-            _ => Err(ValidationErrors::single("scope", "is required")),
-        }
-    }
-
-    pub fn is_active_on(&self, day: NaiveDate) -> bool {
-        self.start_date <= day && day <= self.end_date
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreezePeriod {
-    pub id: FreezePeriodId,
-    pub data: FreezePeriodData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl FreezePeriod {
-    pub fn new(data: FreezePeriodData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: FreezePeriodId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: FreezePeriodData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
-
-sort_fields!(
-    pub FreezePeriodSort {
-        StartDate => "start_date",
-        EndDate => "end_date",
-        CreatedAt => "created_at",
-    }
-);
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FreezePeriodFilter {
-    pub scope: Option<FreezeScope>,
-    pub scope_id: Option<uuid::Uuid>,
-    /// Periods in force on this day.
-    pub active_on: Option<NaiveDate>,
 }
 
 #[cfg(test)]
@@ -322,7 +185,7 @@ mod tests {
     fn a_direct_reading_needs_its_meter() {
         let e = LeaseChargeData::parse(&LeaseChargeInput {
             billing_mode: Some("RELEVE_DIRECT".into()),
-            category_id: Some(uuid::Uuid::now_v7()),
+            category_id: Some(ChargeCategoryId::generate()),
             monthly_amount: Some(Decimal::new(12345, 3)),
             ..Default::default()
         })
@@ -336,13 +199,13 @@ mod tests {
     fn only_changes_of_amounts_are_frozen() {
         let data = LeaseChargeData::parse(&LeaseChargeInput {
             billing_mode: Some("PROVISION".into()),
-            category_id: Some(uuid::Uuid::now_v7()),
+            category_id: Some(ChargeCategoryId::generate()),
             monthly_amount: Some(Decimal::from(40)),
             ..Default::default()
         })
         .expect("valid");
         let now = DateTime::<Utc>::UNIX_EPOCH;
-        let mut charge = LeaseCharge::new(uuid::Uuid::now_v7(), data.clone(), now);
+        let mut charge = LeaseCharge::new(LeaseId::generate(), data.clone(), now);
         assert!(charge.changes_amounts());
         charge.replace(data.clone(), now);
         assert!(!charge.changes_amounts());

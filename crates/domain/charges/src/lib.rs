@@ -3,41 +3,45 @@
 
 pub mod category;
 pub mod distribution;
+pub mod distribution_reference;
 pub mod expense;
 pub mod formula;
+pub mod freeze_period;
 pub mod lease_charge;
-pub mod notice;
-pub mod reference;
+pub mod notification;
+pub mod regulation;
 pub mod review;
 pub mod service;
 pub mod split;
 
 pub use category::{
-    CategoryFilter, CategorySort, CategoryType, ChargeCategory, ChargeCategoryData,
-    ChargeCategoryId, ChargeCategoryInput, Frequency, LEGAL_CATALOG, LegalHeading, Maintenance,
-    MaintenanceInput,
+    CategoryType, ChargeCategory, ChargeCategoryData, ChargeCategoryId, Frequency, LEGAL_CATALOG,
+    LegalHeading, Maintenance,
 };
 pub use distribution::{
     CalculationError, CalculationType, DistributionKey, DistributionKeyData, DistributionKeyFilter,
     DistributionKeyId, DistributionKeyInput, DistributionKeySort, EstateFacts, KeyParameters,
-    ValidationRules, calculate,
+    KeyParametersInput, ValidationRules, calculate,
+};
+pub use distribution_reference::{
+    DistributionReference, DistributionReferenceData, DistributionReferenceId, ReferenceKind,
 };
 pub use expense::{
     ChargeExpense, ChargeExpenseData, ChargeExpenseFilter, ChargeExpenseId, ChargeExpenseInput,
     ChargeExpenseSort,
 };
+pub use freeze_period::{
+    FreezePeriod, FreezePeriodData, FreezePeriodFilter, FreezePeriodId, FreezePeriodInput,
+    FreezePeriodSort, FreezeScope, FreezeTarget,
+};
 pub use lease_charge::{
-    BillingMode, FreezePeriod, FreezePeriodData, FreezePeriodFilter, FreezePeriodId,
-    FreezePeriodInput, FreezePeriodSort, FreezeScope, LeaseCharge, LeaseChargeData,
-    LeaseChargeFilter, LeaseChargeId, LeaseChargeInput, LeaseChargeSort, compatible,
+    BillingMode, LeaseCharge, LeaseChargeData, LeaseChargeFilter, LeaseChargeId, LeaseChargeInput,
+    LeaseChargeSort, compatible,
 };
-pub use notice::{
-    NotificationKind, Regulation, RegulationData, RegulationFilter, RegulationId, RegulationInput,
-    RegulationKind, RegulationSort, over_threshold,
-};
-pub use reference::{
-    DistributionReference, DistributionReferenceData, DistributionReferenceId,
-    DistributionReferenceInput, ReferenceFilter, ReferenceKind, ReferenceSort,
+pub use notification::{NotificationId, NotificationKind, over_threshold};
+pub use regulation::{
+    Regulation, RegulationData, RegulationFilter, RegulationId, RegulationInput, RegulationKind,
+    RegulationSort,
 };
 pub use review::{
     ChargeReview, ChargeReviewId, ReviewInputs, ReviewResult, ReviewStatus, Statement,

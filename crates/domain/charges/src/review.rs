@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
+use faireplace_kernel::ids::{ChargeCategoryId, DistributionKeyId, EstateId, LeaseId, PlaceId};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::distribution::{DistributionKeyData, EstateFacts, calculate};
@@ -21,8 +22,8 @@ use crate::lease_charge::BillingMode;
 /// A lease as the review sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewLease {
-    pub id: uuid::Uuid,
-    pub estate_id: uuid::Uuid,
+    pub id: LeaseId,
+    pub estate_id: EstateId,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub payment_day: u32,
@@ -32,14 +33,14 @@ pub struct ReviewLease {
 /// An active charge of a lease.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewCharge {
-    pub category_id: uuid::Uuid,
+    pub category_id: ChargeCategoryId,
     pub billing_mode: BillingMode,
     pub monthly_amount: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewCategory {
-    pub id: uuid::Uuid,
+    pub id: ChargeCategoryId,
     pub name: String,
     /// Percent, 0–100.
     pub recovery_rate: Decimal,
@@ -47,8 +48,8 @@ pub struct ReviewCategory {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewExpense {
-    pub category_id: uuid::Uuid,
-    pub distribution_key_id: uuid::Uuid,
+    pub category_id: ChargeCategoryId,
+    pub distribution_key_id: DistributionKeyId,
     pub amount: Decimal,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -60,16 +61,16 @@ pub struct ReviewInputs {
     pub estates: Vec<EstateFacts>,
     pub leases: Vec<ReviewLease>,
     pub categories: Vec<ReviewCategory>,
-    pub keys: BTreeMap<uuid::Uuid, DistributionKeyData>,
+    pub keys: BTreeMap<DistributionKeyId, DistributionKeyData>,
     pub expenses: Vec<ReviewExpense>,
 }
 
 /// One category (under one key) of a lease's statement.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatementLine {
-    pub category_id: uuid::Uuid,
+    pub category_id: ChargeCategoryId,
     pub category_name: String,
-    pub distribution_key_id: uuid::Uuid,
+    pub distribution_key_id: DistributionKeyId,
     /// The place's expenses of the category under this key, over the period.
     pub expense: Decimal,
     pub recovery_rate: Decimal,
@@ -87,8 +88,8 @@ pub struct StatementLine {
 /// What one lease owes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
-    pub lease_id: uuid::Uuid,
-    pub estate_id: uuid::Uuid,
+    pub lease_id: LeaseId,
+    pub estate_id: EstateId,
     pub covered_from: NaiveDate,
     pub covered_to: NaiveDate,
     pub covered_days: i64,
@@ -124,7 +125,7 @@ faireplace_kernel::text_enum!(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChargeReview {
     pub id: ChargeReviewId,
-    pub place_id: uuid::Uuid,
+    pub place_id: PlaceId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub status: ReviewStatus,
@@ -188,7 +189,7 @@ pub fn review(
     let period_days = days(start, end);
     let period = Decimal::from(period_days);
     // Expenses per (category, key), counted for their days inside the period.
-    let mut groups: BTreeMap<(uuid::Uuid, uuid::Uuid), Decimal> = BTreeMap::new();
+    let mut groups: BTreeMap<(ChargeCategoryId, DistributionKeyId), Decimal> = BTreeMap::new();
     for e in &inputs.expenses {
         let from = e.period_start.max(start);
         let to = e.period_end.min(end);
@@ -201,16 +202,16 @@ pub fn review(
             .entry((e.category_id, e.distribution_key_id))
             .or_default() += e.amount * inside;
     }
-    let categories: BTreeMap<uuid::Uuid, &ReviewCategory> =
+    let categories: BTreeMap<ChargeCategoryId, &ReviewCategory> =
         inputs.categories.iter().map(|c| (c.id, c)).collect();
     // Each group's recoverable amount, split exactly between the estates by its key.
     struct Group {
         expense: Decimal,
         rate: Decimal,
         recoverable: Decimal,
-        by_estate: BTreeMap<uuid::Uuid, (Decimal, Decimal)>,
+        by_estate: BTreeMap<EstateId, (Decimal, Decimal)>,
     }
-    let mut split_groups: BTreeMap<(uuid::Uuid, uuid::Uuid), Group> = BTreeMap::new();
+    let mut split_groups: BTreeMap<(ChargeCategoryId, DistributionKeyId), Group> = BTreeMap::new();
     let mut expenses_total = Decimal::ZERO;
     let mut recoverable_total = Decimal::ZERO;
     for ((category, key), expense) in &groups {
@@ -255,7 +256,7 @@ pub fn review(
         }
         let covered_days = days(from, to);
         let covered = Decimal::from(covered_days);
-        let reviewed: BTreeSet<uuid::Uuid> = lease
+        let reviewed: BTreeSet<ChargeCategoryId> = lease
             .charges
             .iter()
             .filter(|c| c.billing_mode == BillingMode::Provision)
@@ -357,7 +358,7 @@ mod tests {
     fn a_small_building_worked_by_hand() {
         let id = |n: u128| uuid::Uuid::from_u128(n);
         let estate = |n: u128, r: &str, t: i64, s: &str| EstateFacts {
-            id: id(n),
+            id: EstateId(id(n)),
             reference: r.into(),
             surface_m2: Some(dec(s)),
             tantiemes: Some(t),
@@ -373,7 +374,8 @@ mod tests {
             })
             .expect("key")
         };
-        let (lift, staff, by_tantiemes, by_surface) = (id(10), id(11), id(20), id(21));
+        let (lift, staff) = (ChargeCategoryId(id(10)), ChargeCategoryId(id(11)));
+        let (by_tantiemes, by_surface) = (DistributionKeyId(id(20)), DistributionKeyId(id(21)));
         let inputs = ReviewInputs {
             estates: vec![
                 estate(1, "LOT-A", 200, "50"),
@@ -382,8 +384,8 @@ mod tests {
             ],
             leases: vec![
                 ReviewLease {
-                    id: id(100),
-                    estate_id: id(1),
+                    id: LeaseId(id(100)),
+                    estate_id: EstateId(id(1)),
                     start_date: ymd(2024, 1, 1),
                     end_date: ymd(2026, 12, 31),
                     payment_day: 5,
@@ -401,8 +403,8 @@ mod tests {
                     ],
                 },
                 ReviewLease {
-                    id: id(101),
-                    estate_id: id(2),
+                    id: LeaseId(id(101)),
+                    estate_id: EstateId(id(2)),
                     start_date: ymd(2025, 7, 1),
                     end_date: ymd(2028, 6, 30),
                     payment_day: 1,

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 
-use crate::category::ChargeCategoryId;
-use crate::distribution::DistributionKeyId;
+use faireplace_kernel::ids::{ChargeCategoryId, DistributionKeyId, PlaceId};
 
 pub use faireplace_kernel::ids::PlaceServiceId;
 
@@ -28,9 +27,9 @@ pub struct PlaceServiceInput {
     pub name: Option<String>,
     pub description: Option<String>,
     pub is_chargeable: Option<bool>,
-    pub category_id: Option<uuid::Uuid>,
+    pub category_id: Option<ChargeCategoryId>,
     pub space_type: Option<String>,
-    pub default_distribution_key_id: Option<uuid::Uuid>,
+    pub default_distribution_key_id: Option<DistributionKeyId>,
 }
 
 /// How a chargeable service is billed.
@@ -88,9 +87,9 @@ impl PlaceServiceData {
                 );
             }
             match (input.category_id, input.default_distribution_key_id) {
-                (Some(c), Some(k)) => Some(Billing {
-                    category_id: ChargeCategoryId(c),
-                    default_distribution_key_id: DistributionKeyId(k),
+                (Some(category_id), Some(default_distribution_key_id)) => Some(Billing {
+                    category_id,
+                    default_distribution_key_id,
                 }),
                 _ => None,
             }
@@ -114,14 +113,14 @@ impl PlaceServiceData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceService {
     pub id: PlaceServiceId,
-    pub place_id: uuid::Uuid,
+    pub place_id: PlaceId,
     pub data: PlaceServiceData,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl PlaceService {
-    pub fn new(place_id: uuid::Uuid, data: PlaceServiceData, now: DateTime<Utc>) -> Self {
+    pub fn new(place_id: PlaceId, data: PlaceServiceData, now: DateTime<Utc>) -> Self {
         Self {
             id: PlaceServiceId::generate(),
             place_id,
@@ -148,7 +147,7 @@ sort_fields!(
 /// Filters of a place's services.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlaceServiceFilter {
-    pub place_id: Option<uuid::Uuid>,
+    pub place_id: Option<PlaceId>,
     pub space_type: Option<SpaceType>,
     pub is_chargeable: Option<bool>,
 }
@@ -161,9 +160,9 @@ mod tests {
         PlaceServiceInput {
             name: Some("Ascenseur".into()),
             is_chargeable: Some(true),
-            category_id: Some(uuid::Uuid::now_v7()),
+            category_id: Some(ChargeCategoryId::generate()),
             space_type: Some("TECHNICAL".into()),
-            default_distribution_key_id: Some(uuid::Uuid::now_v7()),
+            default_distribution_key_id: Some(DistributionKeyId::generate()),
             ..Default::default()
         }
     }

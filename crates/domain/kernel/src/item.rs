@@ -90,6 +90,9 @@ pub trait Declared:
     const FILTERS: &'static [&'static str] = &[];
     /// Fields the list sorts by; the first is the default.
     const SORTS: &'static [&'static str] = &["created_at", "updated_at"];
+    /// Whether the list's default order (by the first of [`Declared::SORTS`]) is descending:
+    /// latest first.
+    const SORT_DESCENDING: bool = false;
     /// A complete request body (JSON), shown in the OpenAPI document; the isolation sweep
     /// creates a record from it.
     const EXAMPLE: Option<&'static str> = None;

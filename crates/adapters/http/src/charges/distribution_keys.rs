@@ -9,10 +9,12 @@ use faireplace_app::charges::CalculationRequest;
 use faireplace_app::{AppError, CrudService};
 use faireplace_charges::{
     CalculationType, DistributionKey, DistributionKeyData, DistributionKeyFilter,
-    DistributionKeyId, DistributionKeyInput, DistributionKeySort, KeyParameters, ValidationRules,
+    DistributionKeyId, DistributionKeyInput, DistributionKeySort, KeyParameters,
+    KeyParametersInput, ValidationRules,
 };
 use faireplace_kernel::{Sort, ValidationErrors};
-use faireplace_property::PlaceId;
+use faireplace_meters::MeterType;
+use faireplace_property::{EstateId, PlaceId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -25,26 +27,14 @@ use crate::problem::ApiError;
 use crate::property::opt;
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
-/// The distribution technique. CONSOMMATION_MESUREE needs RELEVE_DIRECT or PROVISION billing,
-/// never FORFAIT.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum CalculationTypeDto {
-    TANTIEMES,
-    SURFACE,
-    PARTS_EGALES,
-    NOMBRE_OCCUPANTS,
-    CONSOMMATION_MESUREE,
-    FORMULE_PERSONNALISEE,
-}
-
 /// Parameters of a calculation.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct KeyParametersDto {
     /// An explicit split: each estate's weight by estate id (estates not named weigh 0).
     #[schema(value_type = Option<BTreeMap<String, f64>>)]
-    pub weights: Option<BTreeMap<Uuid, Decimal>>,
-    /// For measured consumption.
+    pub weights: Option<BTreeMap<EstateId, Decimal>>,
+    /// For measured consumption: the type of the estates' meters that count.
+    #[schema(value_type = Option<MeterType>)]
     pub meter_type: Option<String>,
     pub period_start: Option<NaiveDate>,
     pub period_end: Option<NaiveDate>,
@@ -66,7 +56,9 @@ pub struct DistributionKeyRequest {
     #[schema(required = true, example = "Tantièmes généraux")]
     pub name: Option<String>,
     pub description: Option<String>,
-    #[schema(value_type = Option<CalculationTypeDto>, required = true)]
+    /// The distribution technique. CONSOMMATION_MESUREE needs RELEVE_DIRECT or PROVISION
+    /// billing, never FORFAIT.
+    #[schema(value_type = Option<CalculationType>, required = true)]
     pub calculation_type: Option<String>,
     /// Required for FORMULE_PERSONNALISEE (ignored otherwise): arithmetic over surface,
     /// tantiemes, occupants, rooms, consumption and numbers, with + − × ÷ (or * /) and
@@ -85,8 +77,7 @@ pub struct DistributionKeyResponse {
     pub id: Uuid,
     pub name: String,
     pub description: Option<String>,
-    #[schema(value_type = CalculationTypeDto)]
-    pub calculation_type: String,
+    pub calculation_type: CalculationType,
     pub formula: Option<String>,
     pub parameters: KeyParametersDto,
     pub validation_rules: ValidationRulesDto,
@@ -98,12 +89,12 @@ pub struct DistributionKeyResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct KeyFilterParams {
-    #[param(value_type = Option<CalculationTypeDto>)]
+    #[param(value_type = Option<CalculationType>)]
     pub calculation_type: Option<String>,
 }
 
-fn parameters(p: KeyParametersDto) -> KeyParameters {
-    KeyParameters {
+fn parameters(p: KeyParametersDto) -> KeyParametersInput {
+    KeyParametersInput {
         weights: p.weights,
         meter_type: p.meter_type,
         period_start: p.period_start,
@@ -114,7 +105,7 @@ fn parameters(p: KeyParametersDto) -> KeyParameters {
 fn parameters_dto(p: &KeyParameters) -> KeyParametersDto {
     KeyParametersDto {
         weights: p.weights.clone(),
-        meter_type: p.meter_type.clone(),
+        meter_type: p.meter_type.map(|m| m.as_str().to_owned()),
         period_start: p.period_start,
         period_end: p.period_end,
     }
@@ -187,7 +178,7 @@ impl CrudResource for DistributionKey {
             id: self.id.0,
             name: d.name.to_string(),
             description: opt(&d.description),
-            calculation_type: d.calculation_type.as_str().to_owned(),
+            calculation_type: d.calculation_type,
             formula: opt(&d.formula),
             parameters: parameters_dto(&d.parameters),
             validation_rules: rules_dto(&d.validation_rules),
@@ -331,7 +322,7 @@ pub async fn calculate(
             .distributions
             .into_iter()
             .map(|d| DistributionLine {
-                estate_id: d.estate_id,
+                estate_id: d.estate_id.0,
                 weight: d.weight.normalize(),
                 ratio: d.ratio.normalize(),
                 amount: d.amount.normalize(),

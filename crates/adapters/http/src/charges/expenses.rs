@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_charges::{
-    ChargeExpense, ChargeExpenseData, ChargeExpenseFilter, ChargeExpenseId, ChargeExpenseInput,
-    ChargeExpenseSort,
+    ChargeCategoryId, ChargeExpense, ChargeExpenseData, ChargeExpenseFilter, ChargeExpenseId,
+    ChargeExpenseInput, ChargeExpenseSort, DistributionKeyId, PlaceServiceId,
 };
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_property::PlaceId;
@@ -66,14 +66,14 @@ pub struct ExpenseFilterParams {
 
 fn input(r: ChargeExpenseRequest) -> ChargeExpenseInput {
     ChargeExpenseInput {
-        category_id: r.category_id,
-        service_id: r.service_id,
+        category_id: r.category_id.map(ChargeCategoryId),
+        service_id: r.service_id.map(PlaceServiceId),
         amount: r.amount,
         period_start: r.period_start,
         period_end: r.period_end,
         supplier: r.supplier,
         media_id: r.media_id,
-        distribution_key_id: r.distribution_key_id,
+        distribution_key_id: r.distribution_key_id.map(DistributionKeyId),
     }
 }
 
@@ -99,7 +99,7 @@ impl CrudResource for ChargeExpense {
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
         Ok(ChargeExpense::new(
-            place.0,
+            place,
             ChargeExpenseData::parse(&input(r))?,
             now,
         ))
@@ -113,14 +113,14 @@ impl CrudResource for ChargeExpense {
     fn to_request(&self) -> ChargeExpenseRequest {
         let d = &self.data;
         ChargeExpenseRequest {
-            category_id: d.category_id,
-            service_id: d.service_id,
+            category_id: d.category_id.map(|c| c.0),
+            service_id: d.service_id.map(|s| s.0),
             amount: Some(d.amount),
             period_start: Some(d.period_start),
             period_end: Some(d.period_end),
             supplier: opt(&d.supplier),
             media_id: d.media_id,
-            distribution_key_id: d.distribution_key_id,
+            distribution_key_id: d.distribution_key_id.map(|k| k.0),
         }
     }
 
@@ -128,15 +128,15 @@ impl CrudResource for ChargeExpense {
         let d = &self.data;
         ChargeExpenseResponse {
             id: self.id.0,
-            place_id: self.place_id,
-            category_id: d.category_id,
-            service_id: d.service_id,
+            place_id: self.place_id.0,
+            category_id: d.category_id.map(|c| c.0),
+            service_id: d.service_id.map(|s| s.0),
             amount: d.amount,
             period_start: d.period_start,
             period_end: d.period_end,
             supplier: opt(&d.supplier),
             media_id: d.media_id,
-            distribution_key_id: d.distribution_key_id,
+            distribution_key_id: d.distribution_key_id.map(|k| k.0),
             created_at: self.created_at,
             updated_at: self.updated_at,
         }
@@ -147,8 +147,8 @@ impl CrudResource for ChargeExpense {
         p: &ExpenseFilterParams,
     ) -> Result<ChargeExpenseFilter, ValidationErrors> {
         Ok(ChargeExpenseFilter {
-            place_id: Some(place.0),
-            category_id: uuid_param("category_id", &p.category_id)?,
+            place_id: Some(place),
+            category_id: uuid_param("category_id", &p.category_id)?.map(ChargeCategoryId),
         })
     }
 }

@@ -15,19 +15,10 @@ use crate::AppState;
 use crate::crud::CrudResource;
 use crate::property::{opt, uuid_param};
 
-/// What a freeze period covers.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum FreezeScopeDto {
-    PLACE,
-    ESTATE,
-    LEASE,
-}
-
 /// A freeze period as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct FreezePeriodRequest {
-    #[schema(value_type = Option<FreezeScopeDto>, required = true)]
+    #[schema(value_type = Option<FreezeScope>, required = true)]
     pub scope: Option<String>,
     /// The place, estate or lease frozen.
     #[schema(required = true)]
@@ -45,8 +36,8 @@ pub struct FreezePeriodRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FreezePeriodResponse {
     pub id: Uuid,
-    #[schema(value_type = FreezeScopeDto)]
-    pub scope: String,
+    pub scope: FreezeScope,
+    /// The place, estate or lease frozen.
     pub scope_id: Uuid,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
@@ -60,7 +51,7 @@ pub struct FreezePeriodResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FreezeFilterParams {
-    #[param(value_type = Option<FreezeScopeDto>)]
+    #[param(value_type = Option<FreezeScope>)]
     pub scope: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub scope_id: Option<String>,
@@ -111,8 +102,8 @@ impl CrudResource for FreezePeriod {
     fn to_request(&self) -> FreezePeriodRequest {
         let d = &self.data;
         FreezePeriodRequest {
-            scope: Some(d.scope.as_str().to_owned()),
-            scope_id: Some(d.scope_id),
+            scope: Some(d.target.scope().as_str().to_owned()),
+            scope_id: Some(d.target.id()),
             start_date: Some(d.start_date),
             end_date: Some(d.end_date),
             reason: Some(d.reason.to_string()),
@@ -124,8 +115,8 @@ impl CrudResource for FreezePeriod {
         let d = &self.data;
         FreezePeriodResponse {
             id: self.id.0,
-            scope: d.scope.as_str().to_owned(),
-            scope_id: d.scope_id,
+            scope: d.target.scope(),
+            scope_id: d.target.id(),
             start_date: d.start_date,
             end_date: d.end_date,
             reason: d.reason.to_string(),

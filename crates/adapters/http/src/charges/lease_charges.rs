@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_charges::{
-    LeaseCharge, LeaseChargeData, LeaseChargeFilter, LeaseChargeId, LeaseChargeInput,
-    LeaseChargeSort,
+    BillingMode, ChargeCategoryId, DistributionKeyId, LeaseCharge, LeaseChargeData,
+    LeaseChargeFilter, LeaseChargeId, LeaseChargeInput, LeaseChargeSort, PlaceServiceId,
 };
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_leases::LeaseId;
+use faireplace_meters::MeterId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,16 +18,6 @@ use crate::AppState;
 use crate::crud::CrudResource;
 use crate::property::bool_param;
 
-/// PROVISION: monthly advance reviewed yearly; FORFAIT: flat rate, never reviewed;
-/// RELEVE_DIRECT: billed from the readings of the lease's meter.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum BillingModeDto {
-    PROVISION,
-    FORFAIT,
-    RELEVE_DIRECT,
-}
-
 /// A lease charge as sent. `category_id` and `distribution_key_id` default to the service's.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct LeaseChargeRequest {
@@ -34,7 +25,7 @@ pub struct LeaseChargeRequest {
     pub service_id: Option<Uuid>,
     /// Required when no chargeable service gives one.
     pub category_id: Option<Uuid>,
-    #[schema(value_type = Option<BillingModeDto>, required = true)]
+    #[schema(value_type = Option<BillingMode>, required = true)]
     pub billing_mode: Option<String>,
     /// A CONSOMMATION_MESUREE key is refused with FORFAIT.
     pub distribution_key_id: Option<Uuid>,
@@ -54,8 +45,7 @@ pub struct LeaseChargeResponse {
     pub lease_id: Uuid,
     pub service_id: Option<Uuid>,
     pub category_id: Option<Uuid>,
-    #[schema(value_type = BillingModeDto)]
-    pub billing_mode: String,
+    pub billing_mode: BillingMode,
     pub distribution_key_id: Option<Uuid>,
     #[schema(value_type = f64)]
     pub monthly_amount: Decimal,
@@ -75,12 +65,12 @@ pub struct ChargeFilterParams {
 
 fn charge_input(r: LeaseChargeRequest) -> LeaseChargeInput {
     LeaseChargeInput {
-        service_id: r.service_id,
-        category_id: r.category_id,
+        service_id: r.service_id.map(PlaceServiceId),
+        category_id: r.category_id.map(ChargeCategoryId),
         billing_mode: r.billing_mode,
-        distribution_key_id: r.distribution_key_id,
+        distribution_key_id: r.distribution_key_id.map(DistributionKeyId),
         monthly_amount: r.monthly_amount,
-        meter_id: r.meter_id,
+        meter_id: r.meter_id.map(MeterId),
         active: r.active,
     }
 }
@@ -103,7 +93,7 @@ impl CrudResource for LeaseCharge {
 
     fn create(lease: LeaseId, r: LeaseChargeRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
         Ok(LeaseCharge::new(
-            lease.0,
+            lease,
             LeaseChargeData::parse(&charge_input(r))?,
             now,
         ))
@@ -117,12 +107,12 @@ impl CrudResource for LeaseCharge {
     fn to_request(&self) -> LeaseChargeRequest {
         let d = &self.data;
         LeaseChargeRequest {
-            service_id: d.service_id,
-            category_id: d.category_id,
+            service_id: d.service_id.map(|s| s.0),
+            category_id: d.category_id.map(|c| c.0),
             billing_mode: Some(d.billing_mode.as_str().to_owned()),
-            distribution_key_id: d.distribution_key_id,
+            distribution_key_id: d.distribution_key_id.map(|k| k.0),
             monthly_amount: Some(d.monthly_amount),
-            meter_id: d.meter_id,
+            meter_id: d.meter_id.map(|m| m.0),
             active: Some(d.active),
         }
     }
@@ -131,13 +121,13 @@ impl CrudResource for LeaseCharge {
         let d = &self.data;
         LeaseChargeResponse {
             id: self.id.0,
-            lease_id: self.lease_id,
-            service_id: d.service_id,
-            category_id: d.category_id,
-            billing_mode: d.billing_mode.as_str().to_owned(),
-            distribution_key_id: d.distribution_key_id,
+            lease_id: self.lease_id.0,
+            service_id: d.service_id.map(|s| s.0),
+            category_id: d.category_id.map(|c| c.0),
+            billing_mode: d.billing_mode,
+            distribution_key_id: d.distribution_key_id.map(|k| k.0),
             monthly_amount: d.monthly_amount,
-            meter_id: d.meter_id,
+            meter_id: d.meter_id.map(|m| m.0),
             active: d.active,
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -149,7 +139,7 @@ impl CrudResource for LeaseCharge {
         p: &ChargeFilterParams,
     ) -> Result<LeaseChargeFilter, ValidationErrors> {
         Ok(LeaseChargeFilter {
-            lease_id: Some(lease.0),
+            lease_id: Some(lease),
             active: bool_param("active", &p.active)?,
         })
     }

@@ -1,4 +1,6 @@
-//! Charges: categories, distribution keys.
+//! Charges: the legal catalog of categories, distribution keys and their split, place services,
+//! lease charges, expenses, freeze periods, reviews, regulations, notifications. Categories and
+//! distribution references are declared once and served by `crate::items`.
 
 pub mod categories;
 pub mod distribution_keys;
@@ -6,6 +8,6 @@ pub mod expenses;
 pub mod freeze_periods;
 pub mod lease_charges;
 pub mod notifications;
-pub mod references;
+pub mod regulations;
 pub mod reviews;
 pub mod services;

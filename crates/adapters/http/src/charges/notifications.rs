@@ -1,41 +1,25 @@
-//! `/api/charges/notifications` and `/api/charges/regulations`.
+//! `/api/charges/notifications`: what changes raised (meter anomalies, expenses beyond their
+//! threshold, validated reviews), marked read by users.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, patch, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::{AppError, CrudService};
-use faireplace_charges::{
-    NotificationKind, Regulation, RegulationData, RegulationFilter, RegulationId, RegulationInput,
-    RegulationSort,
-};
-use faireplace_kernel::{Sort, ValidationErrors};
+use faireplace_charges::{NotificationId, NotificationKind};
 use faireplace_ports::charges::Notification;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
-use crate::crud::CrudResource;
 use crate::problem::ApiError;
-use crate::property::{bool_param, uuid_param};
+use crate::property::bool_param;
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
-
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum NotificationKindDto {
-    CONSUMPTION_ALERT,
-    OVER_THRESHOLD,
-    REVIEW_NOTICE,
-    REGULARIZATION_REMINDER,
-}
 
 /// A notification about charges.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NotificationResponse {
     pub id: Uuid,
-    #[schema(value_type = NotificationKindDto)]
-    pub kind: String,
+    pub kind: NotificationKind,
     /// meter_reading, charge_expense or charge_review.
     pub entity_type: String,
     pub entity_id: Uuid,
@@ -46,8 +30,8 @@ pub struct NotificationResponse {
 
 fn notification(n: Notification) -> NotificationResponse {
     NotificationResponse {
-        id: n.id,
-        kind: n.kind.as_str().to_owned(),
+        id: n.id.0,
+        kind: n.kind,
         entity_type: n.entity_type,
         entity_id: n.entity_id,
         message: n.message,
@@ -64,7 +48,7 @@ pub struct NotificationParams {
     pub page: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
-    #[param(value_type = Option<NotificationKindDto>)]
+    #[param(value_type = Option<NotificationKind>)]
     pub kind: Option<String>,
     #[param(value_type = Option<bool>)]
     pub read: Option<String>,
@@ -135,148 +119,11 @@ pub async fn patch_notification(
         .ok_or_else(|| ApiError::field("read", "is required"))?;
     let n = state
         .notifications
-        .mark(&caller.0, path.into_inner(), read)
+        .mark(&caller.0, NotificationId(path.into_inner()), read)
         .await?;
     Ok(HttpResponse::Ok().json(notification(n)))
 }
 
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum RegulationKindDto {
-    FREEZE_EXCEPTION,
-    LEGAL_EXCEPTION,
-    CORRECTION,
-}
-
-/// A regulation as sent: an adjustment of one lease's balance in a DRAFT review.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-pub struct RegulationRequest {
-    #[schema(required = true)]
-    pub review_id: Option<Uuid>,
-    /// A lease with a statement in the review.
-    #[schema(required = true)]
-    pub lease_id: Option<Uuid>,
-    #[schema(value_type = Option<RegulationKindDto>, required = true)]
-    pub kind: Option<String>,
-    /// Positive adds to what the lessee owes, negative takes off; at most 2 decimals.
-    #[schema(value_type = Option<f64>, required = true, example = -25.5)]
-    pub amount: Option<Decimal>,
-    #[schema(required = true)]
-    pub reason: Option<String>,
-}
-
-/// A regulation.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RegulationResponse {
-    pub id: Uuid,
-    pub review_id: Uuid,
-    pub lease_id: Uuid,
-    #[schema(value_type = RegulationKindDto)]
-    pub kind: String,
-    #[schema(value_type = f64)]
-    pub amount: Decimal,
-    pub reason: String,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// Filters of the regulations.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct RegulationFilterParams {
-    #[param(value_type = Option<Uuid>)]
-    pub review_id: Option<String>,
-    #[param(value_type = Option<Uuid>)]
-    pub lease_id: Option<String>,
-}
-
-fn input(r: RegulationRequest) -> RegulationInput {
-    RegulationInput {
-        review_id: r.review_id,
-        lease_id: r.lease_id,
-        kind: r.kind,
-        amount: r.amount,
-        reason: r.reason,
-    }
-}
-
-impl CrudResource for Regulation {
-    crate::top_level!("/api/charges/regulations");
-    type Request = RegulationRequest;
-    type Response = RegulationResponse;
-    type FilterParams = RegulationFilterParams;
-    const DEFAULT_SORT: Sort<RegulationSort> = Sort {
-        field: RegulationSort::CreatedAt,
-        descending: false,
-    };
-
-    fn service(state: &AppState) -> &CrudService<Self> {
-        &state.regulations
-    }
-
-    fn create(_: (), r: RegulationRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
-        Ok(Regulation::new(RegulationData::parse(&input(r))?, now))
-    }
-
-    fn replace(&mut self, r: RegulationRequest, now: DateTime<Utc>) -> Result<(), AppError> {
-        Regulation::replace(self, RegulationData::parse(&input(r))?, now);
-        Ok(())
-    }
-
-    fn to_request(&self) -> RegulationRequest {
-        let d = &self.data;
-        RegulationRequest {
-            review_id: Some(d.review_id),
-            lease_id: Some(d.lease_id),
-            kind: Some(d.kind.as_str().to_owned()),
-            amount: Some(d.amount),
-            reason: Some(d.reason.to_string()),
-        }
-    }
-
-    fn to_response(&self) -> RegulationResponse {
-        let d = &self.data;
-        RegulationResponse {
-            id: self.id.0,
-            review_id: d.review_id,
-            lease_id: d.lease_id,
-            kind: d.kind.as_str().to_owned(),
-            amount: d.amount,
-            reason: d.reason.to_string(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-
-    fn filter(_: (), p: &RegulationFilterParams) -> Result<RegulationFilter, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        let review_id = errors
-            .merge(uuid_param("review_id", &p.review_id))
-            .flatten();
-        let lease_id = errors.merge(uuid_param("lease_id", &p.lease_id)).flatten();
-        errors.into_result()?;
-        Ok(RegulationFilter {
-            review_id,
-            lease_id,
-        })
-    }
-}
-
-crate::crud_handlers!(
-    top Regulation, RegulationId, RegulationRequest, RegulationResponse, RegulationFilterParams,
-    tag = "Charges", collection = "/charges/regulations", item = "/charges/regulations/{id}",
-    ops = ["create_charge_regulation", "list_charge_regulations", "get_charge_regulation", "replace_charge_regulation", "patch_charge_regulation", "delete_charge_regulation"],
-    docs = [
-        "Adjust one lease's balance in a DRAFT review (409 once the review is validated; 400 for a lease without a statement in it).",
-        "List regulations, with `review_id` and `lease_id` filters.",
-        "Read a regulation.",
-        "Replace a regulation.",
-        "Change some fields of a regulation (JSON merge patch).",
-        "Delete a regulation.",
-    ],
-);
-
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(list_notifications).service(patch_notification);
-    crud_routes(cfg);
 }

@@ -2,8 +2,12 @@
 
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_charges::{ChargeReview, ChargeReviewId, Statement, StatementLine};
+use faireplace_charges::{
+    ChargeReview, ChargeReviewId, Regulation, RegulationFilter, ReviewStatus, Statement,
+    StatementLine,
+};
 use faireplace_kernel::ValidationErrors;
+use faireplace_leases::LeaseId;
 use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -84,8 +88,7 @@ pub struct ReviewResponse {
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     /// DRAFT, or VALIDATED (immutable).
-    #[schema(example = "DRAFT")]
-    pub status: String,
+    pub status: ReviewStatus,
     pub period_days: i64,
     #[schema(value_type = f64)]
     pub expenses_total: Decimal,
@@ -96,43 +99,11 @@ pub struct ReviewResponse {
     pub validated_at: Option<DateTime<Utc>>,
 }
 
-/// What the audit log keeps of a review: its figures, not every statement.
-fn summary(r: &ChargeReview) -> serde_json::Value {
-    serde_json::json!({
-        "id": r.id.0, "place_id": r.place_id, "period_start": r.period_start,
-        "period_end": r.period_end, "status": r.status.as_str(),
-        "statements": r.result.statements.len(),
-        "recoverable_total": r.result.recoverable_total.normalize(),
-    })
-}
-
-async fn audit(
-    state: &AppState,
-    caller: &Manager,
-    id: Uuid,
-    action: faireplace_ports::audit::AuditAction,
-    before: Option<&ChargeReview>,
-    after: Option<&ChargeReview>,
-) -> Result<(), ApiError> {
-    state
-        .audit
-        .record(
-            &caller.0,
-            "charge_review",
-            id,
-            action,
-            before.map(summary),
-            after.map(summary),
-        )
-        .await?;
-    Ok(())
-}
-
 fn line(l: &StatementLine) -> StatementLineResponse {
     StatementLineResponse {
-        category_id: l.category_id,
+        category_id: l.category_id.0,
         category_name: l.category_name.clone(),
-        distribution_key_id: l.distribution_key_id,
+        distribution_key_id: l.distribution_key_id.0,
         expense: l.expense.normalize(),
         recovery_rate: l.recovery_rate.normalize(),
         recoverable: l.recoverable.normalize(),
@@ -145,8 +116,8 @@ fn line(l: &StatementLine) -> StatementLineResponse {
 
 fn statement(s: &Statement) -> StatementResponse {
     StatementResponse {
-        lease_id: s.lease_id,
-        estate_id: s.estate_id,
+        lease_id: s.lease_id.0,
+        estate_id: s.estate_id.0,
         covered_from: s.covered_from,
         covered_to: s.covered_to,
         covered_days: s.covered_days,
@@ -161,10 +132,10 @@ fn statement(s: &Statement) -> StatementResponse {
 fn response(r: &ChargeReview) -> ReviewResponse {
     ReviewResponse {
         id: r.id.0,
-        place_id: r.place_id,
+        place_id: r.place_id.0,
         period_start: r.period_start,
         period_end: r.period_end,
-        status: r.status.as_str().to_owned(),
+        status: r.status,
         period_days: r.result.period_days,
         expenses_total: r.result.expenses_total.normalize(),
         recoverable_total: r.result.recoverable_total.normalize(),
@@ -216,15 +187,6 @@ pub async fn create_review(
         .reviews
         .create(&caller.0, PlaceId(place), start, end)
         .await?;
-    audit(
-        &state,
-        &caller,
-        review.id.0,
-        faireplace_ports::audit::AuditAction::Create,
-        None,
-        Some(&review),
-    )
-    .await?;
     Ok(created(
         format!("/api/charges/reviews/{}", review.id),
         &response(&review),
@@ -296,7 +258,7 @@ pub async fn get_review(
 pub struct StatementDetailResponse {
     #[serde(flatten)]
     pub statement: StatementResponse,
-    pub regulations: Vec<crate::charges::notifications::RegulationResponse>,
+    pub regulations: Vec<crate::charges::regulations::RegulationResponse>,
     /// balance + Σ regulations.
     #[schema(value_type = f64)]
     pub balance_after_regulations: Decimal,
@@ -321,7 +283,8 @@ pub async fn get_statement(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, lease) = path.into_inner();
-    let (_, found, regulations) = statement_with_regulations(&state, &caller, id, lease).await?;
+    let (_, found, regulations) =
+        statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
     let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
     Ok(HttpResponse::Ok().json(StatementDetailResponse {
         balance_after_regulations: (found.balance + adjustments).normalize(),
@@ -337,10 +300,10 @@ pub async fn get_statement(
 async fn statement_with_regulations(
     state: &AppState,
     caller: &Manager,
-    id: Uuid,
-    lease: Uuid,
-) -> Result<(ChargeReview, Statement, Vec<faireplace_charges::Regulation>), ApiError> {
-    let review = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
+    id: ChargeReviewId,
+    lease: LeaseId,
+) -> Result<(ChargeReview, Statement, Vec<Regulation>), ApiError> {
+    let review = state.reviews.get(&caller.0, id).await?;
     let found = review
         .result
         .statements
@@ -350,9 +313,9 @@ async fn statement_with_regulations(
         .ok_or_else(|| ApiError::not_found("statement"))?;
     let query = faireplace_ports::ListQuery {
         page: faireplace_kernel::PageRequest::new(Some(1), Some(100))?,
-        sort: <faireplace_charges::Regulation as crate::crud::CrudResource>::DEFAULT_SORT,
+        sort: <Regulation as crate::crud::CrudResource>::DEFAULT_SORT,
         search: None,
-        filter: faireplace_charges::RegulationFilter {
+        filter: RegulationFilter {
             review_id: Some(id),
             lease_id: Some(lease),
         },
@@ -382,12 +345,9 @@ pub async fn statement_pdf(
 ) -> Result<HttpResponse, ApiError> {
     let (id, lease) = path.into_inner();
     let (review, found, regulations) =
-        statement_with_regulations(&state, &caller, id, lease).await?;
+        statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
     let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
-    let place = state
-        .places
-        .get(&caller.0, faireplace_property::PlaceId(review.place_id))
-        .await?;
+    let place = state.places.get(&caller.0, review.place_id).await?;
     let document = faireplace_app::documents::statement_document(
         place.data.name.as_str(),
         (review.period_start, review.period_end),
@@ -419,21 +379,10 @@ pub async fn validate_review(
     caller: Manager,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let before = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
     let review = state
         .reviews
-        .validate(&caller.0, ChargeReviewId(id))
+        .validate(&caller.0, ChargeReviewId(path.into_inner()))
         .await?;
-    audit(
-        &state,
-        &caller,
-        id,
-        faireplace_ports::audit::AuditAction::Validate,
-        Some(&before),
-        Some(&review),
-    )
-    .await?;
     Ok(HttpResponse::Ok().json(response(&review)))
 }
 
@@ -455,161 +404,14 @@ pub async fn delete_review(
     caller: Manager,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let before = state.reviews.get(&caller.0, ChargeReviewId(id)).await?;
-    state.reviews.delete(&caller.0, ChargeReviewId(id)).await?;
-    audit(
-        &state,
-        &caller,
-        id,
-        faireplace_ports::audit::AuditAction::Delete,
-        Some(&before),
-        None,
-    )
-    .await?;
+    state
+        .reviews
+        .delete(&caller.0, ChargeReviewId(path.into_inner()))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Filters of the audit log.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// charge_category, distribution_key, place_service, lease_charge, charge_expense,
-    /// freeze_period, charge_review; on `/api/audit-logs` also owner, lessee and contact.
-    pub entity_type: Option<String>,
-    #[param(value_type = Option<Uuid>)]
-    pub entity_id: Option<String>,
-}
-
-/// One change of an audited entity.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntryResponse {
-    pub id: Uuid,
-    pub entity_type: String,
-    pub entity_id: Uuid,
-    pub action: faireplace_ports::audit::AuditAction,
-    /// The entity as it was (null for a creation).
-    #[schema(value_type = Option<Object>)]
-    pub before: Option<serde_json::Value>,
-    /// The entity as it became (null for a deletion).
-    #[schema(value_type = Option<Object>)]
-    pub after: Option<serde_json::Value>,
-    /// The API key that made the change.
-    pub key_id: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-}
-
-const CHARGE_ENTITIES: [&str; 7] = [
-    "charge_category",
-    "distribution_key",
-    "place_service",
-    "lease_charge",
-    "charge_expense",
-    "freeze_period",
-    "charge_review",
-];
-
-/// The parties, audited too: where a signer's one-time codes go is its party's e-mail and
-/// phone, so a change of them is on record.
-const PARTY_ENTITIES: [&str; 3] = ["owner", "lessee", "contact"];
-
-/// A page of the audit log, of `entity_type` when given (one of `allowed`), else of every
-/// type in `allowed`.
-async fn audit_page(
-    state: &AppState,
-    caller: &Manager,
-    params: &AuditParams,
-    allowed: &[&'static str],
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let entity_type = params
-        .entity_type
-        .as_deref()
-        .filter(|t| !t.trim().is_empty());
-    let types: Vec<&str> = match entity_type {
-        Some(t) => match allowed.iter().find(|a| **a == t) {
-            Some(a) => vec![*a],
-            None => {
-                return Err(ApiError::field(
-                    "entity_type",
-                    &format!("must be one of {}", allowed.join(", ")),
-                ));
-            }
-        },
-        None => allowed.to_vec(),
-    };
-    let entity_id = uuid_param("entity_id", &params.entity_id)?;
-    let page = state.audit.list(&caller.0, &types, entity_id, page).await?;
-    Ok(Paginated::from_page(page, |e| AuditEntryResponse {
-        id: e.id,
-        entity_type: e.entity_type,
-        entity_id: e.entity_id,
-        action: e.action,
-        before: e.before,
-        after: e.after,
-        key_id: e.key_id,
-        created_at: e.created_at,
-    })
-    .respond())
-}
-
-/// Every change of the charge entities (categories, keys, services, lease charges, expenses,
-/// freeze periods, reviews) with before, after, key id and time; latest first.
-#[utoipa::path(
-    tag = "Charges", operation_id = "list_charge_audit_logs",
-    params(AuditParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<AuditEntryResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/audit-logs")]
-pub async fn audit_logs(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<AuditParams>,
-) -> Result<HttpResponse, ApiError> {
-    audit_page(&state, &caller, &params, &CHARGE_ENTITIES).await
-}
-
-/// Every audited change of the account: the charge entities and the parties (owners, lessees,
-/// contacts, whose e-mail and phone are where signature codes go), with before, after, key id
-/// and time; latest first.
-#[utoipa::path(
-    tag = "Parties", operation_id = "list_audit_logs",
-    params(AuditParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<AuditEntryResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/audit-logs")]
-pub async fn all_audit_logs(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<AuditParams>,
-) -> Result<HttpResponse, ApiError> {
-    let all: Vec<&'static str> = CHARGE_ENTITIES
-        .iter()
-        .chain(PARTY_ENTITIES.iter())
-        .copied()
-        .collect();
-    audit_page(&state, &caller, &params, &all).await
-}
-
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
-    cfg.service(audit_logs);
-    cfg.service(all_audit_logs);
     cfg.service(create_review)
         .service(list_reviews)
         .service(get_review)

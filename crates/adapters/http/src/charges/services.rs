@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_charges::{
-    PlaceService, PlaceServiceData, PlaceServiceFilter, PlaceServiceId, PlaceServiceInput,
-    PlaceServiceSort, SpaceType,
+    ChargeCategoryId, DistributionKeyId, PlaceService, PlaceServiceData, PlaceServiceFilter,
+    PlaceServiceId, PlaceServiceInput, PlaceServiceSort, SpaceType,
 };
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_property::PlaceId;
@@ -15,19 +15,6 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::crud::CrudResource;
 use crate::property::{bool_param, opt};
-
-/// Where a service operates.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum SpaceTypeDto {
-    INDOOR_COMMON,
-    OUTDOOR_COMMON,
-    PRIVATE,
-    TECHNICAL,
-    GARDEN,
-    PARKING,
-    TELECOM_SERVICES,
-}
 
 /// A service as sent. When `is_chargeable` is true, `category_id` and
 /// `default_distribution_key_id` are required (400 naming the missing one); when false they
@@ -40,7 +27,7 @@ pub struct PlaceServiceRequest {
     #[schema(required = true)]
     pub is_chargeable: Option<bool>,
     pub category_id: Option<Uuid>,
-    #[schema(value_type = Option<SpaceTypeDto>, required = true)]
+    #[schema(value_type = Option<SpaceType>, required = true)]
     pub space_type: Option<String>,
     pub default_distribution_key_id: Option<Uuid>,
 }
@@ -54,8 +41,7 @@ pub struct PlaceServiceResponse {
     pub description: Option<String>,
     pub is_chargeable: bool,
     pub category_id: Option<Uuid>,
-    #[schema(value_type = SpaceTypeDto)]
-    pub space_type: String,
+    pub space_type: SpaceType,
     pub default_distribution_key_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -65,7 +51,7 @@ pub struct PlaceServiceResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ServiceFilterParams {
-    #[param(value_type = Option<SpaceTypeDto>)]
+    #[param(value_type = Option<SpaceType>)]
     pub space_type: Option<String>,
     #[param(value_type = Option<bool>)]
     pub is_chargeable: Option<String>,
@@ -76,9 +62,9 @@ fn input(r: PlaceServiceRequest) -> PlaceServiceInput {
         name: r.name,
         description: r.description,
         is_chargeable: r.is_chargeable,
-        category_id: r.category_id,
+        category_id: r.category_id.map(ChargeCategoryId),
         space_type: r.space_type,
-        default_distribution_key_id: r.default_distribution_key_id,
+        default_distribution_key_id: r.default_distribution_key_id.map(DistributionKeyId),
     }
 }
 
@@ -104,7 +90,7 @@ impl CrudResource for PlaceService {
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
         Ok(PlaceService::new(
-            place.0,
+            place,
             PlaceServiceData::parse(&input(r))?,
             now,
         ))
@@ -131,12 +117,12 @@ impl CrudResource for PlaceService {
         let d = &self.data;
         PlaceServiceResponse {
             id: self.id.0,
-            place_id: self.place_id,
+            place_id: self.place_id.0,
             name: d.name.to_string(),
             description: opt(&d.description),
             is_chargeable: d.billing.is_some(),
             category_id: d.billing.map(|b| b.category_id.0),
-            space_type: d.space_type.as_str().to_owned(),
+            space_type: d.space_type,
             default_distribution_key_id: d.billing.map(|b| b.default_distribution_key_id.0),
             created_at: self.created_at,
             updated_at: self.updated_at,
@@ -158,7 +144,7 @@ impl CrudResource for PlaceService {
             .flatten();
         errors.into_result()?;
         Ok(PlaceServiceFilter {
-            place_id: Some(place.0),
+            place_id: Some(place),
             space_type,
             is_chargeable,
         })

@@ -1,6 +1,8 @@
-//! Notifications about charges, and regulations (adjustments) of a review.
+//! Regulations: adjustments of one lease's balance in a DRAFT charge review (a freeze or legal
+//! exception, a correction).
 
 use chrono::{DateTime, Utc};
+use faireplace_kernel::ids::{ChargeReviewId, LeaseId};
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
@@ -12,31 +14,6 @@ typed_id!(
 );
 
 text_enum!(
-    /// What a notification is about.
-    pub NotificationKind {
-        /// A meter reading strays from the meter's average daily rate.
-        ConsumptionAlert => "CONSUMPTION_ALERT",
-        /// An expense exceeds its category's usual amount by more than its threshold.
-        OverThreshold => "OVER_THRESHOLD",
-        /// A validated review's statements are to be sent to the lessees.
-        ReviewNotice => "REVIEW_NOTICE",
-        /// A balance is to be claimed or refunded.
-        RegularizationReminder => "REGULARIZATION_REMINDER",
-    }
-);
-
-/// Whether `amount` exceeds `usual` (the category's average so far) by more than `threshold`
-/// percent (no usual amount yet: never).
-pub fn over_threshold(amount: Decimal, usual: Option<Decimal>, threshold: Decimal) -> bool {
-    match usual {
-        Some(usual) if usual > Decimal::ZERO => {
-            amount > usual + usual * threshold / Decimal::ONE_HUNDRED
-        }
-        _ => false,
-    }
-}
-
-text_enum!(
     pub RegulationKind {
         FreezeException => "FREEZE_EXCEPTION",
         LegalException => "LEGAL_EXCEPTION",
@@ -46,8 +23,8 @@ text_enum!(
 
 #[derive(Debug, Clone, Default)]
 pub struct RegulationInput {
-    pub review_id: Option<uuid::Uuid>,
-    pub lease_id: Option<uuid::Uuid>,
+    pub review_id: Option<ChargeReviewId>,
+    pub lease_id: Option<LeaseId>,
     pub kind: Option<String>,
     pub amount: Option<Decimal>,
     pub reason: Option<String>,
@@ -56,8 +33,8 @@ pub struct RegulationInput {
 /// An adjustment of one lease's balance in a review: positive adds to what the lessee owes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegulationData {
-    pub review_id: uuid::Uuid,
-    pub lease_id: uuid::Uuid,
+    pub review_id: ChargeReviewId,
+    pub lease_id: LeaseId,
     pub kind: RegulationKind,
     pub amount: Decimal,
     pub reason: Text,
@@ -145,8 +122,8 @@ sort_fields!(
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RegulationFilter {
-    pub review_id: Option<uuid::Uuid>,
-    pub lease_id: Option<uuid::Uuid>,
+    pub review_id: Option<ChargeReviewId>,
+    pub lease_id: Option<LeaseId>,
 }
 
 #[cfg(test)]
@@ -154,10 +131,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn over_threshold_is_strictly_beyond_the_usual_amount_plus_the_threshold() {
-        let d = |n: i64| Decimal::from(n);
-        assert!(!over_threshold(d(120), Some(d(100)), d(20)));
-        assert!(over_threshold(d(121), Some(d(100)), d(20)));
-        assert!(!over_threshold(d(1_000), None, d(0)));
+    fn a_regulation_names_its_review_lease_kind_amount_and_reason() {
+        let e = RegulationData::parse(&RegulationInput {
+            kind: Some("REFUND".into()),
+            amount: Some(Decimal::new(1, 3)),
+            reason: Some(" ".into()),
+            ..Default::default()
+        })
+        .expect_err("invalid");
+        let fields: Vec<&str> = e.errors().iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["review_id", "lease_id", "kind", "amount", "reason"]
+        );
     }
 }

@@ -1,0 +1,270 @@
+//! Services of places in PostgreSQL, and the billing defaults a service gives what is charged
+//! under it.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use faireplace_charges::{
+    Billing, ChargeCategoryId, DistributionKeyId, PlaceService, PlaceServiceData, PlaceServiceId,
+    SpaceType,
+};
+use faireplace_kernel::ErrorCode;
+use faireplace_kernel::values::Text;
+use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::PlaceId;
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use crate::Db;
+use crate::common::{
+    HasTotal, ListFilter, ListSource, affected_one, corrupt, fetch_by_id, list_page, push_search,
+    s, stored_enum, text,
+};
+use crate::error::map_error;
+
+const TABLE: &str = "place_services";
+
+/// Services of places in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgPlaceServices(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct ServiceRow {
+    id: Uuid,
+    place_id: Uuid,
+    name: String,
+    description: Option<String>,
+    is_chargeable: bool,
+    category_id: Option<Uuid>,
+    space_type: String,
+    default_distribution_key_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for ServiceRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl TryFrom<ServiceRow> for PlaceService {
+    type Error = RepoError;
+    fn try_from(r: ServiceRow) -> Result<Self, RepoError> {
+        // Chargeable exactly when billed (a CHECK of the table): anything else is corrupt.
+        let billing = match (
+            r.is_chargeable,
+            r.category_id,
+            r.default_distribution_key_id,
+        ) {
+            (true, Some(c), Some(k)) => Some(Billing {
+                category_id: ChargeCategoryId(c),
+                default_distribution_key_id: DistributionKeyId(k),
+            }),
+            (false, None, None) => None,
+            (chargeable, _, _) => {
+                return Err(corrupt(
+                    TABLE,
+                    r.id,
+                    "is_chargeable",
+                    chargeable.to_string(),
+                    "a chargeable service names its category and key, another neither",
+                ));
+            }
+        };
+        Ok(PlaceService {
+            id: PlaceServiceId(r.id),
+            place_id: PlaceId(r.place_id),
+            data: PlaceServiceData {
+                name: Text::from_trusted(r.name),
+                description: text(r.description),
+                space_type: stored_enum::<SpaceType>(TABLE, r.id, "space_type", &r.space_type)?,
+                billing,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+struct ServiceFilters;
+
+impl ListFilter<PlaceService> for ServiceFilters {
+    fn push(query: &ListQuery<PlaceService>, qb: &mut QueryBuilder<Postgres>) {
+        let f = &query.filter;
+        if let Some(place) = f.place_id {
+            qb.push(" AND place_id = ");
+            qb.push_bind(place.0);
+        }
+        if let Some(space) = f.space_type {
+            qb.push(" AND space_type = ");
+            qb.push_bind(space.as_str());
+        }
+        if let Some(chargeable) = f.is_chargeable {
+            qb.push(" AND is_chargeable = ");
+            qb.push_bind(chargeable);
+        }
+        push_search(query.search.as_deref(), &["name", "description"], qb);
+    }
+}
+
+/// `$3` to `$9`, in the order both writes take them.
+fn bind_service<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    p: &'q PlaceService,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    let d = &p.data;
+    q.bind(d.name.as_str())
+        .bind(s(&d.description))
+        .bind(d.billing.is_some())
+        .bind(d.billing.map(|b| b.category_id.0))
+        .bind(d.space_type.as_str())
+        .bind(d.billing.map(|b| b.default_distribution_key_id.0))
+        .bind(p.updated_at)
+}
+
+#[async_trait]
+impl Repository<PlaceService> for PgPlaceServices {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        p: &PlaceService,
+        journal: &Journal,
+    ) -> Result<PlaceService, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO place_services (tenant_id, id, name, description, is_chargeable, \
+             category_id, space_type, default_distribution_key_id, updated_at, place_id, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0);
+        let q = bind_service(q, p).bind(p.place_id.0).bind(p.created_at);
+        affected_one(&self.0, tenant, q, journal).await?;
+        Ok(p.clone())
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: PlaceServiceId,
+    ) -> Result<Option<PlaceService>, RepoError> {
+        let row: Option<ServiceRow> = fetch_by_id(
+            &self.0,
+            "SELECT * FROM place_services WHERE tenant_id = scope.tenant AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        row.map(PlaceService::try_from).transpose()
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<PlaceService>,
+    ) -> Result<Page<PlaceService>, RepoError> {
+        list_page::<PlaceService, ServiceRow, ServiceFilters>(
+            &self.0,
+            tenant,
+            &ListSource::table(TABLE),
+            query,
+            PlaceService::try_from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        p: &PlaceService,
+        journal: &Journal,
+    ) -> Result<Option<PlaceService>, RepoError> {
+        let q = sqlx::query(
+            "UPDATE place_services SET name = $3, description = $4, is_chargeable = $5, \
+             category_id = $6, space_type = $7, default_distribution_key_id = $8, \
+             updated_at = $9 WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(tenant.as_uuid())
+        .bind(p.id.0);
+        let q = bind_service(q, p);
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| p.clone()))
+    }
+
+    /// Refused with `SERVICE_IN_USE` while an active lease charge uses the service (checked
+    /// under a lock of the service, so that no charge starts using it meanwhile).
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: PlaceServiceId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
+        let mut tx = self.0.tenant_tx(tenant).await?;
+        let in_use: Option<bool> = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM lease_charges c WHERE c.tenant_id = s.tenant_id \
+               AND c.service_id = s.id AND c.active) \
+             FROM place_services s WHERE s.tenant_id = $1 AND s.id = $2 FOR UPDATE OF s",
+        )
+        .bind(tenant.as_uuid())
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(map_error)?;
+        match in_use {
+            None => return Ok(false),
+            Some(true) => {
+                return Err(RepoError::Conflict {
+                    code: ErrorCode::ServiceInUse,
+                    message: "an active lease charge uses this service; deactivate it first".into(),
+                });
+            }
+            Some(false) => {}
+        }
+        sqlx::query("DELETE FROM place_services WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(crate::error::map_delete_error)?;
+        crate::journal::write(&mut tx, tenant, journal).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(true)
+    }
+}
+
+/// What a service gives what is charged under it: its place, and when it is chargeable its
+/// category and default key.
+pub(crate) struct ServiceDefaults {
+    pub place: PlaceId,
+    pub billing: Option<Billing>,
+}
+
+/// A service's billing defaults, read in the caller's transaction. Missing in the tenant:
+/// `service_id` refers to nothing.
+pub(crate) async fn service_defaults(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    service: PlaceServiceId,
+) -> Result<ServiceDefaults, RepoError> {
+    let row: Option<ServiceRow> =
+        sqlx::query_as("SELECT * FROM place_services WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(service.0)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(map_error)?;
+    let service = row
+        .map(PlaceService::try_from)
+        .transpose()?
+        .ok_or_else(|| RepoError::MissingReference {
+            field: "service_id".into(),
+        })?;
+    Ok(ServiceDefaults {
+        place: service.place_id,
+        billing: service.data.billing,
+    })
+}
