@@ -5,4 +5,8 @@ use crate::items::Wire;
 
 pub(crate) fn each(w: &mut impl Wire) {
     w.wire::<faireplace_banking::BankAccountData>();
+    w.wire::<faireplace_property::RoomData>();
+    w.wire::<faireplace_property::EquipmentData>();
+    w.wire::<faireplace_property::InventoryData>();
+    w.wire::<faireplace_property::KeyData>();
 }

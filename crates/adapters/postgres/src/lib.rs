@@ -50,8 +50,7 @@ pub use notifications::{PgNotifications, PgRegulations};
 pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use payments::PgPayments;
 pub use property::{
-    PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,
-    PgRooms, PgTypes,
+    PgDiagnostics, PgEnergyDiagnoses, PgEstates, PgKeyHandovers, PgPlaces, PgTypes,
 };
 pub use rent::PgRentIndices;
 pub use rent_control::PgRentControl;
