@@ -476,6 +476,37 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
         )
         .await;
     assert_eq!(res.error_fields(), ["type_id"]);
+    // A field a room does not have is refused by name, as is a list parameter.
+    let res = app
+        .post(
+            &format!("/api/estates/{e1}/rooms"),
+            k,
+            json!({"type_id": bedroom, "name": "Salon", "colour": "blue", "floor": 400}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["colour", "floor"]);
+    app.get(&format!("/api/estates/{e1}/rooms?colour=blue"), k)
+        .await
+        .assert_problem(400, "VALIDATION_ERROR");
+    let res = app
+        .get(&format!("/api/estates/{e1}/rooms?search=chamb"), k)
+        .await;
+    assert_eq!(res.body["pagination"]["total"], 1);
+    assert_eq!(res.body["data"][0]["estate_id"], e1.as_str());
+    assert_eq!(res.body["data"][0]["surface_m2"], json!(11.5));
+    // An unknown estate is not found, for its list as for a new room.
+    let nowhere = uuid::Uuid::now_v7();
+    app.get(&format!("/api/estates/{nowhere}/rooms"), k)
+        .await
+        .assert_problem(404, "NOT_FOUND");
+    app.post(
+        &format!("/api/estates/{nowhere}/rooms"),
+        k,
+        json!({"type_id": bedroom, "name": "X"}),
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
 
     // Equipment in a room of another estate is refused.
     let res = app
@@ -621,6 +652,33 @@ async fn keys_keep_their_hand_overs() {
 
     let res = app.post(&format!("/api/estates/{e}/keys"), k, json!({"kind": "DOOR", "label": "X", "holder_kind": "AGENCY", "holder_id": id(&lessee.body)})).await;
     assert_eq!(res.error_fields(), ["holder_id"]);
+    // A hand-over cannot be dated in the future; a key without holder has no history.
+    let res = app.post(&format!("/api/estates/{e}/keys"), k, json!({"kind": "BADGE", "label": "Badge", "holder_kind": "AGENCY", "handed_over_at": "2999-01-01T00:00:00Z"})).await;
+    assert_eq!(res.error_fields(), ["handed_over_at"]);
+    let badge = app
+        .post(
+            &format!("/api/estates/{e}/keys"),
+            k,
+            json!({"kind": "BADGE", "label": "Badge"}),
+        )
+        .await;
+    badge.assert_status(201);
+    assert_eq!(badge.body["quantity"], 1);
+    let history = app
+        .get(
+            &format!("/api/estates/{e}/keys/{}/history", id(&badge.body)),
+            k,
+        )
+        .await;
+    assert_eq!(history.body, json!([]));
+    // The history of a key asked for under another estate is not found.
+    let other = id(&estate(&app, k, &p, json!({})).await);
+    app.get(
+        &format!("/api/estates/{other}/keys/{}/history", id(&key.body)),
+        k,
+    )
+    .await
+    .assert_problem(404, "NOT_FOUND");
 }
 
 #[tokio::test]

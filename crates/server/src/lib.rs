@@ -74,7 +74,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             contacts: Arc::new(PgContacts(db.clone())),
             charges: Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
             categories: Arc::new(faireplace_postgres::PgChargeCategories(db.clone())),
-            inventory: Arc::new(PgItems::<faireplace_property::InventoryData>::new(db.clone())),
+            inventory: Arc::new(PgItems::<faireplace_property::InventoryData>::new(
+                db.clone(),
+            )),
             annexes: Arc::new(faireplace_postgres::PgLeaseAnnexes(db.clone())),
         },
         renderer,

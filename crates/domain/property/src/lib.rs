@@ -15,21 +15,21 @@ pub use diagnostics::{Diagnostic, DiagnosticData, DiagnosticId, DiagnosticInput,
 pub use energy::{
     EnergyClass, EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EnergyDiagnosisInput,
 };
+pub use equipment::{Condition, Equipment, EquipmentData, EquipmentId};
 pub use estate::{
     ConstructionPeriod, Estate, EstateData, EstateFilter, EstateId, EstateInput, EstateSort,
     EstateStatus,
 };
-pub use equipment::{Condition, Equipment, EquipmentData, EquipmentId};
 pub use estate_key::{EstateKey, HolderKind, KeyData, KeyHandover, KeyId, KeyKind};
 pub use inventory::{FurnitureItem, InventoryData, InventoryId, InventoryItem, missing_furniture};
-pub use room::{Room, RoomData, RoomId};
 pub use place::{HeatingType, Place, PlaceData, PlaceFilter, PlaceId, PlaceInput, PlaceSort};
+pub use room::{Room, RoomData, RoomId};
 pub use types::{PropertyType, TypeData, TypeId, TypeInput, TypeKind};
 
 use chrono::NaiveDate;
-use faireplace_kernel::{Declared, Item, ValidationErrors};
 use faireplace_kernel::numbers::{bounded_decimal, bounded_int};
 use faireplace_kernel::values::{InvalidValue, Text};
+use faireplace_kernel::{Declared, Item, ValidationErrors};
 use rust_decimal::Decimal;
 
 /// A timestamped entity of an estate: every sub-resource carries its estate.

@@ -12,9 +12,9 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
-use faireplace_property::ConstructionPeriod;
 use crate::property::uuid_param;
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+use faireplace_property::ConstructionPeriod;
 
 /// A rent control zone: a published sector of a listed city.
 #[derive(Debug, Serialize, ToSchema)]

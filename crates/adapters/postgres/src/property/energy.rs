@@ -8,9 +8,7 @@ use faireplace_kernel::{Page, TenantId};
 use faireplace_ports::audit::Journal;
 use faireplace_ports::property::ChildFilter;
 use faireplace_ports::{ListQuery, RepoError, Repository};
-use faireplace_property::{
-    EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EstateId,
-};
+use faireplace_property::{EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EstateId};
 use rust_decimal::Decimal;
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;

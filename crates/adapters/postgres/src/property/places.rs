@@ -182,14 +182,8 @@ impl Repository<Place> for PgPlaces {
         tenant: TenantId,
         query: &ListQuery<Place>,
     ) -> Result<Page<Place>, RepoError> {
-        list_page::<Place, PlaceRow, PlaceFilters>(
-            &self.0,
-            tenant,
-            &LIST,
-            query,
-            Place::try_from,
-        )
-        .await
+        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, &LIST, query, Place::try_from)
+            .await
     }
 
     /// The place is locked while its tantiemes are checked, so that no estate can take shares
