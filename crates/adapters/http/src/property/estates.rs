@@ -109,9 +109,9 @@ pub struct EstateFilterParams {
 
 fn input(r: EstateRequest) -> EstateInput {
     EstateInput {
-        place_id: r.place_id,
-        owner_id: r.owner_id,
-        type_id: r.type_id,
+        place_id: r.place_id.map(PlaceId),
+        owner_id: r.owner_id.map(OwnerId),
+        type_id: r.type_id.map(TypeId),
         reference: r.reference,
         address: r.address.map(Into::into),
         floor: r.floor,

@@ -3,6 +3,7 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
+use faireplace_kernel::ids::ContactId;
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_ports::ListQuery;
 use faireplace_property::{
@@ -82,7 +83,7 @@ fn input(r: PlaceRequest) -> PlaceInput {
         construction_year: r.construction_year,
         is_coownership: r.is_coownership,
         total_tantiemes: r.total_tantiemes,
-        syndic_contact_id: r.syndic_contact_id,
+        syndic_contact_id: r.syndic_contact_id.map(ContactId),
         heating_type: r.heating_type,
         has_elevator: r.has_elevator,
         floors_count: r.floors_count,
