@@ -16,7 +16,6 @@ use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::annexes::{AnnexStore, LeaseAnnex};
 use faireplace_ports::leases::LeaseStore;
 use faireplace_ports::pdf::{PdfDocument, PdfRenderer, PdfSection};
-use faireplace_ports::property::ChildFilter;
 use faireplace_ports::signatures::SourcesRead;
 use faireplace_ports::{Clock, ListQuery, RepoError, Repository};
 use faireplace_property::{Estate, InventoryItem, Place};
@@ -105,8 +104,8 @@ fn billing_fr(mode: faireplace_charges::BillingMode) -> &'static str {
     }
 }
 
-fn condition_fr(condition: faireplace_property::fittings::Condition) -> &'static str {
-    use faireplace_property::fittings::Condition::*;
+fn condition_fr(condition: faireplace_property::Condition) -> &'static str {
+    use faireplace_property::Condition::*;
     match condition {
         New => "neuf",
         Good => "bon état",
@@ -117,8 +116,8 @@ fn condition_fr(condition: faireplace_property::fittings::Condition) -> &'static
 }
 
 /// The Décret 2015-981 item, in the decree's words.
-pub fn furniture_fr(item: faireplace_property::fittings::FurnitureItem) -> &'static str {
-    use faireplace_property::fittings::FurnitureItem::*;
+pub fn furniture_fr(item: faireplace_property::FurnitureItem) -> &'static str {
+    use faireplace_property::FurnitureItem::*;
     match item {
         Bedding => "literie avec couette ou couverture",
         WindowBlackout => "occultation des fenêtres des chambres",
@@ -534,9 +533,9 @@ impl DocumentService {
         &self,
         tenant: TenantId,
         estate: faireplace_property::EstateId,
-    ) -> Result<Vec<faireplace_property::fittings::FurnitureItem>, AppError> {
+    ) -> Result<Vec<faireplace_property::FurnitureItem>, AppError> {
         let items = self.inventory_of(tenant, estate).await?;
-        Ok(faireplace_property::fittings::missing_furniture(&items))
+        Ok(faireplace_property::missing_furniture(&items))
     }
 
     async fn inventory_of(
@@ -551,11 +550,14 @@ impl DocumentService {
                 &ListQuery {
                     page: PageRequest::new(Some(1), Some(100))?,
                     sort: Sort {
-                        field: faireplace_ports::property::ChildSort::CreatedAt,
+                        field: faireplace_kernel::ItemSort::first(),
                         descending: false,
                     },
                     search: None,
-                    filter: ChildFilter { estate_id: estate },
+                    filter: faireplace_kernel::ItemFilter {
+                        parent: Some(estate.0),
+                        equals: Vec::new(),
+                    },
                 },
             )
             .await
@@ -570,7 +572,7 @@ impl DocumentService {
         lease: &Lease,
     ) -> Result<PdfDocument, AppError> {
         let items = self.inventory_of(tenant, lease.data.estate_id).await?;
-        let missing = faireplace_property::fittings::missing_furniture(&items);
+        let missing = faireplace_property::missing_furniture(&items);
         let mut fields: Vec<(String, String)> = items
             .iter()
             .map(|i| {

@@ -20,6 +20,7 @@ pub mod media;
 pub mod meters;
 pub mod payments;
 pub mod principal;
+pub mod property;
 pub mod rent;
 pub mod rent_control;
 pub mod signatures;

@@ -3,16 +3,15 @@
 use async_trait::async_trait;
 use faireplace_kernel::{TenantId, sort_fields};
 use faireplace_property::{
-    Diagnostic, DiagnosticId, DiagnosticType, EnergyDiagnosis, EnergyDiagnosisId, Equipment,
-    EquipmentId, Estate, EstateFilter, EstateId, EstateKey, EstateSort, InventoryId, InventoryItem,
-    KeyHandover, KeyId, Place, PlaceFilter, PlaceId, PlaceSort, PropertyType, Room, RoomId, TypeId,
-    TypeKind,
+    Diagnostic, DiagnosticId, DiagnosticType, EnergyDiagnosis, EnergyDiagnosisId, Estate,
+    EstateFilter, EstateId, EstateSort, KeyHandover, KeyId, Place, PlaceFilter, PlaceId, PlaceSort,
+    PropertyType, TypeId, TypeKind,
 };
 
 use crate::{RepoError, Resource};
 
 sort_fields!(
-    /// Sub-resources of an estate list by creation, or by name where they have one.
+    /// Diagnostics of an estate list by creation or change.
     pub ChildSort {
         CreatedAt => "created_at",
         UpdatedAt => "updated_at",
@@ -50,7 +49,7 @@ impl Default for TypeFilter {
     }
 }
 
-/// The estate a sub-resource list belongs to (always given: it is in the path).
+/// The estate a list of its energy diagnoses belongs to (always given: it is in the path).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChildFilter {
     pub estate_id: EstateId,
@@ -99,16 +98,6 @@ macro_rules! resource {
 resource!(PropertyType, TypeId, TypeFilter, TypeSort, "type");
 resource!(Place, PlaceId, PlaceFilter, PlaceSort, "place");
 resource!(Estate, EstateId, EstateFilter, EstateSort, "estate");
-resource!(Room, RoomId, ChildFilter, ChildSort, "room");
-resource!(Equipment, EquipmentId, ChildFilter, ChildSort, "equipment");
-resource!(
-    InventoryItem,
-    InventoryId,
-    ChildFilter,
-    ChildSort,
-    "inventory item"
-);
-resource!(EstateKey, KeyId, ChildFilter, ChildSort, "key");
 resource!(
     EnergyDiagnosis,
     EnergyDiagnosisId,
@@ -124,13 +113,9 @@ resource!(
     "diagnostic"
 );
 
-/// The hand-over history of keys.
+/// The hand-over history of estate keys, which storage records as keys change.
 #[async_trait]
 pub trait KeyHistory: Send + Sync {
-    /// Every hand-over of a key, oldest first; `None` when the key is not in this tenant.
-    async fn history(
-        &self,
-        tenant: TenantId,
-        key: KeyId,
-    ) -> Result<Option<Vec<KeyHandover>>, RepoError>;
+    /// Every hand-over of a key, oldest first (none for a key not in this tenant).
+    async fn history(&self, tenant: TenantId, key: KeyId) -> Result<Vec<KeyHandover>, RepoError>;
 }

@@ -12,9 +12,9 @@ use faireplace_app::{Authenticator, CrudService, KeyService};
 use faireplace_http::{AppState, openapi};
 use faireplace_ports::{Clock, SystemClock};
 use faireplace_postgres::{
-    Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates,
-    PgInventory, PgKeys, PgLeaseTypes, PgLeases, PgLessees, PgOwners, PgPlaces, PgRentControl,
-    PgRentIndices, PgRooms, PgTypes, prepare_database,
+    Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEstates, PgItems,
+    PgKeyHandovers, PgLeaseTypes, PgLeases, PgLessees, PgOwners, PgPlaces, PgRentControl,
+    PgRentIndices, PgTypes, prepare_database,
 };
 
 pub use config::{Config, Environment, LogFormat};
@@ -73,10 +73,12 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             lessees: Arc::new(PgLessees(db.clone())),
             contacts: Arc::new(PgContacts(db.clone())),
             charges: Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
-            categories: Arc::new(faireplace_postgres::PgItems::<
-                faireplace_charges::ChargeCategoryData,
-            >::new(db.clone())),
-            inventory: Arc::new(PgInventory(db.clone())),
+            categories: Arc::new(PgItems::<faireplace_charges::ChargeCategoryData>::new(
+                db.clone(),
+            )),
+            inventory: Arc::new(PgItems::<faireplace_property::InventoryData>::new(
+                db.clone(),
+            )),
             annexes: Arc::new(faireplace_postgres::PgLeaseAnnexes(db.clone())),
         },
         renderer,
@@ -119,13 +121,11 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         contacts: CrudService::new(Arc::new(PgContacts(db.clone())), clock.clone()),
         lessees: CrudService::new(lessees, clock.clone()),
         types: CrudService::new(Arc::new(PgTypes(db.clone())), clock.clone()),
-        places: CrudService::new(Arc::new(PgPlaces(db.clone())), clock.clone()),
+        places: CrudService::new(Arc::new(PgPlaces(db.clone())), clock.clone()).checked(Arc::new(
+            faireplace_app::property::PlaceChecks::new(Arc::new(PgContacts(db.clone()))),
+        )),
         estates: CrudService::new(Arc::new(PgEstates(db.clone())), clock.clone()),
-        rooms: CrudService::new(Arc::new(PgRooms(db.clone())), clock.clone()),
-        equipment: CrudService::new(Arc::new(PgEquipment(db.clone())), clock.clone()),
-        inventory: CrudService::new(Arc::new(PgInventory(db.clone())), clock.clone()),
-        keys_of_estates: CrudService::new(Arc::new(PgKeys(db.clone())), clock.clone()),
-        key_history: Arc::new(PgKeys(db.clone())),
+        key_history: Arc::new(PgKeyHandovers(db.clone())),
         energy: CrudService::new(Arc::new(PgEnergyDiagnoses(db.clone())), clock.clone()),
         diagnostics: CrudService::new(Arc::new(PgDiagnostics(db.clone())), clock.clone()),
         lease_types: CrudService::new(Arc::new(PgLeaseTypes(db.clone())), clock.clone()),

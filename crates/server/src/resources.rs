@@ -1,7 +1,9 @@
 //! The table and use cases of every resource declared once (the list is
-//! `faireplace_http::items::each_declared`), and the checks of those whose rules read other
+//! `faireplace_http::items::each_declared`), with the checks of those that read other
 //! resources.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use faireplace_app::{Checks, ItemService};
@@ -10,9 +12,45 @@ use faireplace_kernel::{Declared, Item};
 use faireplace_ports::Clock;
 use faireplace_postgres::{Db, PgExists, PgItems};
 
+/// The checks of the declared resources that have some, by type.
+#[derive(Default)]
+struct CheckSet(HashMap<TypeId, Box<dyn Any + Send + Sync>>);
+
+impl CheckSet {
+    fn insert<D: Declared>(&mut self, checks: Arc<dyn Checks<Item<D>>>) {
+        self.0.insert(TypeId::of::<D>(), Box::new(checks));
+    }
+
+    fn get<D: Declared>(&self) -> Option<Arc<dyn Checks<Item<D>>>> {
+        self.0
+            .get(&TypeId::of::<D>())
+            .and_then(|c| c.downcast_ref::<Arc<dyn Checks<Item<D>>>>())
+            .cloned()
+    }
+}
+
+/// Checks that read other resources, one line per resource that has some.
+fn checks(db: &Db, clock: &Arc<dyn Clock>) -> CheckSet {
+    let exists = |table| Arc::new(PgExists::new(db.clone(), table));
+    let mut set = CheckSet::default();
+    set.insert::<faireplace_charges::ChargeCategoryData>(Arc::new(
+        faireplace_app::charges::CategoryChecks::new(exists("contacts")),
+    ));
+    set.insert::<faireplace_property::KeyData>(Arc::new(
+        faireplace_app::property::EstateKeyChecks::new(
+            exists("owners"),
+            exists("lessees"),
+            exists("contacts"),
+            clock.clone(),
+        ),
+    ));
+    set
+}
+
 struct Wiring<'a> {
     db: &'a Db,
     clock: &'a Arc<dyn Clock>,
+    checks: CheckSet,
     registry: ItemRegistry,
 }
 
@@ -23,21 +61,15 @@ impl Wire for Wiring<'_> {
                 Arc::new(PgExists::new(self.db.clone(), D::PARENT_TABLE))
                     as Arc<dyn faireplace_ports::Exists>
             });
-        self.registry.insert(ItemService::<D>::new(
+        let mut service = ItemService::<D>::new(
             Arc::new(PgItems::<D>::new(self.db.clone())),
             self.clock.clone(),
             parent,
-        ));
-    }
-}
-
-impl Wiring<'_> {
-    /// Runs `checks` before each save and delete of `D` (wired already).
-    fn check<D: Declared>(&mut self, checks: Arc<dyn Checks<Item<D>>>) {
-        if let Ok(service) = self.registry.get::<D>() {
-            let checked = service.clone().checked(checks);
-            self.registry.insert(checked);
+        );
+        if let Some(checks) = self.checks.get::<D>() {
+            service = service.checked(checks);
         }
+        self.registry.insert(service);
     }
 }
 
@@ -46,13 +78,9 @@ pub fn registry(db: &Db, clock: &Arc<dyn Clock>) -> ItemRegistry {
     let mut wiring = Wiring {
         db,
         clock,
+        checks: checks(db, clock),
         registry: ItemRegistry::default(),
     };
     faireplace_http::items::each_declared(&mut wiring);
-    // The checks that read other resources.
-    let contacts = Arc::new(PgExists::new(db.clone(), "contacts"));
-    wiring.check::<faireplace_charges::ChargeCategoryData>(Arc::new(
-        faireplace_app::charges::CategoryChecks::new(contacts),
-    ));
     wiring.registry
 }

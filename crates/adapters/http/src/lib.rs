@@ -44,10 +44,7 @@ use faireplace_leases::{Lease, LeaseType};
 use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::HealthCheck;
 use faireplace_ports::property::KeyHistory;
-use faireplace_property::{
-    Diagnostic, EnergyDiagnosis, Equipment, Estate, EstateKey, InventoryItem, Place, PropertyType,
-    Room,
-};
+use faireplace_property::{Diagnostic, EnergyDiagnosis, Estate, Place, PropertyType};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -70,10 +67,7 @@ pub struct AppState {
     pub types: CrudService<PropertyType>,
     pub places: CrudService<Place>,
     pub estates: CrudService<Estate>,
-    pub rooms: CrudService<Room>,
-    pub equipment: CrudService<Equipment>,
-    pub inventory: CrudService<InventoryItem>,
-    pub keys_of_estates: CrudService<EstateKey>,
+    /// The hand-over history of estate keys (the keys themselves are declared once).
     pub key_history: Arc<dyn KeyHistory>,
     pub energy: CrudService<EnergyDiagnosis>,
     pub diagnostics: CrudService<Diagnostic>,
@@ -230,10 +224,8 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
     property::types::routes,
     property::places::routes,
     property::estates::routes,
-    property::rooms::routes,
-    property::equipment::routes,
     property::inventory::routes,
-    property::keys::routes,
+    property::estate_keys::routes,
     property::energy::routes,
     property::diagnostics::routes,
     leases::lease_types::routes,

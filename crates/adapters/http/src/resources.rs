@@ -7,4 +7,8 @@ pub(crate) fn each(w: &mut impl Wire) {
     w.wire::<faireplace_banking::BankAccountData>();
     w.wire::<faireplace_charges::ChargeCategoryData>();
     w.wire::<faireplace_charges::DistributionReferenceData>();
+    w.wire::<faireplace_property::RoomData>();
+    w.wire::<faireplace_property::EquipmentData>();
+    w.wire::<faireplace_property::InventoryData>();
+    w.wire::<faireplace_property::KeyData>();
 }

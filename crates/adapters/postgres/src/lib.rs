@@ -57,8 +57,7 @@ pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use payments::PgPayments;
 pub use place_services::PgPlaceServices;
 pub use property::{
-    PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,
-    PgRooms, PgTypes,
+    PgDiagnostics, PgEnergyDiagnoses, PgEstates, PgKeyHandovers, PgPlaces, PgTypes,
 };
 pub use regulations::PgRegulations;
 pub use rent::PgRentIndices;

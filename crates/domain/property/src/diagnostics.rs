@@ -6,8 +6,8 @@ use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
 
 use crate::estate::EstateId;
-use crate::fittings::estate_entity;
-use crate::{OfEstate, add_months, add_years, not_future, opt_text, req_enum, required};
+use crate::estate_entity;
+use crate::{add_months, add_years, not_future, opt_text, req_enum, required};
 
 typed_id!(DiagnosticId);
 

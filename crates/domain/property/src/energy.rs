@@ -7,8 +7,8 @@ use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
 use rust_decimal::Decimal;
 
 use crate::estate::EstateId;
-use crate::fittings::estate_entity;
-use crate::{OfEstate, add_years, not_future, opt_decimal, req_enum, required};
+use crate::estate_entity;
+use crate::{add_years, not_future, opt_decimal, req_enum, required};
 
 typed_id!(EnergyDiagnosisId);
 

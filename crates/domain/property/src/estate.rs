@@ -33,9 +33,9 @@ text_enum!(
 
 #[derive(Debug, Clone, Default)]
 pub struct EstateInput {
-    pub place_id: Option<uuid::Uuid>,
-    pub owner_id: Option<uuid::Uuid>,
-    pub type_id: Option<uuid::Uuid>,
+    pub place_id: Option<PlaceId>,
+    pub owner_id: Option<OwnerId>,
+    pub type_id: Option<TypeId>,
     pub reference: Option<String>,
     pub address: Option<AddressInput>,
     pub floor: Option<i64>,
@@ -147,9 +147,9 @@ impl EstateData {
             return Err(ValidationErrors::single("owner_id", "is required"));
         };
         Ok(Self {
-            place_id: input.place_id.map(PlaceId),
-            owner_id: OwnerId(owner_id),
-            type_id: TypeId(type_id),
+            place_id: input.place_id,
+            owner_id,
+            type_id,
             reference,
             address,
             floor: floor.map(|f| f as i32),
@@ -242,9 +242,9 @@ mod tests {
 
     fn base() -> EstateInput {
         EstateInput {
-            place_id: Some(uuid::Uuid::now_v7()),
-            owner_id: Some(uuid::Uuid::now_v7()),
-            type_id: Some(uuid::Uuid::now_v7()),
+            place_id: Some(PlaceId::generate()),
+            owner_id: Some(OwnerId::generate()),
+            type_id: Some(TypeId::generate()),
             ..Default::default()
         }
     }

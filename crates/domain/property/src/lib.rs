@@ -3,39 +3,87 @@
 
 pub mod diagnostics;
 pub mod energy;
+pub mod equipment;
 pub mod estate;
-pub mod fittings;
-pub mod keys;
+pub mod estate_key;
+pub mod inventory;
 pub mod place;
+pub mod room;
 pub mod types;
 
 pub use diagnostics::{Diagnostic, DiagnosticData, DiagnosticId, DiagnosticInput, DiagnosticType};
 pub use energy::{
     EnergyClass, EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EnergyDiagnosisInput,
 };
+pub use equipment::{Condition, Equipment, EquipmentData, EquipmentId};
 pub use estate::{
     ConstructionPeriod, Estate, EstateData, EstateFilter, EstateId, EstateInput, EstateSort,
     EstateStatus,
 };
-pub use fittings::{
-    Condition, Equipment, EquipmentData, EquipmentId, EquipmentInput, FurnitureItem, InventoryData,
-    InventoryId, InventoryInput, InventoryItem, Room, RoomData, RoomId, RoomInput,
-    missing_furniture,
-};
-pub use keys::{EstateKey, HolderKind, KeyData, KeyHandover, KeyId, KeyInput, KeyKind};
+pub use estate_key::{EstateKey, HolderKind, KeyData, KeyHandover, KeyId, KeyKind};
+pub use inventory::{FurnitureItem, InventoryData, InventoryId, InventoryItem, missing_furniture};
 pub use place::{HeatingType, Place, PlaceData, PlaceFilter, PlaceId, PlaceInput, PlaceSort};
+pub use room::{Room, RoomData, RoomId};
 pub use types::{PropertyType, TypeData, TypeId, TypeInput, TypeKind};
 
 use chrono::NaiveDate;
-use faireplace_kernel::ValidationErrors;
 use faireplace_kernel::numbers::{bounded_decimal, bounded_int};
 use faireplace_kernel::values::{InvalidValue, Text};
+use faireplace_kernel::{Declared, Item, ValidationErrors};
 use rust_decimal::Decimal;
 
 /// A timestamped entity of an estate: every sub-resource carries its estate.
 pub trait OfEstate {
     fn estate_id(&self) -> EstateId;
 }
+
+/// What is declared under an estate (rooms, equipment, inventory, keys) carries it as parent.
+impl<D: Declared<Parent = EstateId>> OfEstate for Item<D> {
+    fn estate_id(&self) -> EstateId {
+        self.parent
+    }
+}
+
+/// Declares an entity of an estate with a repository of its own: id, estate, data, timestamps,
+/// `new` and `replace`.
+macro_rules! estate_entity {
+    ($(#[$meta:meta])* $name:ident, $id:ident, $data:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            pub id: $id,
+            pub estate_id: EstateId,
+            pub data: $data,
+            pub created_at: DateTime<Utc>,
+            pub updated_at: DateTime<Utc>,
+        }
+
+        impl $name {
+            pub fn new(estate_id: EstateId, data: $data, now: DateTime<Utc>) -> Self {
+                Self {
+                    id: $id::generate(),
+                    estate_id,
+                    data,
+                    created_at: now,
+                    updated_at: now,
+                }
+            }
+
+            pub fn replace(&mut self, data: $data, now: DateTime<Utc>) {
+                self.data = data;
+                self.updated_at = now;
+            }
+        }
+
+        impl $crate::OfEstate for $name {
+            fn estate_id(&self) -> EstateId {
+                self.estate_id
+            }
+        }
+    };
+}
+
+pub(crate) use estate_entity;
 
 fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|v| !v.trim().is_empty())

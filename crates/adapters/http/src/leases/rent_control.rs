@@ -12,9 +12,9 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
-use crate::property::estates::ConstructionPeriodDto;
 use crate::property::uuid_param;
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+use faireplace_property::ConstructionPeriod;
 
 /// A rent control zone: a published sector of a listed city.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,7 +46,7 @@ pub struct ReferenceRentResponse {
     pub zone_id: Uuid,
     /// 1 to 4, 4 meaning four rooms or more.
     pub rooms: i16,
-    #[schema(value_type = ConstructionPeriodDto)]
+    #[schema(value_type = ConstructionPeriod)]
     pub construction_period: String,
     pub furnished: bool,
     #[schema(value_type = f64)]

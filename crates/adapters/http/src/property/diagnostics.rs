@@ -15,24 +15,11 @@ use super::{bool_param, opt};
 use crate::AppState;
 use crate::crud::CrudResource;
 
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum DiagnosticTypeDto {
-    LEAD,
-    ASBESTOS,
-    ELECTRICITY,
-    GAS,
-    RISKS,
-    NOISE,
-    COOWNERSHIP_RULES,
-    OTHER,
-}
-
 /// A diagnostic as sent. Creating one deactivates the active one of the same type.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct DiagnosticRequest {
     #[serde(rename = "type")]
-    #[schema(value_type = DiagnosticTypeDto, required = true)]
+    #[schema(value_type = DiagnosticType, required = true)]
     pub diagnostic_type: Option<String>,
     #[schema(required = true)]
     pub performed_on: Option<NaiveDate>,
@@ -51,8 +38,7 @@ pub struct DiagnosticResponse {
     pub id: Uuid,
     pub estate_id: Uuid,
     #[serde(rename = "type")]
-    #[schema(value_type = DiagnosticTypeDto)]
-    pub diagnostic_type: String,
+    pub diagnostic_type: DiagnosticType,
     pub performed_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
     pub lead_found: Option<bool>,
@@ -73,7 +59,7 @@ pub struct DiagnosticFilterParams {
     #[param(value_type = Option<bool>)]
     pub active: Option<String>,
     #[serde(rename = "type")]
-    #[param(value_type = Option<DiagnosticTypeDto>, rename = "type")]
+    #[param(value_type = Option<DiagnosticType>, rename = "type")]
     pub diagnostic_type: Option<String>,
 }
 
@@ -145,7 +131,7 @@ impl CrudResource for Diagnostic {
         DiagnosticResponse {
             id: self.id.0,
             estate_id: self.estate_id.0,
-            diagnostic_type: d.diagnostic_type.as_str().to_owned(),
+            diagnostic_type: d.diagnostic_type,
             performed_on: d.performed_on,
             valid_until: d.valid_until,
             lead_found: d.lead_found,

@@ -8,7 +8,8 @@ use faireplace_kernel::{PageRequest, Sort, ValidationErrors};
 use faireplace_ports::ListQuery;
 use faireplace_ports::property::{ChildFilter, EnergySort};
 use faireplace_property::{
-    EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EnergyDiagnosisInput, EstateId,
+    EnergyClass, EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EnergyDiagnosisInput,
+    EstateId,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -22,24 +23,12 @@ use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum EnergyClassDto {
-    A,
-    B,
-    C,
-    D,
-    E,
-    F,
-    G,
-}
-
 /// A DPE as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct EnergyDiagnosisRequest {
-    #[schema(value_type = EnergyClassDto, required = true)]
+    #[schema(value_type = EnergyClass, required = true)]
     pub energy_class: Option<String>,
-    #[schema(value_type = EnergyClassDto, required = true)]
+    #[schema(value_type = EnergyClass, required = true)]
     pub ghg_class: Option<String>,
     #[schema(value_type = f64, example = 182.5, required = true)]
     pub energy_kwh_m2_year: Option<Decimal>,
@@ -62,10 +51,8 @@ pub struct EnergyDiagnosisRequest {
 pub struct EnergyDiagnosisResponse {
     pub id: Uuid,
     pub estate_id: Uuid,
-    #[schema(value_type = EnergyClassDto)]
-    pub energy_class: String,
-    #[schema(value_type = EnergyClassDto)]
-    pub ghg_class: String,
+    pub energy_class: EnergyClass,
+    pub ghg_class: EnergyClass,
     #[schema(value_type = f64)]
     pub energy_kwh_m2_year: Decimal,
     #[schema(value_type = f64)]
@@ -156,8 +143,8 @@ impl CrudResource for EnergyDiagnosis {
         EnergyDiagnosisResponse {
             id: self.id.0,
             estate_id: self.estate_id.0,
-            energy_class: d.energy_class.as_str().to_owned(),
-            ghg_class: d.ghg_class.as_str().to_owned(),
+            energy_class: d.energy_class,
+            ghg_class: d.ghg_class,
             energy_kwh_m2_year: d.energy_kwh_m2_year,
             ghg_kg_m2_year: d.ghg_kg_m2_year,
             performed_on: d.performed_on,
@@ -197,8 +184,7 @@ pub struct CurrentEnergyDiagnosis {
     #[serde(flatten)]
     pub diagnosis: EnergyDiagnosisResponse,
     /// The worse of the energy and greenhouse-gas classes: the label the letting rules use.
-    #[schema(value_type = EnergyClassDto)]
-    pub label: String,
+    pub label: EnergyClass,
     /// Whether it is still within its ten years.
     pub is_valid: bool,
     /// The first day the estate may no longer be let (450 kWh/m²/year from 2023, G from 2025,
@@ -246,7 +232,7 @@ pub async fn current(
         .ok_or_else(|| ApiError::not_found("energy diagnosis"))?;
     let today = state.energy.now().date_naive();
     Ok(HttpResponse::Ok().json(CurrentEnergyDiagnosis {
-        label: dpe.data.label().as_str().to_owned(),
+        label: dpe.data.label(),
         is_valid: dpe.data.valid_until() >= today,
         rental_ban_from: dpe.data.rental_ban_from(),
         rent_revision_frozen: dpe.data.rent_revision_frozen(),

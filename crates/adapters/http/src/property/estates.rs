@@ -27,25 +27,6 @@ pub(crate) const DEFAULT_SORT: Sort<EstateSort> = Sort {
     descending: false,
 };
 
-/// When the building was built, as rent control publishes reference rents.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum ConstructionPeriodDto {
-    BEFORE_1946,
-    FROM_1946_TO_1970,
-    FROM_1971_TO_1990,
-    AFTER_1990,
-}
-
-/// VACANT or UNAVAILABLE may be set; OCCUPIED follows from an active lease.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum EstateStatusDto {
-    VACANT,
-    OCCUPIED,
-    UNAVAILABLE,
-}
-
 /// An estate (lot) as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct EstateRequest {
@@ -74,11 +55,11 @@ pub struct EstateRequest {
     /// The estate's share of its place's total_tantiemes.
     #[schema(example = 120)]
     pub tantiemes: Option<i64>,
-    #[schema(value_type = Option<ConstructionPeriodDto>)]
+    #[schema(value_type = Option<ConstructionPeriod>)]
     pub construction_period: Option<String>,
     pub rent_control_zone_id: Option<Uuid>,
     /// VACANT (default) or UNAVAILABLE.
-    #[schema(value_type = Option<EstateStatusDto>)]
+    #[schema(value_type = Option<EstateStatus>)]
     pub status: Option<String>,
     pub notes: Option<String>,
 }
@@ -102,11 +83,9 @@ pub struct EstateResponse {
     pub rooms_count: Option<i32>,
     pub is_furnished: bool,
     pub tantiemes: Option<i64>,
-    #[schema(value_type = Option<ConstructionPeriodDto>)]
-    pub construction_period: Option<String>,
+    pub construction_period: Option<ConstructionPeriod>,
     pub rent_control_zone_id: Option<Uuid>,
-    #[schema(value_type = EstateStatusDto)]
-    pub status: String,
+    pub status: EstateStatus,
     pub notes: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -122,7 +101,7 @@ pub struct EstateFilterParams {
     pub owner_id: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub type_id: Option<String>,
-    #[param(value_type = Option<EstateStatusDto>)]
+    #[param(value_type = Option<EstateStatus>)]
     pub status: Option<String>,
     #[param(value_type = Option<bool>)]
     pub is_furnished: Option<String>,
@@ -130,9 +109,9 @@ pub struct EstateFilterParams {
 
 fn input(r: EstateRequest) -> EstateInput {
     EstateInput {
-        place_id: r.place_id,
-        owner_id: r.owner_id,
-        type_id: r.type_id,
+        place_id: r.place_id.map(PlaceId),
+        owner_id: r.owner_id.map(OwnerId),
+        type_id: r.type_id.map(TypeId),
         reference: r.reference,
         address: r.address.map(Into::into),
         floor: r.floor,
@@ -207,9 +186,9 @@ impl CrudResource for Estate {
             rooms_count: d.rooms_count,
             is_furnished: d.is_furnished,
             tantiemes: d.tantiemes,
-            construction_period: d.construction_period.map(|c| c.as_str().to_owned()),
+            construction_period: d.construction_period,
             rent_control_zone_id: d.rent_control_zone_id,
-            status: self.status.as_str().to_owned(),
+            status: self.status,
             notes: opt(&d.notes),
             created_at: self.created_at,
             updated_at: self.updated_at,

@@ -1,13 +1,13 @@
-//! Types, places, estates and everything attached to estates.
+//! Types, places, estates and what is attached to estates beyond the resources declared once
+//! (rooms, equipment, inventory lines and keys are served by `items`): energy diagnoses,
+//! diagnostics, inventory compliance, the hand-over history of keys.
 
 pub mod diagnostics;
 pub mod energy;
-pub mod equipment;
+pub mod estate_keys;
 pub mod estates;
 pub mod inventory;
-pub mod keys;
 pub mod places;
-pub mod rooms;
 pub mod types;
 
 pub(crate) fn opt<T: ToString>(v: &Option<T>) -> Option<String> {

@@ -2,9 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::{AppError, CrudService, Principal};
+use faireplace_app::{AppError, CrudService};
+use faireplace_kernel::ids::ContactId;
 use faireplace_kernel::{Sort, ValidationErrors};
-use faireplace_parties::ContactKind;
 use faireplace_ports::ListQuery;
 use faireplace_property::{
     EstateFilter, HeatingType, Place, PlaceData, PlaceFilter, PlaceId, PlaceInput, PlaceSort,
@@ -22,14 +22,6 @@ use crate::problem::ApiError;
 use crate::property::estates::{EstateFilterParams, EstateResponse};
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
-/// How a building is heated.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum HeatingTypeDto {
-    COLLECTIVE,
-    INDIVIDUAL,
-}
-
 /// A place (building) as sent: a name and a full address are required.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PlaceRequest {
@@ -45,7 +37,7 @@ pub struct PlaceRequest {
     pub total_tantiemes: Option<i64>,
     /// A SYNDIC contact.
     pub syndic_contact_id: Option<Uuid>,
-    #[schema(value_type = Option<HeatingTypeDto>)]
+    #[schema(value_type = Option<HeatingType>)]
     pub heating_type: Option<String>,
     pub has_elevator: Option<bool>,
     pub floors_count: Option<i64>,
@@ -62,8 +54,7 @@ pub struct PlaceResponse {
     pub is_coownership: bool,
     pub total_tantiemes: Option<i64>,
     pub syndic_contact_id: Option<Uuid>,
-    #[schema(value_type = Option<HeatingTypeDto>)]
-    pub heating_type: Option<String>,
+    pub heating_type: Option<HeatingType>,
     pub has_elevator: bool,
     pub floors_count: Option<i32>,
     pub notes: Option<String>,
@@ -92,7 +83,7 @@ fn input(r: PlaceRequest) -> PlaceInput {
         construction_year: r.construction_year,
         is_coownership: r.is_coownership,
         total_tantiemes: r.total_tantiemes,
-        syndic_contact_id: r.syndic_contact_id,
+        syndic_contact_id: r.syndic_contact_id.map(ContactId),
         heating_type: r.heating_type,
         has_elevator: r.has_elevator,
         floors_count: r.floors_count,
@@ -152,7 +143,7 @@ impl CrudResource for Place {
             is_coownership: d.is_coownership,
             total_tantiemes: d.total_tantiemes,
             syndic_contact_id: d.syndic_contact_id.map(|c| c.0),
-            heating_type: d.heating_type.map(|h: HeatingType| h.as_str().to_owned()),
+            heating_type: d.heating_type,
             has_elevator: d.has_elevator,
             floors_count: d.floors_count,
             notes: opt(&d.notes),
@@ -173,25 +164,6 @@ impl CrudResource for Place {
                 .filter(|c| !c.is_empty())
                 .map(str::to_owned),
         })
-    }
-
-    /// The syndic must be a SYNDIC contact of the tenant.
-    async fn check(&mut self, state: &AppState, caller: &Principal) -> Result<(), ApiError> {
-        let Some(contact) = self.data.syndic_contact_id else {
-            return Ok(());
-        };
-        match state.contacts.get(caller, contact).await {
-            Ok(c) if c.data.kind == ContactKind::Syndic => Ok(()),
-            Ok(_) => Err(ApiError::field(
-                "syndic_contact_id",
-                "must be a SYNDIC contact",
-            )),
-            Err(AppError::NotFound(_)) => Err(ApiError::field(
-                "syndic_contact_id",
-                "refers to a record that does not exist",
-            )),
-            Err(e) => Err(e.into()),
-        }
     }
 }
 

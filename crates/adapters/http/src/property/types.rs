@@ -30,8 +30,7 @@ pub struct TypeRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TypeResponse {
     pub id: Uuid,
-    /// ESTATE, ROOM or EQUIPMENT.
-    pub kind: String,
+    pub kind: TypeKind,
     pub code: String,
     pub name: String,
     /// Seeded by the platform: cannot be changed or deleted.
@@ -107,7 +106,7 @@ impl CrudResource for PropertyType {
     fn to_response(&self) -> TypeResponse {
         TypeResponse {
             id: self.id.0,
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             code: self.data.code.clone(),
             name: self.data.name.to_string(),
             is_system: self.is_system,

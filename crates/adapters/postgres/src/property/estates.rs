@@ -3,18 +3,18 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use faireplace_kernel::record::DecodeError;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::OwnerId;
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
-use faireplace_property::{
-    ConstructionPeriod, Estate, EstateData, EstateId, EstateStatus, PlaceId, TypeId,
-};
+use faireplace_property::{Estate, EstateData, EstateId, EstateStatus, PlaceId, TypeId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use super::{corrupt, stored, stored_address, stored_opt};
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
@@ -76,48 +76,60 @@ impl HasTotal for EstateRow {
     }
 }
 
-impl From<EstateRow> for Estate {
-    fn from(r: EstateRow) -> Self {
-        let status = EstateStatus::parse(&r.status).unwrap_or(EstateStatus::Vacant);
-        let place_address = AddressColumns {
-            address_street: r.place_street,
-            address_postal_code: r.place_postal_code,
-            address_city: r.place_city,
-            address_country: r.place_country,
-        }
-        .into_address();
-        let reference = Text::from_trusted(r.reference);
-        Estate {
-            id: EstateId(r.id),
-            data: EstateData {
-                place_id: r.place_id.map(PlaceId),
-                owner_id: OwnerId(r.owner_id),
-                type_id: TypeId(r.type_id),
-                reference: Some(reference.clone()),
-                address: r.address.into_address(),
-                floor: r.floor,
-                door: text(r.door),
-                surface_m2: r.surface_m2.map(|d| d.normalize()),
-                rooms_count: r.rooms_count,
-                is_furnished: r.is_furnished,
-                tantiemes: r.tantiemes,
-                construction_period: r
-                    .construction_period
-                    .and_then(|c| ConstructionPeriod::parse(&c).ok()),
-                rent_control_zone_id: r.rent_control_zone_id,
-                requested_status: if status == EstateStatus::Unavailable {
-                    EstateStatus::Unavailable
-                } else {
-                    EstateStatus::Vacant
+impl TryFrom<EstateRow> for Estate {
+    type Error = RepoError;
+
+    fn try_from(r: EstateRow) -> Result<Self, RepoError> {
+        let id = r.id;
+        let read = || -> Result<Estate, DecodeError> {
+            let status: EstateStatus = stored("status", r.status)?;
+            let place_address = stored_address(
+                "place_",
+                r.place_street,
+                r.place_postal_code,
+                r.place_city,
+                r.place_country,
+            )?;
+            let address = stored_address(
+                "address_",
+                r.address.address_street,
+                r.address.address_postal_code,
+                r.address.address_city,
+                r.address.address_country,
+            )?;
+            let reference = Text::from_trusted(r.reference);
+            Ok(Estate {
+                id: EstateId(r.id),
+                data: EstateData {
+                    place_id: r.place_id.map(PlaceId),
+                    owner_id: OwnerId(r.owner_id),
+                    type_id: TypeId(r.type_id),
+                    reference: Some(reference.clone()),
+                    address,
+                    floor: r.floor,
+                    door: text(r.door),
+                    surface_m2: r.surface_m2.map(|d| d.normalize()),
+                    rooms_count: r.rooms_count,
+                    is_furnished: r.is_furnished,
+                    tantiemes: r.tantiemes,
+                    construction_period: stored_opt("construction_period", r.construction_period)?,
+                    rent_control_zone_id: r.rent_control_zone_id,
+                    // What a client may ask for: OCCUPIED follows from the estate's leases.
+                    requested_status: if status == EstateStatus::Unavailable {
+                        EstateStatus::Unavailable
+                    } else {
+                        EstateStatus::Vacant
+                    },
+                    notes: text(r.notes),
                 },
-                notes: text(r.notes),
-            },
-            reference,
-            place_address,
-            status,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
+                reference,
+                place_address,
+                status,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+        };
+        read().map_err(corrupt("estates", id))
     }
 }
 
@@ -159,7 +171,7 @@ async fn read<'e>(
     let row: Option<EstateRow> = read_source(conn, SOURCE, tenant, id)
         .await
         .map_err(map_error)?;
-    Ok(row.map(Estate::from))
+    row.map(Estate::try_from).transpose()
 }
 
 /// Locks the place and checks that its estates' tantiemes, with `tantiemes` for this estate
@@ -298,7 +310,7 @@ impl Repository<Estate> for PgEstates {
 
     async fn get(&self, tenant: TenantId, id: EstateId) -> Result<Option<Estate>, RepoError> {
         let row: Option<EstateRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
-        Ok(row.map(Estate::from))
+        row.map(Estate::try_from).transpose()
     }
 
     async fn list(
@@ -311,7 +323,7 @@ impl Repository<Estate> for PgEstates {
             tenant,
             &LIST,
             query,
-            crate::common::infallible(Estate::from),
+            Estate::try_from,
         )
         .await
     }

@@ -7,10 +7,11 @@ use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::ContactId;
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
-use faireplace_property::{HeatingType, Place, PlaceData, PlaceId};
+use faireplace_property::{Place, PlaceData, PlaceId};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use super::{corrupt, stored_opt};
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
@@ -68,9 +69,13 @@ impl HasTotal for PlaceRow {
     }
 }
 
-impl From<PlaceRow> for Place {
-    fn from(r: PlaceRow) -> Self {
-        Place {
+impl TryFrom<PlaceRow> for Place {
+    type Error = RepoError;
+
+    fn try_from(r: PlaceRow) -> Result<Self, RepoError> {
+        let heating_type =
+            stored_opt("heating_type", r.heating_type).map_err(corrupt("places", r.id))?;
+        Ok(Place {
             id: PlaceId(r.id),
             data: PlaceData {
                 name: Text::from_trusted(r.name),
@@ -84,7 +89,7 @@ impl From<PlaceRow> for Place {
                 is_coownership: r.is_coownership,
                 total_tantiemes: r.total_tantiemes,
                 syndic_contact_id: r.syndic_contact_id.map(ContactId),
-                heating_type: r.heating_type.and_then(|h| HeatingType::parse(&h).ok()),
+                heating_type,
                 has_elevator: r.has_elevator,
                 floors_count: r.floors_count,
                 notes: text(r.notes),
@@ -93,7 +98,7 @@ impl From<PlaceRow> for Place {
             allocated_tantiemes: r.allocated_tantiemes,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -123,7 +128,7 @@ async fn read<'e>(
     let row: Option<PlaceRow> = read_source(conn, SOURCE, tenant, id)
         .await
         .map_err(map_error)?;
-    Ok(row.map(Place::from))
+    row.map(Place::try_from).transpose()
 }
 
 fn bind_place<'q>(
@@ -169,7 +174,7 @@ impl Repository<Place> for PgPlaces {
 
     async fn get(&self, tenant: TenantId, id: PlaceId) -> Result<Option<Place>, RepoError> {
         let row: Option<PlaceRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
-        Ok(row.map(Place::from))
+        row.map(Place::try_from).transpose()
     }
 
     async fn list(
@@ -177,14 +182,8 @@ impl Repository<Place> for PgPlaces {
         tenant: TenantId,
         query: &ListQuery<Place>,
     ) -> Result<Page<Place>, RepoError> {
-        list_page::<Place, PlaceRow, PlaceFilters>(
-            &self.0,
-            tenant,
-            &LIST,
-            query,
-            crate::common::infallible(Place::from),
-        )
-        .await
+        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, &LIST, query, Place::try_from)
+            .await
     }
 
     /// The place is locked while its tantiemes are checked, so that no estate can take shares

@@ -6,10 +6,11 @@ use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Repository};
-use faireplace_property::{PropertyType, TypeData, TypeId, TypeKind};
+use faireplace_property::{PropertyType, TypeData, TypeId};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
+use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
     HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
@@ -57,11 +58,13 @@ impl HasTotal for TypeRow {
     }
 }
 
-impl From<TypeRow> for PropertyType {
-    fn from(r: TypeRow) -> Self {
-        PropertyType {
+impl TryFrom<TypeRow> for PropertyType {
+    type Error = RepoError;
+
+    fn try_from(r: TypeRow) -> Result<Self, RepoError> {
+        Ok(PropertyType {
             id: TypeId(r.id),
-            kind: TypeKind::parse(&r.kind).unwrap_or(TypeKind::Estate),
+            kind: stored("kind", r.kind).map_err(corrupt("property_types", r.id))?,
             data: TypeData {
                 code: r.code,
                 name: Text::from_trusted(r.name),
@@ -71,7 +74,7 @@ impl From<TypeRow> for PropertyType {
             is_used: r.is_used,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -92,7 +95,7 @@ impl ListFilter<PropertyType> for TypeFilters {
 impl PgTypes {
     async fn read(&self, tenant: TenantId, id: Uuid) -> Result<Option<PropertyType>, RepoError> {
         let row: Option<TypeRow> = read_source_alone(&self.0, SOURCE, tenant, id).await?;
-        Ok(row.map(PropertyType::from))
+        row.map(PropertyType::try_from).transpose()
     }
 }
 
@@ -134,7 +137,7 @@ impl Repository<PropertyType> for PgTypes {
             tenant,
             &LIST,
             query,
-            crate::common::infallible(PropertyType::from),
+            PropertyType::try_from,
         )
         .await
     }

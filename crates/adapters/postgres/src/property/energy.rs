@@ -1,0 +1,196 @@
+//! Energy diagnoses (DPE) of an estate: a history, newest first, each valid ten years (the
+//! stored `valid_until` follows `performed_on`).
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::record::DecodeError;
+use faireplace_kernel::{Page, TenantId};
+use faireplace_ports::audit::Journal;
+use faireplace_ports::property::ChildFilter;
+use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_property::{EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EstateId};
+use rust_decimal::Decimal;
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::{corrupt, stored};
+use crate::Db;
+use crate::common::{
+    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
+};
+
+const TABLE: &str = "energy_diagnoses";
+
+/// Energy diagnoses in PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct PgEnergyDiagnoses(pub Db);
+
+#[derive(sqlx::FromRow)]
+struct EnergyRow {
+    id: Uuid,
+    estate_id: Uuid,
+    energy_class: String,
+    ghg_class: String,
+    energy_kwh_m2_year: Decimal,
+    ghg_kg_m2_year: Decimal,
+    performed_on: NaiveDate,
+    estimated_cost_min: Option<Decimal>,
+    estimated_cost_max: Option<Decimal>,
+    ademe_number: Option<String>,
+    media_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[sqlx(default)]
+    total: i64,
+}
+
+impl HasTotal for EnergyRow {
+    fn total(&self) -> i64 {
+        self.total
+    }
+}
+
+impl TryFrom<EnergyRow> for EnergyDiagnosis {
+    type Error = RepoError;
+
+    fn try_from(r: EnergyRow) -> Result<Self, RepoError> {
+        let classes = || -> Result<_, DecodeError> {
+            Ok((
+                stored("energy_class", r.energy_class)?,
+                stored("ghg_class", r.ghg_class)?,
+            ))
+        };
+        let (energy_class, ghg_class) = classes().map_err(corrupt(TABLE, r.id))?;
+        Ok(EnergyDiagnosis {
+            id: EnergyDiagnosisId(r.id),
+            estate_id: EstateId(r.estate_id),
+            data: EnergyDiagnosisData {
+                energy_class,
+                ghg_class,
+                energy_kwh_m2_year: r.energy_kwh_m2_year.normalize(),
+                ghg_kg_m2_year: r.ghg_kg_m2_year.normalize(),
+                performed_on: r.performed_on,
+                estimated_cost_min: r.estimated_cost_min.map(|d| d.normalize()),
+                estimated_cost_max: r.estimated_cost_max.map(|d| d.normalize()),
+                ademe_number: text(r.ademe_number),
+                media_id: r.media_id,
+            },
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// The diagnoses of one estate.
+struct ByEstate;
+
+impl ListFilter<EnergyDiagnosis> for ByEstate {
+    fn push(query: &ListQuery<EnergyDiagnosis>, qb: &mut QueryBuilder<Postgres>) {
+        let ChildFilter { estate_id } = &query.filter;
+        qb.push(" AND estate_id = ");
+        qb.push_bind(estate_id.0);
+    }
+}
+
+fn bind_energy<'q>(
+    q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+    d: &'q EnergyDiagnosisData,
+) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+    q.bind(d.energy_class.as_str())
+        .bind(d.ghg_class.as_str())
+        .bind(d.energy_kwh_m2_year)
+        .bind(d.ghg_kg_m2_year)
+        .bind(d.performed_on)
+        .bind(d.valid_until())
+        .bind(d.estimated_cost_min)
+        .bind(d.estimated_cost_max)
+        .bind(s(&d.ademe_number))
+        .bind(d.media_id)
+}
+
+#[async_trait]
+impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
+    async fn insert(
+        &self,
+        tenant: TenantId,
+        e: &EnergyDiagnosis,
+        journal: &Journal,
+    ) -> Result<EnergyDiagnosis, RepoError> {
+        let q = sqlx::query(
+            "INSERT INTO energy_diagnoses (tenant_id, id, estate_id, created_at, updated_at, energy_class, \
+             ghg_class, energy_kwh_m2_year, ghg_kg_m2_year, performed_on, valid_until, \
+             estimated_cost_min, estimated_cost_max, ademe_number, media_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.id.0)
+        .bind(e.estate_id.0)
+        .bind(e.created_at)
+        .bind(e.updated_at);
+        affected_one(&self.0, tenant, bind_energy(q, &e.data), journal).await?;
+        Ok(e.clone())
+    }
+
+    async fn get(
+        &self,
+        tenant: TenantId,
+        id: EnergyDiagnosisId,
+    ) -> Result<Option<EnergyDiagnosis>, RepoError> {
+        let row: Option<EnergyRow> = fetch_by_id(
+            &self.0,
+            "SELECT * FROM energy_diagnoses WHERE tenant_id = scope.tenant AND id = $2",
+            tenant,
+            id.0,
+        )
+        .await?;
+        row.map(EnergyDiagnosis::try_from).transpose()
+    }
+
+    async fn list(
+        &self,
+        tenant: TenantId,
+        query: &ListQuery<EnergyDiagnosis>,
+    ) -> Result<Page<EnergyDiagnosis>, RepoError> {
+        list_page::<EnergyDiagnosis, EnergyRow, ByEstate>(
+            &self.0,
+            tenant,
+            &ListSource::table(TABLE),
+            query,
+            EnergyDiagnosis::try_from,
+        )
+        .await
+    }
+
+    async fn update(
+        &self,
+        tenant: TenantId,
+        e: &EnergyDiagnosis,
+        journal: &Journal,
+    ) -> Result<Option<EnergyDiagnosis>, RepoError> {
+        let q = sqlx::query(
+            "UPDATE energy_diagnoses SET created_at = $2, updated_at = $3, energy_class = $4, ghg_class = $5, \
+             energy_kwh_m2_year = $6, ghg_kg_m2_year = $7, performed_on = $8, valid_until = $9, \
+             estimated_cost_min = $10, estimated_cost_max = $11, ademe_number = $12, media_id = $13 \
+             WHERE tenant_id = $1 AND id = $14",
+        )
+        .bind(tenant.as_uuid())
+        .bind(e.created_at)
+        .bind(e.updated_at);
+        let q = bind_energy(q, &e.data).bind(e.id.0);
+        Ok(affected_one(&self.0, tenant, q, journal)
+            .await?
+            .then(|| e.clone()))
+    }
+
+    async fn delete(
+        &self,
+        tenant: TenantId,
+        id: EnergyDiagnosisId,
+        journal: &Journal,
+    ) -> Result<bool, RepoError> {
+        let q = sqlx::query("DELETE FROM energy_diagnoses WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.as_uuid())
+            .bind(id.0);
+        deleted_one(&self.0, tenant, q, journal).await
+    }
+}
