@@ -19,8 +19,8 @@ use faireplace_ports::{Clock, RepoError, Repository};
 use faireplace_property::Estate;
 use faireplace_signatures::otp::{self, CodeState, Verdict};
 use faireplace_signatures::{
-    Reachable, SignEvidence, Signature, SignatureId, SignatureStatus, SignerId, SignerInput,
-    SignerRole, bind_destinations, expiry, parse_signers,
+    Reachable, SignEvidence, SignMethod, Signature, SignatureId, SignatureStatus, SignerId,
+    SignerInput, SignerRole, SignerStatus, bind_destinations, expiry, parse_signers,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -314,7 +314,7 @@ impl SignatureService {
         let lease = self
             .documents
             .leases
-            .get(tenant, faireplace_leases::LeaseId(sig.lease_id))
+            .get(tenant, sig.lease_id)
             .await
             .map_err(err)?
             .ok_or(AppError::NotFound("lease"))?;
@@ -484,7 +484,7 @@ impl SignatureService {
             at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
-            method: "OTP".into(),
+            method: SignMethod::Otp,
             provider_reference: None,
         };
         let signed = self
@@ -653,10 +653,10 @@ impl SignatureService {
     ) -> Result<Signature, AppError> {
         let tenant = self.worker_tenant(principal, id).await?;
         let mut errors = ValidationErrors::new();
-        let signed = match report.status.as_deref() {
-            Some("SIGNED") => Some(true),
-            Some("DECLINED") => Some(false),
-            Some(_) => {
+        let signed = match report.status.as_deref().map(SignerStatus::parse) {
+            Some(Ok(SignerStatus::Signed)) => Some(true),
+            Some(Ok(SignerStatus::Declined)) => Some(false),
+            Some(Ok(SignerStatus::Pending) | Err(_)) => {
                 errors.push("status", "must be SIGNED or DECLINED");
                 None
             }
@@ -699,7 +699,7 @@ impl SignatureService {
                         at,
                         ip: None,
                         user_agent: None,
-                        method: "PROVIDER".into(),
+                        method: SignMethod::Provider,
                         provider_reference: reference.map(str::to_owned),
                     },
                 },

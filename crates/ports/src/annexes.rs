@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::TenantId;
+use faireplace_kernel::ids::MediaId;
 use faireplace_leases::{AnnexCode, LeaseId};
 
 use crate::RepoError;
@@ -20,7 +21,7 @@ pub struct LeaseAnnex {
     pub title: String,
     pub source: AnnexSource,
     /// The file of an upload (a custom annex, a diagnostic's report).
-    pub media_id: Option<uuid::Uuid>,
+    pub media_id: Option<MediaId>,
     pub diagnostic_id: Option<uuid::Uuid>,
     pub energy_diagnosis_id: Option<uuid::Uuid>,
     pub valid_until: Option<NaiveDate>,
@@ -36,7 +37,7 @@ pub struct DiagnosticOnRecord {
     pub code: AnnexCode,
     /// `true` for the energy diagnosis (DPE), `false` for the other diagnostics.
     pub energy: bool,
-    pub media_id: Option<uuid::Uuid>,
+    pub media_id: Option<MediaId>,
     pub performed_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
 }
