@@ -31,6 +31,7 @@ mod rent_control;
 mod reviews;
 mod session;
 mod signatures;
+mod stored;
 
 pub use annexes::PgLeaseAnnexes;
 pub use bootstrap::{DbSettings, MIGRATOR, prepare_database};
