@@ -4,11 +4,12 @@ use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_annexes::CATALOG;
+use faireplace_annexes::{AnnexSource, CATALOG};
 use faireplace_app::UploadForm;
 use faireplace_app::annexes::{AnnexFile, CustomAnnexInput};
 use faireplace_kernel::ErrorCode;
-use faireplace_leases::LeaseId;
+use faireplace_kernel::ids::MediaId;
+use faireplace_leases::{AnnexCode, LeaseId};
 use faireplace_ports::annexes::LeaseAnnex;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -17,29 +18,17 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::common::{Manager, created, pdf};
-use crate::leases::lease_types::AnnexCodeDto;
 use crate::problem::ApiError;
 use crate::responses::{
     BadRequest, Forbidden, NotFound, PayloadTooLarge, Pdf, Unauthorized, UnsupportedMediaType,
 };
 
-/// STATIC_FILE: shipped with the server; GENERATED: made from the lease; USER_UPLOAD: uploaded.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum AnnexSourceDto {
-    STATIC_FILE,
-    GENERATED,
-    USER_UPLOAD,
-}
-
 /// An annex of the catalog.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CatalogEntryResponse {
-    #[schema(value_type = AnnexCodeDto)]
-    pub code: String,
+    pub code: AnnexCode,
     pub title: String,
-    #[schema(value_type = AnnexSourceDto)]
-    pub source: String,
+    pub source: AnnexSource,
     pub legal_reference: String,
     /// When the annex applies, in words.
     pub applies_when: String,
@@ -67,9 +56,9 @@ pub async fn catalog(_caller: Manager) -> Result<HttpResponse, ApiError> {
         data: CATALOG
             .iter()
             .map(|e| CatalogEntryResponse {
-                code: e.code.as_str().to_owned(),
+                code: e.code,
                 title: e.title.to_owned(),
-                source: e.source.as_str().to_owned(),
+                source: e.source,
                 legal_reference: e.legal_reference.to_owned(),
                 applies_when: e.applies_when.to_owned(),
             })
@@ -81,15 +70,15 @@ pub async fn catalog(_caller: Manager) -> Result<HttpResponse, ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnexResponse {
     pub id: Uuid,
-    pub lease_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub lease_id: LeaseId,
     /// The catalog's code; null for a custom annex.
-    #[schema(value_type = Option<AnnexCodeDto>)]
-    pub code: Option<String>,
+    pub code: Option<AnnexCode>,
     pub title: String,
-    #[schema(value_type = AnnexSourceDto)]
-    pub source: String,
+    pub source: AnnexSource,
     /// The uploaded file (USER_UPLOAD).
-    pub media_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub media_id: Option<MediaId>,
     /// The estate's diagnostic it comes from.
     pub diagnostic_id: Option<Uuid>,
     /// The estate's energy diagnosis (DPE) it comes from.
@@ -103,10 +92,10 @@ pub struct AnnexResponse {
 fn annex(a: &LeaseAnnex) -> AnnexResponse {
     AnnexResponse {
         id: a.id,
-        lease_id: a.lease_id.0,
-        code: a.code.map(|c| c.as_str().to_owned()),
+        lease_id: a.lease_id,
+        code: a.code,
         title: a.title.clone(),
-        source: a.source.as_str().to_owned(),
+        source: a.source,
         media_id: a.media_id,
         diagnostic_id: a.diagnostic_id,
         energy_diagnosis_id: a.energy_diagnosis_id,
@@ -152,10 +141,11 @@ pub async fn list_annexes(
 pub struct CustomAnnexRequest {
     /// Required unless `code` names a catalog annex (its title is then the default).
     pub title: Option<String>,
-    pub media_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub media_id: Option<MediaId>,
     /// A catalog annex the file stands for (USER_UPLOAD codes only: ENTRY_CONDITION_REPORT,
     /// INSURANCE_CERTIFICATE, a diagnostic's report…).
-    #[schema(value_type = Option<AnnexCodeDto>)]
+    #[schema(value_type = Option<AnnexCode>)]
     pub code: Option<String>,
     /// Past this day the annex no longer counts (a report's validity).
     pub valid_until: Option<NaiveDate>,
@@ -169,7 +159,7 @@ pub struct CustomAnnexUpload {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     pub title: Option<String>,
-    #[schema(value_type = Option<AnnexCodeDto>)]
+    #[schema(value_type = Option<AnnexCode>)]
     pub code: Option<String>,
 }
 
@@ -240,7 +230,7 @@ async fn read_upload(
         (None, None) => Err(ApiError::field("file", "is required")),
         (None, Some(p)) => {
             let media = state.media.record(caller, &form, p).await?;
-            input.media_id = Some(media.id.0);
+            input.media_id = Some(media.id);
             Ok(input)
         }
     }
@@ -315,10 +305,7 @@ pub async fn create_annex(
         Err(e) => {
             // A file uploaded with a refused annex is not kept.
             if let Some(media) = uploaded
-                && let Err(cleanup) = state
-                    .media
-                    .delete(&caller.0, faireplace_ports::MediaId(media))
-                    .await
+                && let Err(cleanup) = state.media.delete(&caller.0, media).await
             {
                 tracing::warn!(error = %cleanup, "the file of a refused annex was not removed");
             }
@@ -334,8 +321,7 @@ pub async fn create_annex(
 /// A required annex that could not be attached.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MissingAnnex {
-    #[schema(value_type = AnnexCodeDto)]
-    pub code: String,
+    pub code: AnnexCode,
     pub title: String,
     /// Why it applies, and why it is not attached.
     pub reason: String,
@@ -354,10 +340,10 @@ pub struct AttachMandatoryResponse {
     pub to_confirm: Vec<MissingAnnex>,
 }
 
-fn missing(list: &[(faireplace_leases::AnnexCode, String)]) -> Vec<MissingAnnex> {
+fn missing(list: &[(AnnexCode, String)]) -> Vec<MissingAnnex> {
     list.iter()
         .map(|(code, reason)| MissingAnnex {
-            code: code.as_str().to_owned(),
+            code: *code,
             title: faireplace_annexes::entry(*code).title.to_owned(),
             reason: reason.clone(),
         })
@@ -403,23 +389,15 @@ pub async fn attach_mandatory(
 pub struct ComplianceResponse {
     /// Every required annex attached, none expired.
     pub compliant: bool,
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub present: Vec<String>,
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub missing: Vec<String>,
+    pub present: Vec<AnnexCode>,
+    pub missing: Vec<AnnexCode>,
     /// Attached but past validity (a diagnostic to redo).
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub expired: Vec<String>,
+    pub expired: Vec<AnnexCode>,
     /// Required only in a case our data cannot tell; not counted.
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub to_confirm: Vec<String>,
+    pub to_confirm: Vec<AnnexCode>,
     /// For a furnished lease, the Décret 2015-981 items the estate's inventory lacks (any makes
     /// the lease not compliant).
     pub furniture_missing: Vec<String>,
-}
-
-fn codes(list: &[faireplace_leases::AnnexCode]) -> Vec<String> {
-    list.iter().map(|c| c.as_str().to_owned()).collect()
 }
 
 /// Whether the lease carries every annex that applies to it, valid today.
@@ -443,10 +421,10 @@ pub async fn compliance(
     let c = state.annexes.compliance(&caller.0, LeaseId(*id)).await?;
     Ok(HttpResponse::Ok().json(ComplianceResponse {
         compliant: c.compliant(),
-        present: codes(&c.present),
-        missing: codes(&c.missing),
-        expired: codes(&c.expired),
-        to_confirm: codes(&c.to_confirm),
+        present: c.present.clone(),
+        missing: c.missing.clone(),
+        expired: c.expired.clone(),
+        to_confirm: c.to_confirm.clone(),
         furniture_missing: c.furniture_missing.clone(),
     }))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
-use faireplace_billing::CreditTransaction;
+use faireplace_billing::{CreditTransaction, TransactionKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -88,9 +88,7 @@ pub async fn balance(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransactionResponse {
     pub id: Uuid,
-    /// PURCHASE, CONSUMPTION, REFUND or ADJUSTMENT.
-    #[schema(example = "CONSUMPTION")]
-    pub kind: String,
+    pub kind: TransactionKind,
     /// Positive adds credits, negative spends them.
     pub amount: i64,
     pub balance_after: i64,
@@ -101,7 +99,7 @@ pub struct TransactionResponse {
 fn transaction(t: CreditTransaction) -> TransactionResponse {
     TransactionResponse {
         id: t.id,
-        kind: t.kind.as_str().to_owned(),
+        kind: t.kind,
         amount: t.amount,
         balance_after: t.balance_after,
         reference: t.reference,
