@@ -289,8 +289,8 @@ impl AnnexService {
                         match d.media_id {
                             Some(media) => to_attach.push(LeaseAnnex {
                                 media_id: Some(media),
-                                diagnostic_id: (!d.energy).then_some(d.id),
-                                energy_diagnosis_id: d.energy.then_some(d.id),
+                                diagnostic_id: d.id.diagnostic(),
+                                energy_diagnosis_id: d.id.energy_diagnosis(),
                                 valid_until: d.valid_until,
                                 title: format!(
                                     "{} ({})",

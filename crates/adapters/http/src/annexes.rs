@@ -11,6 +11,7 @@ use faireplace_kernel::ErrorCode;
 use faireplace_kernel::ids::MediaId;
 use faireplace_leases::{AnnexCode, LeaseId};
 use faireplace_ports::annexes::LeaseAnnex;
+use faireplace_property::{DiagnosticId, EnergyDiagnosisId};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -80,9 +81,11 @@ pub struct AnnexResponse {
     #[schema(value_type = Option<Uuid>)]
     pub media_id: Option<MediaId>,
     /// The estate's diagnostic it comes from.
-    pub diagnostic_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub diagnostic_id: Option<DiagnosticId>,
     /// The estate's energy diagnosis (DPE) it comes from.
-    pub energy_diagnosis_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub energy_diagnosis_id: Option<EnergyDiagnosisId>,
     /// Past this day the annex no longer counts (a diagnostic's validity).
     pub valid_until: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
@@ -173,7 +176,7 @@ async fn read_upload(
     let estate = state.lease_rules.estate_of(caller, lease).await?;
     let mut input = CustomAnnexInput::default();
     let mut form = UploadForm {
-        entity_type: Some("ESTATE".into()),
+        entity_type: Some(faireplace_ports::MediaEntityType::Estate.as_str().into()),
         entity_id: Some(estate.to_string()),
         category: Some("LEASE_ANNEX".into()),
         ..UploadForm::default()

@@ -7,8 +7,10 @@ use faireplace_kernel::TenantId;
 use faireplace_kernel::ids::MediaId;
 use faireplace_leases::{AnnexCode, ChargesMode, LeaseId};
 use faireplace_ports::RepoError;
-use faireplace_ports::annexes::{AnnexContext, AnnexStore, DiagnosticOnRecord, LeaseAnnex};
-use faireplace_property::{DiagnosticType, EstateId};
+use faireplace_ports::annexes::{
+    AnnexContext, AnnexStore, DiagnosticOnRecord, DiagnosticRef, LeaseAnnex,
+};
+use faireplace_property::{DiagnosticId, DiagnosticType, EnergyDiagnosisId, EstateId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -46,8 +48,8 @@ impl TryFrom<AnnexRow> for LeaseAnnex {
             title: r.title,
             source: stored.name("source", &r.source)?,
             media_id: r.media_id.map(MediaId),
-            diagnostic_id: r.diagnostic_id,
-            energy_diagnosis_id: r.energy_diagnosis_id,
+            diagnostic_id: r.diagnostic_id.map(DiagnosticId),
+            energy_diagnosis_id: r.energy_diagnosis_id.map(EnergyDiagnosisId),
             valid_until: r.valid_until,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -132,11 +134,14 @@ impl DiagnosticRow {
     /// other).
     fn into_annex(self) -> Result<Option<DiagnosticOnRecord>, RepoError> {
         let d = self;
-        let code = if d.energy {
-            AnnexCode::Dpe
+        let (id, code) = if d.energy {
+            (
+                DiagnosticRef::Energy(EnergyDiagnosisId(d.id)),
+                AnnexCode::Dpe,
+            )
         } else {
             let stored = Stored::row("estate_diagnostics", d.id);
-            match stored.name::<DiagnosticType>("type", &d.kind)? {
+            let code = match stored.name::<DiagnosticType>("type", &d.kind)? {
                 DiagnosticType::Lead => AnnexCode::Lead,
                 DiagnosticType::Asbestos => AnnexCode::Asbestos,
                 DiagnosticType::Electricity => AnnexCode::Electricity,
@@ -144,12 +149,12 @@ impl DiagnosticRow {
                 DiagnosticType::Risks => AnnexCode::Risks,
                 DiagnosticType::CoownershipRules => AnnexCode::CoownershipRules,
                 DiagnosticType::Noise | DiagnosticType::Other => return Ok(None),
-            }
+            };
+            (DiagnosticRef::Diagnostic(DiagnosticId(d.id)), code)
         };
         Ok(Some(DiagnosticOnRecord {
-            id: d.id,
+            id,
             code,
-            energy: d.energy,
             media_id: d.media_id.map(MediaId),
             performed_on: d.performed_on,
             valid_until: d.valid_until,
@@ -276,8 +281,8 @@ impl AnnexStore for PgLeaseAnnexes {
             .bind(&a.title)
             .bind(a.source.as_str())
             .bind(a.media_id.map(|m| m.0))
-            .bind(a.diagnostic_id)
-            .bind(a.energy_diagnosis_id)
+            .bind(a.diagnostic_id.map(|d| d.0))
+            .bind(a.energy_diagnosis_id.map(|d| d.0))
             .bind(a.valid_until)
             .bind(a.created_at)
             .bind(a.updated_at)
