@@ -11,7 +11,6 @@ use faireplace_kernel::{Page, PageRequest, TenantId, ValidationErrors};
 use faireplace_leases::{Lease, LeaseId};
 use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::notify::{Notifier, OutgoingMessage};
-use faireplace_ports::pdf::PdfDocument;
 use faireplace_ports::signatures::{
     NewCode, NewSignature, ProviderReport, SignatureFilter, SignatureStore,
 };
@@ -227,8 +226,7 @@ impl SignatureService {
             sources_read,
             document_pdf: pdf,
             document_sha256: sha,
-            document_content: serde_json::to_value(&document)
-                .map_err(|e| AppError::Unknown(Box::new(e)))?,
+            document_content: document,
             signers: signers
                 .into_iter()
                 .map(|s| (SignerId(uuid::Uuid::now_v7()), s))
@@ -527,9 +525,9 @@ impl SignatureService {
             .await
             .map_err(err)?
             .ok_or(AppError::NotFound("signature"))?;
-        let content: PdfDocument =
-            serde_json::from_value(fixed.content).map_err(|e| AppError::Unknown(Box::new(e)))?;
-        self.documents.render(signed_document(&content, sig)).await
+        self.documents
+            .render(signed_document(&fixed.content, sig))
+            .await
     }
 
     /// The document exactly as fixed when the process started: its SHA-256 is the one the

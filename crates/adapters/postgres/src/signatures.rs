@@ -483,7 +483,7 @@ impl SignatureStore for PgSignatures {
         .bind(new.lease_id.0)
         .bind(&new.document_sha256)
         .bind(&new.document_pdf)
-        .bind(&new.document_content)
+        .bind(sqlx::types::Json(&new.document_content))
         .bind(spent.id)
         .bind(new.expires_at)
         .bind(new.at)
@@ -618,11 +618,20 @@ impl SignatureStore for PgSignatures {
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
-        Ok(row.map(|(pdf, sha256, content)| FixedDocument {
-            pdf,
-            sha256,
-            content,
-        }))
+        row.map(|(pdf, sha256, content)| {
+            Ok(FixedDocument {
+                content: serde_json::from_value(content).map_err(|e| {
+                    Stored::row("signatures", id).corrupt(
+                        "document_content",
+                        "(the document's content)",
+                        e.to_string(),
+                    )
+                })?,
+                pdf,
+                sha256,
+            })
+        })
+        .transpose()
     }
 
     async fn store_code(
