@@ -20,9 +20,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, created, pdf};
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, Pdf, Unauthorized, UnsupportedMediaType,
-};
+use crate::responses::{Forbidden, NotFound, PayloadTooLarge, Pdf, UnsupportedMediaType};
 
 /// An annex of the catalog.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,7 +44,6 @@ pub struct Catalog {
     tag = "Annexes", operation_id = "annex_catalog",
     responses(
         (status = 200, description = "The catalog", body = Catalog),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -119,8 +116,6 @@ pub struct AnnexList {
     tag = "Annexes", operation_id = "list_lease_annexes",
     responses(
         (status = 200, description = "The annexes", body = AnnexList),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -250,8 +245,6 @@ async fn read_upload(
     responses(
         (status = 201, description = "Attached", body = AnnexResponse,
             headers(("Location" = String, description = "URL of the annex"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 413, response = PayloadTooLarge),
@@ -362,8 +355,6 @@ fn missing(list: &[(AnnexCode, String)]) -> Vec<MissingAnnex> {
     tag = "Annexes", operation_id = "attach_mandatory_annexes",
     responses(
         (status = 200, description = "Attached and missing", body = AttachMandatoryResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -408,8 +399,6 @@ pub struct ComplianceResponse {
     tag = "Annexes", operation_id = "lease_annex_compliance",
     responses(
         (status = 200, description = "The compliance", body = ComplianceResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -437,8 +426,6 @@ pub async fn compliance(
     tag = "Annexes", operation_id = "get_lease_annex",
     responses(
         (status = 200, description = "The annex", body = AnnexResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -466,8 +453,6 @@ pub async fn get_annex(
                 (Vec<u8> = "image/png"),
                 (Vec<u8> = "image/webp")
             )),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -495,8 +480,6 @@ pub async fn download_annex(
     tag = "Annexes", operation_id = "delete_lease_annex",
     responses(
         (status = 204, description = "Detached"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -522,8 +505,6 @@ pub async fn delete_annex(
     tag = "Leases", operation_id = "lease_document",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{OwnerOnly, Paginated, created, page_request};
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+use crate::responses::{Forbidden, NotFound};
 
 /// A key to create. A LESSEE key needs lessee_id and takes lessee scopes (default
 /// `lessee:leases:read`); OWNER and MANAGER keys take neither.
@@ -80,8 +80,6 @@ fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
     request_body = ApiKeyRequest,
     responses(
         (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKey),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -129,8 +127,6 @@ pub struct KeyListParams {
     params(KeyListParams),
     responses(
         (status = 200, description = "A page of keys", body = Paginated<ApiKeyResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -151,8 +147,6 @@ pub async fn list_keys(
     tag = "API keys",
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, Unauthorized};
+use crate::responses::Forbidden;
 
 /// A package of credits on sale (from the server's configuration).
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,7 +35,6 @@ pub struct PackageList {
     tag = "Credits", operation_id = "list_credit_packages",
     responses(
         (status = 200, description = "The packages", body = PackageList),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -70,7 +69,6 @@ pub struct BalanceResponse {
     tag = "Credits", operation_id = "get_credit_balance",
     responses(
         (status = 200, description = "The balance", body = BalanceResponse),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -123,8 +121,6 @@ pub struct LedgerParams {
     params(LedgerParams),
     responses(
         (status = 200, description = "A page", body = Paginated<TransactionResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))

@@ -12,9 +12,7 @@ use crate::AppState;
 use crate::common::{LesseeKey, ListParams, Paginated, origin, pdf};
 use crate::leases::contracts::{DEFAULT_SORT, LeaseResponse, response};
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Conflict, Forbidden, NotFound, Pdf, TooManyRequests, Unauthorized,
-};
+use crate::responses::{Conflict, Forbidden, NotFound, Pdf, TooManyRequests};
 use crate::signatures::{CodeSentResponse, SignatureResponse, VerifyRequest, code_sent};
 
 /// Paging of the lessee's leases.
@@ -35,8 +33,6 @@ pub struct LesseeListParams {
     params(LesseeListParams),
     responses(
         (status = 200, description = "A page", body = Paginated<LeaseResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -66,7 +62,6 @@ pub async fn lessee_leases(
     tag = "Lessee portal", operation_id = "lessee_get_lease",
     responses(
         (status = 200, description = "The lease", body = LeaseResponse),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -90,8 +85,6 @@ pub async fn lessee_lease(
     tag = "Lessee portal", operation_id = "lessee_send_otp",
     responses(
         (status = 200, description = "Sent", body = CodeSentResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -118,8 +111,6 @@ pub async fn lessee_otp(
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Signed", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -146,8 +137,6 @@ pub async fn lessee_sign(
     tag = "Lessee portal", operation_id = "lessee_download",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),

@@ -21,9 +21,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, created, page_request};
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
-};
+use crate::responses::{Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -229,8 +227,6 @@ async fn read_parts(
     responses(
         (status = 201, description = "Stored", body = MediaResponse,
             headers(("Location" = String, description = "URL of the new media"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -268,8 +264,6 @@ pub async fn upload_media(
     params(MediaListParams),
     responses(
         (status = 200, description = "A page of files", body = Paginated<MediaResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -299,8 +293,6 @@ pub async fn list_media(
     tag = "Media",
     responses(
         (status = 200, description = "The file's record", body = MediaResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -357,8 +349,6 @@ pub(crate) fn content_disposition(filename: &str) -> String {
                 (FileBytes = "application/pdf")
             ),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\""))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -395,8 +385,6 @@ pub(crate) fn download_response(download: faireplace_app::media::Download) -> Ht
     tag = "Media",
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

@@ -20,7 +20,7 @@ use crate::common::{Manager, Paginated, created, page_request};
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::property::{bool_param, opt, uuid_param};
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+use crate::responses::{Forbidden, NotFound};
 
 /// A meter as sent: on an estate or on a place (one of the two).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -219,8 +219,6 @@ crate::crud_handlers!(
     params(crate::common::ListParams),
     responses(
         (status = 200, description = "A page", body = Paginated<MeterResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -311,8 +309,6 @@ fn reading_response(r: &Reading) -> ReadingResponse {
     request_body = ReadingRequest,
     responses(
         (status = 201, description = "The reading", body = ReadingResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -363,8 +359,6 @@ pub struct PageParams {
     params(PageParams),
     responses(
         (status = 200, description = "A page", body = Paginated<ReadingResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -391,8 +385,6 @@ pub async fn readings(
     params(PageParams),
     responses(
         (status = 200, description = "A page", body = Paginated<ReadingResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -450,8 +442,6 @@ fn day(field: &str, raw: &Option<String>) -> Result<NaiveDate, ApiError> {
     params(ConsumptionParams),
     responses(
         (status = 200, description = "The consumption", body = ConsumptionResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -528,8 +518,6 @@ pub struct LeaseMeterList {
     request_body = LeaseMeterRequest,
     responses(
         (status = 201, description = "The link", body = LeaseMeterResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -567,7 +555,6 @@ pub async fn link_meter(
     tag = "Meters", operation_id = "list_lease_meters",
     responses(
         (status = 200, description = "The links", body = LeaseMeterList),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -593,7 +580,6 @@ pub async fn lease_meters(
     tag = "Meters", operation_id = "unlink_lease_meter",
     responses(
         (status = 204, description = "Unlinked"),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

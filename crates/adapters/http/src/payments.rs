@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::common::{Manager, OwnerOnly, Paginated, page_request};
 use crate::credits::LedgerParams;
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Conflict, Forbidden, Unauthorized, Unavailable};
+use crate::responses::{Conflict, Forbidden, Unavailable};
 
 /// The header that names a request for replays.
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -77,8 +77,6 @@ pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiEr
     ),
     responses(
         (status = 200, description = "The checkout session", body = CheckoutResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 503, response = Unavailable),
@@ -168,7 +166,6 @@ pub struct WebhookAck {
     ),
     responses(
         (status = 200, description = "Received", body = WebhookAck),
-        (status = 400, response = BadRequest),
         (status = 503, response = Unavailable),
     ),
     security(())
@@ -239,8 +236,6 @@ fn payment(p: Payment) -> PaymentResponse {
     params(LedgerParams),
     responses(
         (status = 200, description = "A page", body = Paginated<PaymentResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))

@@ -19,9 +19,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, created, origin, page_request, pdf};
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Conflict, Forbidden, NotFound, PaymentRequired, Pdf, TooManyRequests, Unauthorized,
-};
+use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired, Pdf, TooManyRequests};
 
 /// A signer as requested.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -171,8 +169,6 @@ pub struct VerifyRequest {
     responses(
         (status = 201, description = "Started", body = SignatureResponse,
             headers(("Location" = String, description = "URL of the process"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 402, response = PaymentRequired),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -261,8 +257,6 @@ pub struct SignatureListParams {
     params(SignatureListParams),
     responses(
         (status = 200, description = "A page", body = Paginated<SignatureResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -294,8 +288,6 @@ pub async fn list(
     tag = "Signatures", operation_id = "get_signature",
     responses(
         (status = 200, description = "The process", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -318,8 +310,6 @@ pub async fn get_one(
     tag = "Signatures", operation_id = "send_signature_otp",
     responses(
         (status = 200, description = "Sent", body = CodeSentResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -350,8 +340,6 @@ pub async fn send_otp(
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Signed", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -385,8 +373,6 @@ pub async fn verify(
     tag = "Signatures", operation_id = "cancel_signature",
     responses(
         (status = 200, description = "Cancelled", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -409,8 +395,6 @@ pub async fn cancel(
     tag = "Signatures", operation_id = "signed_document",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -436,8 +420,6 @@ pub async fn document(
     tag = "Signatures", operation_id = "original_document",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

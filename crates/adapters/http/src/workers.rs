@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::Worker;
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use crate::responses::{Conflict, Forbidden, NotFound};
 use crate::signatures::{SignatureResponse, response};
 
 /// A provider's report on one signer.
@@ -43,8 +43,6 @@ pub struct WorkerSignatureResponse {
     request_body = StatusRequest,
     responses(
         (status = 200, description = "The process", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -82,8 +80,6 @@ pub async fn worker_status(
     tag = "Workers", operation_id = "worker_finalize_signature",
     responses(
         (status = 200, description = "The process", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -120,8 +116,6 @@ pub struct SyncParams {
     params(SyncParams),
     responses(
         (status = 200, description = "Changed processes", body = Vec<WorkerSignatureResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("worker_key" = []))

@@ -23,7 +23,7 @@ use crate::common::Manager;
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::property::{opt, uuid_param};
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
+use crate::responses::{Conflict, Forbidden, NotFound};
 
 /// A lessee party to a lease.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -348,7 +348,6 @@ pub struct RentHistoryList {
     tag = "Leases", operation_id = "lease_rent_history",
     responses(
         (status = 200, description = "The history", body = RentHistoryList),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -478,8 +477,6 @@ fn revision_request(
     request_body(content = RevisionRequestBody, description = "Optional"),
     responses(
         (status = 200, description = "The revision and whether it may be applied", body = RevisionResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -510,8 +507,6 @@ pub async fn preview_revision(
     request_body(content = RevisionRequestBody, description = "Optional"),
     responses(
         (status = 200, description = "The revision applied", body = RevisionResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),

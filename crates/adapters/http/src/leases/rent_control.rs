@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
+use crate::responses::{Forbidden, NotFound};
 
 /// A rent control zone: a published sector of a listed city.
 #[derive(Debug, Serialize, ToSchema)]
@@ -102,8 +102,6 @@ pub struct ReferenceRentParams {
     params(PageParams),
     responses(
         (status = 200, description = "A page of zones", body = Paginated<ZoneResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -125,8 +123,6 @@ pub async fn zones(
     params(ReferenceRentParams),
     responses(
         (status = 200, description = "A page of reference rents", body = Paginated<ReferenceRentResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -184,8 +180,6 @@ pub struct CheckResponse {
     request_body = CheckRequest,
     responses(
         (status = 200, description = "The verdict", body = CheckResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
