@@ -331,41 +331,6 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
     app.delete(&format!("{base}/{edl}"), &k)
         .await
         .assert_problem(404, "NOT_FOUND");
-
-    // Another tenant: 404 on every route of this lease's annexes.
-    let b = app.tenant("B").await;
-    let notice = of("INFORMATION_NOTICE");
-    for path in [
-        base.clone(),
-        format!("{base}/compliance"),
-        format!("{base}/{notice}"),
-        format!("{base}/{notice}/download"),
-        format!("/api/leases/{lease}/document"),
-    ] {
-        app.get(&path, &b.owner_key)
-            .await
-            .assert_problem(404, "NOT_FOUND");
-    }
-    app.post(&format!("{base}/attach-mandatory"), &b.owner_key, json!({}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &base,
-        &b.owner_key,
-        json!({"title": "x", "media_id": insurance_file}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{base}/{notice}"), &b.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    assert_eq!(
-        app.get(&base, &k).await.body["data"]
-            .as_array()
-            .expect("data")
-            .len(),
-        7
-    );
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod banking;
 mod charges;
 mod credits;
 mod faults;
+mod honesty;
 mod isolation;
 mod isolation_sweep;
 mod lease_types;

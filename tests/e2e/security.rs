@@ -771,7 +771,7 @@ async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
         },
         document_pdf: b"%PDF-".to_vec(),
         document_sha256: "0".repeat(64),
-        document_content: json!({}),
+        document_content: faireplace_ports::pdf::PdfDocument::default(),
         signers: Vec::new(),
         expires_at: now + chrono::Duration::days(1),
         at: now,

@@ -60,7 +60,7 @@ pub struct AttachOutcome {
 #[derive(Debug, Clone, Default)]
 pub struct CustomAnnexInput {
     pub title: Option<String>,
-    pub media_id: Option<uuid::Uuid>,
+    pub media_id: Option<MediaId>,
     pub code: Option<String>,
     /// Past this day the annex no longer counts (a report's validity).
     pub valid_until: Option<NaiveDate>,
@@ -196,7 +196,7 @@ impl AnnexService {
             .ok_or(AppError::NotFound("lease"))?;
         // The file must be one of the tenant's (a 400, not a 404: the lease is what is addressed).
         self.media
-            .get(principal, MediaId(media_id))
+            .get(principal, media_id)
             .await
             .map_err(|e| match e {
                 AppError::NotFound(_) => {
@@ -289,8 +289,8 @@ impl AnnexService {
                         match d.media_id {
                             Some(media) => to_attach.push(LeaseAnnex {
                                 media_id: Some(media),
-                                diagnostic_id: (!d.energy).then_some(d.id),
-                                energy_diagnosis_id: d.energy.then_some(d.id),
+                                diagnostic_id: d.id.diagnostic(),
+                                energy_diagnosis_id: d.id.energy_diagnosis(),
                                 valid_until: d.valid_until,
                                 title: format!(
                                     "{} ({})",
@@ -367,7 +367,7 @@ impl AnnexService {
                     .media_id
                     .ok_or_else(|| AppError::Unknown("an upload without its file".into()))?;
                 return Ok(AnnexFile::Stored(
-                    self.media.download(principal, MediaId(media)).await?,
+                    self.media.download(principal, media).await?,
                 ));
             }
             (AnnexSource::StaticFile, Some(code)) => {

@@ -19,7 +19,7 @@ use faireplace_ports::pdf::{PdfDocument, PdfRenderer, PdfSection};
 use faireplace_ports::signatures::SourcesRead;
 use faireplace_ports::{Clock, ListQuery, RepoError, Repository};
 use faireplace_property::{Estate, InventoryItem, Place};
-use faireplace_signatures::Signature;
+use faireplace_signatures::{SignMethod, Signature};
 use rust_decimal::Decimal;
 
 use crate::heavy::HeavyWork;
@@ -221,10 +221,9 @@ pub fn signed_document(fixed: &PdfDocument, signature: &Signature) -> PdfDocumen
             fields.push(field("Signé le", timestamp(e.at)));
             fields.push(field(
                 "Méthode",
-                if e.method == "OTP" {
-                    "code à usage unique (OTP)".to_owned()
-                } else {
-                    format!("prestataire de signature ({})", e.method)
+                match e.method {
+                    SignMethod::Otp => "code à usage unique (OTP)".to_owned(),
+                    SignMethod::Provider => format!("prestataire de signature ({})", e.method),
                 },
             ));
             fields.push(field(

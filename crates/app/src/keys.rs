@@ -20,7 +20,7 @@ pub struct NewKeyRequest {
     pub name: Option<String>,
     pub role: Option<String>,
     pub scopes: Option<Vec<String>>,
-    pub lessee_id: Option<uuid::Uuid>,
+    pub lessee_id: Option<LesseeId>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
@@ -68,29 +68,29 @@ impl KeyService {
             }
             Some(n) => errors.take("name", Text::parse(n, 100)),
         };
-        let role = match request.role.as_deref() {
+        let role = match request.role.as_deref().map(Role::parse) {
             None => {
                 errors.push("role", "is required");
                 None
             }
-            Some("WORKER") => {
+            Some(Ok(Role::Worker)) => {
                 errors.push(
                     "role",
                     "WORKER keys are platform keys, created with `faireplace worker-key create`",
                 );
                 None
             }
-            Some(r) => errors.take("role", r.parse::<Role>()),
+            Some(r) => errors.take("role", r),
         };
         let mut scopes = Vec::new();
         for (i, s) in request.scopes.iter().flatten().enumerate() {
-            if let Some(scope) = errors.take(&format!("scopes[{i}]"), s.parse::<Scope>())
+            if let Some(scope) = errors.take(&format!("scopes[{i}]"), Scope::parse(s))
                 && !scopes.contains(&scope)
             {
                 scopes.push(scope);
             }
         }
-        let lessee_id = request.lessee_id.map(LesseeId::from);
+        let lessee_id = request.lessee_id;
         match role {
             Some(Role::Lessee) => {
                 if request.scopes.is_none() {

@@ -147,8 +147,8 @@ impl LeaseService {
         &self,
         principal: &Principal,
         id: LeaseId,
-    ) -> Result<uuid::Uuid, AppError> {
-        Ok(self.lease(principal, id).await?.data.estate_id.0)
+    ) -> Result<faireplace_kernel::ids::EstateId, AppError> {
+        Ok(self.lease(principal, id).await?.data.estate_id)
     }
 
     /// Every change of rent or charges, oldest first.

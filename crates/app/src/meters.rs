@@ -5,7 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use faireplace_kernel::{Page, PageRequest};
 use faireplace_leases::{Lease, LeaseId};
-use faireplace_meters::{Meter, MeterId, Reading, ReadingData, ReadingInput, daily_average};
+use faireplace_meters::{
+    Meter, MeterId, Reading, ReadingData, ReadingId, ReadingInput, daily_average,
+};
 use faireplace_ports::meters::{LeaseMeter, MeterReadings};
 use faireplace_ports::{Clock, Repository};
 use rust_decimal::Decimal;
@@ -148,8 +150,8 @@ impl MeterService {
         principal: &Principal,
         lease: LeaseId,
         meter: MeterId,
-        start_reading_id: Option<uuid::Uuid>,
-        end_reading_id: Option<uuid::Uuid>,
+        start_reading_id: Option<ReadingId>,
+        end_reading_id: Option<ReadingId>,
     ) -> Result<LeaseMeter, AppError> {
         let tenant = principal.manage()?;
         self.lease(principal, lease).await?;
@@ -164,7 +166,7 @@ impl MeterService {
             .link(
                 tenant,
                 &LeaseMeter {
-                    lease_id: lease.0,
+                    lease_id: lease,
                     meter_id: meter,
                     start_reading_id,
                     end_reading_id,
@@ -182,7 +184,7 @@ impl MeterService {
     ) -> Result<Vec<LeaseMeter>, AppError> {
         let tenant = principal.manage()?;
         self.lease(principal, lease).await?;
-        self.readings.links(tenant, lease.0).await.map_err(err)
+        self.readings.links(tenant, lease).await.map_err(err)
     }
 
     pub async fn unlink(
@@ -195,7 +197,7 @@ impl MeterService {
         self.lease(principal, lease).await?;
         if self
             .readings
-            .unlink(tenant, lease.0, meter)
+            .unlink(tenant, lease, meter)
             .await
             .map_err(err)?
         {

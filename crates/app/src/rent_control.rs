@@ -8,7 +8,7 @@ use faireplace_leases::rent_control::{
     ReferenceRent, RentControlInput, RentControlOutcome, check, rooms_bucket,
 };
 use faireplace_ports::rent::{
-    ReferenceRentCell, ReferenceRentLoad, RentControlStore, RentControlZone,
+    ReferenceRentCell, ReferenceRentLoad, ReferenceRents, RentControlStore, RentControlZone,
 };
 use faireplace_ports::{ListQuery, Repository};
 use faireplace_property::{ConstructionPeriod, EnergyClass, EnergyDiagnosis, Estate, EstateId};
@@ -155,9 +155,9 @@ impl RentControlService {
         };
         let outcome = check(
             &ReferenceRent {
-                reference_m2: cell.reference_m2,
-                increased_m2: cell.increased_m2,
-                reduced_m2: cell.reduced_m2,
+                reference_m2: cell.rents.reference_m2,
+                increased_m2: cell.rents.increased_m2,
+                reduced_m2: cell.rents.reduced_m2,
             },
             &RentControlInput {
                 surface_m2: surface,
@@ -257,8 +257,7 @@ fn parse_row(r: &[String]) -> Result<ReferenceRentLoad, String> {
     Ok(ReferenceRentLoad {
         city: field(0).to_owned(),
         zone_code: field(1).to_owned(),
-        cell: ReferenceRentCell {
-            zone_id: uuid::Uuid::nil(),
+        rents: ReferenceRents {
             rooms,
             construction_period: period,
             furnished,

@@ -11,7 +11,6 @@ use faireplace_kernel::{Page, PageRequest, TenantId, ValidationErrors};
 use faireplace_leases::{Lease, LeaseId};
 use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::notify::{Notifier, OutgoingMessage};
-use faireplace_ports::pdf::PdfDocument;
 use faireplace_ports::signatures::{
     NewCode, NewSignature, ProviderReport, SignatureFilter, SignatureStore,
 };
@@ -19,8 +18,8 @@ use faireplace_ports::{Clock, RepoError, Repository};
 use faireplace_property::Estate;
 use faireplace_signatures::otp::{self, CodeState, Verdict};
 use faireplace_signatures::{
-    Reachable, SignEvidence, Signature, SignatureId, SignatureStatus, SignerId, SignerInput,
-    SignerRole, bind_destinations, expiry, parse_signers,
+    Reachable, SignEvidence, SignMethod, Signature, SignatureId, SignatureStatus, SignerId,
+    SignerInput, SignerRole, SignerStatus, bind_destinations, expiry, parse_signers,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -227,8 +226,7 @@ impl SignatureService {
             sources_read,
             document_pdf: pdf,
             document_sha256: sha,
-            document_content: serde_json::to_value(&document)
-                .map_err(|e| AppError::Unknown(Box::new(e)))?,
+            document_content: document,
             signers: signers
                 .into_iter()
                 .map(|s| (SignerId(uuid::Uuid::now_v7()), s))
@@ -314,7 +312,7 @@ impl SignatureService {
         let lease = self
             .documents
             .leases
-            .get(tenant, faireplace_leases::LeaseId(sig.lease_id))
+            .get(tenant, sig.lease_id)
             .await
             .map_err(err)?
             .ok_or(AppError::NotFound("lease"))?;
@@ -484,7 +482,7 @@ impl SignatureService {
             at: now,
             ip: origin.ip.clone(),
             user_agent: origin.user_agent.clone(),
-            method: "OTP".into(),
+            method: SignMethod::Otp,
             provider_reference: None,
         };
         let signed = self
@@ -527,9 +525,9 @@ impl SignatureService {
             .await
             .map_err(err)?
             .ok_or(AppError::NotFound("signature"))?;
-        let content: PdfDocument =
-            serde_json::from_value(fixed.content).map_err(|e| AppError::Unknown(Box::new(e)))?;
-        self.documents.render(signed_document(&content, sig)).await
+        self.documents
+            .render(signed_document(&fixed.content, sig))
+            .await
     }
 
     /// The document exactly as fixed when the process started: its SHA-256 is the one the
@@ -653,10 +651,10 @@ impl SignatureService {
     ) -> Result<Signature, AppError> {
         let tenant = self.worker_tenant(principal, id).await?;
         let mut errors = ValidationErrors::new();
-        let signed = match report.status.as_deref() {
-            Some("SIGNED") => Some(true),
-            Some("DECLINED") => Some(false),
-            Some(_) => {
+        let signed = match report.status.as_deref().map(SignerStatus::parse) {
+            Some(Ok(SignerStatus::Signed)) => Some(true),
+            Some(Ok(SignerStatus::Declined)) => Some(false),
+            Some(Ok(SignerStatus::Pending) | Err(_)) => {
                 errors.push("status", "must be SIGNED or DECLINED");
                 None
             }
@@ -699,7 +697,7 @@ impl SignatureService {
                         at,
                         ip: None,
                         user_agent: None,
-                        method: "PROVIDER".into(),
+                        method: SignMethod::Provider,
                         provider_reference: reference.map(str::to_owned),
                     },
                 },

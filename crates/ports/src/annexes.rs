@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::TenantId;
+use faireplace_kernel::ids::MediaId;
 use faireplace_leases::{AnnexCode, LeaseId};
+use faireplace_property::{DiagnosticId, EnergyDiagnosisId};
 
 use crate::RepoError;
 
@@ -20,23 +22,44 @@ pub struct LeaseAnnex {
     pub title: String,
     pub source: AnnexSource,
     /// The file of an upload (a custom annex, a diagnostic's report).
-    pub media_id: Option<uuid::Uuid>,
-    pub diagnostic_id: Option<uuid::Uuid>,
-    pub energy_diagnosis_id: Option<uuid::Uuid>,
+    pub media_id: Option<MediaId>,
+    pub diagnostic_id: Option<DiagnosticId>,
+    pub energy_diagnosis_id: Option<EnergyDiagnosisId>,
     pub valid_until: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
+/// Which diagnostic of the estate: the energy diagnosis (DPE) or another one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiagnosticRef {
+    Diagnostic(DiagnosticId),
+    Energy(EnergyDiagnosisId),
+}
+
+impl DiagnosticRef {
+    pub fn diagnostic(&self) -> Option<DiagnosticId> {
+        match self {
+            DiagnosticRef::Diagnostic(id) => Some(*id),
+            DiagnosticRef::Energy(_) => None,
+        }
+    }
+
+    pub fn energy_diagnosis(&self) -> Option<EnergyDiagnosisId> {
+        match self {
+            DiagnosticRef::Energy(id) => Some(*id),
+            DiagnosticRef::Diagnostic(_) => None,
+        }
+    }
+}
+
 /// A diagnostic of the lease's estate that may be attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiagnosticOnRecord {
-    pub id: uuid::Uuid,
+    pub id: DiagnosticRef,
     /// The annex it stands for (DPE for the energy diagnosis).
     pub code: AnnexCode,
-    /// `true` for the energy diagnosis (DPE), `false` for the other diagnostics.
-    pub energy: bool,
-    pub media_id: Option<uuid::Uuid>,
+    pub media_id: Option<MediaId>,
     pub performed_on: NaiveDate,
     pub valid_until: Option<NaiveDate>,
 }

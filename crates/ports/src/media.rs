@@ -4,7 +4,6 @@
 //! Bytes are content-addressed by their SHA-256 within a tenant: two records of the same bytes
 //! share one blob, which is removed only when the last record that names it goes.
 
-use std::fmt;
 use std::pin::Pin;
 
 use async_trait::async_trait;
@@ -18,22 +17,7 @@ use crate::RepoError;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The id of a media record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MediaId(pub Uuid);
-
-impl MediaId {
-    /// A new time-ordered (v7) id.
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-}
-
-impl fmt::Display for MediaId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
-    }
-}
+pub use faireplace_kernel::ids::MediaId;
 
 text_enum!(
     /// The kind of entity a file is attached to.

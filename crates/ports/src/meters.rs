@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use faireplace_kernel::ids::LeaseId;
 use faireplace_kernel::{Page, PageRequest, TenantId};
-use faireplace_meters::{Meter, MeterFilter, MeterId, MeterSort, Reading, ReadingData};
+use faireplace_meters::{Meter, MeterFilter, MeterId, MeterSort, Reading, ReadingData, ReadingId};
 use rust_decimal::Decimal;
 
 use crate::{RepoError, Resource};
@@ -28,10 +29,10 @@ pub struct ConsumptionTotal {
 /// A lease's link to a meter it is billed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeaseMeter {
-    pub lease_id: uuid::Uuid,
+    pub lease_id: LeaseId,
     pub meter_id: MeterId,
-    pub start_reading_id: Option<uuid::Uuid>,
-    pub end_reading_id: Option<uuid::Uuid>,
+    pub start_reading_id: Option<ReadingId>,
+    pub end_reading_id: Option<ReadingId>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -69,15 +70,11 @@ pub trait MeterReadings: Send + Sync {
     ) -> Result<Page<Reading>, RepoError>;
     /// Links a meter to a lease (the readings, when given, must be the meter's).
     async fn link(&self, tenant: TenantId, link: &LeaseMeter) -> Result<LeaseMeter, RepoError>;
-    async fn links(
-        &self,
-        tenant: TenantId,
-        lease: uuid::Uuid,
-    ) -> Result<Vec<LeaseMeter>, RepoError>;
+    async fn links(&self, tenant: TenantId, lease: LeaseId) -> Result<Vec<LeaseMeter>, RepoError>;
     async fn unlink(
         &self,
         tenant: TenantId,
-        lease: uuid::Uuid,
+        lease: LeaseId,
         meter: MeterId,
     ) -> Result<bool, RepoError>;
 }

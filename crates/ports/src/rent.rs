@@ -57,10 +57,16 @@ pub struct RentControlZone {
     pub name: String,
 }
 
-/// One cell of reference rents.
+/// One cell of reference rents, in its zone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferenceRentCell {
     pub zone_id: uuid::Uuid,
+    pub rents: ReferenceRents,
+}
+
+/// The reference rents of a kind of estate (€/m², excluding charges), and when they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRents {
     /// 1 to 4, 4 meaning four or more.
     pub rooms: i16,
     pub construction_period: faireplace_property::ConstructionPeriod,
@@ -77,7 +83,7 @@ pub struct ReferenceRentCell {
 pub struct ReferenceRentLoad {
     pub city: String,
     pub zone_code: String,
-    pub cell: ReferenceRentCell,
+    pub rents: ReferenceRents,
 }
 
 #[async_trait]

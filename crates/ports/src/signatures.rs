@@ -24,7 +24,7 @@ pub struct NewSignature {
     pub document_pdf: Vec<u8>,
     pub document_sha256: String,
     /// The document's content, from which the signed copy is rendered.
-    pub document_content: serde_json::Value,
+    pub document_content: crate::pdf::PdfDocument,
     pub signers: Vec<(SignerId, SignerData)>,
     pub expires_at: DateTime<Utc>,
     pub at: DateTime<Utc>,
@@ -43,7 +43,8 @@ pub struct SourcesRead {
 pub struct FixedDocument {
     pub pdf: Vec<u8>,
     pub sha256: String,
-    pub content: serde_json::Value,
+    /// What the document states, as it was rendered.
+    pub content: crate::pdf::PdfDocument,
 }
 
 /// A code to store.

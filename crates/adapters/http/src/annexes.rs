@@ -4,12 +4,14 @@ use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_annexes::CATALOG;
+use faireplace_annexes::{AnnexSource, CATALOG};
 use faireplace_app::UploadForm;
 use faireplace_app::annexes::{AnnexFile, CustomAnnexInput};
 use faireplace_kernel::ErrorCode;
-use faireplace_leases::LeaseId;
+use faireplace_kernel::ids::MediaId;
+use faireplace_leases::{AnnexCode, LeaseId};
 use faireplace_ports::annexes::LeaseAnnex;
+use faireplace_property::{DiagnosticId, EnergyDiagnosisId};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,29 +19,15 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::common::{Manager, created, pdf};
-use crate::leases::lease_types::AnnexCodeDto;
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, Pdf, Unauthorized, UnsupportedMediaType,
-};
-
-/// STATIC_FILE: shipped with the server; GENERATED: made from the lease; USER_UPLOAD: uploaded.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum AnnexSourceDto {
-    STATIC_FILE,
-    GENERATED,
-    USER_UPLOAD,
-}
+use crate::responses::{Forbidden, NotFound, PayloadTooLarge, Pdf, UnsupportedMediaType};
 
 /// An annex of the catalog.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CatalogEntryResponse {
-    #[schema(value_type = AnnexCodeDto)]
-    pub code: String,
+    pub code: AnnexCode,
     pub title: String,
-    #[schema(value_type = AnnexSourceDto)]
-    pub source: String,
+    pub source: AnnexSource,
     pub legal_reference: String,
     /// When the annex applies, in words.
     pub applies_when: String,
@@ -56,7 +44,6 @@ pub struct Catalog {
     tag = "Annexes", operation_id = "annex_catalog",
     responses(
         (status = 200, description = "The catalog", body = Catalog),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -67,9 +54,9 @@ pub async fn catalog(_caller: Manager) -> Result<HttpResponse, ApiError> {
         data: CATALOG
             .iter()
             .map(|e| CatalogEntryResponse {
-                code: e.code.as_str().to_owned(),
+                code: e.code,
                 title: e.title.to_owned(),
-                source: e.source.as_str().to_owned(),
+                source: e.source,
                 legal_reference: e.legal_reference.to_owned(),
                 applies_when: e.applies_when.to_owned(),
             })
@@ -81,19 +68,21 @@ pub async fn catalog(_caller: Manager) -> Result<HttpResponse, ApiError> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnnexResponse {
     pub id: Uuid,
-    pub lease_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub lease_id: LeaseId,
     /// The catalog's code; null for a custom annex.
-    #[schema(value_type = Option<AnnexCodeDto>)]
-    pub code: Option<String>,
+    pub code: Option<AnnexCode>,
     pub title: String,
-    #[schema(value_type = AnnexSourceDto)]
-    pub source: String,
+    pub source: AnnexSource,
     /// The uploaded file (USER_UPLOAD).
-    pub media_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub media_id: Option<MediaId>,
     /// The estate's diagnostic it comes from.
-    pub diagnostic_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub diagnostic_id: Option<DiagnosticId>,
     /// The estate's energy diagnosis (DPE) it comes from.
-    pub energy_diagnosis_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub energy_diagnosis_id: Option<EnergyDiagnosisId>,
     /// Past this day the annex no longer counts (a diagnostic's validity).
     pub valid_until: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
@@ -103,10 +92,10 @@ pub struct AnnexResponse {
 fn annex(a: &LeaseAnnex) -> AnnexResponse {
     AnnexResponse {
         id: a.id,
-        lease_id: a.lease_id.0,
-        code: a.code.map(|c| c.as_str().to_owned()),
+        lease_id: a.lease_id,
+        code: a.code,
         title: a.title.clone(),
-        source: a.source.as_str().to_owned(),
+        source: a.source,
         media_id: a.media_id,
         diagnostic_id: a.diagnostic_id,
         energy_diagnosis_id: a.energy_diagnosis_id,
@@ -127,8 +116,6 @@ pub struct AnnexList {
     tag = "Annexes", operation_id = "list_lease_annexes",
     responses(
         (status = 200, description = "The annexes", body = AnnexList),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -152,10 +139,11 @@ pub async fn list_annexes(
 pub struct CustomAnnexRequest {
     /// Required unless `code` names a catalog annex (its title is then the default).
     pub title: Option<String>,
-    pub media_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub media_id: Option<MediaId>,
     /// A catalog annex the file stands for (USER_UPLOAD codes only: ENTRY_CONDITION_REPORT,
     /// INSURANCE_CERTIFICATE, a diagnostic's report…).
-    #[schema(value_type = Option<AnnexCodeDto>)]
+    #[schema(value_type = Option<AnnexCode>)]
     pub code: Option<String>,
     /// Past this day the annex no longer counts (a report's validity).
     pub valid_until: Option<NaiveDate>,
@@ -169,7 +157,7 @@ pub struct CustomAnnexUpload {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
     pub title: Option<String>,
-    #[schema(value_type = Option<AnnexCodeDto>)]
+    #[schema(value_type = Option<AnnexCode>)]
     pub code: Option<String>,
 }
 
@@ -183,7 +171,7 @@ async fn read_upload(
     let estate = state.lease_rules.estate_of(caller, lease).await?;
     let mut input = CustomAnnexInput::default();
     let mut form = UploadForm {
-        entity_type: Some("ESTATE".into()),
+        entity_type: Some(faireplace_ports::MediaEntityType::Estate.as_str().into()),
         entity_id: Some(estate.to_string()),
         category: Some("LEASE_ANNEX".into()),
         ..UploadForm::default()
@@ -240,7 +228,7 @@ async fn read_upload(
         (None, None) => Err(ApiError::field("file", "is required")),
         (None, Some(p)) => {
             let media = state.media.record(caller, &form, p).await?;
-            input.media_id = Some(media.id.0);
+            input.media_id = Some(media.id);
             Ok(input)
         }
     }
@@ -257,8 +245,6 @@ async fn read_upload(
     responses(
         (status = 201, description = "Attached", body = AnnexResponse,
             headers(("Location" = String, description = "URL of the annex"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 413, response = PayloadTooLarge),
@@ -315,10 +301,7 @@ pub async fn create_annex(
         Err(e) => {
             // A file uploaded with a refused annex is not kept.
             if let Some(media) = uploaded
-                && let Err(cleanup) = state
-                    .media
-                    .delete(&caller.0, faireplace_ports::MediaId(media))
-                    .await
+                && let Err(cleanup) = state.media.delete(&caller.0, media).await
             {
                 tracing::warn!(error = %cleanup, "the file of a refused annex was not removed");
             }
@@ -334,8 +317,7 @@ pub async fn create_annex(
 /// A required annex that could not be attached.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MissingAnnex {
-    #[schema(value_type = AnnexCodeDto)]
-    pub code: String,
+    pub code: AnnexCode,
     pub title: String,
     /// Why it applies, and why it is not attached.
     pub reason: String,
@@ -354,10 +336,10 @@ pub struct AttachMandatoryResponse {
     pub to_confirm: Vec<MissingAnnex>,
 }
 
-fn missing(list: &[(faireplace_leases::AnnexCode, String)]) -> Vec<MissingAnnex> {
+fn missing(list: &[(AnnexCode, String)]) -> Vec<MissingAnnex> {
     list.iter()
         .map(|(code, reason)| MissingAnnex {
-            code: code.as_str().to_owned(),
+            code: *code,
             title: faireplace_annexes::entry(*code).title.to_owned(),
             reason: reason.clone(),
         })
@@ -373,8 +355,6 @@ fn missing(list: &[(faireplace_leases::AnnexCode, String)]) -> Vec<MissingAnnex>
     tag = "Annexes", operation_id = "attach_mandatory_annexes",
     responses(
         (status = 200, description = "Attached and missing", body = AttachMandatoryResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -403,23 +383,15 @@ pub async fn attach_mandatory(
 pub struct ComplianceResponse {
     /// Every required annex attached, none expired.
     pub compliant: bool,
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub present: Vec<String>,
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub missing: Vec<String>,
+    pub present: Vec<AnnexCode>,
+    pub missing: Vec<AnnexCode>,
     /// Attached but past validity (a diagnostic to redo).
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub expired: Vec<String>,
+    pub expired: Vec<AnnexCode>,
     /// Required only in a case our data cannot tell; not counted.
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub to_confirm: Vec<String>,
+    pub to_confirm: Vec<AnnexCode>,
     /// For a furnished lease, the Décret 2015-981 items the estate's inventory lacks (any makes
     /// the lease not compliant).
     pub furniture_missing: Vec<String>,
-}
-
-fn codes(list: &[faireplace_leases::AnnexCode]) -> Vec<String> {
-    list.iter().map(|c| c.as_str().to_owned()).collect()
 }
 
 /// Whether the lease carries every annex that applies to it, valid today.
@@ -427,8 +399,6 @@ fn codes(list: &[faireplace_leases::AnnexCode]) -> Vec<String> {
     tag = "Annexes", operation_id = "lease_annex_compliance",
     responses(
         (status = 200, description = "The compliance", body = ComplianceResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -443,10 +413,10 @@ pub async fn compliance(
     let c = state.annexes.compliance(&caller.0, LeaseId(*id)).await?;
     Ok(HttpResponse::Ok().json(ComplianceResponse {
         compliant: c.compliant(),
-        present: codes(&c.present),
-        missing: codes(&c.missing),
-        expired: codes(&c.expired),
-        to_confirm: codes(&c.to_confirm),
+        present: c.present.clone(),
+        missing: c.missing.clone(),
+        expired: c.expired.clone(),
+        to_confirm: c.to_confirm.clone(),
         furniture_missing: c.furniture_missing.clone(),
     }))
 }
@@ -456,8 +426,6 @@ pub async fn compliance(
     tag = "Annexes", operation_id = "get_lease_annex",
     responses(
         (status = 200, description = "The annex", body = AnnexResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -485,8 +453,6 @@ pub async fn get_annex(
                 (Vec<u8> = "image/png"),
                 (Vec<u8> = "image/webp")
             )),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -514,8 +480,6 @@ pub async fn download_annex(
     tag = "Annexes", operation_id = "delete_lease_annex",
     responses(
         (status = 204, description = "Detached"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -541,8 +505,6 @@ pub async fn delete_annex(
     tag = "Leases", operation_id = "lease_document",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

@@ -3,7 +3,8 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::{KeyService, NewKeyRequest};
-use faireplace_kernel::ids::ApiKeyId;
+use faireplace_kernel::access::{Role, Scope};
+use faireplace_kernel::ids::{ApiKeyId, LesseeId};
 use faireplace_ports::ApiKeyRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,16 +13,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{OwnerOnly, Paginated, created, page_request};
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
-
-/// The role a key acts with.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum KeyRole {
-    OWNER,
-    MANAGER,
-    LESSEE,
-}
+use crate::responses::{Forbidden, NotFound};
 
 /// A key to create. A LESSEE key needs lessee_id and takes lessee scopes (default
 /// `lessee:leases:read`); OWNER and MANAGER keys take neither.
@@ -29,12 +21,13 @@ pub enum KeyRole {
 pub struct ApiKeyRequest {
     #[schema(example = "Accounting software", required = true)]
     pub name: Option<String>,
-    #[schema(value_type = KeyRole, required = true)]
+    /// OWNER, MANAGER or LESSEE (WORKER keys are made by the operator's command line).
+    #[schema(value_type = Role, required = true)]
     pub role: Option<String>,
-    /// Among `lessee:leases:read`, `lessee:leases:sign`, `lessee:leases:download`.
-    #[schema(example = json!(["lessee:leases:read"]))]
+    #[schema(value_type = Option<Vec<Scope>>, example = json!(["lessee:leases:read"]))]
     pub scopes: Option<Vec<String>>,
-    pub lessee_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub lessee_id: Option<LesseeId>,
     /// After this instant the key authenticates nothing.
     pub expires_at: Option<DateTime<Utc>>,
 }
@@ -42,12 +35,13 @@ pub struct ApiKeyRequest {
 /// A key, without its secret.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiKeyResponse {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: ApiKeyId,
     pub name: String,
-    #[schema(value_type = KeyRole)]
-    pub role: String,
-    pub scopes: Vec<String>,
-    pub lessee_id: Option<Uuid>,
+    pub role: Role,
+    pub scopes: Vec<Scope>,
+    #[schema(value_type = Option<Uuid>)]
+    pub lessee_id: Option<LesseeId>,
     /// The public beginning of the token, to recognise it.
     #[schema(example = "fp_live_k3j9x0a1b2c3")]
     pub prefix: String,
@@ -68,11 +62,11 @@ pub struct CreatedApiKey {
 
 fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
     ApiKeyResponse {
-        id: r.id.0,
+        id: r.id,
         name: r.name.to_string(),
-        role: r.role.as_str().to_owned(),
-        scopes: r.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
-        lessee_id: r.lessee_id.map(|l| l.0),
+        role: r.role,
+        scopes: r.scopes.clone(),
+        lessee_id: r.lessee_id,
         prefix: KeyService::display_prefix(r),
         created_at: r.created_at,
         expires_at: r.expires_at,
@@ -86,8 +80,6 @@ fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
     request_body = ApiKeyRequest,
     responses(
         (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKey),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -135,8 +127,6 @@ pub struct KeyListParams {
     params(KeyListParams),
     responses(
         (status = 200, description = "A page of keys", body = Paginated<ApiKeyResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -157,8 +147,6 @@ pub async fn list_keys(
     tag = "API keys",
     responses(
         (status = 204, description = "Revoked"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

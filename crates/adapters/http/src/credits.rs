@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
-use faireplace_billing::CreditTransaction;
+use faireplace_billing::{CreditTransaction, TransactionKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, Unauthorized};
+use crate::responses::Forbidden;
 
 /// A package of credits on sale (from the server's configuration).
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,7 +35,6 @@ pub struct PackageList {
     tag = "Credits", operation_id = "list_credit_packages",
     responses(
         (status = 200, description = "The packages", body = PackageList),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -70,7 +69,6 @@ pub struct BalanceResponse {
     tag = "Credits", operation_id = "get_credit_balance",
     responses(
         (status = 200, description = "The balance", body = BalanceResponse),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -88,9 +86,7 @@ pub async fn balance(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransactionResponse {
     pub id: Uuid,
-    /// PURCHASE, CONSUMPTION, REFUND or ADJUSTMENT.
-    #[schema(example = "CONSUMPTION")]
-    pub kind: String,
+    pub kind: TransactionKind,
     /// Positive adds credits, negative spends them.
     pub amount: i64,
     pub balance_after: i64,
@@ -101,7 +97,7 @@ pub struct TransactionResponse {
 fn transaction(t: CreditTransaction) -> TransactionResponse {
     TransactionResponse {
         id: t.id,
-        kind: t.kind.as_str().to_owned(),
+        kind: t.kind,
         amount: t.amount,
         balance_after: t.balance_after,
         reference: t.reference,
@@ -125,8 +121,6 @@ pub struct LedgerParams {
     params(LedgerParams),
     responses(
         (status = 200, description = "A page", body = Paginated<TransactionResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))

@@ -15,6 +15,7 @@ mod dev;
 pub mod items;
 pub mod json;
 mod leases;
+mod lessee_portal;
 mod media;
 mod meters;
 mod middleware;
@@ -30,6 +31,7 @@ mod responses;
 mod routes;
 pub mod schema;
 mod signatures;
+mod workers;
 
 use faireplace_kernel::ErrorCode;
 use std::sync::Arc;
@@ -244,6 +246,8 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
     payments::routes,
     annexes::routes,
     signatures::routes,
+    lessee_portal::routes,
+    workers::routes,
     charges::freeze_periods::crud_routes,
     leases::rent_regulation::routes,
     leases::rent_control::routes,

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use faireplace_app::media::{MediaService, PendingUpload, parse_entity};
 use faireplace_app::{Principal, UploadForm};
 use faireplace_kernel::ErrorCode;
-use faireplace_ports::{ByteStream, Media, MediaId};
+use faireplace_ports::{ByteStream, Media, MediaContentType, MediaEntityType, MediaId};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -21,9 +21,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, created, page_request};
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Forbidden, NotFound, PayloadTooLarge, Unauthorized, UnsupportedMediaType,
-};
+use crate::responses::{Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -33,39 +31,6 @@ const TEXT_PART_LIMIT: usize = 1024;
 const CHANNEL_DEPTH: usize = 4;
 /// Longest file name sent back in `Content-Disposition`, in characters.
 const DISPOSITION_NAME_MAX: usize = 200;
-
-/// The kind of entity a file is attached to.
-#[derive(ToSchema)]
-#[schema(as = MediaEntityType)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum MediaEntityTypeDoc {
-    PLACE,
-    ESTATE,
-    ROOM,
-    EQUIPMENT,
-    INVENTORY_ITEM,
-    KEY,
-    ENERGY_DIAGNOSIS,
-    DIAGNOSTIC,
-    OWNER,
-    CONTACT,
-    LESSEE,
-}
-
-/// A file type accepted, as recognised from the bytes.
-#[derive(Serialize, ToSchema)]
-#[schema(as = MediaContentType)]
-#[allow(dead_code)]
-pub enum MediaContentTypeDoc {
-    #[serde(rename = "image/jpeg")]
-    Jpeg,
-    #[serde(rename = "image/png")]
-    Png,
-    #[serde(rename = "image/webp")]
-    Webp,
-    #[serde(rename = "application/pdf")]
-    Pdf,
-}
 
 /// The bytes of a file.
 #[derive(ToSchema)]
@@ -82,7 +47,7 @@ pub struct MediaUpload {
     /// otherwise); at most `MEDIA_MAX_BYTES` (413 beyond).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
-    #[schema(value_type = MediaEntityTypeDoc)]
+    #[schema(value_type = MediaEntityType)]
     entity_type: String,
     /// The id of the entity, in the caller's account.
     entity_id: Uuid,
@@ -94,9 +59,9 @@ pub struct MediaUpload {
 /// A stored file.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MediaResponse {
-    pub id: Uuid,
-    #[schema(value_type = MediaEntityTypeDoc)]
-    pub entity_type: String,
+    #[schema(value_type = Uuid)]
+    pub id: MediaId,
+    pub entity_type: MediaEntityType,
     pub entity_id: Uuid,
     #[schema(example = "photo")]
     pub category: Option<String>,
@@ -104,8 +69,7 @@ pub struct MediaResponse {
     #[schema(example = "kitchen.jpg")]
     pub filename: String,
     /// Recognised from the bytes.
-    #[schema(value_type = MediaContentTypeDoc)]
-    pub content_type: String,
+    pub content_type: MediaContentType,
     /// In bytes.
     #[schema(example = 48213)]
     pub size: u64,
@@ -117,12 +81,12 @@ pub struct MediaResponse {
 
 fn response(m: &Media) -> MediaResponse {
     MediaResponse {
-        id: m.id.0,
-        entity_type: m.entity_type.as_str().to_owned(),
+        id: m.id,
+        entity_type: m.entity_type,
         entity_id: m.entity_id,
         category: m.category.as_ref().map(ToString::to_string),
         filename: m.filename.to_string(),
-        content_type: m.content_type.as_str().to_owned(),
+        content_type: m.content_type,
         size: m.size,
         sha256: m.sha256.clone(),
         created_at: m.created_at,
@@ -133,7 +97,7 @@ fn response(m: &Media) -> MediaResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MediaListParams {
-    #[param(value_type = MediaEntityTypeDoc, required = true)]
+    #[param(value_type = MediaEntityType, required = true)]
     pub entity_type: Option<String>,
     #[param(value_type = Uuid, required = true)]
     pub entity_id: Option<String>,
@@ -263,8 +227,6 @@ async fn read_parts(
     responses(
         (status = 201, description = "Stored", body = MediaResponse,
             headers(("Location" = String, description = "URL of the new media"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType),
@@ -302,8 +264,6 @@ pub async fn upload_media(
     params(MediaListParams),
     responses(
         (status = 200, description = "A page of files", body = Paginated<MediaResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -333,8 +293,6 @@ pub async fn list_media(
     tag = "Media",
     responses(
         (status = 200, description = "The file's record", body = MediaResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -391,8 +349,6 @@ pub(crate) fn content_disposition(filename: &str) -> String {
                 (FileBytes = "application/pdf")
             ),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"…\""))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -429,8 +385,6 @@ pub(crate) fn download_response(download: faireplace_app::media::Download) -> Ht
     tag = "Media",
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

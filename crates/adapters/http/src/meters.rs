@@ -3,11 +3,11 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::{AppError, CrudService};
+use faireplace_kernel::ids::{EstateId, LeaseId, MediaId, PlaceId};
 use faireplace_kernel::{Sort, ValidationErrors};
-use faireplace_leases::LeaseId;
 use faireplace_meters::{
-    Meter, MeterData, MeterFilter, MeterId, MeterInput, MeterSite, MeterSort, MeterType, Reading,
-    ReadingInput,
+    BillingType, Meter, MeterData, MeterFilter, MeterId, MeterInput, MeterSite, MeterSort,
+    MeterType, Reading, ReadingId, ReadingInput, ReadingSource,
 };
 use faireplace_ports::meters::LeaseMeter;
 use rust_decimal::Decimal;
@@ -20,39 +20,22 @@ use crate::common::{Manager, Paginated, created, page_request};
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::property::{bool_param, opt, uuid_param};
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
-
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum MeterTypeDto {
-    ELECTRICITY,
-    GAS,
-    WATER_HOT,
-    WATER_COLD,
-    HEATING,
-    COOLING,
-}
-
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum BillingTypeDto {
-    INDIVIDUAL,
-    COLLECTIVE,
-    SHARED,
-    INCLUDED,
-}
+use crate::responses::{Forbidden, NotFound};
 
 /// A meter as sent: on an estate or on a place (one of the two).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct MeterRequest {
-    pub estate_id: Option<Uuid>,
-    pub place_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub estate_id: Option<EstateId>,
+    #[schema(value_type = Option<Uuid>)]
+    pub place_id: Option<PlaceId>,
     /// A meter of the same place; no cycle may form (400).
-    pub parent_meter_id: Option<Uuid>,
-    #[schema(value_type = Option<MeterTypeDto>, required = true)]
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_meter_id: Option<MeterId>,
+    #[schema(value_type = Option<MeterType>, required = true)]
     pub meter_type: Option<String>,
     /// INDIVIDUAL when absent.
-    #[schema(value_type = Option<BillingTypeDto>)]
+    #[schema(value_type = Option<BillingType>)]
     pub billing_type: Option<String>,
     pub serial_number: Option<String>,
     /// kWh or m3 from the type when absent.
@@ -69,14 +52,16 @@ pub struct MeterRequest {
 /// A meter.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeterResponse {
-    pub id: Uuid,
-    pub estate_id: Option<Uuid>,
-    pub place_id: Option<Uuid>,
-    pub parent_meter_id: Option<Uuid>,
-    #[schema(value_type = MeterTypeDto)]
-    pub meter_type: String,
-    #[schema(value_type = BillingTypeDto)]
-    pub billing_type: String,
+    #[schema(value_type = Uuid)]
+    pub id: MeterId,
+    #[schema(value_type = Option<Uuid>)]
+    pub estate_id: Option<EstateId>,
+    #[schema(value_type = Option<Uuid>)]
+    pub place_id: Option<PlaceId>,
+    #[schema(value_type = Option<Uuid>)]
+    pub parent_meter_id: Option<MeterId>,
+    pub meter_type: MeterType,
+    pub billing_type: BillingType,
     pub serial_number: Option<String>,
     pub unit: String,
     #[schema(value_type = Option<f64>)]
@@ -96,7 +81,7 @@ pub struct MeterFilterParams {
     pub estate_id: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub place_id: Option<String>,
-    #[param(value_type = Option<MeterTypeDto>)]
+    #[param(value_type = Option<MeterType>)]
     pub meter_type: Option<String>,
     #[param(value_type = Option<bool>)]
     pub active: Option<String>,
@@ -118,7 +103,7 @@ fn input(r: MeterRequest) -> MeterInput {
     }
 }
 
-fn site(d: &MeterData) -> (Option<Uuid>, Option<Uuid>) {
+fn site(d: &MeterData) -> (Option<EstateId>, Option<PlaceId>) {
     match d.site {
         MeterSite::Estate(e) => (Some(e), None),
         MeterSite::Place(p) => (None, Some(p)),
@@ -129,12 +114,12 @@ pub(crate) fn meter_response(m: &Meter) -> MeterResponse {
     let d = &m.data;
     let (estate_id, place_id) = site(d);
     MeterResponse {
-        id: m.id.0,
+        id: m.id,
         estate_id,
         place_id,
-        parent_meter_id: d.parent_meter_id.map(|p| p.0),
-        meter_type: d.meter_type.as_str().to_owned(),
-        billing_type: d.billing_type.as_str().to_owned(),
+        parent_meter_id: d.parent_meter_id,
+        meter_type: d.meter_type,
+        billing_type: d.billing_type,
         serial_number: opt(&d.serial_number),
         unit: d.unit.to_string(),
         max_value: d.max_value,
@@ -175,7 +160,7 @@ impl CrudResource for Meter {
         MeterRequest {
             estate_id,
             place_id,
-            parent_meter_id: d.parent_meter_id.map(|p| p.0),
+            parent_meter_id: d.parent_meter_id,
             meter_type: Some(d.meter_type.as_str().to_owned()),
             billing_type: Some(d.billing_type.as_str().to_owned()),
             serial_number: opt(&d.serial_number),
@@ -205,8 +190,8 @@ impl CrudResource for Meter {
         let active = errors.merge(bool_param("active", &p.active)).flatten();
         errors.into_result()?;
         Ok(MeterFilter {
-            estate_id,
-            place_id,
+            estate_id: estate_id.map(EstateId),
+            place_id: place_id.map(PlaceId),
             parent_meter_id: None,
             meter_type,
             active,
@@ -234,8 +219,6 @@ crate::crud_handlers!(
     params(crate::common::ListParams),
     responses(
         (status = 200, description = "A page", body = Paginated<MeterResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -264,15 +247,6 @@ pub async fn children(
     Ok(Paginated::from_page(page, |m| meter_response(&m)).respond())
 }
 
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum ReadingSourceDto {
-    MANUAL,
-    AUTOMATIC,
-    PHOTO,
-    ESTIMATED,
-}
-
 /// A reading as sent.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ReadingRequest {
@@ -282,10 +256,11 @@ pub struct ReadingRequest {
     /// Now when absent; after the meter's latest reading.
     pub read_at: Option<DateTime<Utc>>,
     /// MANUAL when absent.
-    #[schema(value_type = Option<ReadingSourceDto>)]
+    #[schema(value_type = Option<ReadingSource>)]
     pub source: Option<String>,
     /// Required for PHOTO: a media uploaded through `/api/media`.
-    pub photo_media_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub photo_media_id: Option<MediaId>,
     /// The meter went past its max_value back to 0 since the previous reading.
     pub rollover: Option<bool>,
 }
@@ -293,14 +268,16 @@ pub struct ReadingRequest {
 /// A reading, with what it measured.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReadingResponse {
-    pub id: Uuid,
-    pub meter_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: ReadingId,
+    #[schema(value_type = Uuid)]
+    pub meter_id: MeterId,
     #[schema(value_type = f64)]
     pub value: Decimal,
     pub read_at: DateTime<Utc>,
-    #[schema(value_type = ReadingSourceDto)]
-    pub source: String,
-    pub photo_media_id: Option<Uuid>,
+    pub source: ReadingSource,
+    #[schema(value_type = Option<Uuid>)]
+    pub photo_media_id: Option<MediaId>,
     pub rollover: bool,
     /// Since the previous reading (null for the first): new − previous, or with a rollover
     /// (max_value − previous) + 1 + new.
@@ -313,11 +290,11 @@ pub struct ReadingResponse {
 
 fn reading_response(r: &Reading) -> ReadingResponse {
     ReadingResponse {
-        id: r.id.0,
-        meter_id: r.meter_id.0,
+        id: r.id,
+        meter_id: r.meter_id,
         value: r.data.value,
         read_at: r.data.read_at,
-        source: r.data.source.as_str().to_owned(),
+        source: r.data.source,
         photo_media_id: r.data.photo_media_id,
         rollover: r.data.rollover,
         consumption: r.consumption,
@@ -332,8 +309,6 @@ fn reading_response(r: &Reading) -> ReadingResponse {
     request_body = ReadingRequest,
     responses(
         (status = 201, description = "The reading", body = ReadingResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -384,8 +359,6 @@ pub struct PageParams {
     params(PageParams),
     responses(
         (status = 200, description = "A page", body = Paginated<ReadingResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -412,8 +385,6 @@ pub async fn readings(
     params(PageParams),
     responses(
         (status = 200, description = "A page", body = Paginated<ReadingResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -444,7 +415,8 @@ pub struct ConsumptionParams {
 /// A meter's consumption over some days.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsumptionResponse {
-    pub meter_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub meter_id: MeterId,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// Σ consumption of the readings taken over these days.
@@ -470,8 +442,6 @@ fn day(field: &str, raw: &Option<String>) -> Result<NaiveDate, ApiError> {
     params(ConsumptionParams),
     responses(
         (status = 200, description = "The consumption", body = ConsumptionResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -491,7 +461,7 @@ pub async fn consumption(
         .consumption(&caller.0, id, from, to)
         .await?;
     Ok(HttpResponse::Ok().json(ConsumptionResponse {
-        meter_id: id.0,
+        meter_id: id,
         from: c.from,
         to: c.to,
         total: c.total,
@@ -503,27 +473,33 @@ pub async fn consumption(
 /// A meter a lease is billed from.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct LeaseMeterRequest {
-    #[schema(required = true)]
-    pub meter_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>, required = true)]
+    pub meter_id: Option<MeterId>,
     /// The meter's reading at the start of the lease.
-    pub start_reading_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub start_reading_id: Option<ReadingId>,
     /// The meter's reading at its end.
-    pub end_reading_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub end_reading_id: Option<ReadingId>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeaseMeterResponse {
-    pub lease_id: Uuid,
-    pub meter_id: Uuid,
-    pub start_reading_id: Option<Uuid>,
-    pub end_reading_id: Option<Uuid>,
+    #[schema(value_type = Uuid)]
+    pub lease_id: LeaseId,
+    #[schema(value_type = Uuid)]
+    pub meter_id: MeterId,
+    #[schema(value_type = Option<Uuid>)]
+    pub start_reading_id: Option<ReadingId>,
+    #[schema(value_type = Option<Uuid>)]
+    pub end_reading_id: Option<ReadingId>,
     pub created_at: DateTime<Utc>,
 }
 
 fn link_response(l: &LeaseMeter) -> LeaseMeterResponse {
     LeaseMeterResponse {
         lease_id: l.lease_id,
-        meter_id: l.meter_id.0,
+        meter_id: l.meter_id,
         start_reading_id: l.start_reading_id,
         end_reading_id: l.end_reading_id,
         created_at: l.created_at,
@@ -542,8 +518,6 @@ pub struct LeaseMeterList {
     request_body = LeaseMeterRequest,
     responses(
         (status = 201, description = "The link", body = LeaseMeterResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -565,7 +539,7 @@ pub async fn link_meter(
         .link(
             &caller.0,
             lease,
-            MeterId(meter),
+            meter,
             body.start_reading_id,
             body.end_reading_id,
         )
@@ -581,7 +555,6 @@ pub async fn link_meter(
     tag = "Meters", operation_id = "list_lease_meters",
     responses(
         (status = 200, description = "The links", body = LeaseMeterList),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -607,7 +580,6 @@ pub async fn lease_meters(
     tag = "Meters", operation_id = "unlink_lease_meter",
     responses(
         (status = 204, description = "Unlinked"),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),

@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::idempotency::request_hash;
 use faireplace_app::payments::CheckoutInput;
-use faireplace_billing::Payment;
+use faireplace_billing::{Payment, PaymentKind, PaymentStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::common::{Manager, OwnerOnly, Paginated, page_request};
 use crate::credits::LedgerParams;
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Conflict, Forbidden, Unauthorized, Unavailable};
+use crate::responses::{Conflict, Forbidden, Unavailable};
 
 /// The header that names a request for replays.
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -77,8 +77,6 @@ pub(crate) fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiEr
     ),
     responses(
         (status = 200, description = "The checkout session", body = CheckoutResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
         (status = 503, response = Unavailable),
@@ -168,7 +166,6 @@ pub struct WebhookAck {
     ),
     responses(
         (status = 200, description = "Received", body = WebhookAck),
-        (status = 400, response = BadRequest),
         (status = 503, response = Unavailable),
     ),
     security(())
@@ -196,13 +193,9 @@ pub struct PaymentResponse {
     pub id: Uuid,
     #[schema(example = "STRIPE")]
     pub provider: String,
-    /// CHECKOUT_COMPLETED, PAYMENT_SUCCEEDED or PAYMENT_FAILED.
-    #[schema(example = "CHECKOUT_COMPLETED")]
-    pub kind: String,
-    /// CREDITED, PENDING (a delayed payment not arrived yet) or REJECTED (paid but not
-    /// credited: see `failure_message`) for checkouts; SUCCEEDED or FAILED for payments.
-    #[schema(example = "CREDITED")]
-    pub status: String,
+    pub kind: PaymentKind,
+    /// CREDITED, PENDING or REJECTED for checkouts; SUCCEEDED or FAILED for payments.
+    pub status: PaymentStatus,
     /// Stripe's event.
     pub event_id: String,
     pub session_id: Option<String>,
@@ -223,8 +216,8 @@ fn payment(p: Payment) -> PaymentResponse {
     PaymentResponse {
         id: p.id,
         provider: p.provider,
-        kind: p.kind.as_str().to_owned(),
-        status: p.status.as_str().to_owned(),
+        kind: p.kind,
+        status: p.status,
         event_id: p.event_id,
         session_id: p.session_id,
         payment_intent_id: p.payment_intent_id,
@@ -243,8 +236,6 @@ fn payment(p: Payment) -> PaymentResponse {
     params(LedgerParams),
     responses(
         (status = 200, description = "A page", body = Paginated<PaymentResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))

@@ -1,61 +1,31 @@
 //! `/api/signatures` and `/api/leases/{id}/signatures`: electronic signature of a lease with
-//! one-time codes; `/api/lessee/leases/{id}/sign…`: the lessee's side; `/api/workers/signatures`:
-//! the signature providers' workers (`X-API-Key`).
+//! one-time codes (the lessee's side is in `lessee_portal`, the signature providers' workers in
+//! `workers`).
 
-use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::signatures::{CodeSent, StatusReport};
+use faireplace_app::signatures::CodeSent;
 use faireplace_kernel::ValidationErrors;
 use faireplace_leases::LeaseId;
 use faireplace_ports::signatures::SignatureFilter;
-use faireplace_signatures::{Signature, SignatureId, SignatureStatus, SignerId, SignerInput};
+use faireplace_signatures::{
+    SignMethod, Signature, SignatureId, SignatureStatus, SignerId, SignerInput, SignerRole,
+    SignerStatus,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{LesseeKey, Manager, Paginated, Worker, created, origin, page_request, pdf};
+use crate::common::{Manager, Paginated, created, origin, page_request, pdf};
 use crate::problem::ApiError;
-use crate::responses::{
-    BadRequest, Conflict, Forbidden, NotFound, PaymentRequired, Pdf, TooManyRequests, Unauthorized,
-};
-
-/// LESSEE, OWNER, GUARANTOR or AGENT.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum SignerRoleDto {
-    LESSEE,
-    OWNER,
-    GUARANTOR,
-    AGENT,
-}
-
-/// PENDING (nobody signed), IN_PROGRESS, COMPLETED (the lease is ACTIVE), CANCELLED, EXPIRED
-/// (30 days without completion).
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum SignatureStatusDto {
-    PENDING,
-    IN_PROGRESS,
-    COMPLETED,
-    CANCELLED,
-    EXPIRED,
-}
-
-/// PENDING, SIGNED or DECLINED.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum SignerStatusDto {
-    PENDING,
-    SIGNED,
-    DECLINED,
-}
+use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired, Pdf, TooManyRequests};
 
 /// A signer as requested.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignerRequest {
-    #[schema(value_type = SignerRoleDto)]
+    #[schema(value_type = SignerRole)]
     pub role: Option<String>,
     /// The lessee, owner or contact (guarantor, agent) who signs.
     pub party_id: Option<Uuid>,
@@ -83,8 +53,7 @@ pub struct InitiateRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EvidenceResponse {
     pub signed_at: DateTime<Utc>,
-    /// OTP or PROVIDER.
-    pub method: String,
+    pub method: SignMethod,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub provider_reference: Option<String>,
@@ -93,15 +62,14 @@ pub struct EvidenceResponse {
 /// A signer and where they stand.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignerResponse {
-    pub id: Uuid,
-    #[schema(value_type = SignerRoleDto)]
-    pub role: String,
+    #[schema(value_type = Uuid)]
+    pub id: SignerId,
+    pub role: SignerRole,
     pub party_id: Uuid,
     pub email: String,
     pub phone: Option<String>,
     pub order: u32,
-    #[schema(value_type = SignerStatusDto)]
-    pub status: String,
+    pub status: SignerStatus,
     pub status_at: Option<DateTime<Utc>>,
     pub evidence: Option<EvidenceResponse>,
 }
@@ -109,10 +77,11 @@ pub struct SignerResponse {
 /// A signature process.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SignatureResponse {
-    pub id: Uuid,
-    pub lease_id: Uuid,
-    #[schema(value_type = SignatureStatusDto)]
-    pub status: String,
+    #[schema(value_type = Uuid)]
+    pub id: SignatureId,
+    #[schema(value_type = Uuid)]
+    pub lease_id: LeaseId,
+    pub status: SignatureStatus,
     /// SHA-256 (hex) of the document fixed when the process started.
     pub document_sha256: String,
     pub expires_at: DateTime<Utc>,
@@ -125,9 +94,9 @@ pub struct SignatureResponse {
 
 pub(crate) fn response(s: &Signature) -> SignatureResponse {
     SignatureResponse {
-        id: s.id.0,
+        id: s.id,
         lease_id: s.lease_id,
-        status: s.status.as_str().to_owned(),
+        status: s.status,
         document_sha256: s.document_sha256.clone(),
         expires_at: s.expires_at,
         completed_at: s.completed_at,
@@ -136,17 +105,17 @@ pub(crate) fn response(s: &Signature) -> SignatureResponse {
             .signers
             .iter()
             .map(|x| SignerResponse {
-                id: x.id.0,
-                role: x.data.role.as_str().to_owned(),
+                id: x.id,
+                role: x.data.role,
                 party_id: x.data.party_id,
                 email: x.data.email.as_str().to_owned(),
                 phone: x.data.phone.as_ref().map(|p| p.as_str().to_owned()),
                 order: x.data.order,
-                status: x.status.as_str().to_owned(),
+                status: x.status,
                 status_at: x.status_at,
                 evidence: x.evidence.as_ref().map(|e| EvidenceResponse {
                     signed_at: e.at,
-                    method: e.method.clone(),
+                    method: e.method,
                     ip: e.ip.clone(),
                     user_agent: e.user_agent.clone(),
                     provider_reference: e.provider_reference.clone(),
@@ -161,14 +130,15 @@ pub(crate) fn response(s: &Signature) -> SignatureResponse {
 /// A code was sent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CodeSentResponse {
-    pub signer_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub signer_id: SignerId,
     /// The code is valid until then (10 minutes).
     pub expires_at: DateTime<Utc>,
 }
 
-fn code_sent(c: CodeSent) -> CodeSentResponse {
+pub(crate) fn code_sent(c: CodeSent) -> CodeSentResponse {
     CodeSentResponse {
-        signer_id: c.signer_id.0,
+        signer_id: c.signer_id,
         expires_at: c.expires_at,
     }
 }
@@ -199,8 +169,6 @@ pub struct VerifyRequest {
     responses(
         (status = 201, description = "Started", body = SignatureResponse,
             headers(("Location" = String, description = "URL of the process"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 402, response = PaymentRequired),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -277,9 +245,10 @@ pub struct SignatureListParams {
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// The status as of now (an open process past its expiry is EXPIRED).
-    #[param(value_type = Option<SignatureStatusDto>)]
+    #[param(value_type = Option<SignatureStatus>)]
     pub status: Option<String>,
-    pub lease_id: Option<Uuid>,
+    #[param(value_type = Option<Uuid>)]
+    pub lease_id: Option<LeaseId>,
 }
 
 /// The signature processes, newest first (`status=PENDING` for those nobody has signed yet).
@@ -288,8 +257,6 @@ pub struct SignatureListParams {
     params(SignatureListParams),
     responses(
         (status = 200, description = "A page", body = Paginated<SignatureResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -310,7 +277,7 @@ pub async fn list(
     };
     let filter = SignatureFilter {
         status,
-        lease_id: params.lease_id.map(LeaseId),
+        lease_id: params.lease_id,
     };
     let page = state.signatures.list(&caller.0, &filter, page).await?;
     Ok(Paginated::from_page(page, |s| response(&s)).respond())
@@ -321,8 +288,6 @@ pub async fn list(
     tag = "Signatures", operation_id = "get_signature",
     responses(
         (status = 200, description = "The process", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -345,8 +310,6 @@ pub async fn get_one(
     tag = "Signatures", operation_id = "send_signature_otp",
     responses(
         (status = 200, description = "Sent", body = CodeSentResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -377,8 +340,6 @@ pub async fn send_otp(
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Signed", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -412,8 +373,6 @@ pub async fn verify(
     tag = "Signatures", operation_id = "cancel_signature",
     responses(
         (status = 200, description = "Cancelled", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -436,8 +395,6 @@ pub async fn cancel(
     tag = "Signatures", operation_id = "signed_document",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -463,8 +420,6 @@ pub async fn document(
     tag = "Signatures", operation_id = "original_document",
     responses(
         (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -483,226 +438,6 @@ pub async fn original(
     Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
 }
 
-/// Send the calling lessee a one-time code for the lease's signature (`lessee:leases:sign`).
-#[utoipa::path(
-    tag = "Lessee portal", operation_id = "lessee_send_otp",
-    responses(
-        (status = 200, description = "Sent", body = CodeSentResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 429, response = TooManyRequests),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/lessee/leases/{id}/sign/otp")]
-pub async fn lessee_otp(
-    state: web::Data<AppState>,
-    caller: LesseeKey,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let sent = state
-        .signatures
-        .lessee_send_code(&caller.0, LeaseId(*id))
-        .await?;
-    Ok(HttpResponse::Ok().json(code_sent(sent)))
-}
-
-/// Sign the lease with the code received (`lessee:leases:sign`).
-#[utoipa::path(
-    tag = "Lessee portal", operation_id = "lessee_sign",
-    request_body = VerifyRequest,
-    responses(
-        (status = 200, description = "Signed", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/lessee/leases/{id}/sign")]
-pub async fn lessee_sign(
-    state: web::Data<AppState>,
-    caller: LesseeKey,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    body: crate::json::Json<VerifyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let sig = state
-        .signatures
-        .lessee_sign(&caller.0, LeaseId(*id), body.otp.trim(), &origin(&req))
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
-}
-
-/// The signed lease with its audit page (`lessee:leases:download`; 409 before completion).
-#[utoipa::path(
-    tag = "Lessee portal", operation_id = "lessee_download",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/lessee/leases/{id}/download")]
-pub async fn lessee_download(
-    state: web::Data<AppState>,
-    caller: LesseeKey,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state
-        .signatures
-        .lessee_download(&caller.0, LeaseId(*id))
-        .await?;
-    Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
-}
-
-/// A provider's report on one signer.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StatusRequest {
-    /// SIGNED or DECLINED (a decline cancels the process).
-    #[schema(example = "SIGNED")]
-    pub status: Option<String>,
-    /// When it happened at the provider (default now).
-    pub event_at: Option<DateTime<Utc>>,
-    pub provider_reference: Option<String>,
-}
-
-/// A process with its tenant, for workers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WorkerSignatureResponse {
-    pub tenant_id: Uuid,
-    #[serde(flatten)]
-    pub signature: SignatureResponse,
-}
-
-/// Report a signer's status from a signature provider (WORKER key). Idempotent: the same report
-/// again answers the same process and changes nothing.
-#[utoipa::path(
-    tag = "Workers", operation_id = "worker_signer_status",
-    request_body = StatusRequest,
-    responses(
-        (status = 200, description = "The process", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("worker_key" = []))
-)]
-#[put("/workers/signatures/{id}/signers/{signer_id}/status")]
-pub async fn worker_status(
-    state: web::Data<AppState>,
-    caller: Worker,
-    path: web::Path<(Uuid, Uuid)>,
-    body: crate::json::Json<StatusRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, signer) = path.into_inner();
-    let body = body.into_inner();
-    let sig = state
-        .signatures
-        .report(
-            &caller.0,
-            SignatureId(id),
-            SignerId(signer),
-            &StatusReport {
-                status: body.status,
-                event_at: body.event_at,
-                provider_reference: body.provider_reference,
-            },
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
-}
-
-/// Complete a process whose signers have all signed (WORKER key): the lease becomes ACTIVE.
-/// Idempotent: a completed process is answered as it is. 409 SIGNERS_PENDING otherwise.
-#[utoipa::path(
-    tag = "Workers", operation_id = "worker_finalize_signature",
-    responses(
-        (status = 200, description = "The process", body = SignatureResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("worker_key" = []))
-)]
-#[post("/workers/signatures/{id}/finalize")]
-pub async fn worker_finalize(
-    state: web::Data<AppState>,
-    caller: Worker,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let sig = state
-        .signatures
-        .finalize(&caller.0, SignatureId(*id))
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
-}
-
-/// Sync parameters.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SyncParams {
-    /// Processes changed after this instant (default: the beginning).
-    pub updated_since: Option<DateTime<Utc>>,
-    /// At most this many, 1 to 100 (default 100); page on with the last `updated_at`.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
-/// The processes of every tenant changed after `updated_since`, oldest change first (WORKER key).
-#[utoipa::path(
-    tag = "Workers", operation_id = "worker_sync_signatures",
-    params(SyncParams),
-    responses(
-        (status = 200, description = "Changed processes", body = Vec<WorkerSignatureResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("worker_key" = []))
-)]
-#[get("/workers/signatures")]
-pub async fn worker_sync(
-    state: web::Data<AppState>,
-    caller: Worker,
-    params: web::Query<SyncParams>,
-) -> Result<HttpResponse, ApiError> {
-    let limit = match params.limit.as_deref() {
-        None => 100,
-        Some(raw) => match raw.trim().parse::<u32>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => return Err(ApiError::field("limit", "must be between 1 and 100")),
-        },
-    };
-    let since = params.updated_since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let changed = state
-        .signatures
-        .changed_since(&caller.0, since, limit)
-        .await?;
-    let body: Vec<WorkerSignatureResponse> = changed
-        .iter()
-        .map(|(tenant, s)| WorkerSignatureResponse {
-            tenant_id: tenant.as_uuid(),
-            signature: response(s),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
-}
-
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     cfg.service(initiate)
         .service(list)
@@ -711,11 +446,5 @@ pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
         .service(verify)
         .service(cancel)
         .service(document)
-        .service(original)
-        .service(lessee_otp)
-        .service(lessee_sign)
-        .service(lessee_download)
-        .service(worker_status)
-        .service(worker_finalize)
-        .service(worker_sync);
+        .service(original);
 }

@@ -4,17 +4,19 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::ErrorCode;
 use faireplace_kernel::TenantId;
-use faireplace_leases::{AnnexCode, LeaseId};
+use faireplace_kernel::ids::MediaId;
+use faireplace_leases::{AnnexCode, ChargesMode, LeaseId};
 use faireplace_ports::RepoError;
 use faireplace_ports::annexes::{
-    AnnexContext, AnnexSource, AnnexStore, DiagnosticOnRecord, LeaseAnnex,
+    AnnexContext, AnnexStore, DiagnosticOnRecord, DiagnosticRef, LeaseAnnex,
 };
-use faireplace_property::EstateId;
+use faireplace_property::{DiagnosticId, DiagnosticType, EnergyDiagnosisId, EstateId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// Lease annexes in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -35,21 +37,23 @@ struct AnnexRow {
     updated_at: DateTime<Utc>,
 }
 
-impl From<AnnexRow> for LeaseAnnex {
-    fn from(r: AnnexRow) -> Self {
-        LeaseAnnex {
+impl TryFrom<AnnexRow> for LeaseAnnex {
+    type Error = RepoError;
+    fn try_from(r: AnnexRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("lease_annexes", r.id);
+        Ok(LeaseAnnex {
             id: r.id,
             lease_id: LeaseId(r.lease_id),
-            code: r.code.and_then(|c| AnnexCode::parse(&c).ok()),
+            code: stored.name_opt("code", r.code.as_deref())?,
             title: r.title,
-            source: AnnexSource::parse(&r.source).unwrap_or(AnnexSource::UserUpload),
-            media_id: r.media_id,
-            diagnostic_id: r.diagnostic_id,
-            energy_diagnosis_id: r.energy_diagnosis_id,
+            source: stored.name("source", &r.source)?,
+            media_id: r.media_id.map(MediaId),
+            diagnostic_id: r.diagnostic_id.map(DiagnosticId),
+            energy_diagnosis_id: r.energy_diagnosis_id.map(EnergyDiagnosisId),
             valid_until: r.valid_until,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -70,7 +74,7 @@ async fn annexes_of(
     .fetch_all(&mut *conn)
     .await
     .map_err(map_error)?;
-    Ok(rows.into_iter().map(LeaseAnnex::from).collect())
+    rows.into_iter().map(LeaseAnnex::try_from).collect()
 }
 
 /// An open signature fixed the contract, and the list of annexes in it.
@@ -79,16 +83,7 @@ async fn refuse_while_signing(
     tenant: TenantId,
     lease: LeaseId,
 ) -> Result<(), RepoError> {
-    let signing: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
-         AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at > now())",
-    )
-    .bind(tenant.as_uuid())
-    .bind(lease.0)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_error)?;
-    if signing {
+    if crate::signatures::signing(conn, tenant, lease).await? {
         return Err(RepoError::Conflict {
             code: ErrorCode::SignatureInProgress,
             message: "the lease is out for signature with its list of annexes: cancel the \
@@ -115,6 +110,7 @@ async fn lease_exists(
 #[derive(sqlx::FromRow)]
 struct ContextRow {
     estate_id: Uuid,
+    lease_type_id: Uuid,
     mandatory_annexes: Vec<String>,
     furnished: bool,
     construction_year: Option<i32>,
@@ -133,6 +129,39 @@ struct DiagnosticRow {
     valid_until: Option<NaiveDate>,
 }
 
+impl DiagnosticRow {
+    /// The diagnostic as the annex it stands for; `None` for the types no lease needs (noise,
+    /// other).
+    fn into_annex(self) -> Result<Option<DiagnosticOnRecord>, RepoError> {
+        let d = self;
+        let (id, code) = if d.energy {
+            (
+                DiagnosticRef::Energy(EnergyDiagnosisId(d.id)),
+                AnnexCode::Dpe,
+            )
+        } else {
+            let stored = Stored::row("estate_diagnostics", d.id);
+            let code = match stored.name::<DiagnosticType>("type", &d.kind)? {
+                DiagnosticType::Lead => AnnexCode::Lead,
+                DiagnosticType::Asbestos => AnnexCode::Asbestos,
+                DiagnosticType::Electricity => AnnexCode::Electricity,
+                DiagnosticType::Gas => AnnexCode::Gas,
+                DiagnosticType::Risks => AnnexCode::Risks,
+                DiagnosticType::CoownershipRules => AnnexCode::CoownershipRules,
+                DiagnosticType::Noise | DiagnosticType::Other => return Ok(None),
+            };
+            (DiagnosticRef::Diagnostic(DiagnosticId(d.id)), code)
+        };
+        Ok(Some(DiagnosticOnRecord {
+            id,
+            code,
+            media_id: d.media_id.map(MediaId),
+            performed_on: d.performed_on,
+            valid_until: d.valid_until,
+        }))
+    }
+}
+
 #[async_trait]
 impl AnnexStore for PgLeaseAnnexes {
     async fn context(
@@ -143,7 +172,7 @@ impl AnnexStore for PgLeaseAnnexes {
         let mut tx = self.0.tenant_tx(tenant).await?;
         // The type's frame, the estate's furnishing and the building's facts.
         let row: Option<ContextRow> = sqlx::query_as(
-            "SELECT l.estate_id, t.mandatory_annexes, t.furnished, \
+            "SELECT l.estate_id, l.lease_type_id, t.mandatory_annexes, t.furnished, \
                     p.construction_year, p.is_coownership, l.charges_mode, l.charges_amount \
              FROM leases l \
              JOIN lease_types t ON t.tenant_id = l.tenant_id AND t.id = l.lease_type_id \
@@ -174,32 +203,24 @@ impl AnnexStore for PgLeaseAnnexes {
         .await
         .map_err(map_error)?;
         let annexes = annexes_of(&mut tx, tenant, lease).await?;
+        let of_lease = Stored::row("leases", lease);
+        let of_type = Stored::row("lease_types", row.lease_type_id);
+        let charges_mode: ChargesMode = of_lease.name("charges_mode", &row.charges_mode)?;
         Ok(Some(AnnexContext {
             lease_id: lease,
             estate_id: EstateId(row.estate_id),
-            type_annexes: row
-                .mandatory_annexes
-                .iter()
-                .filter_map(|a| AnnexCode::parse(a).ok())
-                .collect(),
+            type_annexes: of_type.names("mandatory_annexes", &row.mandatory_annexes)?,
             furnished: row.furnished,
             construction_year: row.construction_year,
+            // Not stated on the building (or no building): not a co-ownership as far as we know.
             is_coownership: row.is_coownership.unwrap_or(false),
-            charges_on_provision: row.charges_mode == "PROVISION"
+            charges_on_provision: charges_mode == ChargesMode::Provision
                 && row.charges_amount > rust_decimal::Decimal::ZERO,
             diagnostics: diagnostics
                 .into_iter()
-                .filter_map(|d| {
-                    Some(DiagnosticOnRecord {
-                        id: d.id,
-                        code: AnnexCode::parse(&d.kind).ok()?,
-                        energy: d.energy,
-                        media_id: d.media_id,
-                        performed_on: d.performed_on,
-                        valid_until: d.valid_until,
-                    })
-                })
-                .collect(),
+                .map(DiagnosticRow::into_annex)
+                .filter_map(Result::transpose)
+                .collect::<Result<_, _>>()?,
             annexes,
         }))
     }
@@ -233,7 +254,7 @@ impl AnnexStore for PgLeaseAnnexes {
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
-        Ok(row.map(LeaseAnnex::from))
+        row.map(LeaseAnnex::try_from).transpose()
     }
 
     async fn attach(
@@ -259,16 +280,16 @@ impl AnnexStore for PgLeaseAnnexes {
             .bind(a.code.map(|c| c.as_str()))
             .bind(&a.title)
             .bind(a.source.as_str())
-            .bind(a.media_id)
-            .bind(a.diagnostic_id)
-            .bind(a.energy_diagnosis_id)
+            .bind(a.media_id.map(|m| m.0))
+            .bind(a.diagnostic_id.map(|d| d.0))
+            .bind(a.energy_diagnosis_id.map(|d| d.0))
             .bind(a.valid_until)
             .bind(a.created_at)
             .bind(a.updated_at)
             .fetch_optional(&mut *tx)
             .await
             .map_err(map_error)?;
-            attached.extend(row.map(LeaseAnnex::from));
+            attached.extend(row.map(LeaseAnnex::try_from).transpose()?);
         }
         tx.commit().await.map_err(map_error)?;
         Ok(attached)

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::scoped;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// The credits ledger in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -26,6 +27,21 @@ struct TransactionRow {
     created_at: DateTime<Utc>,
     seq: i64,
     total: i64,
+}
+
+impl TryFrom<TransactionRow> for CreditTransaction {
+    type Error = RepoError;
+    fn try_from(r: TransactionRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("credit_transactions", r.id);
+        Ok(CreditTransaction {
+            id: r.id,
+            kind: stored.name("kind", &r.kind)?,
+            amount: r.amount,
+            balance_after: r.balance_after,
+            reference: r.reference,
+            created_at: r.created_at,
+        })
+    }
 }
 
 #[async_trait]
@@ -81,15 +97,8 @@ impl CreditLedger for PgCredits {
         Ok(Page {
             items: rows
                 .into_iter()
-                .map(|r| CreditTransaction {
-                    id: r.id,
-                    kind: TransactionKind::parse(&r.kind).unwrap_or(TransactionKind::Adjustment),
-                    amount: r.amount,
-                    balance_after: r.balance_after,
-                    reference: r.reference,
-                    created_at: r.created_at,
-                })
-                .collect(),
+                .map(CreditTransaction::try_from)
+                .collect::<Result<_, _>>()?,
             request: page,
             total: u64::try_from(total).unwrap_or(0),
         })

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_kernel::ErrorCode;
-use faireplace_kernel::access::{Role, Scope};
+use faireplace_kernel::access::Scope;
 use faireplace_kernel::ids::{ApiKeyId, WorkerKeyId};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, PageRequest, TenantId};
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// Tenants and keys in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -36,25 +37,16 @@ struct KeyRow {
     total: i64,
 }
 
-fn role(text: &str) -> Result<Role, RepoError> {
-    text.parse()
-        .map_err(|e: String| RepoError::Unknown(e.into()))
-}
-
-fn scopes(texts: &[String]) -> Vec<Scope> {
-    // Unknown scopes (from a newer version) grant nothing.
-    texts.iter().filter_map(|s| s.parse().ok()).collect()
-}
-
 impl TryFrom<KeyRow> for ApiKeyRecord {
     type Error = RepoError;
     fn try_from(r: KeyRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("api_keys", r.id);
         Ok(ApiKeyRecord {
             id: ApiKeyId(r.id),
             key_id: r.key_id,
             name: Text::from_trusted(r.name),
-            role: role(&r.role)?,
-            scopes: scopes(&r.scopes),
+            role: stored.name("role", &r.role)?,
+            scopes: stored.names("scopes", &r.scopes)?,
             lessee_id: r.lessee_id.map(LesseeId),
             secret_hash: r.secret_hash,
             created_at: r.created_at,
@@ -308,8 +300,8 @@ impl ApiKeyStore for PgApiKeyStore {
             ("TENANT", Some(tenant_id)) => CredentialOwner::Tenant {
                 tenant_id: TenantId::from_uuid(tenant_id),
                 id: ApiKeyId(f.id),
-                role: role(&f.role)?,
-                scopes: scopes(&f.scopes),
+                role: Stored::row("api_keys", f.id).name("role", &f.role)?,
+                scopes: Stored::row("api_keys", f.id).names("scopes", &f.scopes)?,
                 lessee_id: f.lessee_id.map(LesseeId),
                 expires_at: f.expires_at,
             },
@@ -317,9 +309,11 @@ impl ApiKeyStore for PgApiKeyStore {
                 id: WorkerKeyId(f.id),
                 expires_at: f.expires_at,
             },
-            (kind, _) => {
-                return Err(RepoError::Unknown(
-                    format!("credential {key_id}: unreadable kind {kind}").into(),
+            (kind, tenant) => {
+                return Err(Stored::row("auth_find_credential", f.id).corrupt(
+                    "kind",
+                    format!("{kind} (tenant {tenant:?})"),
+                    "a TENANT key with its tenant, or a WORKER key without one",
                 ));
             }
         };

@@ -16,6 +16,7 @@ use crate::common::{
     HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page,
     push_search,
 };
+use crate::stored::Stored;
 
 /// Lease types in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -50,9 +51,11 @@ impl HasTotal for LeaseTypeRow {
     }
 }
 
-impl From<LeaseTypeRow> for LeaseType {
-    fn from(r: LeaseTypeRow) -> Self {
-        LeaseType {
+impl TryFrom<LeaseTypeRow> for LeaseType {
+    type Error = RepoError;
+    fn try_from(r: LeaseTypeRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("lease_types", r.id);
+        Ok(LeaseType {
             id: LeaseTypeId(r.id),
             data: LeaseTypeData {
                 code: r.code,
@@ -67,16 +70,12 @@ impl From<LeaseTypeRow> for LeaseType {
                 owner_notice_months: r.owner_notice_months,
                 renewable: r.renewable,
                 rent_revision_allowed: r.rent_revision_allowed,
-                mandatory_annexes: r
-                    .mandatory_annexes
-                    .iter()
-                    .filter_map(|a| AnnexCode::parse(a).ok())
-                    .collect(),
+                mandatory_annexes: stored.names("mandatory_annexes", &r.mandatory_annexes)?,
             },
             is_system: r.is_system,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -147,7 +146,7 @@ impl Repository<LeaseType> for PgLeaseTypes {
             id.0,
         )
         .await?;
-        Ok(row.map(LeaseType::from))
+        row.map(LeaseType::try_from).transpose()
     }
 
     async fn list(
@@ -160,7 +159,7 @@ impl Repository<LeaseType> for PgLeaseTypes {
             tenant,
             &ListSource::table("lease_types"),
             query,
-            crate::common::infallible(LeaseType::from),
+            LeaseType::try_from,
         )
         .await
     }

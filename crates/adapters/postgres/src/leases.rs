@@ -7,8 +7,8 @@ use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, TenantId};
 use faireplace_leases::{
-    ChargesMode, Lease, LeaseData, LeaseId, LeaseStatus, LeaseTypeId, Quarter, RentChange,
-    RentChangeReason, RentHistoryEntry,
+    Lease, LeaseData, LeaseId, LeaseStatus, LeaseTypeId, Quarter, RentChange, RentChangeReason,
+    RentHistoryEntry,
 };
 use faireplace_parties::{ContactId, LesseeId};
 use faireplace_ports::audit::Journal;
@@ -24,6 +24,7 @@ use crate::common::{
     HasTotal, ListFilter, ListSource, like_pattern, list_page, read_source, read_source_alone,
 };
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// The co-lessees and guarantors of a lease, in order, over the alias `{alias}`.
 macro_rules! parties_of {
@@ -95,9 +96,11 @@ impl HasTotal for LeaseRow {
     }
 }
 
-impl From<LeaseRow> for Lease {
-    fn from(r: LeaseRow) -> Self {
-        Lease {
+impl TryFrom<LeaseRow> for Lease {
+    type Error = RepoError;
+    fn try_from(r: LeaseRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("leases", r.id);
+        Ok(Lease {
             id: LeaseId(r.id),
             data: LeaseData {
                 estate_id: EstateId(r.estate_id),
@@ -108,17 +111,19 @@ impl From<LeaseRow> for Lease {
                 end_date: Some(r.end_date),
                 rent_amount: r.rent_amount.normalize(),
                 charges_amount: r.charges_amount.normalize(),
-                charges_mode: ChargesMode::parse(&r.charges_mode).unwrap_or(ChargesMode::Provision),
-                payment_day: u32::try_from(r.payment_day).unwrap_or(1),
+                charges_mode: stored.name("charges_mode", &r.charges_mode)?,
+                payment_day: stored.number("payment_day", r.payment_day)?,
                 deposit_amount: r.deposit_amount.normalize(),
                 has_revision_clause: Some(r.has_revision_clause),
                 irl_reference_quarter: r
                     .irl_reference_quarter
-                    .and_then(|q| q.parse::<Quarter>().ok()),
+                    .as_deref()
+                    .map(|q| stored.parse("irl_reference_quarter", q, str::parse::<Quarter>))
+                    .transpose()?,
                 revision_date: r.revision_date,
                 in_zone_tendue: r.in_zone_tendue,
                 special_clauses: r.special_clauses.map(Text::from_trusted),
-                status: LeaseStatus::parse(&r.status).unwrap_or(LeaseStatus::Draft),
+                status: stored.name("status", &r.status)?,
                 change_comment: None,
                 change_effective_date: None,
             },
@@ -127,7 +132,7 @@ impl From<LeaseRow> for Lease {
             read_at: None,
             previous_estate: None,
             rent_change: None,
-        }
+        })
     }
 }
 
@@ -374,8 +379,8 @@ async fn read(conn: &mut PgConnection, tenant: TenantId, id: LeaseId) -> Result<
     let row: Option<LeaseRow> = read_source(&mut *conn, SOURCE, tenant, id.0)
         .await
         .map_err(map_error)?;
-    row.map(Lease::from)
-        .ok_or_else(|| RepoError::Unknown("lease vanished while written".into()))
+    row.map(Lease::try_from)
+        .ok_or_else(|| RepoError::Unknown("lease vanished while written".into()))?
 }
 
 /// The lease's own columns, `$3` to `$19`, in the order both writes take them.
@@ -441,7 +446,7 @@ impl Repository<Lease> for PgLeases {
 
     async fn get(&self, tenant: TenantId, id: LeaseId) -> Result<Option<Lease>, RepoError> {
         let row: Option<LeaseRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
-        Ok(row.map(Lease::from))
+        row.map(Lease::try_from).transpose()
     }
 
     async fn list(
@@ -449,14 +454,8 @@ impl Repository<Lease> for PgLeases {
         tenant: TenantId,
         query: &ListQuery<Lease>,
     ) -> Result<Page<Lease>, RepoError> {
-        list_page::<Lease, LeaseRow, LeaseFilters>(
-            &self.0,
-            tenant,
-            &LIST,
-            query,
-            crate::common::infallible(Lease::from),
-        )
-        .await
+        list_page::<Lease, LeaseRow, LeaseFilters>(&self.0, tenant, &LIST, query, Lease::try_from)
+            .await
     }
 
     /// Saves the lease if nobody changed it since it was read (`read_at`); a change made
@@ -471,16 +470,7 @@ impl Repository<Lease> for PgLeases {
         lock_estates(&mut tx, tenant, l.data.estate_id, l.previous_estate).await?;
         // The document under signature was made from the lease as it is: it stays so until the
         // process ends (cancel it to change the lease).
-        let signing: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
-             AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at > now())",
-        )
-        .bind(tenant.as_uuid())
-        .bind(l.id.0)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        if signing {
+        if crate::signatures::signing(&mut tx, tenant, l.id).await? {
             return Err(RepoError::Conflict {
                 code: ErrorCode::SignatureInProgress,
                 message: "the lease is out for signature: cancel the signature to change it".into(),
@@ -549,10 +539,12 @@ impl Repository<Lease> for PgLeases {
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
-        match status.as_deref() {
-            None => return Ok(false),
-            Some("DRAFT") => {}
-            Some(other) => {
+        let Some(status) = status else {
+            return Ok(false);
+        };
+        match Stored::row("leases", id).name::<LeaseStatus>("status", &status)? {
+            LeaseStatus::Draft => {}
+            other => {
                 return Err(RepoError::Conflict {
                     code: ErrorCode::Conflict,
                     message: format!("a {other} lease cannot be deleted; only a DRAFT can"),
@@ -586,6 +578,28 @@ struct HistoryRow {
     created_at: DateTime<Utc>,
 }
 
+impl TryFrom<HistoryRow> for RentHistoryEntry {
+    type Error = RepoError;
+    fn try_from(r: HistoryRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("lease_rent_history", r.id);
+        Ok(RentHistoryEntry {
+            id: r.id,
+            lease_id: LeaseId(r.lease_id),
+            change: RentChange {
+                reason: stored.name("reason", &r.reason)?,
+                comment: r.comment.map(Text::from_trusted),
+                rent_amount: r.rent_amount.normalize(),
+                charges_amount: r.charges_amount.normalize(),
+                previous_rent_amount: r.previous_rent_amount.map(|d| d.normalize()),
+                previous_charges_amount: r.previous_charges_amount.map(|d| d.normalize()),
+                effective_date: r.effective_date,
+            },
+            revision_date: r.revision_date,
+            created_at: r.created_at,
+        })
+    }
+}
+
 #[async_trait]
 impl LeaseStore for PgLeases {
     async fn rent_history(
@@ -606,24 +620,7 @@ impl LeaseStore for PgLeases {
             .fetch_all(lent.conn())
             .await;
         let rows = lent.finish(rows)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| RentHistoryEntry {
-                id: r.id,
-                lease_id: LeaseId(r.lease_id),
-                change: RentChange {
-                    reason: RentChangeReason::parse(&r.reason).unwrap_or(RentChangeReason::Change),
-                    comment: r.comment.map(Text::from_trusted),
-                    rent_amount: r.rent_amount.normalize(),
-                    charges_amount: r.charges_amount.normalize(),
-                    previous_rent_amount: r.previous_rent_amount.map(|d| d.normalize()),
-                    previous_charges_amount: r.previous_charges_amount.map(|d| d.normalize()),
-                    effective_date: r.effective_date,
-                },
-                revision_date: r.revision_date,
-                created_at: r.created_at,
-            })
-            .collect())
+        rows.into_iter().map(RentHistoryEntry::try_from).collect()
     }
 
     async fn apply_revision(

@@ -35,6 +35,7 @@ mod rent_control;
 mod reviews;
 mod session;
 mod signatures;
+mod stored;
 
 pub use annexes::PgLeaseAnnexes;
 pub use audit_log::PgAuditLog;

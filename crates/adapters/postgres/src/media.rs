@@ -4,14 +4,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, PageRequest, TenantId};
-use faireplace_ports::{
-    Media, MediaContentType, MediaEntityType, MediaId, MediaRepository, RepoError,
-};
+use faireplace_ports::{Media, MediaEntityType, MediaId, MediaRepository, RepoError};
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::Db;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// Media records in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -32,23 +31,18 @@ struct MediaRow {
     total: i64,
 }
 
-fn unknown(what: &str, value: &str) -> RepoError {
-    RepoError::Unknown(format!("media row with an unknown {what} '{value}'").into())
-}
-
 impl TryFrom<MediaRow> for Media {
     type Error = RepoError;
     fn try_from(r: MediaRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("media", r.id);
         Ok(Media {
             id: MediaId(r.id),
-            entity_type: MediaEntityType::parse(&r.entity_type)
-                .map_err(|_| unknown("entity_type", &r.entity_type))?,
+            entity_type: stored.name("entity_type", &r.entity_type)?,
             entity_id: r.entity_id,
             category: r.category.map(Text::from_trusted),
             filename: Text::from_trusted(r.filename),
-            content_type: MediaContentType::parse(&r.content_type)
-                .map_err(|_| unknown("content_type", &r.content_type))?,
-            size: u64::try_from(r.size).unwrap_or(0),
+            content_type: stored.name("content_type", &r.content_type)?,
+            size: stored.number("size", r.size)?,
             sha256: r.sha256,
             created_at: r.created_at,
         })

@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use faireplace_kernel::ids::{EstateId, LeaseId, MediaId, PlaceId};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_meters::{
-    BillingType, History, Meter, MeterData, MeterId, MeterSite, MeterType, Reading, ReadingData,
-    ReadingId, ReadingSource, consumption, is_anomaly,
+    History, Meter, MeterData, MeterId, MeterSite, Reading, ReadingData, ReadingId, consumption,
+    is_anomaly,
 };
 use faireplace_ports::audit::Journal;
 use faireplace_ports::meters::{ConsumptionTotal, LeaseMeter, MeterReadings};
@@ -20,6 +21,7 @@ use crate::common::{
     HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s, scoped,
 };
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// Meters in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -51,19 +53,28 @@ impl HasTotal for MeterRow {
     }
 }
 
-impl From<MeterRow> for Meter {
-    fn from(r: MeterRow) -> Self {
-        Meter {
+impl TryFrom<MeterRow> for Meter {
+    type Error = RepoError;
+    fn try_from(r: MeterRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("meters", r.id);
+        let site = match (r.estate_id, r.place_id) {
+            (Some(e), None) => MeterSite::Estate(EstateId(e)),
+            (None, Some(p)) => MeterSite::Place(PlaceId(p)),
+            (estate, place) => {
+                return Err(stored.corrupt(
+                    "estate_id",
+                    format!("{estate:?} / place_id {place:?}"),
+                    "a meter is on an estate or on a place, exactly one",
+                ));
+            }
+        };
+        Ok(Meter {
             id: MeterId(r.id),
             data: MeterData {
-                site: match (r.estate_id, r.place_id) {
-                    (Some(e), _) => MeterSite::Estate(e),
-                    (None, p) => MeterSite::Place(p.unwrap_or_default()),
-                },
+                site,
                 parent_meter_id: r.parent_meter_id.map(MeterId),
-                meter_type: MeterType::parse(&r.meter_type).unwrap_or(MeterType::Electricity),
-                billing_type: BillingType::parse(&r.billing_type)
-                    .unwrap_or(BillingType::Individual),
+                meter_type: stored.name("meter_type", &r.meter_type)?,
+                billing_type: stored.name("billing_type", &r.billing_type)?,
                 serial_number: r.serial_number.map(Text::from_trusted),
                 unit: Text::from_trusted(r.unit),
                 max_value: r.max_value.map(|m| m.normalize()),
@@ -73,7 +84,7 @@ impl From<MeterRow> for Meter {
             },
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -84,11 +95,11 @@ impl ListFilter<Meter> for MeterFilters {
         let f = &query.filter;
         if let Some(e) = f.estate_id {
             qb.push(" AND estate_id = ");
-            qb.push_bind(e);
+            qb.push_bind(e.0);
         }
         if let Some(p) = f.place_id {
             qb.push(" AND place_id = ");
-            qb.push_bind(p);
+            qb.push_bind(p.0);
         }
         if let Some(p) = f.parent_meter_id {
             qb.push(" AND parent_meter_id = ");
@@ -106,31 +117,40 @@ impl ListFilter<Meter> for MeterFilters {
     }
 }
 
-/// The site a meter's tree lives in: its place (its own, or its estate's), or, for an estate
-/// outside any place, the estate itself.
+/// The site a meter's tree lives in: a place (the meter's own, or its estate's), or an estate
+/// outside any place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TreeSite {
+    Place(PlaceId),
+    LoneEstate(EstateId),
+}
+
+/// The site of a meter's tree.
 async fn site_of(
     conn: &mut PgConnection,
     tenant: TenantId,
     site: MeterSite,
-) -> Result<Uuid, RepoError> {
+) -> Result<TreeSite, RepoError> {
     match site {
         MeterSite::Place(p) => {
             let found: Option<Uuid> =
                 sqlx::query_scalar("SELECT id FROM places WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant.as_uuid())
-                    .bind(p)
+                    .bind(p.0)
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(map_error)?;
-            found.ok_or_else(|| RepoError::MissingReference {
-                field: "place_id".into(),
-            })
+            found
+                .map(|p| TreeSite::Place(PlaceId(p)))
+                .ok_or_else(|| RepoError::MissingReference {
+                    field: "place_id".into(),
+                })
         }
         MeterSite::Estate(e) => {
             let found: Option<Option<Uuid>> =
                 sqlx::query_scalar("SELECT place_id FROM estates WHERE tenant_id = $1 AND id = $2")
                     .bind(tenant.as_uuid())
-                    .bind(e)
+                    .bind(e.0)
                     .fetch_optional(&mut *conn)
                     .await
                     .map_err(map_error)?;
@@ -138,7 +158,8 @@ async fn site_of(
                 None => Err(RepoError::MissingReference {
                     field: "estate_id".into(),
                 }),
-                Some(place) => Ok(place.unwrap_or(e)),
+                Some(Some(place)) => Ok(TreeSite::Place(PlaceId(place))),
+                Some(None) => Ok(TreeSite::LoneEstate(e)),
             }
         }
     }
@@ -160,23 +181,19 @@ async fn check_parent(
         .await
         .map_err(map_error)?;
     let site = site_of(conn, tenant, meter.data.site).await?;
-    let row: Option<(Option<Uuid>, Option<Uuid>)> =
-        sqlx::query_as("SELECT estate_id, place_id FROM meters WHERE tenant_id = $1 AND id = $2")
+    let row: Option<MeterRow> =
+        sqlx::query_as("SELECT * FROM meters WHERE tenant_id = $1 AND id = $2")
             .bind(tenant.as_uuid())
             .bind(parent.0)
             .fetch_optional(&mut *conn)
             .await
             .map_err(map_error)?;
-    let Some((estate, place)) = row else {
+    let Some(row) = row else {
         return Err(RepoError::MissingReference {
             field: "parent_meter_id".into(),
         });
     };
-    let parent_site = match (estate, place) {
-        (Some(e), _) => site_of(conn, tenant, MeterSite::Estate(e)).await?,
-        (None, Some(p)) => p,
-        (None, None) => Uuid::nil(),
-    };
+    let parent_site = site_of(conn, tenant, Meter::try_from(row)?.data.site).await?;
     if parent_site != site {
         return Err(RepoError::Rule {
             field: "parent_meter_id".into(),
@@ -212,8 +229,8 @@ fn bind_meter<'q>(
 ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
     let d = &m.data;
     let (estate, place) = match d.site {
-        MeterSite::Estate(e) => (Some(e), None),
-        MeterSite::Place(p) => (None, Some(p)),
+        MeterSite::Estate(e) => (Some(e.0), None),
+        MeterSite::Place(p) => (None, Some(p.0)),
     };
     q.bind(estate)
         .bind(place)
@@ -266,7 +283,7 @@ impl Repository<Meter> for PgMeters {
             id.0,
         )
         .await?;
-        Ok(row.map(Meter::from))
+        row.map(Meter::try_from).transpose()
     }
 
     async fn list(
@@ -279,7 +296,7 @@ impl Repository<Meter> for PgMeters {
             tenant,
             &ListSource::table("meters"),
             query,
-            crate::common::infallible(Meter::from),
+            Meter::try_from,
         )
         .await
     }
@@ -339,22 +356,24 @@ struct ReadingRow {
     total: i64,
 }
 
-impl From<ReadingRow> for Reading {
-    fn from(r: ReadingRow) -> Self {
-        Reading {
+impl TryFrom<ReadingRow> for Reading {
+    type Error = RepoError;
+    fn try_from(r: ReadingRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("meter_readings", r.id);
+        Ok(Reading {
             id: ReadingId(r.id),
             meter_id: MeterId(r.meter_id),
             data: ReadingData {
                 value: r.value.normalize(),
                 read_at: r.read_at,
-                source: ReadingSource::parse(&r.source).unwrap_or(ReadingSource::Manual),
-                photo_media_id: r.photo_media_id,
+                source: stored.name("source", &r.source)?,
+                photo_media_id: r.photo_media_id.map(MediaId),
                 rollover: r.rollover,
             },
             consumption: r.consumption.map(|c| c.normalize()),
             anomaly: r.anomaly,
             created_at: r.created_at,
-        }
+        })
     }
 }
 
@@ -370,13 +389,13 @@ async fn reading_page(
     db: &Db,
     tenant: TenantId,
     sql: &str,
-    meter: Option<Uuid>,
+    meter: Option<MeterId>,
     page: PageRequest,
 ) -> Result<Page<Reading>, RepoError> {
     let mut lent = db.reads().acquire().await?;
     let rows: Result<Vec<ReadingRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(sql)))
         .bind(tenant.as_uuid().to_string())
-        .bind(meter)
+        .bind(meter.map(|m| m.0))
         .bind(i64::from(page.limit()))
         .bind(page.offset() as i64)
         .fetch_all(lent.conn())
@@ -385,7 +404,10 @@ async fn reading_page(
     rows.sort_by_key(|r| std::cmp::Reverse((r.read_at, r.id)));
     let total = rows.first().map(|r| r.total).unwrap_or(0);
     Ok(Page {
-        items: rows.into_iter().map(Reading::from).collect(),
+        items: rows
+            .into_iter()
+            .map(Reading::try_from)
+            .collect::<Result<_, _>>()?,
         request: page,
         total: u64::try_from(total).unwrap_or(0),
     })
@@ -474,7 +496,7 @@ impl MeterReadings for PgMeters {
         .bind(r.value)
         .bind(r.read_at)
         .bind(r.source.as_str())
-        .bind(r.photo_media_id)
+        .bind(r.photo_media_id.map(|m| m.0))
         .bind(r.rollover)
         .bind(used)
         .bind(anomaly)
@@ -505,7 +527,7 @@ impl MeterReadings for PgMeters {
             .await?;
         }
         tx.commit().await.map_err(map_error)?;
-        Ok(Some(row.into()))
+        Ok(Some(row.try_into()?))
     }
 
     async fn list(
@@ -520,7 +542,7 @@ impl MeterReadings for PgMeters {
             "SELECT p.* FROM (SELECT r.*, count(*) OVER () AS total FROM meter_readings r \
              WHERE r.tenant_id = scope.tenant AND r.meter_id = $2 \
              ORDER BY r.read_at DESC, r.id DESC LIMIT $3 OFFSET $4) p",
-            Some(meter.0),
+            Some(meter),
             page,
         )
         .await
@@ -581,7 +603,7 @@ impl MeterReadings for PgMeters {
                      AND id = $2 AND meter_id = $3)",
                 )
                 .bind(tenant.as_uuid())
-                .bind(reading)
+                .bind(reading.0)
                 .bind(l.meter_id.0)
                 .fetch_one(&mut *tx)
                 .await
@@ -601,10 +623,10 @@ impl MeterReadings for PgMeters {
              start_reading_id = EXCLUDED.start_reading_id, end_reading_id = EXCLUDED.end_reading_id",
         )
         .bind(tenant.as_uuid())
-        .bind(l.lease_id)
+        .bind(l.lease_id.0)
         .bind(l.meter_id.0)
-        .bind(l.start_reading_id)
-        .bind(l.end_reading_id)
+        .bind(l.start_reading_id.map(|r| r.0))
+        .bind(l.end_reading_id.map(|r| r.0))
         .bind(l.created_at)
         .execute(&mut *tx)
         .await
@@ -613,7 +635,7 @@ impl MeterReadings for PgMeters {
         Ok(l.clone())
     }
 
-    async fn links(&self, tenant: TenantId, lease: Uuid) -> Result<Vec<LeaseMeter>, RepoError> {
+    async fn links(&self, tenant: TenantId, lease: LeaseId) -> Result<Vec<LeaseMeter>, RepoError> {
         let mut lent = self.0.reads().acquire().await?;
         let rows: Result<Vec<(Uuid, Option<Uuid>, Option<Uuid>, DateTime<Utc>)>, _> =
             sqlx::query_as(sqlx::AssertSqlSafe(scoped(
@@ -621,7 +643,7 @@ impl MeterReadings for PgMeters {
                  WHERE tenant_id = scope.tenant AND lease_id = $2 ORDER BY created_at, meter_id",
             )))
             .bind(tenant.as_uuid().to_string())
-            .bind(lease)
+            .bind(lease.0)
             .fetch_all(lent.conn())
             .await;
         let rows = lent.finish(rows)?;
@@ -630,8 +652,8 @@ impl MeterReadings for PgMeters {
             .map(|(meter, start, end, created_at)| LeaseMeter {
                 lease_id: lease,
                 meter_id: MeterId(meter),
-                start_reading_id: start,
-                end_reading_id: end,
+                start_reading_id: start.map(ReadingId),
+                end_reading_id: end.map(ReadingId),
                 created_at,
             })
             .collect())
@@ -640,14 +662,14 @@ impl MeterReadings for PgMeters {
     async fn unlink(
         &self,
         tenant: TenantId,
-        lease: Uuid,
+        lease: LeaseId,
         meter: MeterId,
     ) -> Result<bool, RepoError> {
         let q = sqlx::query(
             "DELETE FROM lease_meters WHERE tenant_id = $1 AND lease_id = $2 AND meter_id = $3",
         )
         .bind(tenant.as_uuid())
-        .bind(lease)
+        .bind(lease.0)
         .bind(meter.0);
         deleted_one(&self.0, tenant, q, &Journal::NONE).await
     }

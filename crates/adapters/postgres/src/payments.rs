@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use faireplace_billing::{Payment, PaymentKind, PaymentStatus, TransactionKind};
+use faireplace_billing::{Payment, PaymentStatus, TransactionKind};
 use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_ports::payments::{EventOutcome, EventRecord, PaymentStore, Recorded};
 use faireplace_ports::{IdempotencyStore, RepoError, StoredAnswer};
@@ -13,6 +13,7 @@ use crate::Db;
 use crate::common::{affected_one, scoped};
 use crate::credits::record_in;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// Stripe events and payments in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -36,25 +37,24 @@ struct PaymentRow {
     total: i64,
 }
 
-impl PaymentRow {
-    fn into_payment(self) -> Result<Payment, RepoError> {
-        let bad = |what: &str, value: &str| {
-            RepoError::Unknown(format!("payments.{what} holds '{value}'").into())
-        };
+impl TryFrom<PaymentRow> for Payment {
+    type Error = RepoError;
+    fn try_from(r: PaymentRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("payments", r.id);
         Ok(Payment {
-            id: self.id,
-            provider: self.provider,
-            kind: PaymentKind::parse(&self.kind).map_err(|_| bad("kind", &self.kind))?,
-            status: PaymentStatus::parse(&self.status).map_err(|_| bad("status", &self.status))?,
-            event_id: self.event_id,
-            session_id: self.session_id,
-            payment_intent_id: self.payment_intent_id,
-            package_id: self.package_id,
-            credits: self.credits,
-            amount_cents: self.amount_cents,
-            currency: self.currency,
-            failure_message: self.failure_message,
-            created_at: self.created_at,
+            id: r.id,
+            provider: r.provider,
+            kind: stored.name("kind", &r.kind)?,
+            status: stored.name("status", &r.status)?,
+            event_id: r.event_id,
+            session_id: r.session_id,
+            payment_intent_id: r.payment_intent_id,
+            package_id: r.package_id,
+            credits: r.credits,
+            amount_cents: r.amount_cents,
+            currency: r.currency,
+            failure_message: r.failure_message,
+            created_at: r.created_at,
         })
     }
 }
@@ -199,7 +199,7 @@ impl PaymentStore for PgPayments {
         Ok(Page {
             items: rows
                 .into_iter()
-                .map(PaymentRow::into_payment)
+                .map(Payment::try_from)
                 .collect::<Result<_, _>>()?,
             request: page,
             total: u64::try_from(total).unwrap_or(0),
@@ -234,12 +234,17 @@ impl IdempotencyStore for PgPayments {
         .bind(since)
         .fetch_optional(lent.conn())
         .await;
-        Ok(lent.finish(row)?.map(|r| StoredAnswer {
-            request_hash: r.request_hash,
-            status: u16::try_from(r.response_status).unwrap_or(500),
-            body: r.response_body,
-            created_at: r.created_at,
-        }))
+        lent.finish(row)?
+            .map(|r| {
+                Ok(StoredAnswer {
+                    status: Stored::row("idempotency_keys", key)
+                        .number("response_status", r.response_status)?,
+                    request_hash: r.request_hash,
+                    body: r.response_body,
+                    created_at: r.created_at,
+                })
+            })
+            .transpose()
     }
 
     async fn remember(

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::Db;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 /// Countries and index series in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -28,14 +29,14 @@ struct IndexRow {
 impl TryFrom<IndexRow> for IndexValue {
     type Error = RepoError;
     fn try_from(r: IndexRow) -> Result<Self, RepoError> {
+        // The table's key: the series and the quarter.
+        let stored = Stored::row(
+            "rent_indices",
+            format_args!("{}/{}", r.index_code, r.quarter),
+        );
         Ok(IndexValue {
+            quarter: stored.parse("quarter", &r.quarter, str::parse::<Quarter>)?,
             index: r.index_code,
-            quarter: r
-                .quarter
-                .parse()
-                .map_err(|e: faireplace_kernel::values::InvalidValue| {
-                    RepoError::Unknown(e.0.into())
-                })?,
             value: r.value.normalize(),
             published_on: r.published_on,
         })

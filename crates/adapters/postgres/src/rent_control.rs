@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use faireplace_kernel::{Page, PageRequest};
 use faireplace_ports::RepoError;
 use faireplace_ports::rent::{
-    ReferenceRentCell, ReferenceRentLoad, RentControlStore, RentControlZone,
+    ReferenceRentCell, ReferenceRentLoad, ReferenceRents, RentControlStore, RentControlZone,
 };
 use faireplace_property::ConstructionPeriod;
 use rust_decimal::Decimal;
@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::error::map_error;
+use crate::stored::Stored;
 
 #[derive(Clone, Debug)]
 pub struct PgRentControl(pub Db);
@@ -32,20 +33,30 @@ struct CellRow {
     total: i64,
 }
 
-impl From<CellRow> for ReferenceRentCell {
-    fn from(r: CellRow) -> Self {
-        ReferenceRentCell {
+impl TryFrom<CellRow> for ReferenceRentCell {
+    type Error = RepoError;
+    fn try_from(r: CellRow) -> Result<Self, RepoError> {
+        // The table's key: the zone, the cell, the first day of validity.
+        let stored = Stored::row(
+            "reference_rents",
+            format_args!(
+                "{}/{}/{}/{}/{}",
+                r.zone_id, r.rooms, r.construction_period, r.furnished, r.valid_from
+            ),
+        );
+        Ok(ReferenceRentCell {
             zone_id: r.zone_id,
-            rooms: r.rooms,
-            construction_period: ConstructionPeriod::parse(&r.construction_period)
-                .unwrap_or(ConstructionPeriod::Before1946),
-            furnished: r.furnished,
-            reference_m2: r.reference_m2.normalize(),
-            increased_m2: r.increased_m2.normalize(),
-            reduced_m2: r.reduced_m2.normalize(),
-            valid_from: r.valid_from,
-            valid_to: r.valid_to,
-        }
+            rents: ReferenceRents {
+                rooms: r.rooms,
+                construction_period: stored.name("construction_period", &r.construction_period)?,
+                furnished: r.furnished,
+                reference_m2: r.reference_m2.normalize(),
+                increased_m2: r.increased_m2.normalize(),
+                reduced_m2: r.reduced_m2.normalize(),
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+            },
+        })
     }
 }
 
@@ -100,7 +111,10 @@ impl RentControlStore for PgRentControl {
         .map_err(map_error)?;
         let total = total_of(rows.first().map(|r| r.total));
         Ok(Page {
-            items: rows.into_iter().map(ReferenceRentCell::from).collect(),
+            items: rows
+                .into_iter()
+                .map(ReferenceRentCell::try_from)
+                .collect::<Result<_, _>>()?,
             request: page,
             total,
         })
@@ -127,7 +141,7 @@ impl RentControlStore for PgRentControl {
         .fetch_optional(self.0.pool())
         .await
         .map_err(map_error)?;
-        Ok(row.map(ReferenceRentCell::from))
+        row.map(ReferenceRentCell::try_from).transpose()
     }
 
     async fn load(&self, rows: &[ReferenceRentLoad]) -> Result<(u64, u64), RepoError> {
@@ -144,7 +158,7 @@ impl RentControlStore for PgRentControl {
             .await
             .map_err(map_error)?;
             zones += created.rows_affected();
-            let c = &r.cell;
+            let c = &r.rents;
             sqlx::query(
                 "INSERT INTO reference_rents (zone_id, rooms, construction_period, furnished, \
                  reference_m2, increased_m2, reduced_m2, valid_from, valid_to) \

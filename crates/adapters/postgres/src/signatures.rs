@@ -6,7 +6,7 @@ use faireplace_billing::TransactionKind;
 use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{Page, PageRequest, TenantId};
-use faireplace_leases::LeaseId;
+use faireplace_leases::{LeaseId, LeaseStatus};
 use faireplace_ports::RepoError;
 use faireplace_ports::signatures::{
     CountedTry, FixedDocument, NewCode, NewSignature, ProviderReport, SignatureFilter,
@@ -14,7 +14,7 @@ use faireplace_ports::signatures::{
 };
 use faireplace_signatures::{
     SignEvidence, SignRefusal, Signature, SignatureId, SignatureStatus, Signer, SignerData,
-    SignerId, SignerRole, SignerStatus,
+    SignerId, SignerStatus,
 };
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -23,6 +23,7 @@ use crate::Db;
 use crate::credits::record_in;
 use crate::error::map_error;
 use crate::leases::follow_leases;
+use crate::stored::Stored;
 
 /// Signature processes in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -64,57 +65,70 @@ const SIGNATURE_COLUMNS: &str = "id, lease_id, status, document_sha256, expires_
 const SIGNER_COLUMNS: &str = "id, signature_id, role, party_id, email, phone, sign_order, status, \
     status_at, sign_method, signed_ip, signed_user_agent, provider_reference, updated_at";
 
-fn signer(r: SignerRow) -> Result<Signer, RepoError> {
-    let bad = |what: &str| RepoError::Unknown(format!("stored signer has a bad {what}").into());
-    let evidence = match (r.sign_method, r.status_at) {
-        (Some(method), Some(at)) => Some(SignEvidence {
-            at,
-            ip: r.signed_ip,
-            user_agent: r.signed_user_agent,
-            method,
-            provider_reference: r.provider_reference,
-        }),
-        _ => None,
-    };
-    Ok(Signer {
-        id: SignerId(r.id),
-        data: SignerData {
-            role: SignerRole::parse(&r.role).map_err(|_| bad("role"))?,
-            party_id: r.party_id,
-            email: Email::parse(&r.email).map_err(|_| bad("email"))?,
-            phone: r.phone.as_deref().and_then(|p| Phone::parse(p).ok()),
-            order: u32::try_from(r.sign_order).map_err(|_| bad("order"))?,
-        },
-        status: SignerStatus::parse(&r.status).map_err(|_| bad("status"))?,
-        status_at: r.status_at,
-        evidence,
-        updated_at: r.updated_at,
-    })
+impl TryFrom<SignerRow> for Signer {
+    type Error = RepoError;
+    fn try_from(r: SignerRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("signature_signers", r.id);
+        let evidence = match (r.sign_method, r.status_at) {
+            (Some(method), Some(at)) => Some(SignEvidence {
+                at,
+                ip: r.signed_ip,
+                user_agent: r.signed_user_agent,
+                method: stored.name("sign_method", &method)?,
+                provider_reference: r.provider_reference,
+            }),
+            _ => None,
+        };
+        Ok(Signer {
+            id: SignerId(r.id),
+            data: SignerData {
+                role: stored.name("role", &r.role)?,
+                party_id: r.party_id,
+                email: stored.parse("email", &r.email, Email::parse)?,
+                phone: r
+                    .phone
+                    .as_deref()
+                    .map(|p| stored.parse("phone", p, Phone::parse))
+                    .transpose()?,
+                order: stored.number("sign_order", r.sign_order)?,
+            },
+            status: stored.name("status", &r.status)?,
+            status_at: r.status_at,
+            evidence,
+            updated_at: r.updated_at,
+        })
+    }
 }
 
+impl TryFrom<SignatureRow> for Signature {
+    type Error = RepoError;
+    fn try_from(r: SignatureRow) -> Result<Self, RepoError> {
+        let stored = Stored::row("signatures", r.id);
+        Ok(Signature {
+            id: SignatureId(r.id),
+            lease_id: LeaseId(r.lease_id),
+            status: stored.name("status", &r.status)?,
+            document_sha256: r.document_sha256,
+            expires_at: r.expires_at,
+            completed_at: r.completed_at,
+            cancelled_at: r.cancelled_at,
+            signers: Vec::new(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// The processes of `rows` with their signers.
 fn assemble(rows: Vec<SignatureRow>, signers: Vec<SignerRow>) -> Result<Vec<Signature>, RepoError> {
     let mut out: Vec<Signature> = rows
         .into_iter()
-        .map(|r| {
-            Ok(Signature {
-                id: SignatureId(r.id),
-                lease_id: r.lease_id,
-                status: SignatureStatus::parse(&r.status)
-                    .map_err(|_| RepoError::Unknown("stored signature has a bad status".into()))?,
-                document_sha256: r.document_sha256,
-                expires_at: r.expires_at,
-                completed_at: r.completed_at,
-                cancelled_at: r.cancelled_at,
-                signers: Vec::new(),
-                created_at: r.created_at,
-                updated_at: r.updated_at,
-            })
-        })
-        .collect::<Result<_, RepoError>>()?;
+        .map(Signature::try_from)
+        .collect::<Result<_, _>>()?;
     for s in signers {
-        let of = s.signature_id;
-        let s = signer(s)?;
-        if let Some(sig) = out.iter_mut().find(|x| x.id.0 == of) {
+        let of = SignatureId(s.signature_id);
+        let s = Signer::try_from(s)?;
+        if let Some(sig) = out.iter_mut().find(|x| x.id == of) {
             sig.signers.push(s);
         }
     }
@@ -176,9 +190,9 @@ async fn close(
     status: SignatureStatus,
     at: DateTime<Utc>,
 ) -> Result<(), RepoError> {
-    let (lease_from, lease_to) = match status {
-        SignatureStatus::Completed => ("PENDING_SIGNATURE", "ACTIVE"),
-        _ => ("PENDING_SIGNATURE", "DRAFT"),
+    let lease_to = match status {
+        SignatureStatus::Completed => LeaseStatus::Active,
+        _ => LeaseStatus::Draft,
     };
     if status != SignatureStatus::InProgress {
         // The estate is locked before its lease changes, as every lease write does.
@@ -187,7 +201,7 @@ async fn close(
              AND l.estate_id = e.id WHERE l.tenant_id = $1 AND l.id = $2 FOR UPDATE OF e",
         )
         .bind(tenant.as_uuid())
-        .bind(sig.lease_id)
+        .bind(sig.lease_id.0)
         .fetch_optional(&mut *conn)
         .await
         .map_err(map_error)?;
@@ -196,9 +210,9 @@ async fn close(
              WHERE tenant_id = $1 AND id = $2 AND status = $3",
         )
         .bind(tenant.as_uuid())
-        .bind(sig.lease_id)
-        .bind(lease_from)
-        .bind(lease_to)
+        .bind(sig.lease_id.0)
+        .bind(LeaseStatus::PendingSignature.as_str())
+        .bind(lease_to.as_str())
         .bind(at)
         .execute(&mut *conn)
         .await
@@ -256,7 +270,7 @@ async fn record_signature(
     .bind(tenant.as_uuid())
     .bind(signer.0)
     .bind(evidence.at)
-    .bind(&evidence.method)
+    .bind(evidence.method.as_str())
     .bind(&evidence.ip)
     .bind(&evidence.user_agent)
     .bind(&evidence.provider_reference)
@@ -276,19 +290,27 @@ pub(crate) async fn refuse_while_signing(
     lease: Uuid,
     what: &str,
 ) -> Result<(), RepoError> {
-    let signing: bool = sqlx::query_scalar(
+    if signing(conn, tenant, LeaseId(lease)).await? {
+        return Err(signing_conflict(what));
+    }
+    Ok(())
+}
+
+/// Whether an open signature process of `lease`, not yet past its expiry, holds it.
+pub(crate) async fn signing(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    lease: LeaseId,
+) -> Result<bool, RepoError> {
+    sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
          AND status IN ('PENDING', 'IN_PROGRESS') AND expires_at > now())",
     )
     .bind(tenant.as_uuid())
-    .bind(lease)
+    .bind(lease.0)
     .fetch_one(&mut *conn)
     .await
-    .map_err(map_error)?;
-    if signing {
-        return Err(signing_conflict(what));
-    }
-    Ok(())
+    .map_err(map_error)
 }
 
 /// [`refuse_while_signing`] for every lease of an estate.
@@ -355,7 +377,8 @@ impl SignatureStore for PgSignatures {
         .fetch_one(&mut *tx)
         .await
         .map_err(map_error)?;
-        if status != "DRAFT" && status != "PENDING_SIGNATURE" {
+        let status: LeaseStatus = Stored::row("leases", new.lease_id).name("status", &status)?;
+        if !matches!(status, LeaseStatus::Draft | LeaseStatus::PendingSignature) {
             return Err(RepoError::Conflict {
                 code: ErrorCode::LeaseNotSignable,
                 message: format!(
@@ -460,7 +483,7 @@ impl SignatureStore for PgSignatures {
         .bind(new.lease_id.0)
         .bind(&new.document_sha256)
         .bind(&new.document_pdf)
-        .bind(&new.document_content)
+        .bind(sqlx::types::Json(&new.document_content))
         .bind(spent.id)
         .bind(new.expires_at)
         .bind(new.at)
@@ -595,11 +618,20 @@ impl SignatureStore for PgSignatures {
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
-        Ok(row.map(|(pdf, sha256, content)| FixedDocument {
-            pdf,
-            sha256,
-            content,
-        }))
+        row.map(|(pdf, sha256, content)| {
+            Ok(FixedDocument {
+                content: serde_json::from_value(content).map_err(|e| {
+                    Stored::row("signatures", id).corrupt(
+                        "document_content",
+                        "(the document's content)",
+                        e.to_string(),
+                    )
+                })?,
+                pdf,
+                sha256,
+            })
+        })
+        .transpose()
     }
 
     async fn store_code(

@@ -9,96 +9,53 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use crate::values::InvalidValue;
 
-/// The role a key acts with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Role {
-    /// Everything in its tenant, including API keys and buying credits.
-    Owner,
-    /// All property management; no key management, no credit purchase.
-    Manager,
-    /// Only `/api/lessee/*`, only that lessee's leases, within its scopes.
-    Lessee,
-    /// Platform level, only `/api/workers/*` through `X-API-Key`.
-    Worker,
-}
+crate::text_enum!(
+    /// The role a key acts with.
+    pub Role {
+        /// Everything in its tenant, including API keys and buying credits.
+        Owner => "OWNER",
+        /// All property management; no key management, no credit purchase.
+        Manager => "MANAGER",
+        /// Only `/api/lessee/*`, only that lessee's leases, within its scopes.
+        Lessee => "LESSEE",
+        /// Platform level, only `/api/workers/*` through `X-API-Key`; made by the operator's
+        /// command line, never through the API.
+        Worker => "WORKER",
+    }
+);
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Owner, Role::Manager, Role::Lessee, Role::Worker];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Role::Owner => "OWNER",
-            Role::Manager => "MANAGER",
-            Role::Lessee => "LESSEE",
-            Role::Worker => "WORKER",
-        }
-    }
-
     /// May manage the portfolio (parties, property, leases, charges…).
     pub fn can_manage(&self) -> bool {
         matches!(self, Role::Owner | Role::Manager)
     }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl FromStr for Role {
-    type Err = String;
+    type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role '{s}'; use OWNER, MANAGER, LESSEE or WORKER"))
+        Role::parse(s)
     }
 }
 
-/// What a LESSEE key may do with that lessee's leases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Scope {
-    #[serde(rename = "lessee:leases:read")]
-    LeasesRead,
-    #[serde(rename = "lessee:leases:sign")]
-    LeasesSign,
-    #[serde(rename = "lessee:leases:download")]
-    LeasesDownload,
-}
-
-impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::LeasesRead, Scope::LeasesSign, Scope::LeasesDownload];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Scope::LeasesRead => "lessee:leases:read",
-            Scope::LeasesSign => "lessee:leases:sign",
-            Scope::LeasesDownload => "lessee:leases:download",
-        }
+crate::text_enum!(
+    /// What a LESSEE key may do with that lessee's leases.
+    pub Scope {
+        /// Read the lessee's leases.
+        LeasesRead => "lessee:leases:read",
+        /// Sign them with one-time codes.
+        LeasesSign => "lessee:leases:sign",
+        /// Download the signed documents.
+        LeasesDownload => "lessee:leases:download",
     }
-}
-
-impl fmt::Display for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+);
 
 impl FromStr for Scope {
-    type Err = String;
+    type Err = InvalidValue;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Scope::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| {
-                format!(
-                    "unknown scope '{s}'; use lessee:leases:read, lessee:leases:sign or lessee:leases:download"
-                )
-            })
+        Scope::parse(s)
     }
 }
 
@@ -261,10 +218,10 @@ mod tests {
 
     #[test]
     fn roles_and_scopes_parse_their_public_names() {
-        for role in Role::ALL {
+        for &role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
-        for scope in Scope::ALL {
+        for &scope in Scope::ALL {
             assert_eq!(scope.as_str().parse::<Scope>(), Ok(scope));
         }
         assert!("ADMIN".parse::<Role>().is_err());

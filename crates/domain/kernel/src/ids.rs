@@ -201,6 +201,10 @@ typed_id!(
     /// A signature process.
     SignatureId
 );
+typed_id!(
+    /// A media record (a file attached to an entity): a meter's photo, an annex's scan.
+    MediaId
+);
 
 #[cfg(test)]
 mod tests {

@@ -43,10 +43,10 @@ text_enum!(
 /// A lease as sent by a client (every field optional, so that all errors are reported at once).
 #[derive(Debug, Clone, Default)]
 pub struct LeaseInput {
-    pub estate_id: Option<uuid::Uuid>,
-    pub lease_type_id: Option<uuid::Uuid>,
-    pub lessee_ids: Option<Vec<uuid::Uuid>>,
-    pub guarantor_ids: Option<Vec<uuid::Uuid>>,
+    pub estate_id: Option<EstateId>,
+    pub lease_type_id: Option<LeaseTypeId>,
+    pub lessee_ids: Option<Vec<LesseeId>>,
+    pub guarantor_ids: Option<Vec<ContactId>>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub rent_amount: Option<Decimal>,
@@ -104,11 +104,10 @@ fn amount(
     value.and_then(|v| errors.take(field, bounded_decimal(v, 2, min, Decimal::from(MAX_AMOUNT))))
 }
 
-fn ids<T>(
+fn ids<T: Copy + Eq + std::hash::Hash>(
     errors: &mut ValidationErrors,
     field: &str,
-    values: &[uuid::Uuid],
-    make: impl Fn(uuid::Uuid) -> T,
+    values: &[T],
 ) -> Vec<T> {
     if values.len() > MAX_PARTIES {
         errors.push(field, format!("at most {MAX_PARTIES}"));
@@ -117,7 +116,7 @@ fn ids<T>(
     if !values.iter().all(|v| seen.insert(*v)) {
         errors.push(field, "must not name the same party twice");
     }
-    values.iter().copied().map(make).collect()
+    values.to_vec()
 }
 
 fn first_day() -> NaiveDate {
@@ -140,7 +139,7 @@ impl LeaseData {
             errors.push("lease_type_id", "is required");
         }
         let lessee_ids = match &input.lessee_ids {
-            Some(l) if !l.is_empty() => ids(&mut errors, "lessees", l, LesseeId),
+            Some(l) if !l.is_empty() => ids(&mut errors, "lessees", l),
             _ => {
                 errors.push("lessees", "needs at least one lessee");
                 Vec::new()
@@ -150,7 +149,6 @@ impl LeaseData {
             &mut errors,
             "guarantor_ids",
             input.guarantor_ids.as_deref().unwrap_or_default(),
-            ContactId,
         );
         if input.start_date.is_none() {
             errors.push("start_date", "is required");
@@ -229,8 +227,8 @@ impl LeaseData {
         errors.into_result()?;
         let missing = || ValidationErrors::single("lease", "incomplete");
         Ok(Self {
-            estate_id: EstateId(estate_id.ok_or_else(missing)?),
-            lease_type_id: LeaseTypeId(lease_type_id.ok_or_else(missing)?),
+            estate_id: estate_id.ok_or_else(missing)?,
+            lease_type_id: lease_type_id.ok_or_else(missing)?,
             lessee_ids,
             guarantor_ids,
             start_date: input.start_date.ok_or_else(missing)?,
@@ -495,9 +493,9 @@ mod tests {
 
     fn input() -> LeaseInput {
         LeaseInput {
-            estate_id: Some(uuid::Uuid::now_v7()),
-            lease_type_id: Some(uuid::Uuid::now_v7()),
-            lessee_ids: Some(vec![uuid::Uuid::now_v7()]),
+            estate_id: Some(EstateId::generate()),
+            lease_type_id: Some(LeaseTypeId::generate()),
+            lessee_ids: Some(vec![LesseeId::generate()]),
             start_date: Some(ymd(2026, 1, 1)),
             rent_amount: Some(dec("850.50")),
             charges_amount: Some(dec("50")),
@@ -543,7 +541,7 @@ mod tests {
                 "rent_amount"
             ]
         );
-        let one = uuid::Uuid::now_v7();
+        let one = LesseeId::generate();
         let e = LeaseData::parse(&LeaseInput {
             lessee_ids: Some(vec![one, one]),
             rent_amount: Some(dec("10.001")),

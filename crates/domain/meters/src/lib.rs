@@ -7,6 +7,7 @@ use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub use faireplace_kernel::ids::MeterId;
+use faireplace_kernel::ids::{EstateId, MediaId, PlaceId};
 
 typed_id!(
     /// A reading of a meter.
@@ -58,9 +59,9 @@ const MAX_INDEX: i64 = 1_000_000_000_000;
 
 #[derive(Debug, Clone, Default)]
 pub struct MeterInput {
-    pub estate_id: Option<uuid::Uuid>,
-    pub place_id: Option<uuid::Uuid>,
-    pub parent_meter_id: Option<uuid::Uuid>,
+    pub estate_id: Option<EstateId>,
+    pub place_id: Option<PlaceId>,
+    pub parent_meter_id: Option<MeterId>,
     pub meter_type: Option<String>,
     pub billing_type: Option<String>,
     pub serial_number: Option<String>,
@@ -74,8 +75,8 @@ pub struct MeterInput {
 /// Where a meter is: an estate (a lot's own meter) or a place (a building's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeterSite {
-    Estate(uuid::Uuid),
-    Place(uuid::Uuid),
+    Estate(EstateId),
+    Place(PlaceId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,7 +147,7 @@ impl MeterData {
         };
         Ok(Self {
             site,
-            parent_meter_id: input.parent_meter_id.map(MeterId),
+            parent_meter_id: input.parent_meter_id,
             unit: unit.unwrap_or_else(|| Text::from_trusted(meter_type.default_unit().to_owned())),
             meter_type,
             billing_type,
@@ -207,8 +208,8 @@ sort_fields!(
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MeterFilter {
-    pub estate_id: Option<uuid::Uuid>,
-    pub place_id: Option<uuid::Uuid>,
+    pub estate_id: Option<EstateId>,
+    pub place_id: Option<PlaceId>,
     pub parent_meter_id: Option<MeterId>,
     pub meter_type: Option<MeterType>,
     pub active: Option<bool>,
@@ -219,7 +220,7 @@ pub struct ReadingInput {
     pub value: Option<Decimal>,
     pub read_at: Option<DateTime<Utc>>,
     pub source: Option<String>,
-    pub photo_media_id: Option<uuid::Uuid>,
+    pub photo_media_id: Option<MediaId>,
     pub rollover: Option<bool>,
 }
 
@@ -229,7 +230,7 @@ pub struct ReadingData {
     pub value: Decimal,
     pub read_at: DateTime<Utc>,
     pub source: ReadingSource,
-    pub photo_media_id: Option<uuid::Uuid>,
+    pub photo_media_id: Option<MediaId>,
     pub rollover: bool,
 }
 
@@ -438,7 +439,7 @@ mod tests {
         let fields: Vec<&str> = e.errors().iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["estate_id", "meter_type"]);
         let m = MeterData::parse(&MeterInput {
-            place_id: Some(uuid::Uuid::now_v7()),
+            place_id: Some(PlaceId::generate()),
             meter_type: Some("WATER_COLD".into()),
             ..Default::default()
         })

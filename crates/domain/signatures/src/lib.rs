@@ -12,6 +12,7 @@ use faireplace_kernel::ErrorCode;
 use faireplace_kernel::values::{Email, Phone};
 use faireplace_kernel::{ValidationErrors, text_enum, typed_id};
 
+use faireplace_kernel::ids::LeaseId;
 pub use faireplace_kernel::ids::SignatureId;
 typed_id!(
     /// One signer of a process.
@@ -63,6 +64,16 @@ text_enum!(
         Signed => "SIGNED",
         /// Refused to sign (reported by a signature provider): the process is cancelled.
         Declined => "DECLINED",
+    }
+);
+
+text_enum!(
+    /// How a signature was given.
+    pub SignMethod {
+        /// A one-time code sent to the signer and verified here.
+        Otp => "OTP",
+        /// Reported by a signature provider's worker.
+        Provider => "PROVIDER",
     }
 );
 
@@ -216,8 +227,7 @@ pub struct SignEvidence {
     pub at: DateTime<Utc>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
-    /// `OTP` for a code verified here, `PROVIDER` for a signature provider's report.
-    pub method: String,
+    pub method: SignMethod,
     pub provider_reference: Option<String>,
 }
 
@@ -237,7 +247,7 @@ pub struct Signer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
     pub id: SignatureId,
-    pub lease_id: uuid::Uuid,
+    pub lease_id: LeaseId,
     /// As stored; see [`Signature::status_at`] for the expiry.
     pub status: SignatureStatus,
     /// The SHA-256 of the document signed, hex.
@@ -374,7 +384,7 @@ mod tests {
     fn process(signers: Vec<Signer>) -> Signature {
         Signature {
             id: SignatureId(uuid::Uuid::from_u128(1)),
-            lease_id: uuid::Uuid::from_u128(2),
+            lease_id: LeaseId(uuid::Uuid::from_u128(2)),
             status: SignatureStatus::Pending,
             document_sha256: "00".repeat(32),
             expires_at: expiry(at(0)),

@@ -1,68 +1,50 @@
 //! `/api/leases`: leases with their co-lessees and guarantors, their rent history and their
-//! yearly revision; `/api/lessee/leases`: a lessee's own leases.
+//! yearly revision (a lessee's own leases are in `lessee_portal`).
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::leases::{RevisionPreview, RevisionRequest};
 use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::ErrorCode;
+use faireplace_kernel::ids::{ContactId, EstateId, LesseeId};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_leases::{
-    Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, LeaseStatus, LeaseTypeId,
-    RentHistoryEntry,
+    BlockedReason, ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort,
+    LeaseStatus, LeaseTypeId, RentChangeReason, RentHistoryEntry,
 };
-use faireplace_parties::LesseeId;
 use faireplace_ports::rent::IndexValue;
-use faireplace_property::EstateId;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{LesseeKey, ListParams, Manager, Paginated};
+use crate::common::Manager;
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::property::{opt, uuid_param};
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
-
-/// Where a lease stands; it moves one step at a time along this order.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum LeaseStatusDto {
-    DRAFT,
-    PENDING_SIGNATURE,
-    ACTIVE,
-    NOTICE_GIVEN,
-    TERMINATED,
-}
-
-/// PROVISION: a monthly advance reviewed yearly; FORFAIT: a flat rate, never reviewed.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, dead_code)]
-pub enum ChargesModeDto {
-    PROVISION,
-    FORFAIT,
-}
+use crate::responses::{Conflict, Forbidden, NotFound};
 
 /// A lessee party to a lease.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LeaseLessee {
-    pub lessee_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub lessee_id: LesseeId,
 }
 
 /// A lease as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct LeaseRequest {
-    #[schema(required = true)]
-    pub estate_id: Option<Uuid>,
-    #[schema(required = true)]
-    pub lease_type_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>, required = true)]
+    pub estate_id: Option<EstateId>,
+    #[schema(value_type = Option<Uuid>, required = true)]
+    pub lease_type_id: Option<LeaseTypeId>,
     /// The co-lessees, at least one, at most 10.
     #[schema(required = true)]
     pub lessees: Option<Vec<LeaseLessee>>,
     /// Contacts of kind GUARANTOR, at most 10.
-    pub guarantor_ids: Option<Vec<Uuid>>,
+    #[schema(value_type = Option<Vec<Uuid>>)]
+    pub guarantor_ids: Option<Vec<ContactId>>,
     #[schema(required = true, example = "2026-01-01")]
     pub start_date: Option<NaiveDate>,
     /// The last day of the lease; absent: the day before the anniversary of the type's
@@ -79,7 +61,7 @@ pub struct LeaseRequest {
     #[schema(value_type = Option<f64>, example = 50)]
     pub charges_amount: Option<Decimal>,
     /// PROVISION when absent.
-    #[schema(value_type = Option<ChargesModeDto>)]
+    #[schema(value_type = Option<ChargesMode>)]
     pub charges_mode: Option<String>,
     /// Day of the month the rent is due, 1 to 28 (1 when absent).
     #[schema(minimum = 1, maximum = 28)]
@@ -98,7 +80,7 @@ pub struct LeaseRequest {
     pub special_clauses: Option<String>,
     /// DRAFT when absent. A new lease may start DRAFT, PENDING_SIGNATURE or ACTIVE (signed
     /// on paper); afterwards it moves one step at a time (409 otherwise).
-    #[schema(value_type = Option<LeaseStatusDto>)]
+    #[schema(value_type = Option<LeaseStatus>)]
     pub status: Option<String>,
     /// Write-only: why the rent or charges change (kept in the rent history).
     pub change_comment: Option<String>,
@@ -109,19 +91,22 @@ pub struct LeaseRequest {
 /// A lease.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeaseResponse {
-    pub id: Uuid,
-    pub estate_id: Uuid,
-    pub lease_type_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: LeaseId,
+    #[schema(value_type = Uuid)]
+    pub estate_id: EstateId,
+    #[schema(value_type = Uuid)]
+    pub lease_type_id: LeaseTypeId,
     pub lessees: Vec<LeaseLessee>,
-    pub guarantor_ids: Vec<Uuid>,
+    #[schema(value_type = Vec<Uuid>)]
+    pub guarantor_ids: Vec<ContactId>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     #[schema(value_type = f64)]
     pub rent_amount: Decimal,
     #[schema(value_type = f64)]
     pub charges_amount: Decimal,
-    #[schema(value_type = ChargesModeDto)]
-    pub charges_mode: String,
+    pub charges_mode: ChargesMode,
     pub payment_day: u32,
     #[schema(value_type = f64)]
     pub deposit_amount: Decimal,
@@ -131,8 +116,7 @@ pub struct LeaseResponse {
     pub revision_date: Option<NaiveDate>,
     pub in_zone_tendue: bool,
     pub special_clauses: Option<String>,
-    #[schema(value_type = LeaseStatusDto)]
-    pub status: String,
+    pub status: LeaseStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -148,7 +132,7 @@ pub struct LeaseFilterParams {
     pub lessee_id: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub lease_type_id: Option<String>,
-    #[param(value_type = Option<LeaseStatusDto>)]
+    #[param(value_type = Option<LeaseStatus>)]
     pub status: Option<String>,
 }
 
@@ -181,20 +165,20 @@ fn input(r: LeaseRequest) -> LeaseInput {
 pub(crate) fn response(l: &Lease) -> LeaseResponse {
     let d = &l.data;
     LeaseResponse {
-        id: l.id.0,
-        estate_id: d.estate_id.0,
-        lease_type_id: d.lease_type_id.0,
+        id: l.id,
+        estate_id: d.estate_id,
+        lease_type_id: d.lease_type_id,
         lessees: d
             .lessee_ids
             .iter()
-            .map(|id| LeaseLessee { lessee_id: id.0 })
+            .map(|&lessee_id| LeaseLessee { lessee_id })
             .collect(),
-        guarantor_ids: d.guarantor_ids.iter().map(|g| g.0).collect(),
+        guarantor_ids: d.guarantor_ids.clone(),
         start_date: d.start_date,
         end_date: l.end_date(),
         rent_amount: d.rent_amount,
         charges_amount: d.charges_amount,
-        charges_mode: d.charges_mode.as_str().to_owned(),
+        charges_mode: d.charges_mode,
         payment_day: d.payment_day,
         deposit_amount: d.deposit_amount,
         has_revision_clause: l.has_revision_clause(),
@@ -202,13 +186,13 @@ pub(crate) fn response(l: &Lease) -> LeaseResponse {
         revision_date: d.revision_date,
         in_zone_tendue: d.in_zone_tendue,
         special_clauses: opt(&d.special_clauses),
-        status: d.status.as_str().to_owned(),
+        status: d.status,
         created_at: l.created_at,
         updated_at: l.updated_at,
     }
 }
 
-const DEFAULT_SORT: Sort<LeaseSort> = Sort {
+pub(crate) const DEFAULT_SORT: Sort<LeaseSort> = Sort {
     field: LeaseSort::StartDate,
     descending: true,
 };
@@ -239,15 +223,15 @@ impl CrudResource for Lease {
     fn to_request(&self) -> LeaseRequest {
         let d = &self.data;
         LeaseRequest {
-            estate_id: Some(d.estate_id.0),
-            lease_type_id: Some(d.lease_type_id.0),
+            estate_id: Some(d.estate_id),
+            lease_type_id: Some(d.lease_type_id),
             lessees: Some(
                 d.lessee_ids
                     .iter()
-                    .map(|id| LeaseLessee { lessee_id: id.0 })
+                    .map(|&lessee_id| LeaseLessee { lessee_id })
                     .collect(),
             ),
-            guarantor_ids: Some(d.guarantor_ids.iter().map(|g| g.0).collect()),
+            guarantor_ids: Some(d.guarantor_ids.clone()),
             start_date: Some(d.start_date),
             end_date: d.end_date,
             rent_amount: Some(d.rent_amount),
@@ -319,10 +303,9 @@ crate::crud_handlers!(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RentHistoryResponse {
     pub id: Uuid,
-    pub lease_id: Uuid,
-    /// INITIAL (the amounts the lease started with), CHANGE (by a manager) or INDEX_REVISION.
-    #[schema(example = "INDEX_REVISION")]
-    pub reason: String,
+    #[schema(value_type = Uuid)]
+    pub lease_id: LeaseId,
+    pub reason: RentChangeReason,
     pub comment: Option<String>,
     #[schema(value_type = f64)]
     pub rent_amount: Decimal,
@@ -341,8 +324,8 @@ impl From<RentHistoryEntry> for RentHistoryResponse {
         let c = h.change;
         Self {
             id: h.id,
-            lease_id: h.lease_id.0,
-            reason: c.reason.as_str().to_owned(),
+            lease_id: h.lease_id,
+            reason: c.reason,
             comment: opt(&c.comment),
             rent_amount: c.rent_amount,
             charges_amount: c.charges_amount,
@@ -365,7 +348,6 @@ pub struct RentHistoryList {
     tag = "Leases", operation_id = "lease_rent_history",
     responses(
         (status = 200, description = "The history", body = RentHistoryList),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -397,17 +379,6 @@ pub struct RevisionRequestBody {
     pub revision_date: Option<NaiveDate>,
 }
 
-/// ENERGY_CLASS_F_G and the others: why a revision cannot be applied.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum BlockedReasonDto {
-    NO_REVISION_CLAUSE,
-    ENERGY_CLASS_F_G,
-    INDEX_NOT_PUBLISHED,
-    ALREADY_REVISED,
-    TOO_LATE,
-}
-
 /// An index value of a quarter.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IndexPoint {
@@ -433,8 +404,7 @@ pub struct RevisionResponse {
     /// From when the new rent applies: the claim, never earlier (no retroactivity).
     pub effective_date: NaiveDate,
     pub allowed: bool,
-    #[schema(value_type = Option<BlockedReasonDto>)]
-    pub blocked_reason: Option<String>,
+    pub blocked_reason: Option<BlockedReason>,
     /// True when this answer applied the revision.
     pub applied: bool,
 }
@@ -455,7 +425,7 @@ fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
         new_rent: p.new_rent.map(|r| r.normalize()),
         revision_date: p.revision_date,
         effective_date: p.effective_date,
-        blocked_reason: p.blocked_reason.map(|r| r.as_str().to_owned()),
+        blocked_reason: p.blocked_reason,
         applied,
     }
 }
@@ -507,8 +477,6 @@ fn revision_request(
     request_body(content = RevisionRequestBody, description = "Optional"),
     responses(
         (status = 200, description = "The revision and whether it may be applied", body = RevisionResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -539,8 +507,6 @@ pub async fn preview_revision(
     request_body(content = RevisionRequestBody, description = "Optional"),
     responses(
         (status = 200, description = "The revision applied", body = RevisionResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
@@ -563,79 +529,9 @@ pub async fn apply_revision(
     Ok(HttpResponse::Ok().json(revision_response(preview, true)))
 }
 
-/// Paging of the lessee's leases.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LesseeListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `start_date` (default `-start_date`), `end_date`, `status`, `created_at`…
-    pub sort: Option<String>,
-}
-
-/// The leases on which the calling lessee is a party (LESSEE key with `lessee:leases:read`).
-#[utoipa::path(
-    tag = "Lessee portal", operation_id = "lessee_list_leases",
-    params(LesseeListParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<LeaseResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/lessee/leases")]
-pub async fn lessee_leases(
-    state: web::Data<AppState>,
-    caller: LesseeKey,
-    params: web::Query<LesseeListParams>,
-) -> Result<HttpResponse, ApiError> {
-    let list = ListParams {
-        page: params.page.clone(),
-        limit: params.limit.clone(),
-        search: None,
-        sort: params.sort.clone(),
-    };
-    let (page, sort) = list.parse(DEFAULT_SORT)?;
-    let page = state
-        .lease_rules
-        .lessee_leases(&caller.0, page, sort)
-        .await?;
-    Ok(Paginated::from_page(page, |l| response(&l)).respond())
-}
-
-/// One lease of the calling lessee's; any other lease, even of the same tenant, is 404.
-#[utoipa::path(
-    tag = "Lessee portal", operation_id = "lessee_get_lease",
-    responses(
-        (status = 200, description = "The lease", body = LeaseResponse),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/lessee/leases/{id}")]
-pub async fn lessee_lease(
-    state: web::Data<AppState>,
-    caller: LesseeKey,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let lease = state
-        .lease_rules
-        .lessee_lease(&caller.0, LeaseId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&lease)))
-}
-
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
     crud_routes(cfg);
     cfg.service(rent_history)
         .service(preview_revision)
-        .service(apply_revision)
-        .service(lessee_leases)
-        .service(lessee_lease);
+        .service(apply_revision);
 }

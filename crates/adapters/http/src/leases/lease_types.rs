@@ -9,29 +9,10 @@ use faireplace_ports::leases::{LeaseTypeFilter, LeaseTypeSort};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::crud::CrudResource;
 use crate::property::bool_param;
-
-/// The annexes a lease may need.
-#[derive(ToSchema)]
-#[allow(clippy::upper_case_acronyms, non_camel_case_types, dead_code)]
-pub enum AnnexCodeDto {
-    INFORMATION_NOTICE,
-    ENTRY_CONDITION_REPORT,
-    DPE,
-    LEAD,
-    ASBESTOS,
-    ELECTRICITY,
-    GAS,
-    RISKS,
-    COOWNERSHIP_RULES,
-    FURNITURE_INVENTORY,
-    INSURANCE_CERTIFICATE,
-    RECOVERABLE_CHARGES,
-}
 
 /// A lease type as sent. Durations must hold min ≤ default ≤ max.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -62,14 +43,15 @@ pub struct LeaseTypeRequest {
     pub renewable: Option<bool>,
     /// True when absent.
     pub rent_revision_allowed: Option<bool>,
-    #[schema(value_type = Option<Vec<AnnexCodeDto>>)]
+    #[schema(value_type = Option<Vec<AnnexCode>>)]
     pub mandatory_annexes: Option<Vec<String>>,
 }
 
 /// A lease type.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeaseTypeResponse {
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: LeaseTypeId,
     pub code: String,
     pub name: String,
     pub furnished: bool,
@@ -83,8 +65,7 @@ pub struct LeaseTypeResponse {
     pub owner_notice_months: i32,
     pub renewable: bool,
     pub rent_revision_allowed: bool,
-    #[schema(value_type = Vec<AnnexCodeDto>)]
-    pub mandatory_annexes: Vec<String>,
+    pub mandatory_annexes: Vec<AnnexCode>,
     /// Seeded by the platform: cannot be changed or deleted.
     pub is_system: bool,
     pub created_at: DateTime<Utc>,
@@ -178,7 +159,7 @@ impl CrudResource for LeaseType {
     fn to_response(&self) -> LeaseTypeResponse {
         let d = &self.data;
         LeaseTypeResponse {
-            id: self.id.0,
+            id: self.id,
             code: d.code.clone(),
             name: d.name.to_string(),
             furnished: d.furnished,
@@ -191,11 +172,7 @@ impl CrudResource for LeaseType {
             owner_notice_months: d.owner_notice_months,
             renewable: d.renewable,
             rent_revision_allowed: d.rent_revision_allowed,
-            mandatory_annexes: d
-                .mandatory_annexes
-                .iter()
-                .map(|a: &AnnexCode| a.as_str().to_owned())
-                .collect(),
+            mandatory_annexes: d.mandatory_annexes.clone(),
             is_system: self.is_system,
             created_at: self.created_at,
             updated_at: self.updated_at,

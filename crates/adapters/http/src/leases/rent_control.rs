@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
 use faireplace_ports::rent::{ReferenceRentCell, RentControlZone};
-use faireplace_property::EstateId;
+use faireplace_property::{ConstructionPeriod, EstateId};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -13,8 +13,7 @@ use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
-use faireplace_property::ConstructionPeriod;
+use crate::responses::{Forbidden, NotFound};
 
 /// A rent control zone: a published sector of a listed city.
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,8 +45,7 @@ pub struct ReferenceRentResponse {
     pub zone_id: Uuid,
     /// 1 to 4, 4 meaning four rooms or more.
     pub rooms: i16,
-    #[schema(value_type = ConstructionPeriod)]
-    pub construction_period: String,
+    pub construction_period: ConstructionPeriod,
     pub furnished: bool,
     #[schema(value_type = f64)]
     pub reference_m2: Decimal,
@@ -63,16 +61,17 @@ pub struct ReferenceRentResponse {
 
 impl From<ReferenceRentCell> for ReferenceRentResponse {
     fn from(c: ReferenceRentCell) -> Self {
+        let r = c.rents;
         Self {
             zone_id: c.zone_id,
-            rooms: c.rooms,
-            construction_period: c.construction_period.as_str().to_owned(),
-            furnished: c.furnished,
-            reference_m2: c.reference_m2,
-            increased_m2: c.increased_m2,
-            reduced_m2: c.reduced_m2,
-            valid_from: c.valid_from,
-            valid_to: c.valid_to,
+            rooms: r.rooms,
+            construction_period: r.construction_period,
+            furnished: r.furnished,
+            reference_m2: r.reference_m2,
+            increased_m2: r.increased_m2,
+            reduced_m2: r.reduced_m2,
+            valid_from: r.valid_from,
+            valid_to: r.valid_to,
         }
     }
 }
@@ -103,8 +102,6 @@ pub struct ReferenceRentParams {
     params(PageParams),
     responses(
         (status = 200, description = "A page of zones", body = Paginated<ZoneResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -126,8 +123,6 @@ pub async fn zones(
     params(ReferenceRentParams),
     responses(
         (status = 200, description = "A page of reference rents", body = Paginated<ReferenceRentResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -185,8 +180,6 @@ pub struct CheckResponse {
     request_body = CheckRequest,
     responses(
         (status = 200, description = "The verdict", body = CheckResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     ),
@@ -222,7 +215,7 @@ pub async fn check(
         .await?;
     Ok(HttpResponse::Ok().json(CheckResponse {
         applicable: verdict.applicable,
-        reference_m2: verdict.reference.as_ref().map(|c| c.reference_m2),
+        reference_m2: verdict.reference.as_ref().map(|c| c.rents.reference_m2),
         max_rent: verdict.outcome.map(|o| o.max_rent),
         compliant: verdict.outcome.map(|o| o.compliant),
         excess: verdict.outcome.map(|o| o.excess),

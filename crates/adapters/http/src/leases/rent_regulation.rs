@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, Unauthorized};
+use crate::responses::Forbidden;
 
 /// A country's rent regulation frame.
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,7 +78,6 @@ pub struct IndexParams {
     tag = "Rent Regulation & Rent Control", operation_id = "list_countries",
     responses(
         (status = 200, description = "The countries", body = Paginated<CountryResponse>),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
@@ -105,8 +104,6 @@ pub async fn countries(
     params(IndexParams),
     responses(
         (status = 200, description = "A page of the series", body = Paginated<IndexResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
     ),
     security(("bearer" = []))
