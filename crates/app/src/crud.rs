@@ -262,11 +262,15 @@ pub fn merge_patch(target: &mut Json, patch: &Json) {
     }
 }
 
+/// What follows a committed delete on this instance (a lessee's keys forgotten at once).
+pub type AfterDelete<D> = Arc<dyn Fn(TenantId, &Item<D>) + Send + Sync>;
+
 /// The use cases of a resource declared once: a client's JSON read into its record, its
 /// parent checked, its changes audited as declared.
 pub struct ItemService<D: Declared> {
     crud: CrudService<Item<D>>,
     parent: Option<Arc<dyn Exists>>,
+    after_delete: Option<AfterDelete<D>>,
 }
 
 impl<D: Declared> Clone for ItemService<D> {
@@ -274,6 +278,7 @@ impl<D: Declared> Clone for ItemService<D> {
         Self {
             crud: self.crud.clone(),
             parent: self.parent.clone(),
+            after_delete: self.after_delete.clone(),
         }
     }
 }
@@ -289,12 +294,22 @@ impl<D: Declared> ItemService<D> {
         if let Some(entity) = D::AUDIT {
             crud = crud.audited(entity, Item::<D>::to_json);
         }
-        Self { crud, parent }
+        Self {
+            crud,
+            parent,
+            after_delete: None,
+        }
     }
 
     /// Runs `checks` before each save and delete.
     pub fn checked(mut self, checks: Arc<dyn Checks<Item<D>>>) -> Self {
         self.crud = self.crud.checked(checks);
+        self
+    }
+
+    /// Runs `hook` once a delete is committed.
+    pub fn after_delete(mut self, hook: AfterDelete<D>) -> Self {
+        self.after_delete = Some(hook);
         self
     }
 
@@ -417,8 +432,13 @@ impl<D: Declared> ItemService<D> {
         parent: D::Parent,
         id: D::Id,
     ) -> Result<(), AppError> {
+        let tenant = principal.manage()?;
         let item = self.get(principal, parent, id).await?;
-        self.crud.remove(principal, &item).await
+        self.crud.remove(principal, &item).await?;
+        if let Some(hook) = &self.after_delete {
+            hook(tenant, &item);
+        }
+        Ok(())
     }
 }
 

@@ -43,6 +43,30 @@ impl ItemRegistry {
         self.services.insert(TypeId::of::<D>(), Box::new(service));
     }
 
+    /// Changes the use cases of `D` (adds checks or hooks to what the wiring made); `false`
+    /// when `D` is not wired.
+    #[must_use]
+    pub fn change<D: Declared>(
+        &mut self,
+        f: impl FnOnce(ItemService<D>) -> ItemService<D>,
+    ) -> bool {
+        match self
+            .services
+            .remove(&TypeId::of::<D>())
+            .map(|s| s.downcast::<ItemService<D>>())
+        {
+            Some(Ok(service)) => {
+                self.insert(f(*service));
+                true
+            }
+            Some(Err(other)) => {
+                self.services.insert(TypeId::of::<D>(), other);
+                false
+            }
+            None => false,
+        }
+    }
+
     pub fn get<D: Declared>(&self) -> Result<&ItemService<D>, ApiError> {
         self.services
             .get(&TypeId::of::<D>())

@@ -5,4 +5,7 @@ use crate::items::Wire;
 
 pub(crate) fn each(w: &mut impl Wire) {
     w.wire::<faireplace_banking::BankAccountData>();
+    w.wire::<faireplace_parties::OwnerData>();
+    w.wire::<faireplace_parties::ContactData>();
+    w.wire::<faireplace_parties::LesseeData>();
 }

@@ -22,7 +22,6 @@ mod leases;
 mod media;
 mod meters;
 mod notifications;
-mod parties;
 mod payments;
 mod property;
 mod reads;
@@ -47,7 +46,6 @@ pub use leases::PgLeases;
 pub use media::PgMedia;
 pub use meters::PgMeters;
 pub use notifications::{PgNotifications, PgRegulations};
-pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use payments::PgPayments;
 pub use property::{
     PgDiagnostics, PgEnergyDiagnoses, PgEquipment, PgEstates, PgInventory, PgKeys, PgPlaces,

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::{Sort, ValidationErrors};
-use faireplace_parties::{ContactId, LesseeId, OwnerId};
+use faireplace_parties::{ContactData, ContactId, LesseeData, LesseeId, OwnerData, OwnerId};
 use faireplace_ports::property::{ChildFilter, ChildSort};
 use faireplace_property::{EstateId, EstateKey, HolderKind, KeyData, KeyId, KeyInput};
 use serde::{Deserialize, Serialize};
@@ -151,9 +151,18 @@ impl CrudResource for EstateKey {
             return Ok(());
         };
         let found = match kind {
-            HolderKind::Owner => state.owners.get(caller, OwnerId(id)).await.map(|_| ()),
-            HolderKind::Lessee => state.lessees.get(caller, LesseeId(id)).await.map(|_| ()),
-            HolderKind::Contact => state.contacts.get(caller, ContactId(id)).await.map(|_| ()),
+            HolderKind::Owner => {
+                let owners = state.items.get::<OwnerData>()?;
+                owners.get(caller, (), OwnerId(id)).await.map(|_| ())
+            }
+            HolderKind::Lessee => {
+                let lessees = state.items.get::<LesseeData>()?;
+                lessees.get(caller, (), LesseeId(id)).await.map(|_| ())
+            }
+            HolderKind::Contact => {
+                let contacts = state.items.get::<ContactData>()?;
+                contacts.get(caller, (), ContactId(id)).await.map(|_| ())
+            }
             HolderKind::Agency => Ok(()),
         };
         match found {

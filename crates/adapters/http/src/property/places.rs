@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::{Sort, ValidationErrors};
-use faireplace_parties::ContactKind;
+use faireplace_parties::{ContactData, ContactKind};
 use faireplace_ports::ListQuery;
 use faireplace_property::{
     EstateFilter, HeatingType, Place, PlaceData, PlaceFilter, PlaceId, PlaceInput, PlaceSort,
@@ -180,7 +180,12 @@ impl CrudResource for Place {
         let Some(contact) = self.data.syndic_contact_id else {
             return Ok(());
         };
-        match state.contacts.get(caller, contact).await {
+        match state
+            .items
+            .get::<ContactData>()?
+            .get(caller, (), contact)
+            .await
+        {
             Ok(c) if c.data.kind == ContactKind::Syndic => Ok(()),
             Ok(_) => Err(ApiError::field(
                 "syndic_contact_id",
