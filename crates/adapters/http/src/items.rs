@@ -328,15 +328,18 @@ async fn list<D: Declared>(
 
 impl<D: Declared> HttpServiceFactory for ItemRoutes<D> {
     fn register(self, config: &mut AppService) {
+        // Another method on these paths: 405 with `Allow`, as for every route.
         web::resource(collection::<D>())
             .route(web::post().to(create::<D>))
             .route(web::get().to(list::<D>))
+            .default_service(web::to(crate::middleware::fallback))
             .register(config);
         web::resource(item_path::<D>())
             .route(web::get().to(get::<D>))
             .route(web::put().to(replace::<D>))
             .route(web::patch().to(patch::<D>))
             .route(web::delete().to(delete::<D>))
+            .default_service(web::to(crate::middleware::fallback))
             .register(config);
     }
 }
