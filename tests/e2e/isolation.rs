@@ -204,8 +204,9 @@ async fn a_tenant_setting_never_survives_on_a_pooled_connection() {
 /// Repository reads set the tenant inside their single statement: the setting ends with it.
 #[tokio::test]
 async fn a_single_statement_read_leaves_no_tenant_behind() {
-    use faireplace_kernel::{PageRequest, Sort};
-    use faireplace_parties::{OwnerFilter, PartySort};
+    use faireplace_kernel::paging::SortField;
+    use faireplace_kernel::{ItemFilter, ItemSort, PageRequest, Sort};
+    use faireplace_parties::OwnerData;
     use faireplace_ports::{ListQuery, Repository};
 
     let app = TestApp::spawn().await;
@@ -215,15 +216,15 @@ async fn a_single_statement_read_leaves_no_tenant_behind() {
     settings.max_connections = 2;
     settings.min_connections = 1;
     let db = connect_app(&settings).await.expect("pool");
-    let owners = faireplace_postgres::PgOwners(db.clone());
+    let owners = faireplace_postgres::PgItems::<OwnerData>::new(db.clone());
     let query = ListQuery {
         page: PageRequest::default(),
         sort: Sort {
-            field: PartySort::LastName,
+            field: ItemSort::<OwnerData>::from_name("last_name").expect("a sort field"),
             descending: false,
         },
         search: None,
-        filter: OwnerFilter::default(),
+        filter: ItemFilter::default(),
     };
 
     let (pid, _, _) = db.probe_read_session().await.expect("probe");

@@ -262,11 +262,15 @@ pub fn merge_patch(target: &mut Json, patch: &Json) {
     }
 }
 
+/// What follows a committed delete on this instance (a lessee's keys forgotten at once).
+pub type AfterDelete<D> = Arc<dyn Fn(TenantId, &Item<D>) + Send + Sync>;
+
 /// The use cases of a resource declared once: a client's JSON read into its record, its
 /// parent checked, its changes audited as declared.
 pub struct ItemService<D: Declared> {
     crud: CrudService<Item<D>>,
     parent: Option<Arc<dyn Exists>>,
+    after_delete: Option<AfterDelete<D>>,
 }
 
 impl<D: Declared> Clone for ItemService<D> {
@@ -274,6 +278,7 @@ impl<D: Declared> Clone for ItemService<D> {
         Self {
             crud: self.crud.clone(),
             parent: self.parent.clone(),
+            after_delete: self.after_delete.clone(),
         }
     }
 }
@@ -289,12 +294,22 @@ impl<D: Declared> ItemService<D> {
         if let Some(entity) = D::AUDIT {
             crud = crud.audited(entity, Item::<D>::to_json);
         }
-        Self { crud, parent }
+        Self {
+            crud,
+            parent,
+            after_delete: None,
+        }
     }
 
     /// Runs `checks` before each save and delete.
     pub fn checked(mut self, checks: Arc<dyn Checks<Item<D>>>) -> Self {
         self.crud = self.crud.checked(checks);
+        self
+    }
+
+    /// Runs `hook` once a delete is committed.
+    pub fn after_delete(mut self, hook: AfterDelete<D>) -> Self {
+        self.after_delete = Some(hook);
         self
     }
 
@@ -417,8 +432,13 @@ impl<D: Declared> ItemService<D> {
         parent: D::Parent,
         id: D::Id,
     ) -> Result<(), AppError> {
+        let tenant = principal.manage()?;
         let item = self.get(principal, parent, id).await?;
-        self.crud.remove(principal, &item).await
+        self.crud.remove(principal, &item).await?;
+        if let Some(hook) = &self.after_delete {
+            hook(tenant, &item);
+        }
+        Ok(())
     }
 }
 
@@ -434,5 +454,124 @@ pub fn item_query<D: Declared>(
         sort,
         search,
         filter,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use faireplace_kernel::access::Role;
+    use faireplace_kernel::ids::ApiKeyId;
+    use faireplace_parties::{LesseeData, LesseeId};
+    use serde_json::json;
+
+    use super::*;
+    use crate::principal::TenantPrincipal;
+
+    /// Lessees in memory, one tenant's.
+    #[derive(Default)]
+    struct Memory(Mutex<HashMap<LesseeId, Item<LesseeData>>>);
+
+    #[async_trait]
+    impl Repository<Item<LesseeData>> for Memory {
+        async fn insert(
+            &self,
+            _: TenantId,
+            item: &Item<LesseeData>,
+            _: &Journal,
+        ) -> Result<Item<LesseeData>, RepoError> {
+            let mut rows = self
+                .0
+                .lock()
+                .map_err(|e| RepoError::Unknown(e.to_string().into()))?;
+            rows.insert(item.id, item.clone());
+            Ok(item.clone())
+        }
+        async fn get(
+            &self,
+            _: TenantId,
+            id: LesseeId,
+        ) -> Result<Option<Item<LesseeData>>, RepoError> {
+            let rows = self
+                .0
+                .lock()
+                .map_err(|e| RepoError::Unknown(e.to_string().into()))?;
+            Ok(rows.get(&id).cloned())
+        }
+        async fn list(
+            &self,
+            _: TenantId,
+            _: &ListQuery<Item<LesseeData>>,
+        ) -> Result<Page<Item<LesseeData>>, RepoError> {
+            Err(RepoError::Unknown("not needed".into()))
+        }
+        async fn update(
+            &self,
+            _: TenantId,
+            item: &Item<LesseeData>,
+            _: &Journal,
+        ) -> Result<Option<Item<LesseeData>>, RepoError> {
+            let mut rows = self
+                .0
+                .lock()
+                .map_err(|e| RepoError::Unknown(e.to_string().into()))?;
+            Ok(rows.insert(item.id, item.clone()).map(|_| item.clone()))
+        }
+        async fn delete(&self, _: TenantId, id: LesseeId, _: &Journal) -> Result<bool, RepoError> {
+            let mut rows = self
+                .0
+                .lock()
+                .map_err(|e| RepoError::Unknown(e.to_string().into()))?;
+            Ok(rows.remove(&id).is_some())
+        }
+    }
+
+    struct Fixed;
+
+    impl Clock for Fixed {
+        fn now(&self) -> DateTime<Utc> {
+            DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+        }
+    }
+
+    #[tokio::test]
+    async fn the_after_delete_hook_follows_a_committed_delete_only() {
+        let deleted: Arc<Mutex<Vec<(TenantId, LesseeId)>>> = Arc::default();
+        let seen = deleted.clone();
+        let service =
+            ItemService::<LesseeData>::new(Arc::new(Memory::default()), Arc::new(Fixed), None)
+                .after_delete(Arc::new(move |tenant, lessee| {
+                    if let Ok(mut seen) = seen.lock() {
+                        seen.push((tenant, lessee.id));
+                    }
+                }));
+        let tenant = TenantId::generate();
+        let manager = Principal::Tenant(TenantPrincipal {
+            tenant_id: tenant,
+            key: ApiKeyId::generate(),
+            role: Role::Manager,
+            scopes: Vec::new(),
+            lessee_id: None,
+        });
+        let lessee = service
+            .create(
+                &manager,
+                (),
+                &json!({"first_name": "Léa", "last_name": "Bernard"}),
+            )
+            .await
+            .expect("created");
+        // Nothing deleted, nothing followed.
+        let missing = LesseeId::generate();
+        assert!(service.delete(&manager, (), missing).await.is_err());
+        assert!(deleted.lock().expect("lock").is_empty());
+
+        service
+            .delete(&manager, (), lessee.id)
+            .await
+            .expect("deleted");
+        assert_eq!(*deleted.lock().expect("lock"), [(tenant, lessee.id)]);
     }
 }

@@ -79,10 +79,6 @@ fn section(heading: &str, paragraphs: Vec<String>, fields: Vec<(String, String)>
     }
 }
 
-fn lessee_name(l: &Lessee) -> String {
-    format!("{} {}", l.data.first_name, l.data.last_name)
-}
-
 fn contact_name(c: &Contact) -> String {
     match (&c.data.company_name, &c.data.first_name, &c.data.last_name) {
         (Some(company), None, None) => company.to_string(),
@@ -636,7 +632,7 @@ pub struct LeaseFacts<'a> {
 pub fn lease_contract(f: &LeaseFacts<'_>) -> PdfDocument {
     let d = &f.lease.data;
     let k = &f.kind.data;
-    let mut parties = vec![field("Bailleur", f.owner.display_name())];
+    let mut parties = vec![field("Bailleur", f.owner.data.display_name())];
     if let Some(a) = &f.owner.data.address {
         parties.push(field("Adresse du bailleur", address(a)));
     }
@@ -646,7 +642,7 @@ pub fn lease_contract(f: &LeaseFacts<'_>) -> PdfDocument {
         } else {
             format!("Locataire {}", i + 1)
         };
-        parties.push((label, lessee_name(l)));
+        parties.push((label, l.data.full_name()));
     }
     for g in f.guarantors {
         parties.push(field("Garant", contact_name(g)));

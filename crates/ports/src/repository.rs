@@ -7,10 +7,6 @@ use async_trait::async_trait;
 use crate::audit::Journal;
 use faireplace_kernel::paging::SortField;
 use faireplace_kernel::{Page, PageRequest, Sort, TenantId};
-use faireplace_parties::{
-    Contact, ContactFilter, ContactId, Lessee, LesseeFilter, LesseeId, LesseeSort, Owner,
-    OwnerFilter, OwnerId, PartySort,
-};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -100,36 +96,6 @@ pub trait Repository<R: Resource>: Send + Sync {
         id: R::Id,
         journal: &Journal,
     ) -> Result<bool, RepoError>;
-}
-
-impl Resource for Owner {
-    type Id = OwnerId;
-    type Filter = OwnerFilter;
-    type SortField = PartySort;
-    const NAME: &'static str = "owner";
-    fn id(&self) -> OwnerId {
-        self.id
-    }
-}
-
-impl Resource for Contact {
-    type Id = ContactId;
-    type Filter = ContactFilter;
-    type SortField = PartySort;
-    const NAME: &'static str = "contact";
-    fn id(&self) -> ContactId {
-        self.id
-    }
-}
-
-impl Resource for Lessee {
-    type Id = LesseeId;
-    type Filter = LesseeFilter;
-    type SortField = LesseeSort;
-    const NAME: &'static str = "lessee";
-    fn id(&self) -> LesseeId {
-        self.id
-    }
 }
 
 impl<D: faireplace_kernel::Declared> Resource for faireplace_kernel::Item<D> {

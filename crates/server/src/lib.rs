@@ -10,11 +10,11 @@ use std::sync::Arc;
 use actix_web::{HttpServer, web};
 use faireplace_app::{Authenticator, CrudService, KeyService};
 use faireplace_http::{AppState, openapi};
+use faireplace_parties::{ContactData, LesseeData, OwnerData};
 use faireplace_ports::{Clock, SystemClock};
 use faireplace_postgres::{
-    Db, PgApiKeyStore, PgContacts, PgDiagnostics, PgEnergyDiagnoses, PgEstates, PgItems,
-    PgKeyHandovers, PgLeaseTypes, PgLeases, PgLessees, PgOwners, PgPlaces, PgRentControl,
-    PgRentIndices, PgTypes, prepare_database,
+    Db, PgApiKeyStore, PgDiagnostics, PgEnergyDiagnoses, PgEstates, PgItems, PgKeyHandovers,
+    PgLeaseTypes, PgLeases, PgPlaces, PgRentControl, PgRentIndices, PgTypes, prepare_database,
 };
 
 pub use config::{Config, Environment, LogFormat};
@@ -69,9 +69,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             types: Arc::new(PgLeaseTypes(db.clone())),
             estates: Arc::new(PgEstates(db.clone())),
             places: Arc::new(PgPlaces(db.clone())),
-            owners: Arc::new(PgOwners(db.clone())),
-            lessees: Arc::new(PgLessees(db.clone())),
-            contacts: Arc::new(PgContacts(db.clone())),
+            owners: Arc::new(PgItems::<OwnerData>::new(db.clone())),
+            lessees: Arc::new(PgItems::<LesseeData>::new(db.clone())),
+            contacts: Arc::new(PgItems::<ContactData>::new(db.clone())),
             charges: Arc::new(faireplace_postgres::PgLeaseCharges(db.clone())),
             categories: Arc::new(PgItems::<faireplace_charges::ChargeCategoryData>::new(
                 db.clone(),
@@ -107,22 +107,21 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
     let idempotency =
         faireplace_app::idempotency::IdempotencyService::new(payments_store, clock.clone());
     let store = Arc::new(PgApiKeyStore(db.clone()));
-    let lessees = Arc::new(PgLessees(db.clone()));
+    let lessees = Arc::new(PgItems::<LesseeData>::new(db.clone()));
     let auth = Arc::new(Authenticator::new(
         store.clone(),
         clock.clone(),
         config.auth.clone(),
     )?);
     let state = AppState {
-        items: crate::resources::registry(&db, &clock),
+        items: crate::resources::registry(&db, &clock, &auth)?,
         auth: auth.clone(),
-        keys: KeyService::new(store, lessees.clone(), auth, clock.clone()),
-        owners: CrudService::new(Arc::new(PgOwners(db.clone())), clock.clone()),
-        contacts: CrudService::new(Arc::new(PgContacts(db.clone())), clock.clone()),
-        lessees: CrudService::new(lessees, clock.clone()),
+        keys: KeyService::new(store, lessees, auth, clock.clone()),
         types: CrudService::new(Arc::new(PgTypes(db.clone())), clock.clone()),
         places: CrudService::new(Arc::new(PgPlaces(db.clone())), clock.clone()).checked(Arc::new(
-            faireplace_app::property::PlaceChecks::new(Arc::new(PgContacts(db.clone()))),
+            faireplace_app::property::PlaceChecks::new(Arc::new(PgItems::<
+                faireplace_parties::ContactData,
+            >::new(db.clone()))),
         )),
         estates: CrudService::new(Arc::new(PgEstates(db.clone())), clock.clone()),
         key_history: Arc::new(PgKeyHandovers(db.clone())),
@@ -189,7 +188,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             Arc::new(PgLeases(db.clone())),
             Arc::new(PgLeaseTypes(db.clone())),
             Arc::new(PgEstates(db.clone())),
-            Arc::new(PgOwners(db.clone())),
+            Arc::new(PgItems::<OwnerData>::new(db.clone())),
             Arc::new(PgEnergyDiagnoses(db.clone())),
             Arc::new(PgRentIndices(db.clone())),
             clock.clone(),
@@ -213,9 +212,9 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
             documents.clone(),
             faireplace_app::signatures::SignerParties {
                 estates: Arc::new(PgEstates(db.clone())),
-                owners: Arc::new(PgOwners(db.clone())),
-                lessees: Arc::new(PgLessees(db.clone())),
-                contacts: Arc::new(PgContacts(db.clone())),
+                owners: Arc::new(PgItems::<OwnerData>::new(db.clone())),
+                lessees: Arc::new(PgItems::<LesseeData>::new(db.clone())),
+                contacts: Arc::new(PgItems::<ContactData>::new(db.clone())),
             },
             notifier,
             clock.clone(),

@@ -6,7 +6,7 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use faireplace_app::{Checks, ItemService};
+use faireplace_app::{Authenticator, Checks, ItemService};
 use faireplace_http::items::{ItemRegistry, Wire};
 use faireplace_kernel::{Declared, Item};
 use faireplace_ports::Clock;
@@ -74,7 +74,11 @@ impl Wire for Wiring<'_> {
 }
 
 /// The use cases of every declared resource.
-pub fn registry(db: &Db, clock: &Arc<dyn Clock>) -> ItemRegistry {
+pub fn registry(
+    db: &Db,
+    clock: &Arc<dyn Clock>,
+    auth: &Arc<Authenticator>,
+) -> anyhow::Result<ItemRegistry> {
     let mut wiring = Wiring {
         db,
         clock,
@@ -82,5 +86,15 @@ pub fn registry(db: &Db, clock: &Arc<dyn Clock>) -> ItemRegistry {
         registry: ItemRegistry::default(),
     };
     faireplace_http::items::each_declared(&mut wiring);
-    wiring.registry
+    let mut registry = wiring.registry;
+    // A lessee's keys go with it (by cascade, announced to every instance): this instance
+    // forgets them at once.
+    let auth = auth.clone();
+    let wired = registry.change::<faireplace_parties::LesseeData>(|lessees| {
+        lessees.after_delete(Arc::new(move |tenant, lessee| {
+            auth.invalidate_lessee(tenant, lessee.id)
+        }))
+    });
+    anyhow::ensure!(wired, "lessees are not wired");
+    Ok(registry)
 }

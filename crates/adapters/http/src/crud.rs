@@ -59,9 +59,6 @@ pub trait CrudResource: Resource {
         Ok(())
     }
 
-    /// What follows a delete on this instance (a lessee's keys forgotten at once).
-    fn after_delete(&self, _state: &AppState, _caller: &Principal) {}
-
     /// Answers 404 when the parent does not exist in the caller's tenant.
     async fn check_parent(
         _state: &AppState,
@@ -197,7 +194,6 @@ pub async fn delete<R: CrudResource>(
     let item = load::<R>(state, caller, parent, id).await?;
     item.check_delete()?;
     service::<R>(state).remove(caller, &item).await?;
-    item.after_delete(state, caller);
     Ok(HttpResponse::NoContent().finish())
 }
 

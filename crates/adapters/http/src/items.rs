@@ -43,6 +43,30 @@ impl ItemRegistry {
         self.services.insert(TypeId::of::<D>(), Box::new(service));
     }
 
+    /// Changes the use cases of `D` (adds checks or hooks to what the wiring made); `false`
+    /// when `D` is not wired.
+    #[must_use]
+    pub fn change<D: Declared>(
+        &mut self,
+        f: impl FnOnce(ItemService<D>) -> ItemService<D>,
+    ) -> bool {
+        match self
+            .services
+            .remove(&TypeId::of::<D>())
+            .map(|s| s.downcast::<ItemService<D>>())
+        {
+            Some(Ok(service)) => {
+                self.insert(f(*service));
+                true
+            }
+            Some(Err(other)) => {
+                self.services.insert(TypeId::of::<D>(), other);
+                false
+            }
+            None => false,
+        }
+    }
+
     pub fn get<D: Declared>(&self) -> Result<&ItemService<D>, ApiError> {
         self.services
             .get(&TypeId::of::<D>())
@@ -304,15 +328,18 @@ async fn list<D: Declared>(
 
 impl<D: Declared> HttpServiceFactory for ItemRoutes<D> {
     fn register(self, config: &mut AppService) {
+        // Another method on these paths: 405 with `Allow`, as for every route.
         web::resource(collection::<D>())
             .route(web::post().to(create::<D>))
             .route(web::get().to(list::<D>))
+            .default_service(web::to(crate::middleware::fallback))
             .register(config);
         web::resource(item_path::<D>())
             .route(web::get().to(get::<D>))
             .route(web::put().to(replace::<D>))
             .route(web::patch().to(patch::<D>))
             .route(web::delete().to(delete::<D>))
+            .default_service(web::to(crate::middleware::fallback))
             .register(config);
     }
 }

@@ -43,7 +43,6 @@ use actix_web::http::StatusCode;
 use actix_web::{App, HttpRequest, web};
 use faireplace_app::{Authenticator, CrudService, KeyService};
 use faireplace_leases::{Lease, LeaseType};
-use faireplace_parties::{Contact, Lessee, Owner};
 use faireplace_ports::HealthCheck;
 use faireplace_ports::property::KeyHistory;
 use faireplace_property::{Diagnostic, EnergyDiagnosis, Estate, Place, PropertyType};
@@ -63,9 +62,6 @@ pub struct AppState {
     /// The use cases of every resource declared once, served by [`items`].
     pub items: items::ItemRegistry,
     pub keys: KeyService,
-    pub owners: CrudService<Owner>,
-    pub contacts: CrudService<Contact>,
-    pub lessees: CrudService<Lessee>,
     pub types: CrudService<PropertyType>,
     pub places: CrudService<Place>,
     pub estates: CrudService<Estate>,
@@ -220,9 +216,6 @@ impl Modify for Security {
 const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
     platform::routes,
     api_keys::routes,
-    parties::owners::routes,
-    parties::contacts::routes,
-    parties::lessees::routes,
     property::types::routes,
     property::places::routes,
     property::estates::routes,

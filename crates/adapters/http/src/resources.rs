@@ -5,6 +5,9 @@ use crate::items::Wire;
 
 pub(crate) fn each(w: &mut impl Wire) {
     w.wire::<faireplace_banking::BankAccountData>();
+    w.wire::<faireplace_parties::OwnerData>();
+    w.wire::<faireplace_parties::ContactData>();
+    w.wire::<faireplace_parties::LesseeData>();
     w.wire::<faireplace_charges::ChargeCategoryData>();
     w.wire::<faireplace_charges::DistributionReferenceData>();
     w.wire::<faireplace_property::RoomData>();

@@ -176,7 +176,7 @@ fn field_schema(f: &FieldSchema, components: &mut Components) -> RefOr<Schema> {
                     o.description = f.description.map(prose);
                 }
                 if let Some(e) = f.example {
-                    o.examples = vec![example_value(e)];
+                    o.examples = vec![example_value(e, &f.shape)];
                 }
                 o.read_only = f.read_only.then_some(true);
                 if f.nullable {
@@ -201,8 +201,15 @@ fn field_schema(f: &FieldSchema, components: &mut Components) -> RefOr<Schema> {
     described(schema)
 }
 
-fn example_value(e: &str) -> serde_json::Value {
-    serde_json::from_str(e).unwrap_or_else(|_| serde_json::Value::String(e.to_owned()))
+/// An example as JSON: a text field's stays text even when it reads as a number (`"75011"`).
+fn example_value(e: &str, shape: &Shape) -> serde_json::Value {
+    let text = || serde_json::Value::String(e.to_owned());
+    match shape {
+        Shape::String { .. } | Shape::Enum { .. } | Shape::Date | Shape::DateTime | Shape::Uuid => {
+            text()
+        }
+        _ => serde_json::from_str(e).unwrap_or_else(|_| text()),
+    }
 }
 
 fn with_null(t: SchemaType) -> SchemaType {

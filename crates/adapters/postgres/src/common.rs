@@ -2,7 +2,7 @@
 //! with a window count, address columns, ILIKE patterns.
 
 use faireplace_kernel::paging::SortField;
-use faireplace_kernel::values::{Address, CountryCode, Text};
+use faireplace_kernel::values::{Address, Text};
 use faireplace_kernel::{Page, TenantId};
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Resource};
@@ -19,17 +19,6 @@ pub(crate) struct AddressColumns {
     pub(crate) address_postal_code: Option<String>,
     pub(crate) address_city: Option<String>,
     pub(crate) address_country: Option<String>,
-}
-
-impl AddressColumns {
-    pub(crate) fn into_address(self) -> Option<Address> {
-        Some(Address {
-            street: Text::from_trusted(self.address_street?),
-            postal_code: Text::from_trusted(self.address_postal_code?),
-            city: Text::from_trusted(self.address_city?),
-            country: CountryCode::from_trusted(self.address_country?),
-        })
-    }
 }
 
 pub(crate) fn text(v: Option<String>) -> Option<Text> {
@@ -186,11 +175,6 @@ where
         request: query.page,
         total: u64::try_from(total).unwrap_or(0),
     })
-}
-
-/// A conversion that cannot fail, for [`list_page`].
-pub(crate) fn infallible<A, B>(f: impl Fn(A) -> B) -> impl Fn(A) -> Result<B, RepoError> {
-    move |a| Ok(f(a))
 }
 
 pub(crate) trait HasTotal {

@@ -24,7 +24,6 @@ mod leases;
 mod media;
 mod meters;
 mod notifications;
-mod parties;
 mod payments;
 mod place_services;
 mod property;
@@ -54,7 +53,6 @@ pub use leases::PgLeases;
 pub use media::PgMedia;
 pub use meters::PgMeters;
 pub use notifications::PgNotifications;
-pub use parties::{PgContacts, PgLessees, PgOwners};
 pub use payments::PgPayments;
 pub use place_services::PgPlaceServices;
 pub use property::{

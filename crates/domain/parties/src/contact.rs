@@ -1,102 +1,66 @@
-use chrono::{DateTime, Utc};
-use faireplace_kernel::ValidationErrors;
-use faireplace_kernel::values::{Address, AddressInput, Email, InvalidValue, Phone, Text};
+//! Contacts, declared once: fields, rules by kind, and how they are served and stored.
 
-use crate::{COMPANY_NAME_MAX, NAME_MAX, opt_text, present, reachability, required_kind};
+use faireplace_kernel::values::{Address, Email, Phone, Text};
+use faireplace_kernel::{Context, Declared, Item, Record, Rules, ValidationErrors, text_enum};
+
+use crate::{COMPANY_NAME_MAX, NAME_MAX, NOTES_MAX};
 
 pub use faireplace_kernel::ids::ContactId;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ContactKind {
-    Guarantor,
-    Agent,
-    ServiceProvider,
-    Syndic,
-    Other,
-}
-
-impl ContactKind {
-    pub const ALL: [ContactKind; 5] = [
-        ContactKind::Guarantor,
-        ContactKind::Agent,
-        ContactKind::ServiceProvider,
-        ContactKind::Syndic,
-        ContactKind::Other,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ContactKind::Guarantor => "GUARANTOR",
-            ContactKind::Agent => "AGENT",
-            ContactKind::ServiceProvider => "SERVICE_PROVIDER",
-            ContactKind::Syndic => "SYNDIC",
-            ContactKind::Other => "OTHER",
-        }
+text_enum!(
+    /// What a contact is to the portfolio.
+    pub ContactKind {
+        /// Stands surety for a lessee: a person, or an organisation (Visale, an employer).
+        Guarantor => "GUARANTOR",
+        /// An agent acting for someone.
+        Agent => "AGENT",
+        /// A company working on the estates (a plumber, a caretaker…).
+        ServiceProvider => "SERVICE_PROVIDER",
+        /// The manager of a co-ownership.
+        Syndic => "SYNDIC",
+        Other => "OTHER",
     }
+);
 
-    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == value)
-            .ok_or_else(|| {
-                InvalidValue("must be GUARANTOR, AGENT, SERVICE_PROVIDER, SYNDIC or OTHER".into())
-            })
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContactInput {
-    pub kind: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub company_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<AddressInput>,
-    pub notes: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A contact of the portfolio. A SYNDIC or SERVICE_PROVIDER needs company_name; a GUARANTOR
+/// needs first_name and last_name, or company_name; an AGENT or OTHER needs last_name or
+/// company_name.
+#[derive(Debug, Clone, PartialEq, Record)]
+#[record(name = "Contact", rules)]
 pub struct ContactData {
     pub kind: ContactKind,
+    #[field(max_len = NAME_MAX, example = "Paul")]
     pub first_name: Option<Text>,
+    #[field(max_len = NAME_MAX, example = "Durand")]
     pub last_name: Option<Text>,
+    #[field(max_len = COMPANY_NAME_MAX, example = "Cabinet Lamy")]
     pub company_name: Option<Text>,
+    /// Stored lower-cased; the list's `?email=` compares it so.
+    #[field(example = "contact@example.fr")]
     pub email: Option<Email>,
+    #[field(example = "01 23 45 67 89")]
     pub phone: Option<Phone>,
     pub address: Option<Address>,
+    #[field(multiline, max_len = NOTES_MAX)]
     pub notes: Option<Text>,
 }
 
-impl ContactData {
+impl Rules for ContactData {
     /// Names required by kind: a syndic or a service provider is a company; a guarantor is a
-    /// person with both names or an organisation (Visale, an employer) with its name; an agent
-    /// or any other contact needs a last name or a company name.
-    pub fn parse(input: &ContactInput) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        let kind = required_kind(&mut errors, &input.kind, ContactKind::parse);
-        let first_name = opt_text(&mut errors, "first_name", &input.first_name, NAME_MAX);
-        let last_name = opt_text(&mut errors, "last_name", &input.last_name, NAME_MAX);
-        let company_name = opt_text(
-            &mut errors,
-            "company_name",
-            &input.company_name,
-            COMPANY_NAME_MAX,
-        );
-        let has_first = present(&input.first_name).is_some();
-        let has_last = present(&input.last_name).is_some();
-        let has_company = present(&input.company_name).is_some();
-        match kind {
-            Some(ContactKind::Syndic | ContactKind::ServiceProvider) if !has_company => {
+    /// person with both names or an organisation with its name; an agent or any other contact
+    /// needs a last name or a company name.
+    fn check(&self, errors: &mut ValidationErrors, _: &Context) {
+        let has_first = self.first_name.is_some();
+        let has_last = self.last_name.is_some();
+        let has_company = self.company_name.is_some();
+        match self.kind {
+            ContactKind::Syndic | ContactKind::ServiceProvider if !has_company => {
                 errors.push(
                     "company_name",
-                    format!(
-                        "is required for a {} contact",
-                        kind.map(|k| k.as_str()).unwrap_or_default()
-                    ),
+                    format!("is required for a {} contact", self.kind.as_str()),
                 );
             }
-            Some(ContactKind::Guarantor) if !(has_company || (has_first && has_last)) => {
+            ContactKind::Guarantor if !(has_company || (has_first && has_last)) => {
                 if !has_first {
                     errors.push(
                         "first_name",
@@ -110,66 +74,57 @@ impl ContactData {
                     );
                 }
             }
-            Some(ContactKind::Agent | ContactKind::Other) if !has_company && !has_last => {
+            ContactKind::Agent | ContactKind::Other if !has_company && !has_last => {
                 errors.push("last_name", "last_name or company_name is required");
             }
             _ => {}
         }
-        let r = reachability(
-            &mut errors,
-            &input.email,
-            &input.phone,
-            &input.address,
-            &input.notes,
-        );
-        errors.into_result()?;
-        let kind = kind.ok_or_else(|| ValidationErrors::single("kind", "is required"))?;
-        Ok(Self {
-            kind,
-            first_name,
-            last_name,
-            company_name,
-            email: r.email,
-            phone: r.phone,
-            address: r.address,
-            notes: r.notes,
-        })
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Contact {
-    pub id: ContactId,
-    pub data: ContactData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+impl Declared for ContactData {
+    type Id = ContactId;
+    type Parent = ();
+    const NOUN: &'static str = "contact";
+    const PLURAL: &'static str = "contacts";
+    const TABLE: &'static str = "contacts";
+    const PATH: &'static str = "/api/contacts";
+    const TAG: &'static str = "Contacts";
+    const AUDIT: Option<&'static str> = Some("contact");
+    const SEARCH: &'static [&'static str] = &["first_name", "last_name", "company_name"];
+    const FILTERS: &'static [&'static str] = &["email", "kind"];
+    const SORTS: &'static [&'static str] = &[
+        "created_at",
+        "updated_at",
+        "last_name",
+        "first_name",
+        "company_name",
+        "email",
+    ];
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"{"kind": "SYNDIC", "first_name": "Paul", "last_name": "Durand",
+            "company_name": "Cabinet Lamy", "email": "contact@example.fr",
+            "phone": "01 23 45 67 89",
+            "address": {"street": "3 place Bellecour", "postal_code": "69002", "city": "Lyon",
+                        "country": "FR"},
+            "notes": "Joignable le matin"}"#,
+    );
 }
 
-impl Contact {
-    pub fn new(data: ContactData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: ContactId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: ContactData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
+/// A contact: a guarantor, an agent, a service provider, a syndic…
+pub type Contact = Item<ContactData>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use faireplace_kernel::RecordTrait;
+    use serde_json::{Value, json};
 
-    fn input(kind: &str) -> ContactInput {
-        ContactInput {
-            kind: Some(kind.into()),
-            ..Default::default()
-        }
+    fn read(body: Value) -> Result<ContactData, ValidationErrors> {
+        let ctx = Context {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        };
+        ContactData::decode_json(&body, &ctx)
     }
 
     fn fields(e: &ValidationErrors) -> Vec<&str> {
@@ -179,53 +134,39 @@ mod tests {
     #[test]
     fn syndics_and_providers_are_companies() {
         for kind in ["SYNDIC", "SERVICE_PROVIDER"] {
-            let e = ContactData::parse(&ContactInput {
-                last_name: Some("Durand".into()),
-                ..input(kind)
-            })
-            .expect_err("company required");
+            let e = read(json!({"kind": kind, "last_name": "Durand"})).expect_err("company");
             assert_eq!(fields(&e), ["company_name"]);
-            assert!(
-                ContactData::parse(&ContactInput {
-                    company_name: Some("Foncia".into()),
-                    ..input(kind)
-                })
-                .is_ok()
-            );
+            assert!(read(json!({"kind": kind, "company_name": "Foncia"})).is_ok());
         }
     }
 
     #[test]
     fn a_guarantor_is_a_named_person_or_an_organisation() {
-        let e = ContactData::parse(&ContactInput {
-            last_name: Some("Durand".into()),
-            ..input("GUARANTOR")
-        })
-        .expect_err("first name missing");
+        let e = read(json!({"kind": "GUARANTOR", "last_name": "Durand"})).expect_err("first");
         assert_eq!(fields(&e), ["first_name"]);
+        let e = read(json!({"kind": "GUARANTOR"})).expect_err("names");
+        assert_eq!(fields(&e), ["first_name", "last_name"]);
+        assert!(read(json!({"kind": "GUARANTOR", "company_name": "Visale"})).is_ok());
         assert!(
-            ContactData::parse(&ContactInput {
-                company_name: Some("Visale".into()),
-                ..input("GUARANTOR")
-            })
-            .is_ok()
-        );
-        assert!(
-            ContactData::parse(&ContactInput {
-                first_name: Some("Paul".into()),
-                last_name: Some("Durand".into()),
-                ..input("GUARANTOR")
-            })
-            .is_ok()
+            read(json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Durand"})).is_ok()
         );
     }
 
     #[test]
     fn agents_and_others_need_a_name() {
         for kind in ["AGENT", "OTHER"] {
-            let e = ContactData::parse(&input(kind)).expect_err("name required");
+            let e = read(json!({"kind": kind})).expect_err("name required");
             assert_eq!(fields(&e), ["last_name"]);
+            assert!(read(json!({"kind": kind, "company_name": "Agence"})).is_ok());
         }
-        assert!(ContactData::parse(&input("PLUMBER")).is_err());
+        let e = read(json!({"kind": "PLUMBER"})).expect_err("kind");
+        assert_eq!(fields(&e), ["kind"]);
+    }
+
+    #[test]
+    fn the_example_reads() {
+        let example: Value =
+            serde_json::from_str(ContactData::EXAMPLE.expect("example")).expect("json");
+        assert!(read(example).is_ok());
     }
 }

@@ -1,159 +1,75 @@
-use chrono::{DateTime, Utc};
-use faireplace_kernel::ValidationErrors;
-use faireplace_kernel::values::{
-    Address, AddressInput, Email, Iban, InvalidValue, Phone, Siret, Text,
-};
+//! Owners, declared once: fields, rules, and how they are served and stored.
 
-use crate::{COMPANY_NAME_MAX, NAME_MAX, opt_text, present, reachability, required_kind};
+use faireplace_kernel::values::{Address, Email, Iban, Phone, Siret, Text};
+use faireplace_kernel::{Context, Declared, Item, Record, Rules, ValidationErrors, text_enum};
+
+use crate::{COMPANY_NAME_MAX, NAME_MAX, NOTES_MAX};
 
 pub use faireplace_kernel::ids::OwnerId;
 
-/// A natural person or a company (an SCI, a bank, an investor…).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OwnerKind {
-    Person,
-    Company,
-}
-
-impl OwnerKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            OwnerKind::Person => "PERSON",
-            OwnerKind::Company => "COMPANY",
-        }
+text_enum!(
+    /// A natural person or a company (an SCI, a bank, an investor…).
+    pub OwnerKind {
+        Person => "PERSON",
+        Company => "COMPANY",
     }
+);
 
-    pub fn parse(value: &str) -> Result<Self, InvalidValue> {
-        match value {
-            "PERSON" => Ok(OwnerKind::Person),
-            "COMPANY" => Ok(OwnerKind::Company),
-            _ => Err(InvalidValue("must be PERSON or COMPANY".into())),
-        }
-    }
-}
-
-/// An owner as a client sends it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OwnerInput {
-    pub kind: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub company_name: Option<String>,
-    pub siret: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<AddressInput>,
-    pub iban: Option<String>,
-    pub external_reference_id: Option<String>,
-    pub notes: Option<String>,
-}
-
-/// A valid owner, without identity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An owner of estates: a PERSON needs first_name and last_name, a COMPANY company_name.
+#[derive(Debug, Clone, PartialEq, Record)]
+#[record(name = "Owner", rules)]
 pub struct OwnerData {
     pub kind: OwnerKind,
+    #[field(max_len = NAME_MAX, example = "Jeanne")]
     pub first_name: Option<Text>,
+    #[field(max_len = NAME_MAX, example = "Martin")]
     pub last_name: Option<Text>,
+    #[field(max_len = COMPANY_NAME_MAX, example = "SCI Les Tilleuls")]
     pub company_name: Option<Text>,
+    /// 14 digits with a valid Luhn checksum.
+    #[field(example = "73282932000074")]
     pub siret: Option<Siret>,
+    /// Stored lower-cased; the list's `?email=` compares it so.
+    #[field(example = "jeanne.martin@example.fr")]
     pub email: Option<Email>,
+    #[field(example = "+33 6 12 34 56 78")]
     pub phone: Option<Phone>,
     pub address: Option<Address>,
+    #[field(example = "FR7630006000011234567890189")]
     pub iban: Option<Iban>,
+    /// The owner's id in the client's own software.
+    #[field(max_len = 100, example = "ERP-42")]
     pub external_reference_id: Option<Text>,
+    #[field(multiline, max_len = NOTES_MAX)]
     pub notes: Option<Text>,
 }
 
-impl OwnerData {
-    /// Validates every field; a person needs a first and a last name, a company its name.
-    pub fn parse(input: &OwnerInput) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        let kind = required_kind(&mut errors, &input.kind, OwnerKind::parse);
-        let first_name = opt_text(&mut errors, "first_name", &input.first_name, NAME_MAX);
-        let last_name = opt_text(&mut errors, "last_name", &input.last_name, NAME_MAX);
-        let company_name = opt_text(
-            &mut errors,
-            "company_name",
-            &input.company_name,
-            COMPANY_NAME_MAX,
-        );
-        match kind {
-            Some(OwnerKind::Person) => {
-                if present(&input.first_name).is_none() {
+impl Rules for OwnerData {
+    fn check(&self, errors: &mut ValidationErrors, _: &Context) {
+        match self.kind {
+            OwnerKind::Person => {
+                if self.first_name.is_none() {
                     errors.push("first_name", "is required for a PERSON owner");
                 }
-                if present(&input.last_name).is_none() {
+                if self.last_name.is_none() {
                     errors.push("last_name", "is required for a PERSON owner");
                 }
             }
-            Some(OwnerKind::Company) if present(&input.company_name).is_none() => {
-                errors.push("company_name", "is required for a COMPANY owner");
+            OwnerKind::Company => {
+                if self.company_name.is_none() {
+                    errors.push("company_name", "is required for a COMPANY owner");
+                }
             }
-            _ => {}
         }
-        let siret = present(&input.siret).and_then(|s| errors.take("siret", Siret::parse(s)));
-        let iban = present(&input.iban).and_then(|s| errors.take("iban", Iban::parse(s)));
-        let external_reference_id = opt_text(
-            &mut errors,
-            "external_reference_id",
-            &input.external_reference_id,
-            100,
-        );
-        let r = reachability(
-            &mut errors,
-            &input.email,
-            &input.phone,
-            &input.address,
-            &input.notes,
-        );
-        errors.into_result()?;
-        let kind = kind.ok_or_else(|| ValidationErrors::single("kind", "is required"))?;
-        Ok(Self {
-            kind,
-            first_name,
-            last_name,
-            company_name,
-            siret,
-            email: r.email,
-            phone: r.phone,
-            address: r.address,
-            iban,
-            external_reference_id,
-            notes: r.notes,
-        })
     }
 }
 
-/// An owner of estates.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Owner {
-    pub id: OwnerId,
-    pub data: OwnerData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Owner {
-    pub fn new(data: OwnerData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: OwnerId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    /// Replaces every field, keeping identity and creation time.
-    pub fn replace(&mut self, data: OwnerData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-
+impl OwnerData {
     /// The name to show: the company's, or "First Last".
     pub fn display_name(&self) -> String {
-        match (&self.data.company_name, self.data.kind) {
+        match (&self.company_name, self.kind) {
             (Some(c), OwnerKind::Company) => c.to_string(),
-            _ => [&self.data.first_name, &self.data.last_name]
+            _ => [&self.first_name, &self.last_name]
                 .into_iter()
                 .flatten()
                 .map(Text::as_str)
@@ -163,17 +79,52 @@ impl Owner {
     }
 }
 
+impl Declared for OwnerData {
+    type Id = OwnerId;
+    type Parent = ();
+    const NOUN: &'static str = "owner";
+    const PLURAL: &'static str = "owners";
+    const TABLE: &'static str = "owners";
+    const PATH: &'static str = "/api/owners";
+    const TAG: &'static str = "Owners";
+    const AUDIT: Option<&'static str> = Some("owner");
+    const SEARCH: &'static [&'static str] = &["first_name", "last_name", "company_name"];
+    const FILTERS: &'static [&'static str] = &["email", "kind"];
+    const SORTS: &'static [&'static str] = &[
+        "created_at",
+        "updated_at",
+        "last_name",
+        "first_name",
+        "company_name",
+        "email",
+    ];
+    const EXAMPLE: Option<&'static str> = Some(
+        r#"{"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin",
+            "email": "jeanne.martin@example.fr", "phone": "+33 6 12 34 56 78",
+            "address": {"street": "12 rue de la Paix", "postal_code": "75002", "city": "Paris",
+                        "country": "FR"},
+            "iban": "FR7630006000011234567890189", "external_reference_id": "ERP-42",
+            "notes": "Paie à 30 jours"}"#,
+    );
+}
+
+/// An owner of estates.
+pub type Owner = Item<OwnerData>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use faireplace_kernel::RecordTrait;
+    use serde_json::{Value, json};
 
-    fn person() -> OwnerInput {
-        OwnerInput {
-            kind: Some("PERSON".into()),
-            first_name: Some("Jeanne".into()),
-            last_name: Some("Martin".into()),
-            ..Default::default()
+    fn ctx() -> Context {
+        Context {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
         }
+    }
+
+    fn read(body: Value) -> Result<OwnerData, ValidationErrors> {
+        OwnerData::decode_json(&body, &ctx())
     }
 
     fn fields(e: &ValidationErrors) -> Vec<&str> {
@@ -182,65 +133,61 @@ mod tests {
 
     #[test]
     fn a_person_needs_both_names() {
-        assert!(OwnerData::parse(&person()).is_ok());
-        let e = OwnerData::parse(&OwnerInput {
-            kind: Some("PERSON".into()),
-            last_name: Some("  ".into()),
-            ..Default::default()
-        })
-        .expect_err("names missing");
+        assert!(
+            read(json!({"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin"})).is_ok()
+        );
+        let e = read(json!({"kind": "PERSON", "last_name": "  "})).expect_err("names missing");
         assert_eq!(fields(&e), ["first_name", "last_name"]);
     }
 
     #[test]
     fn a_company_needs_its_name_and_a_valid_siret() {
-        let e = OwnerData::parse(&OwnerInput {
-            kind: Some("COMPANY".into()),
-            siret: Some("12345678901234".into()),
-            ..Default::default()
-        })
-        .expect_err("invalid");
-        assert_eq!(fields(&e), ["company_name", "siret"]);
-        let ok = OwnerData::parse(&OwnerInput {
-            kind: Some("COMPANY".into()),
-            company_name: Some("SCI Les Tilleuls".into()),
-            siret: Some("732 829 320 00074".into()),
-            ..Default::default()
-        })
+        let e = read(json!({"kind": "COMPANY"})).expect_err("no name");
+        assert_eq!(fields(&e), ["company_name"]);
+        let e = read(json!({"kind": "COMPANY", "company_name": "X", "siret": "12345678901234"}))
+            .expect_err("bad siret");
+        assert_eq!(fields(&e), ["siret"]);
+        let ok = read(
+            json!({"kind": "COMPANY", "company_name": "SCI Les Tilleuls",
+                             "siret": "732 829 320 00074"}),
+        )
         .expect("valid");
         assert_eq!(ok.siret.expect("siret").as_str(), "73282932000074");
     }
 
     #[test]
     fn kind_is_required_and_checked() {
-        let e = OwnerData::parse(&OwnerInput::default()).expect_err("no kind");
+        let e = read(json!({})).expect_err("no kind");
         assert_eq!(fields(&e), ["kind"]);
-        let e = OwnerData::parse(&OwnerInput {
-            kind: Some("ROBOT".into()),
-            ..Default::default()
-        })
-        .expect_err("bad kind");
-        assert_eq!(e.errors()[0].message, "must be PERSON or COMPANY");
+        let e = read(json!({"kind": "ROBOT"})).expect_err("bad kind");
+        assert_eq!(fields(&e), ["kind"]);
+        assert!(e.errors()[0].message.contains("PERSON, COMPANY"));
     }
 
     #[test]
-    fn every_bad_contact_field_is_reported() {
-        let e = OwnerData::parse(&OwnerInput {
-            email: Some("nope".into()),
-            phone: Some("12".into()),
-            iban: Some("FR00".into()),
-            ..person()
-        })
+    fn every_bad_field_is_reported() {
+        let e = read(
+            json!({"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin",
+                            "email": "nope", "phone": "12", "iban": "FR00"}),
+        )
         .expect_err("invalid");
-        assert_eq!(fields(&e), ["iban", "email", "phone"]);
+        assert_eq!(fields(&e), ["email", "phone", "iban"]);
+    }
+
+    #[test]
+    fn the_example_reads() {
+        let example: Value =
+            serde_json::from_str(OwnerData::EXAMPLE.expect("example")).expect("json");
+        assert!(read(example).is_ok());
     }
 
     #[test]
     fn display_name() {
-        let o = Owner::new(
-            OwnerData::parse(&person()).expect("valid"),
-            chrono::Utc::now(),
-        );
-        assert_eq!(o.display_name(), "Jeanne Martin");
+        let person = read(json!({"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin"}))
+            .expect("valid");
+        assert_eq!(person.display_name(), "Jeanne Martin");
+        let company =
+            read(json!({"kind": "COMPANY", "company_name": "SCI Les Tilleuls"})).expect("valid");
+        assert_eq!(company.display_name(), "SCI Les Tilleuls");
     }
 }

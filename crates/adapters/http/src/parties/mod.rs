@@ -1,11 +1,8 @@
-//! Owners, contacts and lessees.
+//! Owners, contacts and lessees are declared once (`faireplace_parties`) and served by
+//! [`crate::items`]. What stays here is the address form of the resources not yet declared
+//! (places, estates): a declared record uses the kernel's `Address` itself.
 
-pub mod contacts;
-pub mod lessees;
-pub mod owners;
-
-use faireplace_kernel::ValidationErrors;
-use faireplace_kernel::values::{Address, AddressInput, Email};
+use faireplace_kernel::values::{Address, AddressInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -43,18 +40,4 @@ impl From<&Address> for AddressDto {
             country: Some(a.country.to_string()),
         }
     }
-}
-
-/// The `?email=` filter: compared as stored (trimmed, lower-cased).
-fn email_filter(raw: &Option<String>) -> Result<Option<Email>, ValidationErrors> {
-    match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(e) => Email::parse(e)
-            .map(Some)
-            .map_err(|err| ValidationErrors::single("email", err.to_string())),
-    }
-}
-
-fn opt<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(ToString::to_string)
 }

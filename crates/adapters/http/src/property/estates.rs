@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::{Sort, ValidationErrors};
-use faireplace_parties::{Owner, OwnerId};
+use faireplace_parties::{Owner, OwnerData, OwnerId};
 use faireplace_property::{
     ConstructionPeriod, Estate, EstateData, EstateFilter, EstateId, EstateInput, EstateSort,
     EstateStatus, PlaceId, TypeId,
@@ -253,7 +253,7 @@ impl From<&Owner> for OwnerSummary {
         Self {
             id: o.id.0,
             kind: o.data.kind.as_str().to_owned(),
-            name: o.display_name(),
+            name: o.data.display_name(),
         }
     }
 }
@@ -290,7 +290,8 @@ pub async fn change_owner(
         return Err(ApiError::field("owner_id", "is required"));
     };
     let estate = state.estates.get(&caller.0, EstateId(*id)).await?;
-    let new_owner = match state.owners.get(&caller.0, OwnerId(new_owner_id)).await {
+    let owners = state.items.get::<OwnerData>()?;
+    let new_owner = match owners.get(&caller.0, (), OwnerId(new_owner_id)).await {
         Ok(o) => o,
         Err(AppError::NotFound(_)) => {
             return Err(ApiError::field(
@@ -300,7 +301,7 @@ pub async fn change_owner(
         }
         Err(e) => return Err(e.into()),
     };
-    let old_owner = state.owners.get(&caller.0, estate.data.owner_id).await?;
+    let old_owner = owners.get(&caller.0, (), estate.data.owner_id).await?;
     let estate = state
         .estates
         .change(&caller.0, estate, |e, now| {
