@@ -18,7 +18,8 @@
 //! ```
 //!
 //! Struct attributes: `name = "…"` (the schema's name; the struct's without `Data` by default),
-//! `rules` (the record implements `Rules`, run once every field reads).
+//! `rules` (the record implements `Rules`, run once every field reads), `response` (its OpenAPI
+//! schema is what a client reads, `{Name}`, rather than what it sends, `{Name}Request`).
 //! Field attributes: `max_len`, `multiline`, `decimals`, `min`, `max` (the value's bounds),
 //! `default = expr` (an absent field's value), `example = "…"`, `validate = path` (a
 //! `fn(&T) -> Result<(), String>` run on a value that reads), `flatten` (a record whose fields
@@ -142,6 +143,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         name = stripped.to_owned();
     }
     let mut rules = false;
+    let mut response = false;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("record")) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("name") {
@@ -149,6 +151,8 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 name = s.value();
             } else if meta.path.is_ident("rules") {
                 rules = true;
+            } else if meta.path.is_ident("response") {
+                response = true;
             } else {
                 return Err(meta.error("unknown record attribute"));
             }
@@ -384,5 +388,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 #r::nested_from_sql::<Self>(row, name)
             }
         }
+
+        #k::__openapi_record!(#ident, #response);
     })
 }
