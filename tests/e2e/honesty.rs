@@ -141,3 +141,49 @@ async fn a_meter_of_an_unknown_type_is_refused_not_read_as_electricity() {
     );
     refused(&app.get("/api/meters", w.key()).await, "STEAM");
 }
+
+/// What the schema calls invalid is refused: a blank UUID, e-mail or pattern where one is
+/// expected (in a body or a list filter) is a 400 naming it, never "no value"; a merge patch
+/// merges a nested object, and `null` for a field with a default is that default.
+#[tokio::test]
+async fn blank_is_not_a_uuid_and_a_patch_merges_nested_objects() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    for path in ["/api/bank-accounts?owner_id=", "/api/owners?email=%20"] {
+        let res = app.get(path, k).await;
+        res.assert_problem(400, "VALIDATION_ERROR");
+        assert_eq!(res.error_fields().len(), 1, "{path}");
+    }
+    let account = json!({"kind": "AGENCY", "label": "Courant", "holder": "Agence",
+                         "iban": "FR7630006000011234567890189", "owner_id": ""});
+    let res = app.post("/api/bank-accounts", k, account).await;
+    assert_eq!(res.error_fields(), ["owner_id"]);
+    let res = app
+        .post(
+            "/api/charge-categories",
+            k,
+            json!({"name": "Gardien", "category_type": "OTHER", "notification_frequency": ""}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["notification_frequency"]);
+    let address = json!({"street": "1 rue X", "postal_code": "75001", "city": "Paris",
+                         "country": null});
+    let owner = app
+        .post(
+            "/api/owners",
+            k,
+            json!({"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin",
+                   "address": address}),
+        )
+        .await;
+    owner.assert_status(201);
+    assert_eq!(owner.body["address"]["country"], "FR");
+    let path = format!("/api/owners/{}", owner.body["id"].as_str().expect("id"));
+    let res = app
+        .patch(&path, k, json!({"address": {"city": "Lyon"}}))
+        .await;
+    res.assert_status(200);
+    assert_eq!(res.body["address"]["street"], "1 rue X");
+    assert_eq!(res.body["address"]["city"], "Lyon");
+}

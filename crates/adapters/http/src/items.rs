@@ -280,9 +280,6 @@ async fn list<D: Declared>(
             );
             continue;
         }
-        if raw.trim().is_empty() {
-            continue;
-        }
         match filter_value::<D>(name, raw, &ctx) {
             Ok((column, values)) => {
                 if let [one] = values.as_slice() {

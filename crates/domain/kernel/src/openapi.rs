@@ -94,6 +94,16 @@ mod enabled {
 
     /// The schema of a shape; enumerations and records become components of their own.
     pub fn shape_schema(shape: &Shape, components: &mut Components) -> RefOr<Schema> {
+        shape_schema_in(shape, Form::Request, components)
+    }
+
+    /// The schema of a shape in a record of `form`: a record held in a merge patch is a merge
+    /// patch itself (`{Name}Patch`, nothing required), since RFC 7396 merges nested objects.
+    pub fn shape_schema_in(
+        shape: &Shape,
+        form: Form,
+        components: &mut Components,
+    ) -> RefOr<Schema> {
         let object = match shape {
             Shape::String {
                 format,
@@ -154,13 +164,19 @@ mod enabled {
                 description,
                 fields,
             } => {
-                if !components.0.contains_key(*name) {
+                let (component, form) = match form {
+                    Form::Patch => (format!("{name}Patch"), Form::Patch),
+                    _ => ((*name).to_owned(), Form::Request),
+                };
+                if !components.0.contains_key(&component) {
                     // Reserved first: a record that refers to itself ends.
-                    components.0.insert((*name).to_owned(), reference(name));
-                    let schema = object_schema(*description, &fields(), Form::Request, components);
-                    components.0.insert((*name).to_owned(), RefOr::T(schema));
+                    components
+                        .0
+                        .insert(component.clone(), reference(&component));
+                    let schema = object_schema(*description, &fields(), form, components);
+                    components.0.insert(component.clone(), RefOr::T(schema));
                 }
-                return reference(name);
+                return reference(&component);
             }
             Shape::Array(inner) => {
                 return RefOr::T(Schema::Array(
@@ -206,9 +222,11 @@ mod enabled {
         }
     }
 
-    /// A field's schema: its shape, what it is, an example, and `null` when it may be null.
-    fn field_schema(f: &FieldSchema, components: &mut Components) -> RefOr<Schema> {
-        let schema = shape_schema(&f.shape, components);
+    /// A field's schema: its shape, what it is, an example, and `null` when it may be null
+    /// (in what a client sends, `null` for a field with a default is that default).
+    fn field_schema(f: &FieldSchema, form: Form, components: &mut Components) -> RefOr<Schema> {
+        let schema = shape_schema_in(&f.shape, form, components);
+        let nullable = f.nullable || (form != Form::Response && !f.required && !f.read_only);
         let described = |schema: RefOr<Schema>| -> RefOr<Schema> {
             match schema {
                 RefOr::T(Schema::Object(mut o)) => {
@@ -219,14 +237,14 @@ mod enabled {
                         o.examples = vec![example_value(e, &f.shape)];
                     }
                     o.read_only = f.read_only.then_some(true);
-                    if f.nullable {
+                    if nullable {
                         o.schema_type = with_null(o.schema_type);
                     }
                     RefOr::T(Schema::Object(o))
                 }
-                other if f.nullable || f.description.is_some() => {
+                other if nullable || f.description.is_some() => {
                     let mut one = OneOfBuilder::new().item(other);
-                    if f.nullable {
+                    if nullable {
                         one = one.item(RefOr::T(Schema::Object(
                             ObjectBuilder::new().schema_type(Type::Null).build(),
                         )));
@@ -278,7 +296,7 @@ mod enabled {
             .schema_type(Type::Object)
             .description(description.map(prose));
         for f in fields {
-            object = object.property(f.name, field_schema(f, components));
+            object = object.property(f.name, field_schema(f, form, components));
             let required = match form {
                 Form::Request => f.required,
                 Form::Patch => false,

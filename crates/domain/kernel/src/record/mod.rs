@@ -223,9 +223,11 @@ pub trait FieldValue: Sized {
     fn absent() -> Result<Self, &'static str> {
         Err("is required")
     }
-    /// A blank string is an absent field.
-    fn is_blank(value: &Json) -> bool {
-        value.as_str().is_some_and(|s| s.trim().is_empty())
+    /// Whether `value` is an absent field: only for free text, whose schema allows `""`; a
+    /// blank string where a UUID, a date, a number, an e-mail or a name of an enumeration is
+    /// expected is refused like any other text that is not one.
+    fn is_blank(_value: &Json) -> bool {
+        false
     }
     fn to_json(&self) -> Json;
     fn shape(opts: &FieldOpts) -> Shape;
@@ -668,9 +670,6 @@ impl FieldValue for Decimal {
     fn from_json(value: &Json, opts: &FieldOpts, _: &Context) -> Result<Self, ValidationErrors> {
         read_decimal(value, opts)
     }
-    fn is_blank(value: &Json) -> bool {
-        value.as_str().is_some_and(|s| s.trim().is_empty())
-    }
     fn to_json(&self) -> Json {
         // Exact: serde_json keeps the digits (arbitrary precision).
         serde_json::to_value(self.normalize()).unwrap_or(Json::Null)
@@ -866,6 +865,11 @@ pub fn read_text<T>(
 macro_rules! __text_field {
     ($ty:ident, |$raw:ident, $opts:ident| $parse:expr, format = $format:expr, max = $max:expr) => {
         impl $crate::record::FieldValue for $ty {
+            /// Blank text is an absent value where the schema allows it (no format).
+            fn is_blank(value: &$crate::__json::Value) -> bool {
+                let format: Option<&str> = $format;
+                format.is_none() && value.as_str().is_some_and(|s| s.trim().is_empty())
+            }
             fn from_json(
                 value: &$crate::__json::Value,
                 $opts: &$crate::record::FieldOpts,

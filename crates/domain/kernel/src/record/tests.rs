@@ -75,9 +75,12 @@ fn decode(v: serde_json::Value) -> Result<SampleData, ValidationErrors> {
 fn a_valid_object_reads_with_its_defaults_and_blank_is_absent() {
     let s = decode(
         json!({"name": " Pot ", "storage": "COLD", "price": "850.50",
-                          "email": "  ", "notes": "a\nb"}),
+                          "email": null, "notes": "a\nb", "address": {"street": "1 rue X",
+                          "postal_code": "75001", "city": "Paris", "country": "  "}}),
     )
     .expect("valid");
+    // Blank free text is absent: the country takes its default.
+    assert_eq!(s.address.as_ref().map(|a| a.country.as_str()), Some("FR"));
     assert_eq!(s.name.as_str(), "Pot");
     assert_eq!(s.storage, Storage::Cold);
     assert_eq!(s.price, Decimal::from_str("850.5").expect("d"));
@@ -87,6 +90,20 @@ fn a_valid_object_reads_with_its_defaults_and_blank_is_absent() {
     // A number is read exactly, never through a float.
     let s = decode(json!({"name": "Pot", "storage": "DRY", "price": 0.1})).expect("valid");
     assert_eq!(s.price.to_string(), "0.1");
+}
+
+#[test]
+fn blank_is_refused_where_the_schema_wants_a_format() {
+    // A UUID, a date, an e-mail, a number or an enumeration name is never "": the schema says
+    // so, and a blank one is a 400 naming the field, not an absent value.
+    let e = decode(
+        json!({"name": "Pot", "storage": "", "price": "", "email": "",
+                          "owner_id": " ", "made_on": ""}),
+    )
+    .expect_err("invalid");
+    let mut fields = fields_of(&e);
+    fields.sort_unstable();
+    assert_eq!(fields, ["email", "made_on", "owner_id", "price", "storage"]);
 }
 
 #[test]
