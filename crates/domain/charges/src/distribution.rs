@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use faireplace_kernel::ids::EstateId;
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
@@ -201,30 +201,10 @@ impl DistributionKeyData {
     }
 }
 
-/// A key as stored and read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DistributionKey {
-    pub id: DistributionKeyId,
-    pub data: DistributionKeyData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl DistributionKey {
-    pub fn new(data: DistributionKeyData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: DistributionKeyId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: DistributionKeyData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
+faireplace_kernel::entity!(
+    /// A key as stored and read.
+    pub DistributionKey(DistributionKeyId) {  } data DistributionKeyData
+);
 
 sort_fields!(
     pub DistributionKeySort {

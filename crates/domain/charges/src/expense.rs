@@ -1,7 +1,7 @@
 //! Charge expenses: what a place actually spent, per category, over a period; the yearly
 //! review splits them between the leases.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use faireplace_kernel::ids::{ChargeCategoryId, DistributionKeyId, PlaceId, PlaceServiceId};
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
@@ -99,32 +99,10 @@ impl ChargeExpenseData {
     }
 }
 
-/// An expense as stored and read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeExpense {
-    pub id: ChargeExpenseId,
-    pub place_id: PlaceId,
-    pub data: ChargeExpenseData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl ChargeExpense {
-    pub fn new(place_id: PlaceId, data: ChargeExpenseData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: ChargeExpenseId::generate(),
-            place_id,
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: ChargeExpenseData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
+faireplace_kernel::entity!(
+    /// An expense as stored and read.
+    pub ChargeExpense(ChargeExpenseId) { place_id: PlaceId } data ChargeExpenseData
+);
 
 sort_fields!(
     pub ChargeExpenseSort {

@@ -1,7 +1,7 @@
 //! Freeze periods: when the charges of a place, an estate or a lease may not change (a lease
 //! charge's amount or active state, under any of the three).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use faireplace_kernel::ids::{EstateId, LeaseId, PlaceId};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum, typed_id};
@@ -138,29 +138,9 @@ impl FreezePeriodData {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreezePeriod {
-    pub id: FreezePeriodId,
-    pub data: FreezePeriodData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl FreezePeriod {
-    pub fn new(data: FreezePeriodData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: FreezePeriodId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: FreezePeriodData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
+faireplace_kernel::entity!(
+    pub FreezePeriod(FreezePeriodId) {  } data FreezePeriodData
+);
 
 sort_fields!(
     pub FreezePeriodSort {

@@ -1,7 +1,6 @@
 //! Regulations: adjustments of one lease's balance in a DRAFT charge review (a freeze or legal
 //! exception, a correction).
 
-use chrono::{DateTime, Utc};
 use faireplace_kernel::ids::{ChargeReviewId, LeaseId};
 use faireplace_kernel::numbers::bounded_decimal;
 use faireplace_kernel::values::Text;
@@ -89,29 +88,9 @@ impl RegulationData {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Regulation {
-    pub id: RegulationId,
-    pub data: RegulationData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl Regulation {
-    pub fn new(data: RegulationData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: RegulationId::generate(),
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: RegulationData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
+faireplace_kernel::entity!(
+    pub Regulation(RegulationId) {  } data RegulationData
+);
 
 sort_fields!(
     pub RegulationSort {

@@ -1,7 +1,6 @@
 //! Place services: what a building offers (lifts, heating, fibre…), and, when it is billed to
 //! lessees, under which charge category and with which default distribution key.
 
-use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
 use faireplace_kernel::{ValidationErrors, sort_fields, text_enum};
 
@@ -109,32 +108,10 @@ impl PlaceServiceData {
     }
 }
 
-/// A service as stored and read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlaceService {
-    pub id: PlaceServiceId,
-    pub place_id: PlaceId,
-    pub data: PlaceServiceData,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl PlaceService {
-    pub fn new(place_id: PlaceId, data: PlaceServiceData, now: DateTime<Utc>) -> Self {
-        Self {
-            id: PlaceServiceId::generate(),
-            place_id,
-            data,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    pub fn replace(&mut self, data: PlaceServiceData, now: DateTime<Utc>) {
-        self.data = data;
-        self.updated_at = now;
-    }
-}
+faireplace_kernel::entity!(
+    /// A service as stored and read.
+    pub PlaceService(PlaceServiceId) { place_id: PlaceId } data PlaceServiceData
+);
 
 sort_fields!(
     pub PlaceServiceSort {

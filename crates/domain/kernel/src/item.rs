@@ -240,3 +240,58 @@ impl<D: Declared> SortField for ItemSort<D> {
         self.name
     }
 }
+
+/// A stored resource written by hand (not [`Declared`]): its id, the parents it hangs under,
+/// its client-given data, and when it was created and last changed, with `new` (a fresh id)
+/// and `replace` (new data, a new `updated_at`).
+///
+/// ```ignore
+/// faireplace_kernel::entity!(
+///     /// An expense as stored and read.
+///     pub ChargeExpense(ChargeExpenseId) { place_id: PlaceId } data ChargeExpenseData
+/// );
+/// ```
+#[macro_export]
+macro_rules! entity {
+    (
+        $(#[$meta:meta])*
+        $vis:vis $name:ident($id:ty) { $($parent:ident: $parent_ty:ty),* $(,)? } data $data:ty
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        $vis struct $name {
+            pub id: $id,
+            $(pub $parent: $parent_ty,)*
+            pub data: $data,
+            pub created_at: $crate::__chrono::DateTime<$crate::__chrono::Utc>,
+            pub updated_at: $crate::__chrono::DateTime<$crate::__chrono::Utc>,
+        }
+
+        impl $name {
+            /// A new one, with a fresh id, created and changed `now`.
+            pub fn new(
+                $($parent: $parent_ty,)*
+                data: $data,
+                now: $crate::__chrono::DateTime<$crate::__chrono::Utc>,
+            ) -> Self {
+                Self {
+                    id: <$id>::generate(),
+                    $($parent,)*
+                    data,
+                    created_at: now,
+                    updated_at: now,
+                }
+            }
+
+            /// Its data replaced, changed `now`.
+            pub fn replace(
+                &mut self,
+                data: $data,
+                now: $crate::__chrono::DateTime<$crate::__chrono::Utc>,
+            ) {
+                self.data = data;
+                self.updated_at = now;
+            }
+        }
+    };
+}

@@ -20,6 +20,8 @@ pub use item::{Declared, Item, ItemFilter, ItemSort};
 pub use record::{Context, FieldValue, Record as RecordTrait, Rules, TextEnum};
 
 #[doc(hidden)]
+pub use chrono as __chrono;
+#[doc(hidden)]
 pub use serde as __serde;
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
