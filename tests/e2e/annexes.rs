@@ -6,8 +6,7 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_catalog_lists_every_annex_with_its_source_and_law() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app.get("/api/annexes/catalog", &t.owner_key).await;
     res.assert_status(200);
     let data = res.body["data"].as_array().expect("data");

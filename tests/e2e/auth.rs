@@ -6,8 +6,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn missing_malformed_unknown_and_wrong_secret_keys_are_401() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
 
     app.get("/api/owners", "")
         .await
@@ -62,8 +61,7 @@ async fn missing_malformed_unknown_and_wrong_secret_keys_are_401() {
 
 #[tokio::test]
 async fn revoked_keys_are_401_at_once() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let manager = app.key(&t, "MANAGER").await;
     app.get("/api/owners", &manager).await.assert_status(200);
 
@@ -110,8 +108,7 @@ async fn revoked_keys_are_401_at_once() {
 
 #[tokio::test]
 async fn expired_keys_are_401() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let soon = chrono_like_in(2);
     let res = app
         .post(
@@ -175,8 +172,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn only_owner_keys_manage_keys() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let manager = app.key(&t, "MANAGER").await;
     let res = app
         .post(
@@ -201,8 +197,7 @@ async fn only_owner_keys_manage_keys() {
 
 #[tokio::test]
 async fn key_creation_is_validated() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let bad = [
         (json!({}), vec!["name", "role"]),
         (json!({"name": "x", "role": "ADMIN"}), vec!["role"]),
@@ -254,8 +249,7 @@ async fn key_creation_is_validated() {
 
 #[tokio::test]
 async fn lessee_keys_cannot_use_the_management_api() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let (lessee_key, lessee_id) = app.lessee_key(&t, &["lessee:leases:read"]).await;
     app.get("/api/owners", &lessee_key)
         .await
@@ -280,8 +274,7 @@ async fn lessee_keys_cannot_use_the_management_api() {
 
 #[tokio::test]
 async fn worker_keys_work_only_under_workers_with_x_api_key() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let worker = app.worker_key().await;
 
     let me = app
@@ -326,8 +319,7 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
 
 #[tokio::test]
 async fn a_known_key_costs_no_argon2() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let before = app.services.state.auth.argon2_runs();
     let mut handles = Vec::new();
     for _ in 0..20 {
@@ -358,8 +350,7 @@ async fn a_known_key_costs_no_argon2() {
 
 #[tokio::test]
 async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let reason = |res: &faireplace_tests::Answer| {
         res.assert_problem(401, "UNAUTHENTICATED");
         res.body["reason"].as_str().unwrap_or_default().to_owned()

@@ -14,8 +14,7 @@ fn by_code<'a>(list: &'a Value, code: &str) -> &'a Value {
 
 #[tokio::test]
 async fn the_legal_lease_types_are_seeded_with_the_law_s_numbers() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let list = app.get("/api/lease-types?limit=100", &t.owner_key).await;
     list.assert_status(200);
     assert_eq!(list.body["pagination"]["total"], 6);
@@ -155,8 +154,7 @@ async fn the_legal_lease_types_are_seeded_with_the_law_s_numbers() {
 
 #[tokio::test]
 async fn system_types_stay_and_own_types_live() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let list = app.get("/api/lease-types?limit=100", k).await;
     let mobility = format!(

@@ -1,7 +1,8 @@
 //! Leases over HTTP: parties, the type's rules, overlaps, statuses, the estate's status, rent
 //! history, the lessee portal and the yearly revision by the IRL.
 
-use faireplace_tests::{Answer, TestApp, TestTenant, person_owner};
+use faireplace_tests::fixtures::merged;
+use faireplace_tests::{Answer, TestApp, TestTenant};
 use serde_json::{Value, json};
 
 /// A tenant with an owner, an estate, two lessees and a guarantor, and the lease types by code.
@@ -24,7 +25,7 @@ impl World {
 
     /// An UNFURNISHED lease body on the world's estate, from 2026-01-01, 850.50 + 50.
     fn lease(&self, extra: Value) -> Value {
-        let mut body = json!({
+        let body = json!({
             "estate_id": self.estate,
             "lease_type_id": self.kind("UNFURNISHED"),
             "lessees": [{"lessee_id": self.lessees[0]}],
@@ -33,48 +34,14 @@ impl World {
             "charges_amount": 50,
             "deposit_amount": 850.5,
         });
-        for (k, v) in extra.as_object().expect("object") {
-            body[k] = v.clone();
-        }
-        body
+        merged(body, extra)
     }
 }
 
+/// An estate with an address of its own, 42 m².
 async fn estate(app: &TestApp, key: &str) -> String {
-    let owner = app
-        .post("/api/owners", key, person_owner("Jeanne", "Martin"))
-        .await;
-    let types = app.get("/api/types/estate?limit=100", key).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .and_then(|t| t["id"].as_str())
-        .expect("flat")
-        .to_owned();
-    let res = app
-        .post(
-            "/api/estates",
-            key,
-            json!({"owner_id": owner.body["id"], "type_id": flat, "surface_m2": 42,
-                   "address": {"street": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"}}),
-        )
-        .await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
-async fn lessee(app: &TestApp, key: &str, first: &str, last: &str) -> String {
-    let res = app
-        .post(
-            "/api/lessees",
-            key,
-            json!({"first_name": first, "last_name": last}),
-        )
-        .await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
+    let address = json!({"street": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"});
+    app.estate(key).surface(42).address(address).id().await
 }
 
 async fn world(app: &TestApp, name: &str) -> World {
@@ -82,28 +49,15 @@ async fn world(app: &TestApp, name: &str) -> World {
     let k = t.owner_key.clone();
     let estate = estate(app, &k).await;
     let lessees = [
-        lessee(app, &k, "Léa", "Bernard").await,
-        lessee(app, &k, "Hugo", "Petit").await,
+        app.lessee(&k).named("Léa", "Bernard").id().await,
+        app.lessee(&k).named("Hugo", "Petit").id().await,
     ];
-    let g = app
-        .post(
-            "/api/contacts",
-            &k,
-            json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard"}),
-        )
-        .await;
-    g.assert_status(201);
-    let res = app.get("/api/lease-types?limit=100", &k).await;
-    let mut types = json!({});
-    for t in res.body["data"].as_array().expect("types") {
-        types[t["code"].as_str().expect("code")] = t["id"].clone();
-    }
     World {
-        t,
         estate,
         lessees,
-        guarantor: g.body["id"].as_str().expect("id").to_owned(),
-        types,
+        guarantor: app.contact(&k).id().await,
+        types: app.ids_by_code("/api/lease-types?limit=100", &k).await,
+        t,
     }
 }
 

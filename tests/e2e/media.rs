@@ -118,8 +118,7 @@ fn pdf() -> Vec<u8> {
 
 #[tokio::test]
 async fn files_are_recognised_by_their_bytes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let owner_id = owner(&app, &t).await;
 
@@ -385,8 +384,7 @@ async fn uploads_are_validated_and_limited() {
 
 #[tokio::test]
 async fn files_are_listed_by_entity_with_pagination() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let first = owner(&app, &t).await;
     let second = owner(&app, &t).await;
@@ -462,8 +460,7 @@ async fn files_are_listed_by_entity_with_pagination() {
 
 #[tokio::test]
 async fn the_same_bytes_share_one_blob_until_the_last_record_goes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let owner_id = owner(&app, &t).await;
     let bytes = jpeg();

@@ -9,8 +9,7 @@ fn id(v: &Value) -> String {
 
 #[tokio::test]
 async fn owner_lifecycle() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
 
     let res = app
@@ -112,8 +111,7 @@ async fn owner_lifecycle() {
 
 #[tokio::test]
 async fn owners_are_validated_field_by_field() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let cases = [
         (json!({}), vec!["kind"]),
@@ -163,8 +161,7 @@ async fn owners_are_validated_field_by_field() {
 
 #[tokio::test]
 async fn lists_page_search_filter_and_sort() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     for i in 0..57 {
         let mut body = person_owner(&format!("Prénom{i:02}"), &format!("Nom{i:02}"));
@@ -233,8 +230,7 @@ async fn lists_page_search_filter_and_sort() {
 
 #[tokio::test]
 async fn contacts_follow_their_kind_rules() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let res = app
         .post(
@@ -290,8 +286,7 @@ async fn contacts_follow_their_kind_rules() {
 
 #[tokio::test]
 async fn lessees_need_names_and_a_sane_birth_date() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let res = app
         .post("/api/lessees", k, json!({"birth_date": "2999-01-01"}))

@@ -30,8 +30,7 @@ async fn readiness_answers_503_when_the_database_is_gone() {
 
 #[tokio::test]
 async fn unknown_routes_and_wrong_methods_are_problems() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     app.get("/api/nothing-here", &t.owner_key)
         .await
         .assert_problem(404, "NOT_FOUND");
@@ -81,8 +80,7 @@ async fn unknown_routes_and_wrong_methods_are_problems() {
 
 #[tokio::test]
 async fn bad_bodies_are_problems() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let url = app.url("/api/owners");
 
     // Malformed JSON

@@ -65,8 +65,7 @@ async fn estate(app: &TestApp, k: &str, p: &Portfolio, extra: Value) -> Value {
 
 #[tokio::test]
 async fn system_types_are_seeded_and_protected() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
 
     let res = app.get("/api/types/estate?limit=100", k).await;
@@ -174,8 +173,7 @@ async fn system_types_are_seeded_and_protected() {
 
 #[tokio::test]
 async fn places_hold_estates_within_their_tantiemes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
 
@@ -240,8 +238,7 @@ async fn places_hold_estates_within_their_tantiemes() {
 
 #[tokio::test]
 async fn the_syndic_must_be_a_syndic_contact() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let agent = app
         .post(
@@ -273,8 +270,7 @@ async fn the_syndic_must_be_a_syndic_contact() {
 
 #[tokio::test]
 async fn estates_get_references_and_inherit_the_place_address() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
 
@@ -390,8 +386,7 @@ async fn estates_get_references_and_inherit_the_place_address() {
 
 #[tokio::test]
 async fn an_estate_changes_owner_and_owners_in_use_stay() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = estate(&app, k, &p, json!({})).await;
@@ -443,8 +438,7 @@ async fn an_estate_changes_owner_and_owners_in_use_stay() {
 
 #[tokio::test]
 async fn rooms_equipment_and_inventory_belong_to_their_estate() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e1 = id(&estate(&app, k, &p, json!({"is_furnished": true})).await);
@@ -608,8 +602,7 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
 
 #[tokio::test]
 async fn keys_keep_their_hand_overs() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, k, &p, json!({})).await);
@@ -683,8 +676,7 @@ async fn keys_keep_their_hand_overs() {
 
 #[tokio::test]
 async fn the_current_dpe_tells_bans_and_freezes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, k, &p, json!({})).await);
@@ -732,8 +724,7 @@ async fn the_current_dpe_tells_bans_and_freezes() {
 
 #[tokio::test]
 async fn diagnostics_default_their_validity_and_replace_the_active_one() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, k, &p, json!({})).await);

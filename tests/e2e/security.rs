@@ -8,17 +8,11 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use faireplace_kernel::access::ApiToken;
-use faireplace_tests::{LeaseWorld, TestApp};
+use faireplace_tests::TestApp;
 use serde_json::{Value, json};
 
 const LEA: &str = "lea.bernard@example.org";
 const HUGO: &str = "hugo.petit@example.org";
-
-async fn draft(app: &TestApp, w: &LeaseWorld) -> String {
-    let res = app.post("/api/leases", w.key(), w.lease(json!({}))).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
 
 fn signer_id(sig: &Value, party: &str) -> String {
     sig["signers"]
@@ -49,7 +43,7 @@ async fn signature_codes_go_only_to_the_parties_own_records() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 2).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let path = format!("/api/leases/{lease}/signatures");
 
     // An OWNER key sending a lessee's codes to itself: refused, naming the fields.
@@ -120,35 +114,15 @@ async fn signature_codes_go_only_to_the_parties_own_records() {
         .await
         .assert_problem(400, "VALIDATION_ERROR");
 
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.send_code(w.key(), &id, &lea).await.assert_status(200);
     assert!(app.latest_message_to(LEA).is_none(), "the old address");
     let code = app.latest_code_to("lea.new@example.org");
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/verify"),
-        w.key(),
-        json!({"otp": code}),
-    )
-    .await
-    .assert_status(200);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{hugo}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.verify_code(w.key(), &id, &lea, &code)
+        .await
+        .assert_status(200);
+    app.send_code(w.key(), &id, &hugo).await.assert_status(200);
     let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{hugo}/verify"),
-            w.key(),
-            json!({"otp": app.latest_code_to(HUGO)}),
-        )
+        .verify_code(w.key(), &id, &hugo, &app.latest_code_to(HUGO))
         .await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "COMPLETED");
@@ -165,13 +139,8 @@ async fn signature_codes_go_only_to_the_parties_own_records() {
 
     // A party without an e-mail cannot be sent codes: refused before anything is spent.
     let lease2 = app
-        .post(
-            "/api/leases",
-            w.key(),
-            w.lease(json!({"start_date": "2031-01-01"})),
-        )
+        .world_lease(&w, json!({"start_date": "2031-01-01"}))
         .await;
-    let lease2 = lease2.body["id"].as_str().expect("id").to_owned();
     app.patch(
         &format!("/api/lessees/{}", w.lessees[1]),
         w.key(),
@@ -363,8 +332,7 @@ async fn worker_keys_expire_and_are_revoked_at_once() {
 
 #[tokio::test]
 async fn a_key_changed_by_another_process_is_refused_within_two_seconds() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let manager = app.key(&t, "MANAGER").await;
     let worker = app.worker_key().await;
     app.get("/api/owners", &manager).await.assert_status(200);
@@ -617,8 +585,7 @@ async fn a_body_that_takes_too_long_is_cut_with_408_and_its_connection_closed() 
 
 #[tokio::test]
 async fn control_characters_are_refused_in_queries_and_bodies() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     for path in [
         "/api/owners?search=%00",
@@ -669,7 +636,7 @@ async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature()
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 1).await;
     let k = w.key();
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let category = app
         .post(
             "/api/charge-categories",
@@ -750,7 +717,7 @@ async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 1).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let read = app.get(&format!("/api/leases/{lease}"), w.key()).await;
     let lease_updated: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(read.body["updated_at"].clone()).expect("updated_at");
@@ -804,8 +771,7 @@ async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
 
 #[tokio::test]
 async fn answers_are_never_cached() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app
         .post(
             "/api/api-keys",

@@ -11,12 +11,6 @@ const HUGO: &str = "hugo.petit@example.org";
 const PAUL: &str = "paul.bernard@example.org";
 const AGNES: &str = "agnes.lefevre@example.org";
 
-async fn draft(app: &TestApp, w: &LeaseWorld) -> String {
-    let res = app.post("/api/leases", w.key(), w.lease(json!({}))).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
 /// Both lessees first (any order between them), then the guarantor, then the owner.
 fn signers(w: &LeaseWorld) -> Value {
     json!({"signers": [
@@ -54,19 +48,11 @@ async fn start(app: &TestApp, w: &LeaseWorld, lease: &str) -> Value {
 async fn sign(app: &TestApp, w: &LeaseWorld, sig: &Value, email: &str) -> Value {
     let id = sig["id"].as_str().expect("id");
     let signer = signer_id(sig, email);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{signer}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.send_code(w.key(), &id, &signer)
+        .await
+        .assert_status(200);
     let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{signer}/verify"),
-            w.key(),
-            json!({"otp": app.latest_code_to(email)}),
-        )
+        .verify_code(w.key(), &id, &signer, &app.latest_code_to(email))
         .await;
     res.assert_status(200);
     res.body.clone()
@@ -77,7 +63,7 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 3).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
 
     // The contract, generated from the lease.
     let contract = app
@@ -163,24 +149,14 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
 
     // The guarantor signs after the lessees: no code before their turn.
     let paul = signer_id(&sig, PAUL);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{paul}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_problem(409, "SIGNER_OUT_OF_ORDER");
+    app.send_code(w.key(), &id, &paul)
+        .await
+        .assert_problem(409, "SIGNER_OUT_OF_ORDER");
     assert!(app.latest_message_to(PAUL).is_none());
 
     // Léa: a wrong code, then the right one.
     let lea = signer_id(&sig, LEA);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.send_code(w.key(), &id, &lea).await.assert_status(200);
     let code = app.latest_code_to(LEA);
     // The development outbox shows each tenant only what was sent on its behalf.
     let outbox = format!("/api/dev/outbox?to={LEA}");
@@ -190,22 +166,10 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     let theirs = app.get(&outbox, &stranger.owner_key).await;
     assert!(theirs.body["data"].as_array().expect("data").is_empty());
     let wrong = if code == "000000" { "000001" } else { "000000" };
-    let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{lea}/verify"),
-            w.key(),
-            json!({"otp": wrong}),
-        )
-        .await;
+    let res = app.verify_code(w.key(), &id, &lea, &wrong).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["otp"]);
-    let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{lea}/verify"),
-            w.key(),
-            json!({"otp": code}),
-        )
-        .await;
+    let res = app.verify_code(w.key(), &id, &lea, &code).await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "IN_PROGRESS");
     let signed = res.body["signers"]
@@ -220,13 +184,9 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     assert_eq!(signed["evidence"]["ip"], "127.0.0.1");
     assert!(signed["evidence"]["signed_at"].is_string());
     // A code signs once.
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/verify"),
-        w.key(),
-        json!({"otp": code}),
-    )
-    .await
-    .assert_problem(409, "ALREADY_SIGNED");
+    app.verify_code(w.key(), &id, &lea, &code)
+        .await
+        .assert_problem(409, "ALREADY_SIGNED");
 
     // Hugo signs from the lessee portal; he may not download before completion.
     let key = app
@@ -305,7 +265,7 @@ async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 1).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let lea = signer_id(&sig, LEA);
@@ -405,7 +365,7 @@ async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 2).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let path = format!("/api/leases/{lease}/signatures");
     let send = |key: &'static str, body: Value| {
         let req = app
@@ -445,13 +405,9 @@ async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
     let expired = app.get("/api/signatures?status=EXPIRED", w.key()).await;
     assert_eq!(expired.body["pagination"]["total"], 1);
     let lea = signer_id(&first.body, LEA);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_problem(409, "SIGNATURE_EXPIRED");
+    app.send_code(w.key(), &id, &lea)
+        .await
+        .assert_problem(409, "SIGNATURE_EXPIRED");
     app.post(&format!("/api/signatures/{id}/cancel"), w.key(), json!({}))
         .await
         .assert_problem(409, "SIGNATURE_EXPIRED");
@@ -470,7 +426,7 @@ async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
 async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let path = format!("/api/leases/{lease}/signatures");
 
     // Without a credit: 402, and nothing changed.
@@ -535,14 +491,8 @@ async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
 
     // Two leases, one credit, both sent at once: exactly one starts.
     let other = app
-        .post(
-            "/api/leases",
-            w.key(),
-            w.lease(json!({"start_date": "2030-01-01"})),
-        )
+        .world_lease(&w, json!({"start_date": "2030-01-01"}))
         .await;
-    other.assert_status(201);
-    let other = other.body["id"].as_str().expect("id").to_owned();
     let other_path = format!("/api/leases/{other}/signatures");
     let (a, b) = tokio::join!(
         app.post(&path, w.key(), signers(&w)),
@@ -620,7 +570,7 @@ async fn workers_report_signers_and_finalize_idempotently() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 2).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let worker = app.worker_key().await;
@@ -739,13 +689,8 @@ async fn workers_report_signers_and_finalize_idempotently() {
 
     // A decline cancels the process and the lease is a draft again.
     let other = app
-        .post(
-            "/api/leases",
-            w.key(),
-            w.lease(json!({"start_date": "2030-01-01"})),
-        )
+        .world_lease(&w, json!({"start_date": "2030-01-01"}))
         .await;
-    let other = other.body["id"].as_str().expect("id").to_owned();
     let sig = start(&app, &w, &other).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let declined = put(
@@ -780,7 +725,7 @@ async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
     let app = TestApp::spawn().await;
     let w = app.lease_world("A").await;
     app.grant_credits(&w, 1).await;
-    let lease = draft(&app, &w).await;
+    let lease = app.world_lease(&w, json!({})).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id");
     let b = app.lease_world("B").await;
@@ -841,8 +786,7 @@ async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
 
 #[tokio::test]
 async fn the_outbox_is_readable_in_development_only() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     app.get("/api/dev/outbox?to=a@example.org", &t.owner_key)
         .await
         .assert_status(200);

@@ -14,6 +14,9 @@ pub mod stripe_mock;
 
 pub mod proxy;
 
+pub mod fixtures;
+pub use fixtures::{Created, Fixture};
+
 use std::net::TcpListener;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -38,6 +41,8 @@ pub struct TestApp {
     pub services: Services,
     pub config: Config,
     pub database: String,
+    /// Ids looked up by code (types), by (tenant key, list, code): they never change.
+    codes: std::sync::Mutex<std::collections::HashMap<(String, String, String), String>>,
 }
 
 /// A tenant made through the real use case, with its first OWNER key.
@@ -197,6 +202,7 @@ impl TestApp {
             services,
             config,
             database,
+            codes: Default::default(),
         }
     }
 
@@ -542,7 +548,7 @@ impl LeaseWorld {
     /// A lease body on the world's estate with both lessees and the guarantor, UNFURNISHED from
     /// 2026-01-01, 850.50 + 50 on provision, deposit 850.50.
     pub fn lease(&self, extra: Value) -> Value {
-        let mut body = json!({
+        let body = json!({
             "estate_id": self.estate,
             "lease_type_id": self.kind("UNFURNISHED"),
             "lessees": [{"lessee_id": self.lessees[0]}, {"lessee_id": self.lessees[1]}],
@@ -552,10 +558,7 @@ impl LeaseWorld {
             "charges_amount": 50,
             "deposit_amount": 850.5,
         });
-        for (k, v) in extra.as_object().expect("object") {
-            body[k] = v.clone();
-        }
-        body
+        fixtures::merged(body, extra)
     }
 
     /// The tenant's id.
@@ -564,83 +567,47 @@ impl LeaseWorld {
     }
 }
 
-fn created_id(res: &Answer) -> String {
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
 impl TestApp {
     /// A [`LeaseWorld`] in a new tenant.
     pub async fn lease_world(&self, name: &str) -> LeaseWorld {
         let t = self.tenant(name).await;
         let k = t.owner_key.clone();
-        let mut owner = person_owner("Agnès", "Lefèvre");
-        owner["email"] = json!("agnes.lefevre@example.org");
-        let owner = created_id(&self.post("/api/owners", &k, owner).await);
-        let place = created_id(
-            &self
-                .post(
-                    "/api/places",
-                    &k,
-                    json!({"name": "Résidence des Tilleuls", "construction_year": 1930,
-                           "is_coownership": true,
-                           "address": {"street": "12 rue de l'Église", "postal_code": "75011",
-                                       "city": "Paris"}}),
-                )
-                .await,
-        );
-        let types = self.get("/api/types/estate?limit=100", &k).await;
-        let flat = types.body["data"]
-            .as_array()
-            .expect("types")
-            .iter()
-            .find(|t| t["code"] == "FLAT")
-            .and_then(|t| t["id"].as_str())
-            .expect("flat")
-            .to_owned();
-        let estate = created_id(
-            &self
-                .post(
-                    "/api/estates",
-                    &k,
-                    json!({"place_id": place, "owner_id": owner, "type_id": flat,
-                           "surface_m2": 42, "rooms_count": 2, "floor": 3, "door": "B"}),
-                )
-                .await,
-        );
-        let lessee = |first: &'static str, last: &'static str, email: &'static str| {
-            let k = k.clone();
-            async move {
-                created_id(
-                    &self
-                        .post(
-                            "/api/lessees",
-                            &k,
-                            json!({"first_name": first, "last_name": last, "email": email}),
-                        )
-                        .await,
-                )
-            }
+        let owner = self
+            .owner(&k)
+            .named("Agnès", "Lefèvre")
+            .email("agnes.lefevre@example.org")
+            .id()
+            .await;
+        let place = self
+            .place(&k)
+            .merge(
+                json!({"name": "Résidence des Tilleuls", "construction_year": 1930,
+                          "is_coownership": true,
+                          "address": {"street": "12 rue de l'Église", "postal_code": "75011",
+                                      "city": "Paris"}}),
+            )
+            .id()
+            .await;
+        let estate = self
+            .estate(&k)
+            .place(place.as_str())
+            .owner(owner.as_str())
+            .merge(json!({"surface_m2": 42, "rooms_count": 2, "floor": 3, "door": "B"}))
+            .id()
+            .await;
+        let lessee = |first: &str, last: &str, email: &str| {
+            self.lessee(&k).named(first, last).email(email).id()
         };
         let lessees = [
             lessee("Léa", "Bernard", "lea.bernard@example.org").await,
             lessee("Hugo", "Petit", "hugo.petit@example.org").await,
         ];
-        let guarantor = created_id(
-            &self
-                .post(
-                    "/api/contacts",
-                    &k,
-                    json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard",
-                           "email": "paul.bernard@example.org"}),
-                )
-                .await,
-        );
-        let res = self.get("/api/lease-types?limit=100", &k).await;
-        let mut kinds = json!({});
-        for t in res.body["data"].as_array().expect("types") {
-            kinds[t["code"].as_str().expect("code")] = t["id"].clone();
-        }
+        let guarantor = self
+            .contact(&k)
+            .email("paul.bernard@example.org")
+            .id()
+            .await;
+        let kinds = self.ids_by_code("/api/lease-types?limit=100", &k).await;
         LeaseWorld {
             t,
             owner,
@@ -650,6 +617,23 @@ impl TestApp {
             guarantor,
             types: kinds,
         }
+    }
+
+    /// A lease of the world ([`LeaseWorld::lease`] with `extra`), as its id.
+    pub async fn world_lease(&self, w: &LeaseWorld, extra: Value) -> String {
+        self.create("/api/leases", w.key(), w.lease(extra)).await.id
+    }
+
+    /// Sends `signer` of `signature` a one-time code.
+    pub async fn send_code(&self, key: &str, signature: &str, signer: &str) -> Answer {
+        let path = format!("/api/signatures/{signature}/signers/{signer}/otp");
+        self.post(&path, key, json!({})).await
+    }
+
+    /// Signs as `signer` of `signature` with `otp`.
+    pub async fn verify_code(&self, key: &str, signature: &str, signer: &str, otp: &str) -> Answer {
+        let path = format!("/api/signatures/{signature}/signers/{signer}/verify");
+        self.post(&path, key, json!({"otp": otp})).await
     }
 
     /// Adds `credits` to the world's tenant (an operator's adjustment).

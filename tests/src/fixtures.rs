@@ -1,0 +1,487 @@
+//! Typed fixture builders: what a test needs, made through the API in a line.
+//!
+//! ```ignore
+//! let (app, t) = TestApp::with_tenant("A").await;
+//! let k = &t.owner_key;
+//! let lease = app.lease(k).active().with_lessees(2).create().await;
+//! let estate = app.estate(k).reference("LOT-A").tantiemes(200).create().await;
+//! ```
+//!
+//! Each builder starts from a valid body, takes typed setters (and [`Fixture::with`] for any
+//! other field), makes what the record needs and was not given (an estate its owner, place and
+//! type; a lease its estate, type and lessees), POSTs it, asserts the 201 and answers
+//! [`Created`]: the id and the body as the server answered it.
+
+use std::marker::PhantomData;
+
+use serde_json::{Value, json};
+
+use crate::{Answer, TestApp, TestTenant};
+
+/// A record the API created.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub id: String,
+    pub body: Value,
+    /// What the builder made beside it, by kind: a lease's `charges`.
+    pub made: Vec<String>,
+}
+
+impl Created {
+    /// `field` of the answered body, as a string (an id it refers to).
+    #[track_caller]
+    pub fn str(&self, field: &str) -> String {
+        self.body[field].as_str().expect(field).to_owned()
+    }
+}
+
+impl Answer {
+    /// Asserts a 201 and answers the created record.
+    #[track_caller]
+    pub fn created(&self) -> Created {
+        self.assert_status(201);
+        Created {
+            id: self.id(),
+            body: self.body.clone(),
+            made: Vec::new(),
+        }
+    }
+
+    /// The body's `id`.
+    #[track_caller]
+    pub fn id(&self) -> String {
+        self.body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The body's `pagination.total`.
+    #[track_caller]
+    pub fn total(&self) -> u64 {
+        self.body["pagination"]["total"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("a paginated list: {}", self.text))
+    }
+}
+
+/// `body` with every field of `fields` (an object) set.
+pub fn merged(mut body: Value, fields: Value) -> Value {
+    for (k, v) in fields.as_object().expect("an object of fields") {
+        body[k] = v.clone();
+    }
+    body
+}
+
+/// What a builder makes: where it is posted, its body before any setter, and what it makes
+/// itself when the test did not say.
+pub trait Kind: Sized {
+    const PATH: &'static str;
+    fn defaults() -> Value;
+    /// Fills what `body` lacks and the record needs (making other records through `app`).
+    fn complete(
+        _app: &TestApp,
+        _key: &str,
+        _fixture: &mut Fixture<'_, Self>,
+    ) -> impl Future<Output = ()> {
+        async {}
+    }
+}
+
+/// A record to create: a body made by typed setters, completed and POSTed by [`Fixture::create`].
+#[must_use = "nothing is created before .create().await"]
+pub struct Fixture<'a, K: Kind> {
+    app: &'a TestApp,
+    key: String,
+    pub body: Value,
+    /// Lessees to make for a lease.
+    new_lessees: usize,
+    /// Charges to add to a lease once it is created.
+    charges: Vec<Value>,
+    kind: PhantomData<K>,
+}
+
+impl<'a, K: Kind> Fixture<'a, K> {
+    fn new(app: &'a TestApp, key: &str) -> Self {
+        Fixture {
+            app,
+            key: key.to_owned(),
+            body: K::defaults(),
+            new_lessees: 0,
+            charges: Vec::new(),
+            kind: PhantomData,
+        }
+    }
+
+    /// Sets any field of the body (null removes nothing: it is sent as null).
+    pub fn with(mut self, field: &str, value: impl Into<Value>) -> Self {
+        self.body[field] = value.into();
+        self
+    }
+
+    /// Sets every field of `fields` (an object).
+    pub fn merge(mut self, fields: Value) -> Self {
+        self.body = merged(self.body, fields);
+        self
+    }
+
+    fn lacks(&self, field: &str) -> bool {
+        self.body.get(field).is_none_or(Value::is_null)
+    }
+
+    /// Completes, POSTs and answers the server's answer, whatever it is.
+    pub async fn post(mut self) -> Answer {
+        let (app, key) = (self.app, self.key.clone());
+        K::complete(app, &key, &mut self).await;
+        app.post(K::PATH, &key, self.body).await
+    }
+
+    /// Completes, POSTs, asserts the 201 and answers the record.
+    pub async fn create(mut self) -> Created {
+        let (app, key) = (self.app, self.key.clone());
+        K::complete(app, &key, &mut self).await;
+        let charges = std::mem::take(&mut self.charges);
+        let mut created = app.post(K::PATH, &key, self.body).await.created();
+        for charge in charges {
+            let url = format!("/api/leases/{}/charges", created.id);
+            created
+                .made
+                .push(app.post(&url, &key, charge).await.created().id);
+        }
+        created
+    }
+
+    /// [`Fixture::create`]'s id.
+    pub async fn id(self) -> String {
+        self.create().await.id
+    }
+}
+
+macro_rules! setters {
+    ($kind:ty { $($name:ident: $field:literal),* $(,)? }) => {
+        impl Fixture<'_, $kind> {
+            $(
+                #[doc = concat!("Sets `", $field, "`.")]
+                pub fn $name(self, value: impl Into<Value>) -> Self {
+                    self.with($field, value)
+                }
+            )*
+        }
+    };
+}
+
+pub struct Owner;
+pub struct Place;
+pub struct Estate;
+pub struct Lessee;
+pub struct Contact;
+pub struct Lease;
+pub struct ChargeCategory;
+pub struct DistributionKey;
+pub struct Meter;
+
+impl Kind for Owner {
+    const PATH: &'static str = "/api/owners";
+    fn defaults() -> Value {
+        crate::person_owner("Jeanne", "Martin")
+    }
+}
+setters!(Owner { email: "email" });
+impl Fixture<'_, Owner> {
+    /// A person of this name.
+    pub fn named(self, first: &str, last: &str) -> Self {
+        self.merge(crate::person_owner(first, last))
+    }
+}
+
+impl Kind for Place {
+    const PATH: &'static str = "/api/places";
+    fn defaults() -> Value {
+        json!({"name": "Les Tilleuls",
+               "address": {"street": "1 rue des Tilleuls", "postal_code": "69003", "city": "Lyon"}})
+    }
+}
+setters!(Place {
+    name: "name",
+    address: "address",
+    tantiemes: "total_tantiemes"
+});
+
+impl Kind for Estate {
+    const PATH: &'static str = "/api/estates";
+    fn defaults() -> Value {
+        json!({})
+    }
+    /// An owner, a place (unless it has an address of its own) and the FLAT type.
+    async fn complete(app: &TestApp, key: &str, f: &mut Fixture<'_, Self>) {
+        if f.lacks("owner_id") {
+            f.body["owner_id"] = app.owner(key).id().await.into();
+        }
+        if f.lacks("place_id") && f.lacks("address") {
+            f.body["place_id"] = app.place(key).id().await.into();
+        }
+        if f.lacks("type_id") {
+            f.body["type_id"] = app.estate_type(key, "FLAT").await.into();
+        }
+    }
+}
+setters!(Estate {
+    place: "place_id",
+    owner: "owner_id",
+    reference: "reference",
+    tantiemes: "tantiemes",
+    surface: "surface_m2",
+    address: "address",
+});
+impl Fixture<'_, Estate> {
+    /// Of this estate type (FLAT unless said).
+    pub async fn kind(self, code: &str) -> Self {
+        let id = self.app.estate_type(&self.key, code).await;
+        self.with("type_id", id)
+    }
+}
+
+impl Kind for Lessee {
+    const PATH: &'static str = "/api/lessees";
+    fn defaults() -> Value {
+        json!({"first_name": "Anne", "last_name": "Durand"})
+    }
+}
+setters!(Lessee { email: "email" });
+impl Fixture<'_, Lessee> {
+    pub fn named(self, first: &str, last: &str) -> Self {
+        self.merge(json!({"first_name": first, "last_name": last}))
+    }
+}
+
+impl Kind for Contact {
+    const PATH: &'static str = "/api/contacts";
+    fn defaults() -> Value {
+        json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard"})
+    }
+}
+setters!(Contact {
+    kind: "kind",
+    email: "email"
+});
+impl Fixture<'_, Contact> {
+    /// A company (no first and last names).
+    pub fn company(mut self, name: &str) -> Self {
+        let fields = self.body.as_object_mut().expect("object");
+        fields.remove("first_name");
+        fields.remove("last_name");
+        self.with("company_name", name)
+    }
+}
+
+impl Kind for Lease {
+    const PATH: &'static str = "/api/leases";
+    fn defaults() -> Value {
+        json!({"start_date": "2026-01-01", "rent_amount": 700, "lessees": []})
+    }
+    /// An estate (with its owner and place), the UNFURNISHED type and the new lessees; one
+    /// lessee when none was named.
+    async fn complete(app: &TestApp, key: &str, f: &mut Fixture<'_, Self>) {
+        if f.lacks("estate_id") {
+            f.body["estate_id"] = app.estate(key).id().await.into();
+        }
+        if f.lacks("lease_type_id") {
+            f.body["lease_type_id"] = app.lease_type(key, "UNFURNISHED").await.into();
+        }
+        let named = f.body["lessees"].as_array().map_or(0, Vec::len);
+        let wanted = if named == 0 {
+            f.new_lessees.max(1)
+        } else {
+            f.new_lessees
+        };
+        const NAMES: [&str; 4] = ["Anne", "Marc", "Léa", "Hugo"];
+        for i in 0..wanted {
+            let lessee = app.lessee(key).with("first_name", NAMES[i % 4]).id().await;
+            f.body["lessees"]
+                .as_array_mut()
+                .expect("lessees")
+                .push(json!({"lessee_id": lessee}));
+        }
+    }
+}
+setters!(Lease {
+    estate: "estate_id",
+    start: "start_date",
+    end: "end_date",
+    rent: "rent_amount",
+    charges_amount: "charges_amount",
+    deposit: "deposit_amount",
+    status: "status",
+});
+impl Fixture<'_, Lease> {
+    /// Signed and running.
+    pub fn active(self) -> Self {
+        self.status("ACTIVE")
+    }
+
+    /// Not signed yet (the default status).
+    pub fn draft(self) -> Self {
+        self.status("DRAFT")
+    }
+
+    /// With `n` new lessees (besides those named by [`Fixture::lessee`]).
+    pub fn with_lessees(mut self, n: usize) -> Self {
+        self.new_lessees = n;
+        self
+    }
+
+    /// With this lessee.
+    pub fn lessee(mut self, id: &str) -> Self {
+        self.body["lessees"]
+            .as_array_mut()
+            .expect("lessees")
+            .push(json!({"lessee_id": id}));
+        self
+    }
+
+    /// With this charge (a body of `POST /api/leases/{id}/charges`), added once it is created;
+    /// [`Created::made`] lists their ids.
+    pub fn with_charge(mut self, charge: Value) -> Self {
+        self.charges.push(charge);
+        self
+    }
+
+    /// Of this lease type (UNFURNISHED unless said).
+    pub async fn kind(self, code: &str) -> Self {
+        let id = self.app.lease_type(&self.key, code).await;
+        self.with("lease_type_id", id)
+    }
+}
+
+impl Kind for ChargeCategory {
+    const PATH: &'static str = "/api/charge-categories";
+    fn defaults() -> Value {
+        json!({"name": "Eau", "category_type": "WATER_HEATING"})
+    }
+}
+setters!(ChargeCategory {
+    name: "name",
+    category_type: "category_type",
+    recovery_rate: "recovery_rate"
+});
+
+impl Kind for DistributionKey {
+    const PATH: &'static str = "/api/distribution-keys";
+    fn defaults() -> Value {
+        json!({"name": "Parts", "calculation_type": "PARTS_EGALES"})
+    }
+}
+setters!(DistributionKey {
+    name: "name",
+    calculation_type: "calculation_type"
+});
+
+impl Kind for Meter {
+    const PATH: &'static str = "/api/meters";
+    fn defaults() -> Value {
+        json!({"meter_type": "WATER_COLD"})
+    }
+}
+setters!(Meter {
+    place: "place_id",
+    estate: "estate_id",
+    meter_type: "meter_type",
+    parent: "parent_meter_id",
+    billing_type: "billing_type",
+});
+
+impl TestApp {
+    /// A new app and a tenant in it.
+    pub async fn with_tenant(name: &str) -> (TestApp, TestTenant) {
+        let app = TestApp::spawn().await;
+        let t = app.tenant(name).await;
+        (app, t)
+    }
+
+    /// POSTs `body`, asserts the 201 and answers the record.
+    pub async fn create(&self, path: &str, key: &str, body: Value) -> Created {
+        self.post(path, key, body).await.created()
+    }
+
+    pub fn owner(&self, key: &str) -> Fixture<'_, Owner> {
+        Fixture::new(self, key)
+    }
+
+    pub fn place(&self, key: &str) -> Fixture<'_, Place> {
+        Fixture::new(self, key)
+    }
+
+    pub fn estate(&self, key: &str) -> Fixture<'_, Estate> {
+        Fixture::new(self, key)
+    }
+
+    pub fn lessee(&self, key: &str) -> Fixture<'_, Lessee> {
+        Fixture::new(self, key)
+    }
+
+    pub fn contact(&self, key: &str) -> Fixture<'_, Contact> {
+        Fixture::new(self, key)
+    }
+
+    pub fn lease(&self, key: &str) -> Fixture<'_, Lease> {
+        Fixture::new(self, key)
+    }
+
+    pub fn charge_category(&self, key: &str) -> Fixture<'_, ChargeCategory> {
+        Fixture::new(self, key)
+    }
+
+    pub fn distribution_key(&self, key: &str) -> Fixture<'_, DistributionKey> {
+        Fixture::new(self, key)
+    }
+
+    pub fn meter(&self, key: &str) -> Fixture<'_, Meter> {
+        Fixture::new(self, key)
+    }
+
+    /// The id of the estate type `code` (FLAT, HOUSE…).
+    pub async fn estate_type(&self, key: &str, code: &str) -> String {
+        self.id_by_code("/api/types/estate?limit=100", key, code)
+            .await
+    }
+
+    /// The id of the lease type `code` (UNFURNISHED, FURNISHED…).
+    pub async fn lease_type(&self, key: &str, code: &str) -> String {
+        self.id_by_code("/api/lease-types?limit=100", key, code)
+            .await
+    }
+
+    /// The ids of the rows of the list at `path` by their `code`, as an object.
+    pub async fn ids_by_code(&self, path: &str, key: &str) -> Value {
+        let res = self.get(path, key).await;
+        res.assert_status(200);
+        let mut ids = json!({});
+        for row in res.body["data"].as_array().expect("data") {
+            ids[row["code"].as_str().expect("code")] = row["id"].clone();
+        }
+        ids
+    }
+
+    /// The id of the row of the list at `path` whose `code` is `code`.
+    /// Looked up once per tenant key.
+    pub async fn id_by_code(&self, path: &str, key: &str, code: &str) -> String {
+        let at = (key.to_owned(), path.to_owned(), code.to_owned());
+        if let Some(id) = self.codes.lock().expect("codes").get(&at) {
+            return id.clone();
+        }
+        let id = self.find_id(path, key, |row| row["code"] == code).await;
+        self.codes.lock().expect("codes").insert(at, id.clone());
+        id
+    }
+
+    /// The id of the first row of the list at `path` that `pick` accepts.
+    pub async fn find_id(&self, path: &str, key: &str, pick: impl Fn(&Value) -> bool) -> String {
+        let res = self.get(path, key).await;
+        res.assert_status(200);
+        res.body["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .find(|row| pick(row))
+            .and_then(|row| row["id"].as_str())
+            .unwrap_or_else(|| panic!("no such row in {path}"))
+            .to_owned()
+    }
+}
