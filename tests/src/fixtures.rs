@@ -95,6 +95,8 @@ pub struct Fixture<'a, K: Kind> {
     new_lessees: usize,
     /// Charges to add to a lease once it is created.
     charges: Vec<Value>,
+    /// The code of the record's type (an estate's, a lease's), when not the usual one.
+    type_code: Option<String>,
     kind: PhantomData<K>,
 }
 
@@ -106,6 +108,7 @@ impl<'a, K: Kind> Fixture<'a, K> {
             body: K::defaults(),
             new_lessees: 0,
             charges: Vec::new(),
+            type_code: None,
             kind: PhantomData,
         }
     }
@@ -120,6 +123,16 @@ impl<'a, K: Kind> Fixture<'a, K> {
     pub fn merge(mut self, fields: Value) -> Self {
         self.body = merged(self.body, fields);
         self
+    }
+
+    /// Of the type of this code (an estate's: FLAT unless said; a lease's: UNFURNISHED).
+    pub fn of_type(mut self, code: &str) -> Self {
+        self.type_code = Some(code.to_owned());
+        self
+    }
+
+    fn code_or(&self, usual: &'static str) -> String {
+        self.type_code.clone().unwrap_or_else(|| usual.to_owned())
     }
 
     fn lacks(&self, field: &str) -> bool {
@@ -167,6 +180,18 @@ macro_rules! setters {
     };
 }
 
+/// A kind that needs nothing but its body.
+macro_rules! plain_kind {
+    ($kind:ty, $path:literal, $defaults:expr) => {
+        impl Kind for $kind {
+            const PATH: &'static str = $path;
+            fn defaults() -> Value {
+                $defaults
+            }
+        }
+    };
+}
+
 pub struct Owner;
 pub struct Place;
 pub struct Estate;
@@ -177,12 +202,11 @@ pub struct ChargeCategory;
 pub struct DistributionKey;
 pub struct Meter;
 
-impl Kind for Owner {
-    const PATH: &'static str = "/api/owners";
-    fn defaults() -> Value {
-        crate::person_owner("Jeanne", "Martin")
-    }
-}
+plain_kind!(
+    Owner,
+    "/api/owners",
+    crate::person_owner("Jeanne", "Martin")
+);
 setters!(Owner { email: "email" });
 impl Fixture<'_, Owner> {
     /// A person of this name.
@@ -191,13 +215,12 @@ impl Fixture<'_, Owner> {
     }
 }
 
-impl Kind for Place {
-    const PATH: &'static str = "/api/places";
-    fn defaults() -> Value {
-        json!({"name": "Les Tilleuls",
+plain_kind!(
+    Place,
+    "/api/places",
+    json!({"name": "Les Tilleuls",
                "address": {"street": "1 rue des Tilleuls", "postal_code": "69003", "city": "Lyon"}})
-    }
-}
+);
 setters!(Place {
     name: "name",
     address: "address",
@@ -218,7 +241,7 @@ impl Kind for Estate {
             f.body["place_id"] = app.place(key).id().await.into();
         }
         if f.lacks("type_id") {
-            f.body["type_id"] = app.estate_type(key, "FLAT").await.into();
+            f.body["type_id"] = app.estate_type(key, &f.code_or("FLAT")).await.into();
         }
     }
 }
@@ -230,20 +253,12 @@ setters!(Estate {
     surface: "surface_m2",
     address: "address",
 });
-impl Fixture<'_, Estate> {
-    /// Of this estate type (FLAT unless said).
-    pub async fn kind(self, code: &str) -> Self {
-        let id = self.app.estate_type(&self.key, code).await;
-        self.with("type_id", id)
-    }
-}
 
-impl Kind for Lessee {
-    const PATH: &'static str = "/api/lessees";
-    fn defaults() -> Value {
-        json!({"first_name": "Anne", "last_name": "Durand"})
-    }
-}
+plain_kind!(
+    Lessee,
+    "/api/lessees",
+    json!({"first_name": "Anne", "last_name": "Durand"})
+);
 setters!(Lessee { email: "email" });
 impl Fixture<'_, Lessee> {
     pub fn named(self, first: &str, last: &str) -> Self {
@@ -251,12 +266,11 @@ impl Fixture<'_, Lessee> {
     }
 }
 
-impl Kind for Contact {
-    const PATH: &'static str = "/api/contacts";
-    fn defaults() -> Value {
-        json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard"})
-    }
-}
+plain_kind!(
+    Contact,
+    "/api/contacts",
+    json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard"})
+);
 setters!(Contact {
     kind: "kind",
     email: "email"
@@ -283,7 +297,8 @@ impl Kind for Lease {
             f.body["estate_id"] = app.estate(key).id().await.into();
         }
         if f.lacks("lease_type_id") {
-            f.body["lease_type_id"] = app.lease_type(key, "UNFURNISHED").await.into();
+            let code = f.code_or("UNFURNISHED");
+            f.body["lease_type_id"] = app.lease_type(key, &code).await.into();
         }
         let named = f.body["lessees"].as_array().map_or(0, Vec::len);
         let wanted = if named == 0 {
@@ -342,43 +357,30 @@ impl Fixture<'_, Lease> {
         self.charges.push(charge);
         self
     }
-
-    /// Of this lease type (UNFURNISHED unless said).
-    pub async fn kind(self, code: &str) -> Self {
-        let id = self.app.lease_type(&self.key, code).await;
-        self.with("lease_type_id", id)
-    }
 }
 
-impl Kind for ChargeCategory {
-    const PATH: &'static str = "/api/charge-categories";
-    fn defaults() -> Value {
-        json!({"name": "Eau", "category_type": "WATER_HEATING"})
-    }
-}
+plain_kind!(
+    ChargeCategory,
+    "/api/charge-categories",
+    json!({"name": "Eau", "category_type": "WATER_HEATING"})
+);
 setters!(ChargeCategory {
     name: "name",
     category_type: "category_type",
     recovery_rate: "recovery_rate"
 });
 
-impl Kind for DistributionKey {
-    const PATH: &'static str = "/api/distribution-keys";
-    fn defaults() -> Value {
-        json!({"name": "Parts", "calculation_type": "PARTS_EGALES"})
-    }
-}
+plain_kind!(
+    DistributionKey,
+    "/api/distribution-keys",
+    json!({"name": "Parts", "calculation_type": "PARTS_EGALES"})
+);
 setters!(DistributionKey {
     name: "name",
     calculation_type: "calculation_type"
 });
 
-impl Kind for Meter {
-    const PATH: &'static str = "/api/meters";
-    fn defaults() -> Value {
-        json!({"meter_type": "WATER_COLD"})
-    }
-}
+plain_kind!(Meter, "/api/meters", json!({"meter_type": "WATER_COLD"}));
 setters!(Meter {
     place: "place_id",
     estate: "estate_id",
@@ -386,6 +388,32 @@ setters!(Meter {
     parent: "parent_meter_id",
     billing_type: "billing_type",
 });
+
+/// `app.owner(key)`, `app.lease(key)`…: a builder of each kind, for the tenant of `key`.
+macro_rules! builders {
+    ($($name:ident: $kind:ty),* $(,)?) => {
+        impl TestApp {
+            $(
+                #[doc = concat!("A builder of ", stringify!($kind), " for the tenant of `key`.")]
+                pub fn $name(&self, key: &str) -> Fixture<'_, $kind> {
+                    Fixture::new(self, key)
+                }
+            )*
+        }
+    };
+}
+
+builders! {
+    owner: Owner,
+    place: Place,
+    estate: Estate,
+    lessee: Lessee,
+    contact: Contact,
+    lease: Lease,
+    charge_category: ChargeCategory,
+    distribution_key: DistributionKey,
+    meter: Meter,
+}
 
 impl TestApp {
     /// A new app and a tenant in it.
@@ -398,42 +426,6 @@ impl TestApp {
     /// POSTs `body`, asserts the 201 and answers the record.
     pub async fn create(&self, path: &str, key: &str, body: Value) -> Created {
         self.post(path, key, body).await.created()
-    }
-
-    pub fn owner(&self, key: &str) -> Fixture<'_, Owner> {
-        Fixture::new(self, key)
-    }
-
-    pub fn place(&self, key: &str) -> Fixture<'_, Place> {
-        Fixture::new(self, key)
-    }
-
-    pub fn estate(&self, key: &str) -> Fixture<'_, Estate> {
-        Fixture::new(self, key)
-    }
-
-    pub fn lessee(&self, key: &str) -> Fixture<'_, Lessee> {
-        Fixture::new(self, key)
-    }
-
-    pub fn contact(&self, key: &str) -> Fixture<'_, Contact> {
-        Fixture::new(self, key)
-    }
-
-    pub fn lease(&self, key: &str) -> Fixture<'_, Lease> {
-        Fixture::new(self, key)
-    }
-
-    pub fn charge_category(&self, key: &str) -> Fixture<'_, ChargeCategory> {
-        Fixture::new(self, key)
-    }
-
-    pub fn distribution_key(&self, key: &str) -> Fixture<'_, DistributionKey> {
-        Fixture::new(self, key)
-    }
-
-    pub fn meter(&self, key: &str) -> Fixture<'_, Meter> {
-        Fixture::new(self, key)
     }
 
     /// The id of the estate type `code` (FLAT, HOUSE…).
