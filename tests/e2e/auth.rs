@@ -44,15 +44,13 @@ async fn missing_malformed_unknown_and_wrong_secret_keys_are_401() {
 
     // A non-Bearer scheme is no key.
     let res = app
-        .client
-        .get(app.url("/api/owners"))
-        .header("authorization", format!("Basic {}", t.owner_key))
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(401, "UNAUTHENTICATED");
+        .get_with_header(
+            "/api/owners",
+            "authorization",
+            &format!("Basic {}", t.owner_key),
+        )
+        .await;
+    res.assert_problem(401, "UNAUTHENTICATED");
 
     app.get("/api/owners", &t.owner_key)
         .await
@@ -190,9 +188,7 @@ async fn only_owner_keys_manage_keys() {
         .await
         .assert_problem(403, "FORBIDDEN");
     // MANAGER keys do manage the portfolio.
-    app.post("/api/owners", &manager, person_owner("Jeanne", "Martin"))
-        .await
-        .assert_status(201);
+    app.owner(&manager).named("Jeanne", "Martin").create().await;
 }
 
 #[tokio::test]
@@ -278,13 +274,8 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
     let worker = app.worker_key().await;
 
     let me = app
-        .client
-        .get(app.url("/api/workers/me"))
-        .header("x-api-key", &worker)
-        .send()
-        .await
-        .expect("sent");
-    let me = TestApp::read(me).await;
+        .get_with_header("/api/workers/me", "x-api-key", &worker)
+        .await;
     me.assert_status(200);
     assert_eq!(me.body["role"], "WORKER");
 
@@ -294,24 +285,14 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
     assert_eq!(res.body["reason"], "WORKER_KEY_AS_BEARER");
     // …X-API-Key is not read outside /api/workers…
     let res = app
-        .client
-        .get(app.url("/api/owners"))
-        .header("x-api-key", &t.owner_key)
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(401, "UNAUTHENTICATED");
+        .get_with_header("/api/owners", "x-api-key", &t.owner_key)
+        .await;
+    res.assert_problem(401, "UNAUTHENTICATED");
     // …and the workers API takes worker keys only, in X-API-Key only.
     let res = app
-        .client
-        .get(app.url("/api/workers/me"))
-        .header("x-api-key", &t.owner_key)
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res).await.assert_problem(403, "FORBIDDEN");
+        .get_with_header("/api/workers/me", "x-api-key", &t.owner_key)
+        .await;
+    res.assert_problem(403, "FORBIDDEN");
     app.get("/api/workers/me", &worker)
         .await
         .assert_problem(401, "UNAUTHENTICATED");
@@ -361,13 +342,13 @@ async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
         "MALFORMED"
     );
     let basic = app
-        .client
-        .get(app.url("/api/owners"))
-        .header("authorization", format!("Basic {}", t.owner_key))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(reason(&TestApp::read(basic).await), "NOT_BEARER");
+        .get_with_header(
+            "/api/owners",
+            "authorization",
+            &format!("Basic {}", t.owner_key),
+        )
+        .await;
+    assert_eq!(reason(&basic), "NOT_BEARER");
     // An unknown id and a wrong secret read the same: ids cannot be probed.
     let unknown = ApiToken::from_entropy([3; 12], [4; 32]).expose();
     let res = app.get("/api/owners", &unknown).await;
@@ -385,15 +366,9 @@ async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
     assert_eq!(res.body["detail"], detail);
     // A revoked key, with its own secret, is told so.
     let manager = app.key(&t, "MANAGER").await;
-    let list = app.get("/api/api-keys", &t.owner_key).await;
-    let id = list.body["data"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "MANAGER")
-        .and_then(|k| k["id"].as_str())
-        .expect("manager")
-        .to_owned();
+    let id = app
+        .find_id("/api/api-keys", &t.owner_key, |k| k["role"] == "MANAGER")
+        .await;
     app.delete(&format!("/api/api-keys/{id}"), &t.owner_key)
         .await
         .assert_status(204);

@@ -876,13 +876,12 @@ async fn the_yearly_review_of_a_small_building() {
         (&second, &lift, "PROVISION", 30),
         (&second, &staff, "FORFAIT", 50),
     ] {
-        app.post(
+        app.create(
             &format!("/api/leases/{lease}/charges"),
             k,
             json!({"category_id": category, "billing_mode": mode, "monthly_amount": amount}),
         )
-        .await
-        .assert_status(201);
+        .await;
     }
 
     let res = app
@@ -1190,13 +1189,7 @@ async fn references_valid_on_the_calculation_date_take_precedence() {
     )
     .await
     .assert_problem(409, "CONFLICT");
-    app.post(
-        url,
-        k,
-        json!({"estate_id": estates[0], "kind": "SURFACE", "value": 55.5, "valid_from": "2025-12-01"}),
-    )
-    .await
-    .assert_status(201);
+    app.create(url, k, json!({"estate_id": estates[0], "kind": "SURFACE", "value": 55.5, "valid_from": "2025-12-01"})).await;
     let res = app
         .post(
             url,

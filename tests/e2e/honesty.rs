@@ -90,9 +90,7 @@ async fn a_credit_ledger_line_of_an_unknown_kind_is_refused_not_read_as_an_adjus
 
 #[tokio::test]
 async fn a_lease_of_an_unknown_status_is_refused_not_read_as_a_draft() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(0).await;
     corrupt(&app, "leases", "status", &lease, "ARCHIVED").await;
 
     refused(

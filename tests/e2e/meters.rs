@@ -205,13 +205,7 @@ async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
         )
         .await;
     res.assert_problem(400, "VALIDATION_ERROR");
-    app.post(
-        &format!("/api/leases/{lease}/charges"),
-        k,
-        json!({"category_id": category.body["id"], "billing_mode": "RELEVE_DIRECT", "meter_id": meter}),
-    )
-    .await
-    .assert_status(201);
+    app.create(&format!("/api/leases/{lease}/charges"), k, json!({"category_id": category.body["id"], "billing_mode": "RELEVE_DIRECT", "meter_id": meter})).await;
     app.delete(&format!("/api/leases/{lease}/meters/{meter}"), k)
         .await
         .assert_status(204);
@@ -253,13 +247,12 @@ async fn measured_consumption_splits_by_what_the_meters_counted() {
             (start, "2025-01-01T08:00:00Z"),
             (end, "2025-01-31T08:00:00Z"),
         ] {
-            app.post(
+            app.create(
                 &format!("/api/meters/{meter}/readings"),
                 k,
                 json!({"value": value, "read_at": at}),
             )
-            .await
-            .assert_status(201);
+            .await;
         }
     }
     let key = app

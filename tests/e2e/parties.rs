@@ -168,13 +168,12 @@ async fn lists_page_search_filter_and_sort() {
         body["email"] = json!(format!("owner{i:02}@example.fr"));
         app.post("/api/owners", k, body).await.assert_status(201);
     }
-    app.post(
+    app.create(
         "/api/owners",
         k,
         json!({"kind": "COMPANY", "company_name": "Foncière 100% Durable_SA"}),
     )
-    .await
-    .assert_status(201);
+    .await;
 
     let res = app.get("/api/owners", k).await;
     res.assert_status(200);
@@ -383,20 +382,14 @@ async fn concurrent_tenants_never_see_each_other() {
     let a = app.tenant("A").await;
     let b = app.tenant("B").await;
     for i in 0..5 {
-        app.post(
-            "/api/owners",
-            &a.owner_key,
-            person_owner("A", &format!("Alpha{i}")),
-        )
-        .await
-        .assert_status(201);
-        app.post(
-            "/api/owners",
-            &b.owner_key,
-            person_owner("B", &format!("Bravo{i}")),
-        )
-        .await
-        .assert_status(201);
+        app.owner(&a.owner_key)
+            .named("A", &format!("Alpha{i}"))
+            .create()
+            .await;
+        app.owner(&b.owner_key)
+            .named("B", &format!("Bravo{i}"))
+            .create()
+            .await;
     }
     let mut handles = Vec::new();
     for i in 0..60 {

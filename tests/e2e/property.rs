@@ -9,15 +9,8 @@ fn id(v: &Value) -> String {
 
 /// The id of a system type of `kind` with `code`.
 async fn type_id(app: &TestApp, key: &str, kind: &str, code: &str) -> String {
-    let res = app.get(&format!("/api/types/{kind}?limit=100"), key).await;
-    res.assert_status(200);
-    res.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|t| t["code"] == code)
-        .map(id)
-        .unwrap_or_else(|| panic!("no {kind} type {code}"))
+    let types = format!("/api/types/{kind}?limit=100");
+    app.id_by_code(&types, key, code).await
 }
 
 fn address(street: &str, postal_code: &str, city: &str) -> Value {
@@ -553,13 +546,12 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
         "LIGHTS",
     ];
     for item in items {
-        app.post(
+        app.create(
             &format!("/api/estates/{e1}/inventory"),
             k,
             json!({"label": item, "category": item}),
         )
-        .await
-        .assert_status(201);
+        .await;
     }
     let broom = app
         .post(
@@ -839,13 +831,12 @@ async fn another_tenant_neither_lists_nor_refers_to_a_tenant_s_property() {
     let k = &a.owner_key;
     let p = portfolio(&app, &a, 1000).await;
     estate(&app, k, &p, json!({"reference": "SECRET-1"})).await;
-    app.post(
+    app.create(
         "/api/types/estate",
         k,
         json!({"code": "SECRET_TYPE", "name": "Secret"}),
     )
-    .await
-    .assert_status(201);
+    .await;
     let bk = &b.owner_key;
     for list in ["/api/places", "/api/estates", "/api/types/estate?limit=100"] {
         let res = app.get(list, bk).await;

@@ -162,39 +162,17 @@ async fn a_rent_is_checked_against_the_ceiling_of_its_estate() {
 #[tokio::test]
 async fn the_operator_loads_reference_rents_from_csv_rows() {
     let (app, t) = TestApp::with_tenant("A").await;
-    let rows = |v: &[&[&str]]| {
+    // Each row's cells, written as a line of comma-separated values.
+    let rows = |v: &[&str]| {
         v.iter()
-            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .map(|r| r.split(',').map(str::to_owned).collect())
             .collect::<Vec<Vec<String>>>()
     };
     let service = &app.services.state.rent_control;
     let (zones, cells) = service
         .load_csv(rows(&[
-            &[
-                "Lille",
-                "1",
-                "2",
-                "1946-1970",
-                "furnished",
-                "15.2",
-                "18.2",
-                "10.6",
-                "2025-03-01",
-                "",
-                "arrêté",
-            ],
-            &[
-                "Paris",
-                "1",
-                "4+",
-                "après 1990",
-                "unfurnished",
-                "25.0",
-                "30.0",
-                "17.5",
-                "2026-07-01",
-                "",
-            ],
+            "Lille,1,2,1946-1970,furnished,15.2,18.2,10.6,2025-03-01,,arrêté",
+            "Paris,1,4+,après 1990,unfurnished,25.0,30.0,17.5,2026-07-01,",
         ]))
         .await
         .expect("loaded");
@@ -206,30 +184,8 @@ async fn the_operator_loads_reference_rents_from_csv_rows() {
 
     let bad = service
         .load_csv(rows(&[
-            &[
-                "Lille",
-                "1",
-                "5",
-                "1946-1970",
-                "furnished",
-                "15.2",
-                "18.2",
-                "10.6",
-                "2025-03-01",
-                "",
-            ],
-            &[
-                "Lille",
-                "1",
-                "2",
-                "1946-1970",
-                "furnished",
-                "15.2",
-                "12.0",
-                "10.6",
-                "2025-03-01",
-                "",
-            ],
+            "Lille,1,5,1946-1970,furnished,15.2,18.2,10.6,2025-03-01,",
+            "Lille,1,2,1946-1970,furnished,15.2,12.0,10.6,2025-03-01,",
         ]))
         .await
         .expect_err("invalid rows");

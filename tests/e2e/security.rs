@@ -40,10 +40,7 @@ fn same_id_other_secret(key: &str, secret: u8) -> String {
 
 #[tokio::test]
 async fn signature_codes_go_only_to_the_parties_own_records() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 2).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(2).await;
     let path = format!("/api/leases/{lease}/signatures");
 
     // An OWNER key sending a lessee's codes to itself: refused, naming the fields.
@@ -187,15 +184,9 @@ async fn guessing_a_keys_secret_is_throttled_and_every_id_costs_the_same() {
         "an unknown id is verified too"
     );
     let manager = app.key(&t, "MANAGER").await;
-    let list = app.get("/api/api-keys", &t.owner_key).await;
-    let manager_id = list.body["data"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "MANAGER")
-        .and_then(|k| k["id"].as_str())
-        .expect("manager")
-        .to_owned();
+    let manager_id = app
+        .find_id("/api/api-keys", &t.owner_key, |k| k["role"] == "MANAGER")
+        .await;
     app.delete(&format!("/api/api-keys/{manager_id}"), &t.owner_key)
         .await
         .assert_status(204);
@@ -220,10 +211,7 @@ async fn guessing_a_keys_secret_is_throttled_and_every_id_costs_the_same() {
         .get("/api/owners", &same_id_other_secret(&t.owner_key, 13))
         .await;
     res.assert_problem(429, "RATE_LIMITED");
-    let retry: u64 = res
-        .header("retry-after")
-        .and_then(|v| v.parse().ok())
-        .expect("Retry-After");
+    let retry = res.retry_after();
     assert!(retry > 0 && retry <= 301, "{retry}");
     assert_eq!(
         auth.argon2_runs(),
@@ -420,25 +408,20 @@ async fn a_deleted_lessees_keys_stop_at_once_and_keys_are_capped_per_tenant() {
         )
         .await;
     res.assert_problem(409, "KEY_LIMIT_REACHED");
-    let list = app.get("/api/api-keys", &t.owner_key).await;
-    let readonly = list.body["data"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "MANAGER" && k["revoked_at"].is_null())
-        .and_then(|k| k["id"].as_str())
-        .expect("a readonly key")
-        .to_owned();
+    let readonly = app
+        .find_id("/api/api-keys", &t.owner_key, |k| {
+            k["role"] == "MANAGER" && k["revoked_at"].is_null()
+        })
+        .await;
     app.delete(&format!("/api/api-keys/{readonly}"), &t.owner_key)
         .await
         .assert_status(204);
-    app.post(
+    app.create(
         "/api/api-keys",
         &t.owner_key,
         json!({"name": "now it fits", "role": "MANAGER"}),
     )
-    .await
-    .assert_status(201);
+    .await;
 }
 
 #[tokio::test]
@@ -632,11 +615,8 @@ async fn control_characters_are_refused_in_queries_and_bodies() {
 
 #[tokio::test]
 async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let k = w.key();
-    let lease = app.world_lease(&w, json!({})).await;
     let category = app
         .post(
             "/api/charge-categories",
@@ -714,10 +694,7 @@ async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature()
 #[tokio::test]
 async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
     use faireplace_ports::signatures::{NewSignature, SignatureStore, SourcesRead};
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let read = app.get(&format!("/api/leases/{lease}"), w.key()).await;
     let lease_updated: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(read.body["updated_at"].clone()).expect("updated_at");

@@ -60,10 +60,7 @@ async fn sign(app: &TestApp, w: &LeaseWorld, sig: &Value, email: &str) -> Value 
 
 #[tokio::test]
 async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 3).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(3).await;
 
     // The contract, generated from the lease.
     let contract = app
@@ -262,10 +259,7 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
 
 #[tokio::test]
 async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let lea = signer_id(&sig, LEA);
@@ -335,11 +329,7 @@ async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
     let third = app.latest_code_to(LEA);
     let res = app.post(&otp_path, w.key(), json!({})).await;
     res.assert_problem(429, "RATE_LIMITED");
-    let wait: u32 = res
-        .header("retry-after")
-        .expect("retry-after")
-        .parse()
-        .expect("seconds");
+    let wait = res.retry_after();
     assert!((1..=900).contains(&wait), "{wait}");
     // Fifteen minutes later the same signer may be sent a code again; it replaces the third.
     sqlx::query("UPDATE signature_otps SET created_at = created_at - interval '15 minutes'")
@@ -362,10 +352,7 @@ async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
 
 #[tokio::test]
 async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 2).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(2).await;
     let path = format!("/api/leases/{lease}/signatures");
     let send = |key: &'static str, body: Value| {
         let req = app
@@ -424,9 +411,7 @@ async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
 
 #[tokio::test]
 async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(0).await;
     let path = format!("/api/leases/{lease}/signatures");
 
     // Without a credit: 402, and nothing changed.
@@ -567,10 +552,7 @@ async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
 
 #[tokio::test]
 async fn workers_report_signers_and_finalize_idempotently() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 2).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(2).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let worker = app.worker_key().await;
@@ -660,14 +642,8 @@ async fn workers_report_signers_and_finalize_idempotently() {
     assert_eq!(evidence["provider_reference"], "yousign-123");
 
     // Sync: what changed since, with its tenant.
-    let res = app
-        .client
-        .get(app.url("/api/workers/signatures?updated_since=2000-01-01T00:00:00Z"))
-        .header("x-api-key", worker.clone())
-        .send()
-        .await
-        .expect("sent");
-    let sync = TestApp::read(res).await;
+    let since = "/api/workers/signatures?updated_since=2000-01-01T00:00:00Z";
+    let sync = app.get_with_header(since, "x-api-key", &worker).await;
     sync.assert_status(200);
     let list = sync.body.as_array().expect("list");
     assert_eq!(list.len(), 1);
@@ -722,10 +698,7 @@ async fn workers_report_signers_and_finalize_idempotently() {
 async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
     // Every route naming A's process, signer or lease answers B's keys 404: the isolation
     // sweep checks them all.
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
-    let lease = app.world_lease(&w, json!({})).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id");
     let b = app.lease_world("B").await;

@@ -53,6 +53,13 @@ impl Answer {
         self.body["id"].as_str().expect("id").to_owned()
     }
 
+    /// The seconds of `Retry-After`.
+    #[track_caller]
+    pub fn retry_after(&self) -> u64 {
+        let header = self.header("retry-after").expect("retry-after");
+        header.parse().expect("seconds")
+    }
+
     /// The body's `pagination.total`.
     #[track_caller]
     pub fn total(&self) -> u64 {

@@ -317,6 +317,21 @@ impl TestApp {
         self.send(Method::DELETE, path, key, None).await
     }
 
+    /// POSTs `body` as it is, declared `content_type`, with `key` as bearer.
+    pub async fn post_raw(&self, path: &str, key: &str, content_type: &str, body: &str) -> Answer {
+        let req = self.client.post(self.url(path)).bearer_auth(key);
+        let req = req
+            .header("content-type", content_type)
+            .body(body.to_owned());
+        Self::read(req.send().await.expect("sent")).await
+    }
+
+    /// GETs with header `name` set to `value` and no bearer key.
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> Answer {
+        let req = self.client.get(self.url(path)).header(name, value);
+        Self::read(req.send().await.expect("sent")).await
+    }
+
     /// POSTs `payload` to Stripe's webhook as Stripe would, with `signature` (if any) in
     /// `Stripe-Signature` and no API key.
     pub async fn post_webhook(&self, payload: &str, signature: Option<&str>) -> Answer {
@@ -617,6 +632,17 @@ impl TestApp {
             guarantor,
             types: kinds,
         }
+    }
+
+    /// A new app with a [`LeaseWorld`] "A" holding `credits`, and a draft lease of it (its id).
+    pub async fn with_world_lease(credits: i64) -> (TestApp, LeaseWorld, String) {
+        let app = TestApp::spawn().await;
+        let w = app.lease_world("A").await;
+        if credits > 0 {
+            app.grant_credits(&w, credits).await;
+        }
+        let lease = app.world_lease(&w, json!({})).await;
+        (app, w, lease)
     }
 
     /// A lease of the world ([`LeaseWorld::lease`] with `extra`), as its id.
