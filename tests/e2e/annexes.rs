@@ -1,6 +1,7 @@
 //! The annex catalog, a lease's annexes (attached from the catalog and the estate's
 //! diagnostics, uploaded), their compliance and files, and the lease contract's PDF.
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{LeaseWorld, Part, TestApp};
 use serde_json::{Value, json};
 
@@ -324,12 +325,11 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
     app.delete(&format!("{base}/{edl}"), &k)
         .await
         .assert_status(204);
-    app.get(&format!("{base}/{edl}"), &k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{base}/{edl}"), &k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("{base}/{edl}")),
+        call::delete(&format!("{base}/{edl}")),
+    ];
+    app.assert_each_problem(&k, 404, "NOT_FOUND", calls).await;
 }
 
 #[tokio::test]

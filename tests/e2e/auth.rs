@@ -1,7 +1,8 @@
 //! Keys, roles and scopes: 401 for what is not a valid key, 403 for a valid key out of its role.
 
 use faireplace_kernel::access::ApiToken;
-use faireplace_tests::{TestApp, person_owner};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::{TestApp, person_owner, statuses_at_once};
 use serde_json::json;
 
 #[tokio::test]
@@ -247,18 +248,14 @@ async fn key_creation_is_validated() {
 async fn lessee_keys_cannot_use_the_management_api() {
     let (app, t) = TestApp::with_tenant("A").await;
     let (lessee_key, lessee_id) = app.lessee_key(&t, &["lessee:leases:read"]).await;
-    app.get("/api/owners", &lessee_key)
-        .await
-        .assert_problem(403, "FORBIDDEN");
-    app.get(&format!("/api/lessees/{lessee_id}"), &lessee_key)
-        .await
-        .assert_problem(403, "FORBIDDEN");
-    app.post("/api/owners", &lessee_key, person_owner("A", "B"))
-        .await
-        .assert_problem(403, "FORBIDDEN");
-    app.get("/api/api-keys", &lessee_key)
-        .await
-        .assert_problem(403, "FORBIDDEN");
+    let calls = [
+        call::get("/api/owners"),
+        call::get(&format!("/api/lessees/{lessee_id}")),
+        call::post("/api/owners", person_owner("A", "B")),
+        call::get("/api/api-keys"),
+    ];
+    app.assert_each_problem(&lessee_key, 403, "FORBIDDEN", calls)
+        .await;
 
     // Deleting the lessee takes their keys with them.
     app.delete(&format!("/api/lessees/{lessee_id}"), &t.owner_key)
@@ -302,23 +299,10 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
 async fn a_known_key_costs_no_argon2() {
     let (app, t) = TestApp::with_tenant("A").await;
     let before = app.services.state.auth.argon2_runs();
-    let mut handles = Vec::new();
-    for _ in 0..20 {
-        let client = app.client.clone();
-        let url = app.url("/api/owners");
-        let key = t.owner_key.clone();
-        handles.push(tokio::spawn(async move {
-            client
-                .get(url)
-                .bearer_auth(key)
-                .send()
-                .await
-                .expect("sent")
-                .status()
-        }));
-    }
-    for h in handles {
-        assert_eq!(h.await.expect("joined").as_u16(), 200);
+    let owners = app.url("/api/owners");
+    let requests = (0..20).map(|_| app.client.get(&owners).bearer_auth(&t.owner_key));
+    for status in statuses_at_once(requests).await {
+        assert_eq!(status, 200);
     }
     for _ in 0..20 {
         app.get("/api/owners", &t.owner_key)

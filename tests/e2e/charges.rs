@@ -1,6 +1,8 @@
 //! Charges over HTTP: categories and the legal catalog.
 
 use faireplace_tests::TestApp;
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::id_of;
 use serde_json::json;
 
 #[tokio::test]
@@ -473,15 +475,13 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
         .assert_problem(404, "NOT_FOUND");
     }
     let url = format!("/api/distribution-keys/{tantiemes}");
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.patch(&url, &other.owner_key, json!({"name": "x"}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::patch(&url, json!({"name": "x"})),
+        call::delete(&url),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
 }
 
 #[tokio::test]
@@ -549,26 +549,21 @@ async fn place_services_follow_the_chargeable_rule() {
         .await;
     assert_eq!(res.error_fields(), ["category_id"]);
     let nowhere = uuid::Uuid::now_v7();
-    app.get(&format!("/api/places/{nowhere}/services"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &format!("/api/places/{nowhere}/services"),
-        k,
-        json!({"name": "x", "is_chargeable": false, "space_type": "GARDEN"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{url}/{nowhere}"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/places/{nowhere}/services")),
+        call::post(
+            &format!("/api/places/{nowhere}/services"),
+            json!({"name": "x", "is_chargeable": false, "space_type": "GARDEN"}),
+        ),
+        call::delete(&format!("{url}/{nowhere}")),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
     // The category and key a service uses cannot be deleted.
-    app.delete(&format!("/api/charge-categories/{}", category), k)
-        .await
-        .assert_problem(409, "CONFLICT");
-    app.delete(&format!("/api/distribution-keys/{tantiemes}"), k)
-        .await
-        .assert_problem(409, "CONFLICT");
+    let calls = [
+        call::delete(&format!("/api/charge-categories/{}", category)),
+        call::delete(&format!("/api/distribution-keys/{tantiemes}")),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
     // PUT, then delete.
     let res = app
         .put(
@@ -581,15 +576,13 @@ async fn place_services_follow_the_chargeable_rule() {
     assert_eq!(res.body["is_chargeable"], false);
     // Another tenant sees none of it.
     let other = app.tenant("B").await;
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("{url}/{lift}"), &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{url}/{lift}"), &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::get(&format!("{url}/{lift}")),
+        call::delete(&format!("{url}/{lift}")),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
     app.delete(&format!("{url}/{lift}"), k)
         .await
         .assert_status(204);
@@ -684,16 +677,15 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
         .await;
     res.assert_problem(409, "CHARGES_FROZEN");
     assert!(res.text.contains("Travaux de ravalement"), "{}", res.text);
-    app.patch(&charge_url, k, json!({"active": false}))
-        .await
-        .assert_problem(409, "CHARGES_FROZEN");
-    app.post(
-        &url,
-        k,
-        json!({"category_id": category, "billing_mode": "PROVISION", "monthly_amount": 10}),
-    )
-    .await
-    .assert_problem(409, "CHARGES_FROZEN");
+    let calls = [
+        call::patch(&charge_url, json!({"active": false})),
+        call::post(
+            &url,
+            json!({"category_id": category, "billing_mode": "PROVISION", "monthly_amount": 10}),
+        ),
+    ];
+    app.assert_each_problem(k, 409, "CHARGES_FROZEN", calls)
+        .await;
     app.patch(&charge_url, k, json!({"distribution_key_id": measured}))
         .await
         .assert_status(200);
@@ -729,19 +721,16 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
 
     // Another tenant reaches nothing.
     let other = app.tenant("B").await;
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&charge_url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &url,
-        &other.owner_key,
-        json!({"category_id": category, "billing_mode": "PROVISION"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::get(&charge_url),
+        call::post(
+            &url,
+            json!({"category_id": category, "billing_mode": "PROVISION"}),
+        ),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
     app.post(
         "/api/charges/freeze-periods",
         &other.owner_key,
@@ -1023,10 +1012,11 @@ async fn the_yearly_review_of_a_small_building() {
     let res = app.post(&format!("{url}/validate"), k, json!({})).await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "VALIDATED");
-    app.post(&format!("{url}/validate"), k, json!({}))
-        .await
-        .assert_problem(409, "CONFLICT");
-    app.delete(&url, k).await.assert_problem(409, "CONFLICT");
+    let calls = [
+        call::post(&format!("{url}/validate"), json!({})),
+        call::delete(&url),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
     let log = app
         .get(
             &format!("/api/charges/audit-logs?entity_type=charge_review&entity_id={id}"),
@@ -1067,26 +1057,22 @@ async fn the_yearly_review_of_a_small_building() {
     .await
     .assert_problem(404, "NOT_FOUND");
     let other = app.tenant("B").await;
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("{url}/statements/{second}"), &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::get(&format!("{url}/statements/{second}")),
+        call::delete(&url),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
     for_each_item_route(&app, &regulation_url, &other.owner_key, k).await;
-    app.post(&format!("{url}/validate"), &other.owner_key, json!({}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        "/api/charges/reviews",
-        &other.owner_key,
-        json!({"place_id": place, "period_start": "2025-01-01", "period_end": "2025-12-31"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let review =
+        json!({"place_id": place, "period_start": "2025-01-01", "period_end": "2025-12-31"});
+    let calls = [
+        call::post(&format!("{url}/validate"), json!({})),
+        call::post("/api/charges/reviews", review),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
 }
 
 #[tokio::test]
@@ -1126,15 +1112,7 @@ async fn every_change_of_a_charge_entity_is_in_the_audit_log() {
     assert_eq!(entries[2]["before"], serde_json::Value::Null);
     // The keys that made the changes: the manager's, then the owner's.
     let keys = app.get("/api/api-keys", k).await;
-    let key_of = |role: &str| {
-        keys.body["data"]
-            .as_array()
-            .expect("keys")
-            .iter()
-            .find(|key| key["role"] == role)
-            .map(|key| key["id"].clone())
-            .expect("key")
-    };
+    let key_of = |role: &str| id_of(&keys.body["data"], |key| key["role"] == role);
     assert_eq!(entries[2]["key_id"], key_of("MANAGER"));
     assert_eq!(entries[1]["key_id"], key_of("OWNER"));
     app.get("/api/charges/audit-logs?entity_type=lease", k)
@@ -1282,12 +1260,12 @@ async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
 
 /// Another tenant's key gets 404 on GET, PATCH and DELETE of an item; its own tenant still reads it.
 async fn for_each_item_route(app: &TestApp, url: &str, foreign: &str, own: &str) {
-    app.get(url, foreign).await.assert_problem(404, "NOT_FOUND");
-    app.patch(url, foreign, json!({}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(url, foreign)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(url),
+        call::patch(url, json!({})),
+        call::delete(url),
+    ];
+    app.assert_each_problem(foreign, 404, "NOT_FOUND", calls)
+        .await;
     app.get(url, own).await.assert_status(200);
 }

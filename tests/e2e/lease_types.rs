@@ -1,6 +1,7 @@
 //! Lease types over HTTP: the legal frames seeded per tenant, and the tenant's own.
 
 use faireplace_tests::TestApp;
+use faireplace_tests::fixtures::call;
 use serde_json::{Value, json};
 
 fn by_code<'a>(list: &'a Value, code: &str) -> &'a Value {
@@ -161,12 +162,11 @@ async fn system_types_stay_and_own_types_live() {
         "/api/lease-types/{}",
         by_code(&list.body, "MOBILITY")["id"].as_str().expect("id")
     );
-    app.patch(&mobility, k, json!({"max_deposit_months": 1}))
-        .await
-        .assert_problem(409, "CONFLICT");
-    app.delete(&mobility, k)
-        .await
-        .assert_problem(409, "CONFLICT");
+    let calls = [
+        call::patch(&mobility, json!({"max_deposit_months": 1})),
+        call::delete(&mobility),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
 
     let body = json!({"code": "seasonal", "name": "Location saisonnière", "furnished": true,
                       "default_duration_months": 3, "min_duration_months": 1, "max_duration_months": 3,

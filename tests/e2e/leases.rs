@@ -1,8 +1,9 @@
 //! Leases over HTTP: parties, the type's rules, overlaps, statuses, the estate's status, rent
 //! history, the lessee portal and the yearly revision by the IRL.
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::fixtures::merged;
-use faireplace_tests::{Answer, TestApp, TestTenant};
+use faireplace_tests::{Answer, TestApp, TestTenant, statuses_at_once};
 use serde_json::{Value, json};
 
 /// A tenant with an owner, an estate, two lessees and a guarantor, and the lease types by code.
@@ -166,12 +167,12 @@ async fn a_lease_is_created_with_its_parties_and_the_type_s_defaults() {
     );
     assert_eq!(list("?search=peti".into()).await, vec![lease.clone()]);
     assert_eq!(list("?sort=rent_amount&limit=1".into()).await.len(), 1);
-    app.get("/api/leases?status=SIGNED", w.key())
-        .await
-        .assert_problem(400, "VALIDATION_ERROR");
-    app.get("/api/leases?lessee_id=nope", w.key())
-        .await
-        .assert_problem(400, "VALIDATION_ERROR");
+    let calls = [
+        call::get("/api/leases?status=SIGNED"),
+        call::get("/api/leases?lessee_id=nope"),
+    ];
+    app.assert_each_problem(w.key(), 400, "VALIDATION_ERROR", calls)
+        .await;
 }
 
 #[tokio::test]
@@ -329,23 +330,8 @@ async fn leases_holding_an_estate_never_overlap_even_when_created_together() {
     let other = estate(&app, w.key()).await;
     let body = w.lease(json!({"estate_id": other, "status": "ACTIVE"}));
     let url = app.url("/api/leases");
-    let mut handles = Vec::new();
-    for _ in 0..16 {
-        let (client, url, key, body) = (
-            app.client.clone(),
-            url.clone(),
-            w.key().to_owned(),
-            body.clone(),
-        );
-        handles.push(tokio::spawn(async move {
-            let res = client.post(url).bearer_auth(key).json(&body).send().await;
-            res.expect("sent").status().as_u16()
-        }));
-    }
-    let mut statuses = Vec::new();
-    for h in handles {
-        statuses.push(h.await.expect("joined"));
-    }
+    let requests = (0..16).map(|_| app.client.post(&url).bearer_auth(w.key()).json(&body));
+    let statuses = statuses_at_once(requests).await;
     let created = statuses.iter().filter(|s| **s == 201).count();
     let conflicts = statuses.iter().filter(|s| **s == 409).count();
     assert_eq!((created, conflicts), (1, 15), "{statuses:?}");

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{
     Answer, BOUNDARY, Part, TestApp, TestTenant, file, multipart_body, person_owner,
 };
@@ -44,17 +45,13 @@ async fn upload_for(app: &TestApp, key: &str, owner: &str, name: &str, bytes: &[
 
 /// The raw answer of a download.
 async fn download(app: &TestApp, key: &str, id: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let res = app
-        .client
-        .get(app.url(&format!("/api/media/{id}/download")))
-        .bearer_auth(key)
-        .send()
-        .await
-        .expect("request sent");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.bytes().await.expect("body").to_vec();
-    (status, headers, bytes)
+    let res = app.get_raw(&format!("/api/media/{id}/download"), key).await;
+    (res.status, res.headers, res.bytes)
+}
+
+/// The value of header `name`, if it is text.
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -169,10 +166,7 @@ async fn files_are_recognised_by_their_bytes() {
             headers.get("content-type").and_then(|v| v.to_str().ok()),
             Some(*content_type)
         );
-        let disposition = headers
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok())
-            .expect("content-disposition");
+        let disposition = header(&headers, "content-disposition").expect("content-disposition");
         if name.is_ascii() {
             assert_eq!(disposition, format!("attachment; filename=\"{name}\""));
         } else {
@@ -182,12 +176,7 @@ async fn files_are_recognised_by_their_bytes() {
                 "{disposition}"
             );
         }
-        assert_eq!(
-            headers
-                .get("x-content-type-options")
-                .and_then(|v| v.to_str().ok()),
-            Some("nosniff")
-        );
+        assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
     }
 
     // Parts may come in any order; a client's directories are dropped from the name, and a
@@ -208,9 +197,7 @@ async fn files_are_recognised_by_their_bytes() {
     assert_eq!(res.body["category"], Value::Null);
     let (_, headers, _) = download(&app, k, &id(&res.body)).await;
     assert_eq!(
-        headers
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok()),
+        header(&headers, "content-disposition"),
         Some("attachment; filename=\"xy.png\"")
     );
 
@@ -480,15 +467,12 @@ async fn the_same_bytes_share_one_blob_until_the_last_record_goes() {
     app.delete(&format!("/api/media/{}", id(&a)), k)
         .await
         .assert_status(204);
-    app.get(&format!("/api/media/{}", id(&a)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/media/{}/download", id(&a)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("/api/media/{}", id(&a)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/media/{}", id(&a))),
+        call::get(&format!("/api/media/{}/download", id(&a))),
+        call::delete(&format!("/api/media/{}", id(&a))),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
     assert!(path.exists());
     let (status, _, body) = download(&app, k, &id(&b)).await;
     assert_eq!(status, 200);

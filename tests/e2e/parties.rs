@@ -1,5 +1,6 @@
 //! Owners, contacts and lessees over HTTP.
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{TestApp, person_owner};
 use serde_json::{Value, json};
 
@@ -94,19 +95,12 @@ async fn owner_lifecycle() {
     app.delete(&format!("/api/owners/{owner_id}"), k)
         .await
         .assert_status(204);
-    app.get(&format!("/api/owners/{owner_id}"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("/api/owners/{owner_id}"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.put(
-        &format!("/api/owners/{owner_id}"),
-        k,
-        person_owner("A", "B"),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/owners/{owner_id}")),
+        call::delete(&format!("/api/owners/{owner_id}")),
+        call::put(&format!("/api/owners/{owner_id}"), person_owner("A", "B")),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use faireplace_tests::stripe_mock::{
     self, MockStripe, WEBHOOK_SECRET, card_error, event, payment_intent_object, session_object,
     sign_now, signature, stripe_error,
 };
-use faireplace_tests::{TestApp, TestTenant};
+use faireplace_tests::{TestApp, TestTenant, statuses_at_once};
 use serde_json::{Value, json};
 
 const SESSION_ID: &str = "cs_test_a1b2c3d4e5f6g7h8i9j0";
@@ -378,7 +378,7 @@ async fn a_paid_checkout_credits_its_tenant_once_whatever_stripe_resends() {
 async fn concurrent_deliveries_of_one_session_credit_it_once() {
     let (app, _mock) = webhook_app().await;
     let t = app.tenant("A").await;
-    let mut handles = Vec::new();
+    let mut requests = Vec::new();
     for i in 0..8 {
         // Half the same event id, half other ids for the same session.
         let id = if i % 2 == 0 {
@@ -387,22 +387,17 @@ async fn concurrent_deliveries_of_one_session_credit_it_once() {
             format!("evt_other_{i}")
         };
         let payload = checkout_event(&id, "checkout.session.completed", paid_starter(&t.id));
-        let client = app.client.clone();
         let url = app.url("/api/webhooks/stripe");
-        handles.push(tokio::spawn(async move {
-            client
+        let signature = sign_now(&payload);
+        requests.push(
+            app.client
                 .post(url)
-                .header("stripe-signature", sign_now(&payload))
-                .body(payload)
-                .send()
-                .await
-                .expect("sent")
-                .status()
-                .as_u16()
-        }));
+                .header("stripe-signature", signature)
+                .body(payload),
+        );
     }
-    for h in handles {
-        assert_eq!(h.await.expect("joined"), 200);
+    for status in statuses_at_once(requests).await {
+        assert_eq!(status, 200);
     }
     assert_eq!(balance(&app, &t).await, 10);
 }

@@ -1,5 +1,6 @@
 //! The HTTP platform: health, problem+json for every kind of error, request ids, docs.
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{TestApp, person_owner};
 use reqwest::Method;
 use serde_json::json;
@@ -70,12 +71,12 @@ async fn unknown_routes_and_wrong_methods_are_problems() {
     app.get(&format!("/api/%6Fwners/{id}"), &t.owner_key)
         .await
         .assert_status(200);
-    app.get(&format!("/api/owners/{id}/nothing"), &t.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/contacts/{id}/owners"), &t.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/owners/{id}/nothing")),
+        call::get(&format!("/api/contacts/{id}/owners")),
+    ];
+    app.assert_each_problem(&t.owner_key, 404, "NOT_FOUND", calls)
+        .await;
 }
 
 #[tokio::test]

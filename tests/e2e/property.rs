@@ -1,6 +1,7 @@
 //! Places, estates and everything attached to them, over HTTP.
 
-use faireplace_tests::{TestApp, TestTenant, person_owner};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::{TestApp, TestTenant, person_owner, statuses_at_once};
 use serde_json::{Value, json};
 
 fn id(v: &Value) -> String {
@@ -98,16 +99,11 @@ async fn system_types_are_seeded_and_protected() {
 
     // System types cannot be changed or deleted.
     let flat_path = format!("/api/types/estate/{}", id(&flat));
-    app.put(
-        &flat_path,
-        k,
-        json!({"code": "FLAT", "name": "Appartement"}),
-    )
-    .await
-    .assert_problem(409, "CONFLICT");
-    app.delete(&flat_path, k)
-        .await
-        .assert_problem(409, "CONFLICT");
+    let calls = [
+        call::put(&flat_path, json!({"code": "FLAT", "name": "Appartement"})),
+        call::delete(&flat_path),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
 
     // A tenant's own type: created, changed, refused twice, deleted while unused.
     let res = app
@@ -484,16 +480,14 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
     assert_eq!(res.body["data"][0]["surface_m2"], json!(11.5));
     // An unknown estate is not found, for its list as for a new room.
     let nowhere = uuid::Uuid::now_v7();
-    app.get(&format!("/api/estates/{nowhere}/rooms"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &format!("/api/estates/{nowhere}/rooms"),
-        k,
-        json!({"type_id": bedroom, "name": "X"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/estates/{nowhere}/rooms")),
+        call::post(
+            &format!("/api/estates/{nowhere}/rooms"),
+            json!({"type_id": bedroom, "name": "X"}),
+        ),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
 
     // Equipment in a room of another estate is refused.
     let res = app
@@ -511,12 +505,11 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
     eq.assert_status(201);
     assert_eq!(eq.body["condition"], "GOOD");
     // An item asked for under another estate is not found.
-    app.get(&format!("/api/estates/{e2}/equipment/{}", id(&eq.body)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/estates/{e2}/rooms/{}", id(&room1.body)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/estates/{e2}/equipment/{}", id(&eq.body))),
+        call::get(&format!("/api/estates/{e2}/rooms/{}", id(&room1.body))),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
     // Deleting the room keeps the equipment, without a room.
     app.delete(&format!("/api/estates/{e1}/rooms/{}", id(&room1.body)), k)
         .await
@@ -791,25 +784,12 @@ async fn concurrent_diagnostics_leave_exactly_one_active() {
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, &k, &p, json!({})).await);
     let url = app.url(&format!("/api/estates/{e}/diagnostics"));
-    let mut handles = Vec::new();
-    for i in 0..12 {
-        let client = app.client.clone();
-        let url = url.clone();
-        let key = k.clone();
-        handles.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .bearer_auth(key)
-                .json(&json!({"type": "ELECTRICITY", "performed_on": format!("2025-01-{:02}", i + 1)}))
-                .send()
-                .await
-                .expect("sent")
-                .status()
-                .as_u16()
-        }));
-    }
-    for h in handles {
-        assert_eq!(h.await.expect("joined"), 201);
+    let requests = (0..12).map(|i| {
+        let body = json!({"type": "ELECTRICITY", "performed_on": format!("2025-01-{:02}", i + 1)});
+        app.client.post(&url).bearer_auth(&k).json(&body)
+    });
+    for status in statuses_at_once(requests).await {
+        assert_eq!(status, 201);
     }
     let all = app
         .get(&format!("/api/estates/{e}/diagnostics?limit=100"), &k)

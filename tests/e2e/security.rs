@@ -9,20 +9,15 @@ use std::time::{Duration, Instant};
 
 use faireplace_kernel::access::ApiToken;
 use faireplace_tests::TestApp;
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::id_of;
 use serde_json::{Value, json};
 
 const LEA: &str = "lea.bernard@example.org";
 const HUGO: &str = "hugo.petit@example.org";
 
 fn signer_id(sig: &Value, party: &str) -> String {
-    sig["signers"]
-        .as_array()
-        .expect("signers")
-        .iter()
-        .find(|s| s["party_id"] == party)
-        .and_then(|s| s["id"].as_str())
-        .expect("signer")
-        .to_owned()
+    id_of(&sig["signers"], |s| s["party_id"] == party)
 }
 
 /// The same key id as `key`, with another secret (its checksum valid).
@@ -651,28 +646,19 @@ async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature()
 
     let estate = format!("/api/estates/{}", w.estate);
     let item = format!("{charges}/{}", charge);
-    app.patch(&estate, k, json!({"surface_m2": 60}))
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.put(&format!("{estate}/owner"), k, json!({"owner_id": w.owner}))
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.delete(&estate, k)
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.patch(&item, k, json!({"monthly_amount": 35}))
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.delete(&item, k)
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.post(
-        &charges,
-        k,
-        json!({"category_id": category, "billing_mode": "FORFAIT", "monthly_amount": 5}),
-    )
-    .await
-    .assert_problem(409, "SIGNATURE_IN_PROGRESS");
+    let calls = [
+        call::patch(&estate, json!({"surface_m2": 60})),
+        call::put(&format!("{estate}/owner"), json!({"owner_id": w.owner})),
+        call::delete(&estate),
+        call::patch(&item, json!({"monthly_amount": 35})),
+        call::delete(&item),
+        call::post(
+            &charges,
+            json!({"category_id": category, "billing_mode": "FORFAIT", "monthly_amount": 5}),
+        ),
+    ];
+    app.assert_each_problem(k, 409, "SIGNATURE_IN_PROGRESS", calls)
+        .await;
     // Unchanged.
     let read = app.get(&estate, k).await;
     assert_eq!(read.body["surface_m2"], 42);

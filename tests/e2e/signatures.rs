@@ -2,6 +2,8 @@
 //! codes and their limits, the order of signers, completion putting the lease in force, the
 //! signed document with its audit page, the lessee's side, the workers' side, and isolation.
 
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::id_of;
 use faireplace_tests::{LeaseWorld, TestApp};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -22,14 +24,7 @@ fn signers(w: &LeaseWorld) -> Value {
 }
 
 fn signer_id(sig: &Value, email: &str) -> String {
-    sig["signers"]
-        .as_array()
-        .expect("signers")
-        .iter()
-        .find(|s| s["email"] == email)
-        .and_then(|s| s["id"].as_str())
-        .expect("signer")
-        .to_owned()
+    id_of(&sig["signers"], |s| s["email"] == email)
 }
 
 async fn start(app: &TestApp, w: &LeaseWorld, lease: &str) -> Value {
@@ -714,16 +709,12 @@ async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
     )
     .await
     .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &format!("/api/lessee/leases/{lease}/sign/otp"),
-        &b_lessee,
-        json!({}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/lessee/leases/{lease}/download"), &b_lessee)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::post(&format!("/api/lessee/leases/{lease}/sign/otp"), json!({})),
+        call::get(&format!("/api/lessee/leases/{lease}/download")),
+    ];
+    app.assert_each_problem(&b_lessee, 404, "NOT_FOUND", calls)
+        .await;
     let list = app.get("/api/signatures", b.key()).await;
     assert_eq!(list.body["pagination"]["total"], 0);
     // B's credit was not spent, A's process untouched.

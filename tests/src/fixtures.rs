@@ -77,6 +77,18 @@ pub fn merged(mut body: Value, fields: Value) -> Value {
     body
 }
 
+/// The id of the first row of `rows` (an array) that `pick` accepts.
+#[track_caller]
+pub fn id_of(rows: &Value, pick: impl Fn(&Value) -> bool) -> String {
+    rows.as_array()
+        .expect("an array of rows")
+        .iter()
+        .find(|row| pick(row))
+        .and_then(|row| row["id"].as_str())
+        .unwrap_or_else(|| panic!("no such row in {rows}"))
+        .to_owned()
+}
+
 /// What a builder makes: where it is posted, its body before any setter, and what it makes
 /// itself when the test did not say.
 pub trait Kind: Sized {
@@ -474,13 +486,54 @@ impl TestApp {
     pub async fn find_id(&self, path: &str, key: &str, pick: impl Fn(&Value) -> bool) -> String {
         let res = self.get(path, key).await;
         res.assert_status(200);
-        res.body["data"]
-            .as_array()
-            .expect("data")
-            .iter()
-            .find(|row| pick(row))
-            .and_then(|row| row["id"].as_str())
-            .unwrap_or_else(|| panic!("no such row in {path}"))
-            .to_owned()
+        id_of(&res.body["data"], pick)
+    }
+}
+
+/// One request of a table of requests: see [`TestApp::assert_each_problem`].
+pub mod call {
+    use reqwest::Method;
+    use serde_json::Value;
+
+    /// A method, a path and a body.
+    #[derive(Debug, Clone)]
+    pub struct Call(pub Method, pub String, pub Option<Value>);
+
+    pub fn get(path: &str) -> Call {
+        Call(Method::GET, path.to_owned(), None)
+    }
+
+    pub fn delete(path: &str) -> Call {
+        Call(Method::DELETE, path.to_owned(), None)
+    }
+
+    pub fn post(path: &str, body: Value) -> Call {
+        Call(Method::POST, path.to_owned(), Some(body))
+    }
+
+    pub fn put(path: &str, body: Value) -> Call {
+        Call(Method::PUT, path.to_owned(), Some(body))
+    }
+
+    pub fn patch(path: &str, body: Value) -> Call {
+        Call(Method::PATCH, path.to_owned(), Some(body))
+    }
+}
+
+impl TestApp {
+    /// Sends each call with `key`, in order, and asserts each answers the problem `status`
+    /// `code` (see [`Answer::assert_problem`]).
+    pub async fn assert_each_problem(
+        &self,
+        key: &str,
+        status: u16,
+        code: &str,
+        calls: impl IntoIterator<Item = call::Call>,
+    ) {
+        for call::Call(method, path, body) in calls {
+            let res = self.send(method.clone(), &path, key, body).await;
+            assert_eq!(res.status.as_u16(), status, "{method} {path}: {}", res.text);
+            res.assert_problem(status, code);
+        }
     }
 }

@@ -377,6 +377,21 @@ async fn drop_stale_databases(now: u64) {
     }
 }
 
+/// Sends every request at once, each on a task of its own; answers their statuses, in order.
+pub async fn statuses_at_once(
+    requests: impl IntoIterator<Item = reqwest::RequestBuilder>,
+) -> Vec<u16> {
+    let handles: Vec<_> = requests
+        .into_iter()
+        .map(|req| tokio::spawn(async move { req.send().await.expect("sent").status().as_u16() }))
+        .collect();
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.expect("joined"));
+    }
+    statuses
+}
+
 /// A valid owner body.
 pub fn person_owner(first: &str, last: &str) -> Value {
     json!({"kind": "PERSON", "first_name": first, "last_name": last})
