@@ -2,7 +2,7 @@
 //! diagnostics, uploaded), their compliance and files, and the lease contract's PDF.
 
 use faireplace_tests::fixtures::call;
-use faireplace_tests::{LeaseWorld, Part, TestApp};
+use faireplace_tests::{LeaseWorld, Part, TestApp, assert_contains_all};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -280,14 +280,15 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
         .get_raw(&format!("{base}/{}/download", of("INFORMATION_NOTICE")), &k)
         .await
         .pdf_text();
-    for expected in [
-        "Notice d'information",
-        "dépôt de garantie",
-        "IRL",
-        "décret n° 87-713",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "Notice d'information",
+            "dépôt de garantie",
+            "IRL",
+            "décret n° 87-713",
+        ],
+    );
     let text = app
         .get_raw(
             &format!("{base}/{}/download", of("RECOVERABLE_CHARGES")),
@@ -295,14 +296,15 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
         )
         .await
         .pdf_text();
-    for expected in [
-        "Liste des charges récupérables",
-        "Ascenseurs et monte-charge",
-        "Taxe d'enlèvement des ordures ménagères",
-        "75 %",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "Liste des charges récupérables",
+            "Ascenseurs et monte-charge",
+            "Taxe d'enlèvement des ordures ménagères",
+            "75 %",
+        ],
+    );
     let file = app.get_raw(&format!("{base}/{edl}/download"), &k).await;
     assert_eq!(file.status.as_u16(), 200);
     assert_eq!(file.bytes, PDF);
@@ -378,16 +380,17 @@ async fn a_furnished_lease_carries_its_generated_furniture_inventory() {
         )
         .await
         .pdf_text();
-    for expected in [
-        "Inventaire et état détaillé du mobilier",
-        "Lit double avec couette",
-        "Plaques à induction",
-        "1 × — bon état",
-        "four ou four à micro-ondes",
-        "matériel d'entretien ménager",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "Inventaire et état détaillé du mobilier",
+            "Lit double avec couette",
+            "Plaques à induction",
+            "1 × — bon état",
+            "four ou four à micro-ondes",
+            "matériel d'entretien ménager",
+        ],
+    );
     // Three of the eleven items: the inventory is attached, the lease is still not compliant.
     let c = app.get(&format!("{base}/compliance"), &k).await;
     assert_eq!(c.body["compliant"], false);

@@ -1,8 +1,8 @@
 //! Charges over HTTP: categories and the legal catalog.
 
-use faireplace_tests::TestApp;
 use faireplace_tests::fixtures::call;
 use faireplace_tests::fixtures::id_of;
+use faireplace_tests::{TestApp, assert_contains_all};
 use serde_json::json;
 
 #[tokio::test]
@@ -10,11 +10,10 @@ async fn a_charge_category_is_created_read_listed_changed_and_deleted() {
     let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let provider = app
-        .post(
-            "/api/contacts",
-            k,
-            json!({"kind": "SERVICE_PROVIDER", "company_name": "Ascenseurs du Rhône"}),
-        )
+        .contact(k)
+        .kind("SERVICE_PROVIDER")
+        .company("Ascenseurs du Rhône")
+        .post()
         .await;
     let res = app
         .post(
@@ -185,11 +184,10 @@ async fn a_category_names_a_provider_of_its_own_tenant() {
     let a = app.tenant("A").await;
     let b = app.tenant("B").await;
     let provider = app
-        .post(
-            "/api/contacts",
-            &a.owner_key,
-            json!({"kind": "SERVICE_PROVIDER", "company_name": "Nettoyage SA"}),
-        )
+        .contact(&a.owner_key)
+        .kind("SERVICE_PROVIDER")
+        .company("Nettoyage SA")
+        .post()
         .await;
     let res = app
         .post(
@@ -984,23 +982,24 @@ async fn the_yearly_review_of_a_small_building() {
         .get_raw(&format!("{url}/statements/{second}/pdf"), k)
         .await
         .pdf_text();
-    for expected in [
-        "Décompte de régularisation des charges",
-        "du 01/01/2025 au 31/12/2025",
-        "du 01/07/2025 au 31/12/2025 (184 jours)",
-        "Ascenseur",
-        "Dépenses de l'immeuble 1 200,00 €",
-        "Quote-part du lot 0,3",
-        "Montant du lot 360,00 €",
-        "Prorata d'occupation 0,50411",
-        "Dû 181,48 €",
-        "Provisions appelées 180,00 €",
-        "Solde dû par le locataire 1,48 €",
-        "Solde après régularisations 0,00 €",
-        "Provision mensuelle suggérée 30,00 €",
-    ] {
-        assert!(pdf.contains(expected), "{expected} in {pdf}");
-    }
+    assert_contains_all(
+        &pdf,
+        &[
+            "Décompte de régularisation des charges",
+            "du 01/01/2025 au 31/12/2025",
+            "du 01/07/2025 au 31/12/2025 (184 jours)",
+            "Ascenseur",
+            "Dépenses de l'immeuble 1 200,00 €",
+            "Quote-part du lot 0,3",
+            "Montant du lot 360,00 €",
+            "Prorata d'occupation 0,50411",
+            "Dû 181,48 €",
+            "Provisions appelées 180,00 €",
+            "Solde dû par le locataire 1,48 €",
+            "Solde après régularisations 0,00 €",
+            "Provision mensuelle suggérée 30,00 €",
+        ],
+    );
     app.get(
         &format!("{url}/statements/{second}/pdf"),
         &app.tenant("B").await.owner_key,

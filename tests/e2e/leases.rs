@@ -254,11 +254,10 @@ async fn the_type_s_caps_and_bounds_are_enforced() {
     let res = create(&app, &w, json!({"lessees": [{"lessee_id": nobody}]})).await;
     assert_eq!(res.error_fields(), ["lessees"]);
     let agent = app
-        .post(
-            "/api/contacts",
-            w.key(),
-            json!({"kind": "AGENT", "company_name": "Agence du Parc"}),
-        )
+        .contact(w.key())
+        .kind("AGENT")
+        .company("Agence du Parc")
+        .post()
         .await;
     let res = create(&app, &w, json!({"guarantor_ids": [agent.body["id"]]})).await;
     assert_eq!(res.error_fields(), ["guarantor_ids"]);
@@ -861,13 +860,7 @@ async fn another_tenant_s_leases_and_parties_are_out_of_reach() {
 async fn a_company_owner_lets_unfurnished_for_six_years() {
     let app = TestApp::spawn().await;
     let w = world(&app, "A").await;
-    let company = app
-        .post(
-            "/api/owners",
-            w.key(),
-            json!({"kind": "COMPANY", "company_name": "Foncière du Parc"}),
-        )
-        .await;
+    let company = app.owner(w.key()).company("Foncière du Parc").post().await;
     app.put(
         &format!("/api/estates/{}/owner", w.estate),
         w.key(),

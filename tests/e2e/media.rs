@@ -29,18 +29,25 @@ async fn upload(app: &TestApp, key: &str, parts: &[Part<'_>]) -> Answer {
 
 /// Uploads `bytes` for an owner, expecting 201.
 async fn upload_for(app: &TestApp, key: &str, owner: &str, name: &str, bytes: &[u8]) -> Value {
-    let res = upload(
-        app,
-        key,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", owner),
-            file(name, bytes),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(app, key, owner, name, bytes).await;
     res.assert_status(201);
     res.body.clone()
+}
+
+/// Uploads a file `name` of `bytes` for the owner `owner_id`.
+async fn upload_for_owner(
+    app: &TestApp,
+    key: &str,
+    owner_id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Answer {
+    let parts = [
+        Part::Text("entity_type", "OWNER"),
+        Part::Text("entity_id", owner_id),
+        file(name, bytes),
+    ];
+    upload(app, key, &parts).await
 }
 
 /// The raw answer of a download.
@@ -222,17 +229,9 @@ async fn files_are_recognised_by_their_bytes() {
         b"RIFF\x24\0\0\0WAVEfmt ",
         b"\x89PN",
     ] {
-        upload(
-            &app,
-            k,
-            &[
-                Part::Text("entity_type", "OWNER"),
-                Part::Text("entity_id", &owner_id),
-                file("x.png", other),
-            ],
-        )
-        .await
-        .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+        upload_for_owner(&app, k, &owner_id, "x.png", other)
+            .await
+            .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
     }
     // Nothing refused was kept, and no temporary file is left behind.
     assert_eq!(files_in(app.config.media_dir.join("tmp")), 0);
@@ -255,16 +254,7 @@ async fn uploads_are_validated_and_limited() {
     // Over the limit: 413, and nothing kept.
     let mut big = png();
     big.resize(2000, 0);
-    let res = upload(
-        &app,
-        k,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_id),
-            file("big.png", &big),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, k, &owner_id, "big.png", &big).await;
     res.assert_problem(413, "PAYLOAD_TOO_LARGE");
     assert!(!blob_path(&app, &t, &sha256_hex(&big)).exists());
     assert_eq!(files_in(app.config.media_dir.join("tmp")), 0);
@@ -336,16 +326,7 @@ async fn uploads_are_validated_and_limited() {
     let res = upload(&app, k, &[file("a.png", &png())]).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["entity_type", "entity_id"]);
-    let res = upload(
-        &app,
-        k,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_id),
-            file("empty.png", b""),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, k, &owner_id, "empty.png", b"").await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["file"]);
     let res = upload(
@@ -517,16 +498,7 @@ async fn media_are_isolated_by_tenant_and_need_a_management_key() {
     list.assert_status(200);
     assert_eq!(list.body["data"], serde_json::json!([]));
     assert_eq!(list.body["pagination"]["total"], 0);
-    let res = upload(
-        &app,
-        kb,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_a),
-            file("b.png", &png()),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, kb, &owner_a, "b.png", &png()).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["entity_id"]);
     // The same bytes in B are B's own blob, and A's is untouched.
@@ -554,16 +526,7 @@ async fn media_are_isolated_by_tenant_and_need_a_management_key() {
     let (lessee, _) = app.lessee_key(&a, &["lessee:leases:read"]).await;
     let mut lessee_bytes = png();
     lessee_bytes.extend_from_slice(b"lessee");
-    let res = upload(
-        &app,
-        &lessee,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_a),
-            file("l.png", &lessee_bytes),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, &lessee, &owner_a, "l.png", &lessee_bytes).await;
     res.assert_problem(403, "FORBIDDEN");
     assert!(!blob_path(&app, &a, &sha256_hex(&lessee_bytes)).exists());
     let list_url = format!("/api/media?entity_type=OWNER&entity_id={owner_a}");
@@ -577,17 +540,9 @@ async fn media_are_isolated_by_tenant_and_need_a_management_key() {
         .assert_problem(403, "FORBIDDEN");
 
     // No key: 401 everywhere.
-    upload(
-        &app,
-        "",
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_a),
-            file("n.png", &png()),
-        ],
-    )
-    .await
-    .assert_problem(401, "UNAUTHENTICATED");
+    upload_for_owner(&app, "", &owner_a, "n.png", &png())
+        .await
+        .assert_problem(401, "UNAUTHENTICATED");
     for url in [&list_url, &item_url, &download_url] {
         app.get(url, "")
             .await

@@ -237,11 +237,10 @@ async fn the_syndic_must_be_a_syndic_contact() {
         )
         .await;
     let syndic = app
-        .post(
-            "/api/contacts",
-            k,
-            json!({"kind": "SYNDIC", "company_name": "Cabinet Lamy"}),
-        )
+        .contact(k)
+        .kind("SYNDIC")
+        .company("Cabinet Lamy")
+        .post()
         .await;
     let body = |contact: &Value| json!({"name": "Le Parc", "address": address("1 rue X", "75011", "Paris"), "syndic_contact_id": id(contact)});
     let res = app.post("/api/places", k, body(&agent.body)).await;
@@ -379,13 +378,7 @@ async fn an_estate_changes_owner_and_owners_in_use_stay() {
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = estate(&app, k, &p, json!({})).await;
-    let sci = app
-        .post(
-            "/api/owners",
-            k,
-            json!({"kind": "COMPANY", "company_name": "SCI Bellecour"}),
-        )
-        .await;
+    let sci = app.owner(k).company("SCI Bellecour").post().await;
 
     let res = app
         .put(

@@ -4,7 +4,7 @@
 
 use faireplace_tests::fixtures::call;
 use faireplace_tests::fixtures::id_of;
-use faireplace_tests::{LeaseWorld, TestApp};
+use faireplace_tests::{LeaseWorld, TestApp, assert_contains_all};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -43,11 +43,9 @@ async fn start(app: &TestApp, w: &LeaseWorld, lease: &str) -> Value {
 async fn sign(app: &TestApp, w: &LeaseWorld, sig: &Value, email: &str) -> Value {
     let id = sig["id"].as_str().expect("id");
     let signer = signer_id(sig, email);
-    app.send_code(w.key(), &id, &signer)
-        .await
-        .assert_status(200);
+    app.send_code(w.key(), id, &signer).await.assert_status(200);
     let res = app
-        .verify_code(w.key(), &id, &signer, &app.latest_code_to(email))
+        .verify_code(w.key(), id, &signer, &app.latest_code_to(email))
         .await;
     res.assert_status(200);
     res.body.clone()
@@ -62,25 +60,26 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
         .get_raw(&format!("/api/leases/{lease}/document"), w.key())
         .await
         .pdf_text();
-    for expected in [
-        "Contrat de location",
-        "Agnès Lefèvre",
-        "Léa Bernard",
-        "Hugo Petit",
-        "Paul Bernard",
-        "12 rue de l'Église, 75011 Paris",
-        "850,50 €",
-        "50,00 €",
-        "900,50 €",
-        "Dépôt de garantie",
-        "01/01/2026",
-        "31/12/2028",
-        "36 mois",
-        "solidairement",
-        "Notice d'information",
-    ] {
-        assert!(contract.contains(expected), "{expected} in {contract}");
-    }
+    assert_contains_all(
+        &contract,
+        &[
+            "Contrat de location",
+            "Agnès Lefèvre",
+            "Léa Bernard",
+            "Hugo Petit",
+            "Paul Bernard",
+            "12 rue de l'Église, 75011 Paris",
+            "850,50 €",
+            "50,00 €",
+            "900,50 €",
+            "Dépôt de garantie",
+            "01/01/2026",
+            "31/12/2028",
+            "36 mois",
+            "solidairement",
+            "Notice d'information",
+        ],
+    );
 
     let annexes = app
         .post(
@@ -158,7 +157,7 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     let theirs = app.get(&outbox, &stranger.owner_key).await;
     assert!(theirs.body["data"].as_array().expect("data").is_empty());
     let wrong = if code == "000000" { "000001" } else { "000000" };
-    let res = app.verify_code(w.key(), &id, &lea, &wrong).await;
+    let res = app.verify_code(w.key(), &id, &lea, wrong).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["otp"]);
     let res = app.verify_code(w.key(), &id, &lea, &code).await;

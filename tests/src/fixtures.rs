@@ -232,6 +232,15 @@ impl Fixture<'_, Owner> {
     pub fn named(self, first: &str, last: &str) -> Self {
         self.merge(crate::person_owner(first, last))
     }
+
+    /// A company of this name (no first and last names).
+    pub fn company(self, name: &str) -> Self {
+        let company = json!({"kind": "COMPANY", "company_name": name});
+        Fixture {
+            body: company,
+            ..self
+        }
+    }
 }
 
 plain_kind!(
@@ -296,11 +305,12 @@ setters!(Contact {
 });
 impl Fixture<'_, Contact> {
     /// A company (no first and last names).
-    pub fn company(mut self, name: &str) -> Self {
-        let fields = self.body.as_object_mut().expect("object");
-        fields.remove("first_name");
-        fields.remove("last_name");
-        self.with("company_name", name)
+    pub fn company(self, name: &str) -> Self {
+        let company = json!({"kind": self.body["kind"], "company_name": name});
+        Fixture {
+            body: company,
+            ..self
+        }
     }
 }
 

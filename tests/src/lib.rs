@@ -392,6 +392,14 @@ pub async fn statuses_at_once(
     statuses
 }
 
+/// Asserts `text` contains each of `expected`.
+#[track_caller]
+pub fn assert_contains_all(text: &str, expected: &[&str]) {
+    for expected in expected {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+}
+
 /// A valid owner body.
 pub fn person_owner(first: &str, last: &str) -> Value {
     json!({"kind": "PERSON", "first_name": first, "last_name": last})
