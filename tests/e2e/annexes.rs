@@ -2,6 +2,7 @@
 //! diagnostics, uploaded), their compliance and files, and the lease contract's PDF.
 
 use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::row_of;
 use faireplace_tests::{LeaseWorld, Part, TestApp, assert_contains_all};
 use serde_json::{Value, json};
 
@@ -144,12 +145,7 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
         ])
     );
     assert_eq!(codes(&res.body["to_confirm"]), ["GAS"]);
-    let asbestos = res.body["missing"]
-        .as_array()
-        .expect("missing")
-        .iter()
-        .find(|m| m["code"] == "ASBESTOS")
-        .expect("asbestos");
+    let asbestos = row_of(&res.body["missing"], |m| m["code"] == "ASBESTOS");
     assert!(
         asbestos["reason"]
             .as_str()
@@ -157,23 +153,11 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
             .contains("no file"),
         "{asbestos}"
     );
-    let lead = res.body["attached"]
-        .as_array()
-        .expect("attached")
-        .iter()
-        .find(|a| a["code"] == "LEAD")
-        .expect("lead")
-        .clone();
+    let lead = row_of(&res.body["attached"], |a| a["code"] == "LEAD").clone();
     assert_eq!(lead["source"], "USER_UPLOAD");
     assert_eq!(lead["media_id"], lead_file.as_str());
     assert_eq!(lead["valid_until"], "2030-05-02");
-    let notice = res.body["attached"]
-        .as_array()
-        .expect("attached")
-        .iter()
-        .find(|a| a["code"] == "INFORMATION_NOTICE")
-        .expect("notice")
-        .clone();
+    let notice = row_of(&res.body["attached"], |a| a["code"] == "INFORMATION_NOTICE").clone();
     assert_eq!(notice["source"], "STATIC_FILE");
     assert!(notice["media_id"].is_null());
 
@@ -365,13 +349,10 @@ async fn a_furnished_lease_carries_its_generated_furniture_inventory() {
         .post(&format!("{base}/attach-mandatory"), &k, json!({}))
         .await;
     res.assert_status(200);
-    let inventory = res.body["attached"]
-        .as_array()
-        .expect("attached")
-        .iter()
-        .find(|a| a["code"] == "FURNITURE_INVENTORY")
-        .expect("inventory")
-        .clone();
+    let inventory = row_of(&res.body["attached"], |a| {
+        a["code"] == "FURNITURE_INVENTORY"
+    })
+    .clone();
     assert_eq!(inventory["source"], "GENERATED");
     let text = app
         .get_raw(

@@ -2,6 +2,7 @@
 
 use faireplace_kernel::access::ApiToken;
 use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::row_of;
 use faireplace_tests::{TestApp, person_owner, statuses_at_once};
 use serde_json::json;
 
@@ -95,13 +96,7 @@ async fn revoked_keys_are_401_at_once() {
         .await
         .assert_status(204);
     let list = app.get("/api/api-keys", &t.owner_key).await;
-    let revoked = list.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|k| k["id"] == manager_id.as_str())
-        .expect("still listed")
-        .clone();
+    let revoked = row_of(&list.body["data"], |k| k["id"] == manager_id.as_str()).clone();
     assert!(revoked["revoked_at"].is_string());
 }
 
@@ -220,13 +215,7 @@ async fn key_creation_is_validated() {
         .await;
     assert!(lessee_key.starts_with("fp_live_"));
     let list = app.get("/api/api-keys", &t.owner_key).await;
-    let key = list.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|k| k["role"] == "LESSEE")
-        .expect("lessee key")
-        .clone();
+    let key = row_of(&list.body["data"], |k| k["role"] == "LESSEE").clone();
     assert_eq!(key["lessee_id"], lessee_id.as_str());
     assert_eq!(
         key["scopes"],

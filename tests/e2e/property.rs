@@ -1,6 +1,7 @@
 //! Places, estates and everything attached to them, over HTTP.
 
 use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::row_of;
 use faireplace_tests::{TestApp, TestTenant, person_owner, statuses_at_once};
 use serde_json::{Value, json};
 
@@ -75,13 +76,7 @@ async fn system_types_are_seeded_and_protected() {
     ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
-    let flat = res.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .expect("flat")
-        .clone();
+    let flat = row_of(&res.body["data"], |t| t["code"] == "FLAT").clone();
     assert_eq!(flat["is_system"], true);
     assert_eq!(flat["can_delete"], false);
     for (kind, code) in [

@@ -3,7 +3,7 @@
 //! signed document with its audit page, the lessee's side, the workers' side, and isolation.
 
 use faireplace_tests::fixtures::call;
-use faireplace_tests::fixtures::id_of;
+use faireplace_tests::fixtures::{id_of, row_of};
 use faireplace_tests::{LeaseWorld, TestApp, assert_contains_all};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -163,13 +163,7 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     let res = app.verify_code(w.key(), &id, &lea, &code).await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "IN_PROGRESS");
-    let signed = res.body["signers"]
-        .as_array()
-        .expect("signers")
-        .iter()
-        .find(|s| s["email"] == LEA)
-        .expect("lea")
-        .clone();
+    let signed = row_of(&res.body["signers"], |s| s["email"] == LEA).clone();
     assert_eq!(signed["status"], "SIGNED");
     assert_eq!(signed["evidence"]["method"], "OTP");
     assert_eq!(signed["evidence"]["ip"], "127.0.0.1");

@@ -80,13 +80,17 @@ pub fn merged(mut body: Value, fields: Value) -> Value {
 /// The id of the first row of `rows` (an array) that `pick` accepts.
 #[track_caller]
 pub fn id_of(rows: &Value, pick: impl Fn(&Value) -> bool) -> String {
+    row_of(rows, pick)["id"].as_str().expect("id").to_owned()
+}
+
+/// The first row of `rows` (an array) that `pick` accepts.
+#[track_caller]
+pub fn row_of(rows: &Value, pick: impl Fn(&Value) -> bool) -> &Value {
     rows.as_array()
         .expect("an array of rows")
         .iter()
         .find(|row| pick(row))
-        .and_then(|row| row["id"].as_str())
         .unwrap_or_else(|| panic!("no such row in {rows}"))
-        .to_owned()
 }
 
 /// What a builder makes: where it is posted, its body before any setter, and what it makes
