@@ -1,13 +1,14 @@
 //! The annex catalog, a lease's annexes (attached from the catalog and the estate's
 //! diagnostics, uploaded), their compliance and files, and the lease contract's PDF.
 
-use faireplace_tests::{LeaseWorld, Part, TestApp};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::row_of;
+use faireplace_tests::{LeaseWorld, Part, TestApp, assert_contains_all};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_catalog_lists_every_annex_with_its_source_and_law() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app.get("/api/annexes/catalog", &t.owner_key).await;
     res.assert_status(200);
     let data = res.body["data"].as_array().expect("data");
@@ -144,12 +145,7 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
         ])
     );
     assert_eq!(codes(&res.body["to_confirm"]), ["GAS"]);
-    let asbestos = res.body["missing"]
-        .as_array()
-        .expect("missing")
-        .iter()
-        .find(|m| m["code"] == "ASBESTOS")
-        .expect("asbestos");
+    let asbestos = row_of(&res.body["missing"], |m| m["code"] == "ASBESTOS");
     assert!(
         asbestos["reason"]
             .as_str()
@@ -157,23 +153,11 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
             .contains("no file"),
         "{asbestos}"
     );
-    let lead = res.body["attached"]
-        .as_array()
-        .expect("attached")
-        .iter()
-        .find(|a| a["code"] == "LEAD")
-        .expect("lead")
-        .clone();
+    let lead = row_of(&res.body["attached"], |a| a["code"] == "LEAD").clone();
     assert_eq!(lead["source"], "USER_UPLOAD");
     assert_eq!(lead["media_id"], lead_file.as_str());
     assert_eq!(lead["valid_until"], "2030-05-02");
-    let notice = res.body["attached"]
-        .as_array()
-        .expect("attached")
-        .iter()
-        .find(|a| a["code"] == "INFORMATION_NOTICE")
-        .expect("notice")
-        .clone();
+    let notice = row_of(&res.body["attached"], |a| a["code"] == "INFORMATION_NOTICE").clone();
     assert_eq!(notice["source"], "STATIC_FILE");
     assert!(notice["media_id"].is_null());
 
@@ -280,14 +264,15 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
         .get_raw(&format!("{base}/{}/download", of("INFORMATION_NOTICE")), &k)
         .await
         .pdf_text();
-    for expected in [
-        "Notice d'information",
-        "dépôt de garantie",
-        "IRL",
-        "décret n° 87-713",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "Notice d'information",
+            "dépôt de garantie",
+            "IRL",
+            "décret n° 87-713",
+        ],
+    );
     let text = app
         .get_raw(
             &format!("{base}/{}/download", of("RECOVERABLE_CHARGES")),
@@ -295,14 +280,15 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
         )
         .await
         .pdf_text();
-    for expected in [
-        "Liste des charges récupérables",
-        "Ascenseurs et monte-charge",
-        "Taxe d'enlèvement des ordures ménagères",
-        "75 %",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "Liste des charges récupérables",
+            "Ascenseurs et monte-charge",
+            "Taxe d'enlèvement des ordures ménagères",
+            "75 %",
+        ],
+    );
     let file = app.get_raw(&format!("{base}/{edl}/download"), &k).await;
     assert_eq!(file.status.as_u16(), 200);
     assert_eq!(file.bytes, PDF);
@@ -325,12 +311,11 @@ async fn the_mandatory_annexes_are_attached_from_what_is_on_record_and_the_rest_
     app.delete(&format!("{base}/{edl}"), &k)
         .await
         .assert_status(204);
-    app.get(&format!("{base}/{edl}"), &k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{base}/{edl}"), &k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("{base}/{edl}")),
+        call::delete(&format!("{base}/{edl}")),
+    ];
+    app.assert_each_problem(&k, 404, "NOT_FOUND", calls).await;
 }
 
 #[tokio::test]
@@ -343,13 +328,12 @@ async fn a_furnished_lease_carries_its_generated_furniture_inventory() {
         ("Rideaux occultants", "WINDOW_BLACKOUT"),
         ("Plaques à induction", "HOB"),
     ] {
-        app.post(
+        app.create(
             &format!("/api/estates/{}/inventory", w.estate),
             &k,
             json!({"label": label, "category": category, "quantity": 1, "condition": "GOOD"}),
         )
-        .await
-        .assert_status(201);
+        .await;
     }
     let lease = app
         .post(
@@ -365,13 +349,10 @@ async fn a_furnished_lease_carries_its_generated_furniture_inventory() {
         .post(&format!("{base}/attach-mandatory"), &k, json!({}))
         .await;
     res.assert_status(200);
-    let inventory = res.body["attached"]
-        .as_array()
-        .expect("attached")
-        .iter()
-        .find(|a| a["code"] == "FURNITURE_INVENTORY")
-        .expect("inventory")
-        .clone();
+    let inventory = row_of(&res.body["attached"], |a| {
+        a["code"] == "FURNITURE_INVENTORY"
+    })
+    .clone();
     assert_eq!(inventory["source"], "GENERATED");
     let text = app
         .get_raw(
@@ -380,16 +361,17 @@ async fn a_furnished_lease_carries_its_generated_furniture_inventory() {
         )
         .await
         .pdf_text();
-    for expected in [
-        "Inventaire et état détaillé du mobilier",
-        "Lit double avec couette",
-        "Plaques à induction",
-        "1 × — bon état",
-        "four ou four à micro-ondes",
-        "matériel d'entretien ménager",
-    ] {
-        assert!(text.contains(expected), "{expected} in {text}");
-    }
+    assert_contains_all(
+        &text,
+        &[
+            "Inventaire et état détaillé du mobilier",
+            "Lit double avec couette",
+            "Plaques à induction",
+            "1 × — bon état",
+            "four ou four à micro-ondes",
+            "matériel d'entretien ménager",
+        ],
+    );
     // Three of the eleven items: the inventory is attached, the lease is still not compliant.
     let c = app.get(&format!("{base}/compliance"), &k).await;
     assert_eq!(c.body["compliant"], false);

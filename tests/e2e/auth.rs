@@ -1,13 +1,14 @@
 //! Keys, roles and scopes: 401 for what is not a valid key, 403 for a valid key out of its role.
 
 use faireplace_kernel::access::ApiToken;
-use faireplace_tests::{TestApp, person_owner};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::row_of;
+use faireplace_tests::{TestApp, person_owner, statuses_at_once};
 use serde_json::json;
 
 #[tokio::test]
 async fn missing_malformed_unknown_and_wrong_secret_keys_are_401() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
 
     app.get("/api/owners", "")
         .await
@@ -45,15 +46,13 @@ async fn missing_malformed_unknown_and_wrong_secret_keys_are_401() {
 
     // A non-Bearer scheme is no key.
     let res = app
-        .client
-        .get(app.url("/api/owners"))
-        .header("authorization", format!("Basic {}", t.owner_key))
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(401, "UNAUTHENTICATED");
+        .get_with_header(
+            "/api/owners",
+            "authorization",
+            &format!("Basic {}", t.owner_key),
+        )
+        .await;
+    res.assert_problem(401, "UNAUTHENTICATED");
 
     app.get("/api/owners", &t.owner_key)
         .await
@@ -62,8 +61,7 @@ async fn missing_malformed_unknown_and_wrong_secret_keys_are_401() {
 
 #[tokio::test]
 async fn revoked_keys_are_401_at_once() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let manager = app.key(&t, "MANAGER").await;
     app.get("/api/owners", &manager).await.assert_status(200);
 
@@ -98,20 +96,13 @@ async fn revoked_keys_are_401_at_once() {
         .await
         .assert_status(204);
     let list = app.get("/api/api-keys", &t.owner_key).await;
-    let revoked = list.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|k| k["id"] == manager_id.as_str())
-        .expect("still listed")
-        .clone();
+    let revoked = row_of(&list.body["data"], |k| k["id"] == manager_id.as_str()).clone();
     assert!(revoked["revoked_at"].is_string());
 }
 
 #[tokio::test]
 async fn expired_keys_are_401() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let soon = chrono_like_in(2);
     let res = app
         .post(
@@ -175,8 +166,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn only_owner_keys_manage_keys() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let manager = app.key(&t, "MANAGER").await;
     let res = app
         .post(
@@ -194,15 +184,12 @@ async fn only_owner_keys_manage_keys() {
         .await
         .assert_problem(403, "FORBIDDEN");
     // MANAGER keys do manage the portfolio.
-    app.post("/api/owners", &manager, person_owner("Jeanne", "Martin"))
-        .await
-        .assert_status(201);
+    app.owner(&manager).named("Jeanne", "Martin").create().await;
 }
 
 #[tokio::test]
 async fn key_creation_is_validated() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let bad = [
         (json!({}), vec!["name", "role"]),
         (json!({"name": "x", "role": "ADMIN"}), vec!["role"]),
@@ -228,13 +215,7 @@ async fn key_creation_is_validated() {
         .await;
     assert!(lessee_key.starts_with("fp_live_"));
     let list = app.get("/api/api-keys", &t.owner_key).await;
-    let key = list.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|k| k["role"] == "LESSEE")
-        .expect("lessee key")
-        .clone();
+    let key = row_of(&list.body["data"], |k| k["role"] == "LESSEE").clone();
     assert_eq!(key["lessee_id"], lessee_id.as_str());
     assert_eq!(
         key["scopes"],
@@ -254,21 +235,16 @@ async fn key_creation_is_validated() {
 
 #[tokio::test]
 async fn lessee_keys_cannot_use_the_management_api() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let (lessee_key, lessee_id) = app.lessee_key(&t, &["lessee:leases:read"]).await;
-    app.get("/api/owners", &lessee_key)
-        .await
-        .assert_problem(403, "FORBIDDEN");
-    app.get(&format!("/api/lessees/{lessee_id}"), &lessee_key)
-        .await
-        .assert_problem(403, "FORBIDDEN");
-    app.post("/api/owners", &lessee_key, person_owner("A", "B"))
-        .await
-        .assert_problem(403, "FORBIDDEN");
-    app.get("/api/api-keys", &lessee_key)
-        .await
-        .assert_problem(403, "FORBIDDEN");
+    let calls = [
+        call::get("/api/owners"),
+        call::get(&format!("/api/lessees/{lessee_id}")),
+        call::post("/api/owners", person_owner("A", "B")),
+        call::get("/api/api-keys"),
+    ];
+    app.assert_each_problem(&lessee_key, 403, "FORBIDDEN", calls)
+        .await;
 
     // Deleting the lessee takes their keys with them.
     app.delete(&format!("/api/lessees/{lessee_id}"), &t.owner_key)
@@ -280,18 +256,12 @@ async fn lessee_keys_cannot_use_the_management_api() {
 
 #[tokio::test]
 async fn worker_keys_work_only_under_workers_with_x_api_key() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let worker = app.worker_key().await;
 
     let me = app
-        .client
-        .get(app.url("/api/workers/me"))
-        .header("x-api-key", &worker)
-        .send()
-        .await
-        .expect("sent");
-    let me = TestApp::read(me).await;
+        .get_with_header("/api/workers/me", "x-api-key", &worker)
+        .await;
     me.assert_status(200);
     assert_eq!(me.body["role"], "WORKER");
 
@@ -301,24 +271,14 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
     assert_eq!(res.body["reason"], "WORKER_KEY_AS_BEARER");
     // …X-API-Key is not read outside /api/workers…
     let res = app
-        .client
-        .get(app.url("/api/owners"))
-        .header("x-api-key", &t.owner_key)
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(401, "UNAUTHENTICATED");
+        .get_with_header("/api/owners", "x-api-key", &t.owner_key)
+        .await;
+    res.assert_problem(401, "UNAUTHENTICATED");
     // …and the workers API takes worker keys only, in X-API-Key only.
     let res = app
-        .client
-        .get(app.url("/api/workers/me"))
-        .header("x-api-key", &t.owner_key)
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res).await.assert_problem(403, "FORBIDDEN");
+        .get_with_header("/api/workers/me", "x-api-key", &t.owner_key)
+        .await;
+    res.assert_problem(403, "FORBIDDEN");
     app.get("/api/workers/me", &worker)
         .await
         .assert_problem(401, "UNAUTHENTICATED");
@@ -326,26 +286,12 @@ async fn worker_keys_work_only_under_workers_with_x_api_key() {
 
 #[tokio::test]
 async fn a_known_key_costs_no_argon2() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let before = app.services.state.auth.argon2_runs();
-    let mut handles = Vec::new();
-    for _ in 0..20 {
-        let client = app.client.clone();
-        let url = app.url("/api/owners");
-        let key = t.owner_key.clone();
-        handles.push(tokio::spawn(async move {
-            client
-                .get(url)
-                .bearer_auth(key)
-                .send()
-                .await
-                .expect("sent")
-                .status()
-        }));
-    }
-    for h in handles {
-        assert_eq!(h.await.expect("joined").as_u16(), 200);
+    let owners = app.url("/api/owners");
+    let requests = (0..20).map(|_| app.client.get(&owners).bearer_auth(&t.owner_key));
+    for status in statuses_at_once(requests).await {
+        assert_eq!(status, 200);
     }
     for _ in 0..20 {
         app.get("/api/owners", &t.owner_key)
@@ -358,8 +304,7 @@ async fn a_known_key_costs_no_argon2() {
 
 #[tokio::test]
 async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let reason = |res: &faireplace_tests::Answer| {
         res.assert_problem(401, "UNAUTHENTICATED");
         res.body["reason"].as_str().unwrap_or_default().to_owned()
@@ -370,13 +315,13 @@ async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
         "MALFORMED"
     );
     let basic = app
-        .client
-        .get(app.url("/api/owners"))
-        .header("authorization", format!("Basic {}", t.owner_key))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(reason(&TestApp::read(basic).await), "NOT_BEARER");
+        .get_with_header(
+            "/api/owners",
+            "authorization",
+            &format!("Basic {}", t.owner_key),
+        )
+        .await;
+    assert_eq!(reason(&basic), "NOT_BEARER");
     // An unknown id and a wrong secret read the same: ids cannot be probed.
     let unknown = ApiToken::from_entropy([3; 12], [4; 32]).expose();
     let res = app.get("/api/owners", &unknown).await;
@@ -394,15 +339,9 @@ async fn a_401_says_what_is_wrong_with_the_key_without_telling_ids_apart() {
     assert_eq!(res.body["detail"], detail);
     // A revoked key, with its own secret, is told so.
     let manager = app.key(&t, "MANAGER").await;
-    let list = app.get("/api/api-keys", &t.owner_key).await;
-    let id = list.body["data"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "MANAGER")
-        .and_then(|k| k["id"].as_str())
-        .expect("manager")
-        .to_owned();
+    let id = app
+        .find_id("/api/api-keys", &t.owner_key, |k| k["role"] == "MANAGER")
+        .await;
     app.delete(&format!("/api/api-keys/{id}"), &t.owner_key)
         .await
         .assert_status(204);

@@ -5,8 +5,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn bank_accounts_are_kept_by_kind_with_their_owner() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let owner = app
         .post("/api/owners", k, person_owner("Jeanne", "Martin"))

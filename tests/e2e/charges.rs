@@ -1,19 +1,19 @@
 //! Charges over HTTP: categories and the legal catalog.
 
-use faireplace_tests::TestApp;
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::id_of;
+use faireplace_tests::{TestApp, assert_contains_all};
 use serde_json::json;
 
 #[tokio::test]
 async fn a_charge_category_is_created_read_listed_changed_and_deleted() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let provider = app
-        .post(
-            "/api/contacts",
-            k,
-            json!({"kind": "SERVICE_PROVIDER", "company_name": "Ascenseurs du Rhône"}),
-        )
+        .contact(k)
+        .kind("SERVICE_PROVIDER")
+        .company("Ascenseurs du Rhône")
+        .post()
         .await;
     let res = app
         .post(
@@ -100,8 +100,7 @@ async fn a_charge_category_is_created_read_listed_changed_and_deleted() {
 
 #[tokio::test]
 async fn every_out_of_range_value_is_a_400_naming_its_field() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let base = json!({"name": "Eau", "category_type": "WATER_HEATING"});
     let cases = [
@@ -152,8 +151,7 @@ async fn every_out_of_range_value_is_a_400_naming_its_field() {
 
 #[tokio::test]
 async fn the_legal_catalog_lists_the_headings_and_the_staff_rules() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app
         .get("/api/charge-categories/legal-catalog", &t.owner_key)
         .await;
@@ -186,11 +184,10 @@ async fn a_category_names_a_provider_of_its_own_tenant() {
     let a = app.tenant("A").await;
     let b = app.tenant("B").await;
     let provider = app
-        .post(
-            "/api/contacts",
-            &a.owner_key,
-            json!({"kind": "SERVICE_PROVIDER", "company_name": "Nettoyage SA"}),
-        )
+        .contact(&a.owner_key)
+        .kind("SERVICE_PROVIDER")
+        .company("Nettoyage SA")
+        .post()
         .await;
     let res = app
         .post(
@@ -223,57 +220,31 @@ async fn a_category_names_a_provider_of_its_own_tenant() {
 /// A place with three estates (LOT-A, LOT-B, LOT-C: 200, 300 and 500 tantiemes; 50, 30 and
 /// 20 m²), as (place, [estates]).
 async fn building(app: &TestApp, key: &str) -> (String, Vec<String>) {
-    let owner = app
-        .post(
-            "/api/owners",
-            key,
-            json!({"kind": "PERSON", "first_name": "Jeanne", "last_name": "Martin"}),
-        )
-        .await;
-    let place = app
-        .post(
-            "/api/places",
-            key,
-            json!({"name": "Les Tilleuls", "total_tantiemes": 1000,
-                   "address": {"street": "1 rue des Tilleuls", "postal_code": "69003", "city": "Lyon"}}),
-        )
-        .await;
-    place.assert_status(201);
-    let types = app.get("/api/types/estate?limit=100", key).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .map(|t| t["id"].clone())
-        .expect("flat");
+    let owner = app.owner(key).id().await;
+    let place = app.place(key).tantiemes(1000).id().await;
     let mut estates = Vec::new();
     // Created in another order than their references, so that ties follow references.
     for (reference, tantiemes, surface) in
         [("LOT-C", 500, 20), ("LOT-A", 200, 50), ("LOT-B", 300, 30)]
     {
-        let res = app
-            .post(
-                "/api/estates",
-                key,
-                json!({"place_id": place.body["id"], "owner_id": owner.body["id"], "type_id": flat,
-                       "reference": reference, "tantiemes": tantiemes, "surface_m2": surface}),
-            )
-            .await;
-        res.assert_status(201);
-        estates.push((reference, res.body["id"].as_str().expect("id").to_owned()));
+        let estate = app.estate(key).place(place.as_str()).owner(owner.as_str());
+        let estate = estate.reference(reference).tantiemes(tantiemes);
+        estates.push((reference, estate.surface(surface).id().await));
     }
     estates.sort();
-    (
-        place.body["id"].as_str().expect("id").to_owned(),
-        estates.into_iter().map(|(_, id)| id).collect(),
-    )
+    (place, estates.into_iter().map(|(_, id)| id).collect())
 }
 
-async fn key(app: &TestApp, k: &str, body: serde_json::Value) -> String {
-    let res = app.post("/api/distribution-keys", k, body).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
+/// A distribution key `name` by `calculation_type`.
+async fn key(app: &TestApp, k: &str, name: &str, calculation_type: &str) -> String {
+    let key = app.distribution_key(k).name(name);
+    key.calculation_type(calculation_type).id().await
+}
+
+/// A charge category `name` of `category_type`.
+async fn category(app: &TestApp, k: &str, name: &str, category_type: &str) -> String {
+    let category = app.charge_category(k).name(name);
+    category.category_type(category_type).id().await
 }
 
 fn amounts(res: &faireplace_tests::Answer) -> Vec<(String, f64)> {
@@ -292,25 +263,24 @@ fn amounts(res: &faireplace_tests::Answer) -> Vec<(String, f64)> {
 
 #[tokio::test]
 async fn distribution_keys_are_listed_filtered_and_checked() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     for i in 0..23 {
-        key(
-            &app,
-            k,
-            json!({"name": format!("Clé {i:02}"), "calculation_type": "SURFACE",
+        app.distribution_key(k)
+            .merge(
+                json!({"name": format!("Clé {i:02}"), "calculation_type": "SURFACE",
                             "description": if i == 7 { "ascenseur" } else { "général" }}),
-        )
-        .await;
+            )
+            .id()
+            .await;
     }
-    key(
-        &app,
-        k,
-        json!({"name": "Formule", "calculation_type": "FORMULE_PERSONNALISEE",
+    app.distribution_key(k)
+        .merge(
+            json!({"name": "Formule", "calculation_type": "FORMULE_PERSONNALISEE",
                         "formula": "surface × 2 + tantiemes ÷ 100"}),
-    )
-    .await;
+        )
+        .id()
+        .await;
     let page = app.get("/api/distribution-keys", k).await;
     assert_eq!(
         page.body["pagination"],
@@ -373,8 +343,7 @@ async fn distribution_keys_are_listed_filtered_and_checked() {
 
 #[tokio::test]
 async fn a_split_sums_exactly_to_its_total_for_every_technique() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, estates) = building(&app, k).await;
     let calc = |id: String, body: serde_json::Value| {
@@ -385,12 +354,7 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
                 .await
         }
     };
-    let tantiemes = key(
-        &app,
-        k,
-        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
-    )
-    .await;
+    let tantiemes = key(&app, k, "Générale", "TANTIEMES").await;
     let res = calc(
         tantiemes.clone(),
         json!({"place_id": place, "total_amount": 1234.56, "calculation_date": "2026-06-01"}),
@@ -411,12 +375,7 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
     );
     assert_eq!(res.body["distributions"][0]["ratio"], 0.2);
 
-    let equal = key(
-        &app,
-        k,
-        json!({"name": "Parts", "calculation_type": "PARTS_EGALES"}),
-    )
-    .await;
+    let equal = key(&app, k, "Parts", "PARTS_EGALES").await;
     let res = calc(equal, json!({"place_id": place, "total_amount": 100})).await;
     let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
     assert_eq!(
@@ -425,60 +384,30 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
         "the cent to the smallest reference"
     );
 
-    let surface = key(
-        &app,
-        k,
-        json!({"name": "Surface", "calculation_type": "SURFACE"}),
-    )
-    .await;
+    let surface = key(&app, k, "Surface", "SURFACE").await;
     let res = calc(surface, json!({"place_id": place, "total_amount": -1000})).await;
     let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
     assert_eq!(got, [-500.0, -300.0, -200.0], "a refund");
 
-    let formula = key(
-        &app,
-        k,
-        json!({"name": "F", "calculation_type": "FORMULE_PERSONNALISEE",
+    let formula = app
+        .distribution_key(k)
+        .merge(
+            json!({"name": "F", "calculation_type": "FORMULE_PERSONNALISEE",
                                       "formula": "surface * 2 + tantiemes / 100"}),
-    )
-    .await;
+        )
+        .id()
+        .await;
     let res = calc(formula, json!({"place_id": place, "total_amount": 100})).await;
     let got: Vec<f64> = amounts(&res).into_iter().map(|(_, a)| a).collect();
     // Weights 102, 63 and 45 of 210.
     assert_eq!(got, [48.57, 30.0, 21.43]);
 
     // Occupants: the lessees of the leases in force on the date; the empty estate gets 0.
-    let types = app.get("/api/lease-types?limit=100", k).await;
-    let unfurnished = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "UNFURNISHED")
-        .map(|t| t["id"].clone())
-        .expect("type");
-    let lessee = |first: &str| json!({"first_name": first, "last_name": "Durand"});
-    let a = app.post("/api/lessees", k, lessee("Anne")).await.body["id"].clone();
-    let b = app.post("/api/lessees", k, lessee("Marc")).await.body["id"].clone();
-    let c = app.post("/api/lessees", k, lessee("Zoé")).await.body["id"].clone();
-    for (estate, lessees) in [
-        (&estates[0], json!([{"lessee_id": a}, {"lessee_id": b}])),
-        (&estates[2], json!([{"lessee_id": c}])),
-    ] {
-        app.post(
-            "/api/leases",
-            k,
-            json!({"estate_id": estate, "lease_type_id": unfurnished, "start_date": "2026-01-01",
-                   "rent_amount": 700, "status": "ACTIVE", "lessees": lessees}),
-        )
-        .await
-        .assert_status(201);
+    for (estate, lessees) in [(&estates[0], 2), (&estates[2], 1)] {
+        let lease = app.lease(k).estate(estate.as_str()).active();
+        lease.with_lessees(lessees).create().await;
     }
-    let occupants = key(
-        &app,
-        k,
-        json!({"name": "Occupants", "calculation_type": "NOMBRE_OCCUPANTS"}),
-    )
-    .await;
+    let occupants = key(&app, k, "Occupants", "NOMBRE_OCCUPANTS").await;
     let res = calc(
         occupants.clone(),
         json!({"place_id": place, "total_amount": 90, "calculation_date": "2026-06-01"}),
@@ -527,12 +456,7 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
 
     // Another tenant reaches neither the key nor the place.
     let other = app.tenant("B").await;
-    let own = key(
-        &app,
-        &other.owner_key,
-        json!({"name": "K", "calculation_type": "PARTS_EGALES"}),
-    )
-    .await;
+    let own = key(&app, &other.owner_key, "K", "PARTS_EGALES").await;
     for (id, body) in [
         (
             tantiemes.clone(),
@@ -549,38 +473,22 @@ async fn a_split_sums_exactly_to_its_total_for_every_technique() {
         .assert_problem(404, "NOT_FOUND");
     }
     let url = format!("/api/distribution-keys/{tantiemes}");
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.patch(&url, &other.owner_key, json!({"name": "x"}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::patch(&url, json!({"name": "x"})),
+        call::delete(&url),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
 }
 
 #[tokio::test]
 async fn place_services_follow_the_chargeable_rule() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, _) = building(&app, k).await;
-    let category = app
-        .post(
-            "/api/charge-categories",
-            k,
-            json!({"name": "Ascenseur", "category_type": "ELEVATOR"}),
-        )
-        .await
-        .body["id"]
-        .clone();
-    let tantiemes = key(
-        &app,
-        k,
-        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
-    )
-    .await;
+    let category = category(&app, k, "Ascenseur", "ELEVATOR").await;
+    let tantiemes = key(&app, k, "Générale", "TANTIEMES").await;
     let url = format!("/api/places/{place}/services");
     let res = app
         .post(
@@ -639,29 +547,21 @@ async fn place_services_follow_the_chargeable_rule() {
         .await;
     assert_eq!(res.error_fields(), ["category_id"]);
     let nowhere = uuid::Uuid::now_v7();
-    app.get(&format!("/api/places/{nowhere}/services"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &format!("/api/places/{nowhere}/services"),
-        k,
-        json!({"name": "x", "is_chargeable": false, "space_type": "GARDEN"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{url}/{nowhere}"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/places/{nowhere}/services")),
+        call::post(
+            &format!("/api/places/{nowhere}/services"),
+            json!({"name": "x", "is_chargeable": false, "space_type": "GARDEN"}),
+        ),
+        call::delete(&format!("{url}/{nowhere}")),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
     // The category and key a service uses cannot be deleted.
-    app.delete(
-        &format!("/api/charge-categories/{}", category.as_str().expect("id")),
-        k,
-    )
-    .await
-    .assert_problem(409, "CONFLICT");
-    app.delete(&format!("/api/distribution-keys/{tantiemes}"), k)
-        .await
-        .assert_problem(409, "CONFLICT");
+    let calls = [
+        call::delete(&format!("/api/charge-categories/{}", category)),
+        call::delete(&format!("/api/distribution-keys/{tantiemes}")),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
     // PUT, then delete.
     let res = app
         .put(
@@ -674,15 +574,13 @@ async fn place_services_follow_the_chargeable_rule() {
     assert_eq!(res.body["is_chargeable"], false);
     // Another tenant sees none of it.
     let other = app.tenant("B").await;
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("{url}/{lift}"), &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("{url}/{lift}"), &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::get(&format!("{url}/{lift}")),
+        call::delete(&format!("{url}/{lift}")),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
     app.delete(&format!("{url}/{lift}"), k)
         .await
         .assert_status(204);
@@ -693,42 +591,13 @@ async fn place_services_follow_the_chargeable_rule() {
 
 #[tokio::test]
 async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, estates) = building(&app, k).await;
-    let other_place = app
-        .post(
-            "/api/places",
-            k,
-            json!({"name": "Les Érables", "address": {"street": "2 rue X", "postal_code": "69003", "city": "Lyon"}}),
-        )
-        .await
-        .body["id"]
-        .as_str()
-        .expect("place")
-        .to_owned();
-    let category = app
-        .post(
-            "/api/charge-categories",
-            k,
-            json!({"name": "Ascenseur", "category_type": "ELEVATOR"}),
-        )
-        .await
-        .body["id"]
-        .clone();
-    let tantiemes = key(
-        &app,
-        k,
-        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
-    )
-    .await;
-    let measured = key(
-        &app,
-        k,
-        json!({"name": "Eau", "calculation_type": "CONSOMMATION_MESUREE"}),
-    )
-    .await;
+    let other_place = app.place(k).name("Les Érables").id().await;
+    let category = category(&app, k, "Ascenseur", "ELEVATOR").await;
+    let tantiemes = key(&app, k, "Générale", "TANTIEMES").await;
+    let measured = key(&app, k, "Eau", "CONSOMMATION_MESUREE").await;
     let service = |place: &str| {
         let app = &app;
         let k = k.clone();
@@ -743,30 +612,7 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
     };
     let lift = service(&place).await;
     let elsewhere = service(&other_place).await;
-    let types = app.get("/api/lease-types?limit=100", k).await;
-    let unfurnished = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "UNFURNISHED")
-        .map(|t| t["id"].clone())
-        .expect("type");
-    let lessee = app
-        .post(
-            "/api/lessees",
-            k,
-            json!({"first_name": "Anne", "last_name": "Durand"}),
-        )
-        .await;
-    let lease = app
-        .post(
-            "/api/leases",
-            k,
-            json!({"estate_id": estates[0], "lease_type_id": unfurnished, "start_date": "2026-01-01",
-                   "rent_amount": 700, "status": "ACTIVE", "lessees": [{"lessee_id": lessee.body["id"]}]}),
-        )
-        .await;
-    let lease = lease.body["id"].as_str().expect("lease").to_owned();
+    let lease = app.lease(k).estate(estates[0].as_str()).active().id().await;
     let url = format!("/api/leases/{lease}/charges");
 
     // The service gives the category and the key.
@@ -829,16 +675,15 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
         .await;
     res.assert_problem(409, "CHARGES_FROZEN");
     assert!(res.text.contains("Travaux de ravalement"), "{}", res.text);
-    app.patch(&charge_url, k, json!({"active": false}))
-        .await
-        .assert_problem(409, "CHARGES_FROZEN");
-    app.post(
-        &url,
-        k,
-        json!({"category_id": category, "billing_mode": "PROVISION", "monthly_amount": 10}),
-    )
-    .await
-    .assert_problem(409, "CHARGES_FROZEN");
+    let calls = [
+        call::patch(&charge_url, json!({"active": false})),
+        call::post(
+            &url,
+            json!({"category_id": category, "billing_mode": "PROVISION", "monthly_amount": 10}),
+        ),
+    ];
+    app.assert_each_problem(k, 409, "CHARGES_FROZEN", calls)
+        .await;
     app.patch(&charge_url, k, json!({"distribution_key_id": measured}))
         .await
         .assert_status(200);
@@ -874,19 +719,16 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
 
     // Another tenant reaches nothing.
     let other = app.tenant("B").await;
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&charge_url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &url,
-        &other.owner_key,
-        json!({"category_id": category, "billing_mode": "PROVISION"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::get(&charge_url),
+        call::post(
+            &url,
+            json!({"category_id": category, "billing_mode": "PROVISION"}),
+        ),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
     app.post(
         "/api/charges/freeze-periods",
         &other.owner_key,
@@ -898,25 +740,11 @@ async fn lease_charges_follow_their_service_their_key_and_the_freezes() {
 
 #[tokio::test]
 async fn expenses_take_their_service_s_category_and_key() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, _) = building(&app, k).await;
-    let category = app
-        .post(
-            "/api/charge-categories",
-            k,
-            json!({"name": "Eau froide", "category_type": "WATER_HEATING"}),
-        )
-        .await
-        .body["id"]
-        .clone();
-    let surface = key(
-        &app,
-        k,
-        json!({"name": "Surface", "calculation_type": "SURFACE"}),
-    )
-    .await;
+    let category = category(&app, k, "Eau froide", "WATER_HEATING").await;
+    let surface = key(&app, k, "Surface", "SURFACE").await;
     let service = app
         .post(
             &format!("/api/places/{place}/services"),
@@ -955,12 +783,7 @@ async fn expenses_take_their_service_s_category_and_key() {
         )
         .await;
     assert_eq!(res.error_fields(), ["amount", "period_end"]);
-    let list = app
-        .get(
-            &format!("{url}?category_id={}", category.as_str().expect("id")),
-            k,
-        )
-        .await;
+    let list = app.get(&format!("{url}?category_id={}", category), k).await;
     assert_eq!(list.body["pagination"]["total"], 1);
     let other = app.tenant("B").await;
     app.get(&url, &other.owner_key)
@@ -991,8 +814,7 @@ async fn expenses_take_their_service_s_category_and_key() {
 /// 30.00. LOT-C's parts (600.00 and 300.00) and LOT-B's first half-year are the owner's.
 #[tokio::test]
 async fn the_yearly_review_of_a_small_building() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, estates) = building(&app, k).await;
     let category = |name: &str, kind: &str, rate: u32| {
@@ -1008,18 +830,8 @@ async fn the_yearly_review_of_a_small_building() {
     };
     let lift = category("Ascenseur", "ELEVATOR", 100).await;
     let staff = category("Gardien", "BUILDING_STAFF", 75).await;
-    let by_tantiemes = key(
-        &app,
-        k,
-        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
-    )
-    .await;
-    let by_surface = key(
-        &app,
-        k,
-        json!({"name": "Surface", "calculation_type": "SURFACE"}),
-    )
-    .await;
+    let by_tantiemes = key(&app, k, "Générale", "TANTIEMES").await;
+    let by_surface = key(&app, k, "Surface", "SURFACE").await;
     for (category, key, amount) in [(&lift, &by_tantiemes, 1200), (&staff, &by_surface, 2000)] {
         app.post(
             &format!("/api/places/{place}/charge-expenses"),
@@ -1039,34 +851,9 @@ async fn the_yearly_review_of_a_small_building() {
     )
     .await
     .assert_status(201);
-    let types = app.get("/api/lease-types?limit=100", k).await;
-    let unfurnished = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "UNFURNISHED")
-        .map(|t| t["id"].clone())
-        .expect("type");
     let lease = |estate: &String, start: &str, day: u32| {
-        let app = &app;
-        let k = k.clone();
-        let body = json!({"estate_id": estate, "lease_type_id": unfurnished, "start_date": start,
-                          "rent_amount": 700, "status": "ACTIVE", "payment_day": day,
-                          "lessees": [{"lessee_id": serde_json::Value::Null}]});
-        async move {
-            let lessee = app
-                .post(
-                    "/api/lessees",
-                    &k,
-                    json!({"first_name": "Anne", "last_name": "Durand"}),
-                )
-                .await;
-            let mut body = body;
-            body["lessees"][0]["lessee_id"] = lessee.body["id"].clone();
-            let res = app.post("/api/leases", &k, body).await;
-            res.assert_status(201);
-            res.body["id"].as_str().expect("id").to_owned()
-        }
+        let lease = app.lease(k).estate(estate.as_str()).start(start);
+        lease.active().with("payment_day", day).id()
     };
     let first = lease(&estates[0], "2024-01-01", 5).await;
     let second = lease(&estates[1], "2025-07-01", 1).await;
@@ -1076,13 +863,12 @@ async fn the_yearly_review_of_a_small_building() {
         (&second, &lift, "PROVISION", 30),
         (&second, &staff, "FORFAIT", 50),
     ] {
-        app.post(
+        app.create(
             &format!("/api/leases/{lease}/charges"),
             k,
             json!({"category_id": category, "billing_mode": mode, "monthly_amount": amount}),
         )
-        .await
-        .assert_status(201);
+        .await;
     }
 
     let res = app
@@ -1196,23 +982,24 @@ async fn the_yearly_review_of_a_small_building() {
         .get_raw(&format!("{url}/statements/{second}/pdf"), k)
         .await
         .pdf_text();
-    for expected in [
-        "Décompte de régularisation des charges",
-        "du 01/01/2025 au 31/12/2025",
-        "du 01/07/2025 au 31/12/2025 (184 jours)",
-        "Ascenseur",
-        "Dépenses de l'immeuble 1 200,00 €",
-        "Quote-part du lot 0,3",
-        "Montant du lot 360,00 €",
-        "Prorata d'occupation 0,50411",
-        "Dû 181,48 €",
-        "Provisions appelées 180,00 €",
-        "Solde dû par le locataire 1,48 €",
-        "Solde après régularisations 0,00 €",
-        "Provision mensuelle suggérée 30,00 €",
-    ] {
-        assert!(pdf.contains(expected), "{expected} in {pdf}");
-    }
+    assert_contains_all(
+        &pdf,
+        &[
+            "Décompte de régularisation des charges",
+            "du 01/01/2025 au 31/12/2025",
+            "du 01/07/2025 au 31/12/2025 (184 jours)",
+            "Ascenseur",
+            "Dépenses de l'immeuble 1 200,00 €",
+            "Quote-part du lot 0,3",
+            "Montant du lot 360,00 €",
+            "Prorata d'occupation 0,50411",
+            "Dû 181,48 €",
+            "Provisions appelées 180,00 €",
+            "Solde dû par le locataire 1,48 €",
+            "Solde après régularisations 0,00 €",
+            "Provision mensuelle suggérée 30,00 €",
+        ],
+    );
     app.get(
         &format!("{url}/statements/{second}/pdf"),
         &app.tenant("B").await.owner_key,
@@ -1224,10 +1011,11 @@ async fn the_yearly_review_of_a_small_building() {
     let res = app.post(&format!("{url}/validate"), k, json!({})).await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "VALIDATED");
-    app.post(&format!("{url}/validate"), k, json!({}))
-        .await
-        .assert_problem(409, "CONFLICT");
-    app.delete(&url, k).await.assert_problem(409, "CONFLICT");
+    let calls = [
+        call::post(&format!("{url}/validate"), json!({})),
+        call::delete(&url),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
     let log = app
         .get(
             &format!("/api/charges/audit-logs?entity_type=charge_review&entity_id={id}"),
@@ -1268,32 +1056,27 @@ async fn the_yearly_review_of_a_small_building() {
     .await
     .assert_problem(404, "NOT_FOUND");
     let other = app.tenant("B").await;
-    app.get(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("{url}/statements/{second}"), &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&url, &other.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&url),
+        call::get(&format!("{url}/statements/{second}")),
+        call::delete(&url),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
     for_each_item_route(&app, &regulation_url, &other.owner_key, k).await;
-    app.post(&format!("{url}/validate"), &other.owner_key, json!({}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        "/api/charges/reviews",
-        &other.owner_key,
-        json!({"place_id": place, "period_start": "2025-01-01", "period_end": "2025-12-31"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let review =
+        json!({"place_id": place, "period_start": "2025-01-01", "period_end": "2025-12-31"});
+    let calls = [
+        call::post(&format!("{url}/validate"), json!({})),
+        call::post("/api/charges/reviews", review),
+    ];
+    app.assert_each_problem(&other.owner_key, 404, "NOT_FOUND", calls)
+        .await;
 }
 
 #[tokio::test]
 async fn every_change_of_a_charge_entity_is_in_the_audit_log() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let manager = app.key(&t, "MANAGER").await;
     let res = app
@@ -1328,15 +1111,7 @@ async fn every_change_of_a_charge_entity_is_in_the_audit_log() {
     assert_eq!(entries[2]["before"], serde_json::Value::Null);
     // The keys that made the changes: the manager's, then the owner's.
     let keys = app.get("/api/api-keys", k).await;
-    let key_of = |role: &str| {
-        keys.body["data"]
-            .as_array()
-            .expect("keys")
-            .iter()
-            .find(|key| key["role"] == role)
-            .map(|key| key["id"].clone())
-            .expect("key")
-    };
+    let key_of = |role: &str| id_of(&keys.body["data"], |key| key["role"] == role);
     assert_eq!(entries[2]["key_id"], key_of("MANAGER"));
     assert_eq!(entries[1]["key_id"], key_of("OWNER"));
     app.get("/api/charges/audit-logs?entity_type=lease", k)
@@ -1350,16 +1125,10 @@ async fn every_change_of_a_charge_entity_is_in_the_audit_log() {
 
 #[tokio::test]
 async fn references_valid_on_the_calculation_date_take_precedence() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, estates) = building(&app, k).await;
-    let tantiemes = key(
-        &app,
-        k,
-        json!({"name": "Générale", "calculation_type": "TANTIEMES"}),
-    )
-    .await;
+    let tantiemes = key(&app, k, "Générale", "TANTIEMES").await;
     let url = "/api/charges/distribution-references";
     let res = app
         .post(
@@ -1397,13 +1166,7 @@ async fn references_valid_on_the_calculation_date_take_precedence() {
     )
     .await
     .assert_problem(409, "CONFLICT");
-    app.post(
-        url,
-        k,
-        json!({"estate_id": estates[0], "kind": "SURFACE", "value": 55.5, "valid_from": "2025-12-01"}),
-    )
-    .await
-    .assert_status(201);
+    app.create(url, k, json!({"estate_id": estates[0], "kind": "SURFACE", "value": 55.5, "valid_from": "2025-12-01"})).await;
     let res = app
         .post(
             url,
@@ -1438,8 +1201,7 @@ async fn references_valid_on_the_calculation_date_take_precedence() {
 
 #[tokio::test]
 async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, _) = building(&app, k).await;
     let category = app
@@ -1451,12 +1213,7 @@ async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
         .await
         .body["id"]
         .clone();
-    let surface = key(
-        &app,
-        k,
-        json!({"name": "Surface", "calculation_type": "SURFACE"}),
-    )
-    .await;
+    let surface = key(&app, k, "Surface", "SURFACE").await;
     let expense = |amount: u32| {
         let app = &app;
         let k = k.clone();
@@ -1502,12 +1259,12 @@ async fn an_expense_beyond_its_category_s_threshold_raises_a_notification() {
 
 /// Another tenant's key gets 404 on GET, PATCH and DELETE of an item; its own tenant still reads it.
 async fn for_each_item_route(app: &TestApp, url: &str, foreign: &str, own: &str) {
-    app.get(url, foreign).await.assert_problem(404, "NOT_FOUND");
-    app.patch(url, foreign, json!({}))
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(url, foreign)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(url),
+        call::patch(url, json!({})),
+        call::delete(url),
+    ];
+    app.assert_each_problem(foreign, 404, "NOT_FOUND", calls)
+        .await;
     app.get(url, own).await.assert_status(200);
 }

@@ -35,8 +35,7 @@ async fn consume(app: &TestApp, tenant: TenantId, attempts: usize, parallel: usi
 
 #[tokio::test]
 async fn fifty_concurrent_consumptions_of_a_balance_of_ten_spend_exactly_ten() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let res = app.get("/api/credits/balance", k).await;
     assert_eq!(res.body["balance"], 0);
@@ -77,8 +76,7 @@ async fn fifty_concurrent_consumptions_of_a_balance_of_ten_spend_exactly_ten() {
 
 #[tokio::test]
 async fn a_thousand_consumptions_leave_the_ledger_equal_to_the_balance() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let tenant = tenant_id(&t.id);
     app.services
         .state
@@ -113,8 +111,7 @@ async fn a_thousand_consumptions_leave_the_ledger_equal_to_the_balance() {
 
 #[tokio::test]
 async fn packages_come_from_the_configuration() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app.get("/api/credits/packages", &t.owner_key).await;
     res.assert_status(200);
     assert_eq!(res.body["data"][0]["id"], "starter");

@@ -5,8 +5,8 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use faireplace_tests::TestApp;
 use faireplace_tests::proxy::DbProxy;
-use faireplace_tests::{TestApp, person_owner};
 use sqlx::ConnectOptions;
 use sqlx::postgres::PgConnectOptions;
 
@@ -51,13 +51,10 @@ async fn until(app: &TestApp, key: &str, status: u16, within: Duration) -> Durat
 async fn the_database_going_away_is_a_quick_503_and_its_return_needs_no_restart() {
     let (app, proxy) = through_proxy().await;
     let t = app.tenant("A").await;
-    app.post(
-        "/api/owners",
-        &t.owner_key,
-        person_owner("Jeanne", "Martin"),
-    )
-    .await
-    .assert_status(201);
+    app.owner(&t.owner_key)
+        .named("Jeanne", "Martin")
+        .create()
+        .await;
     app.get("/api/owners", &t.owner_key)
         .await
         .assert_status(200);
@@ -82,9 +79,10 @@ async fn the_database_going_away_is_a_quick_503_and_its_return_needs_no_restart(
 
     proxy.up().await;
     until(&app, &t.owner_key, 200, Duration::from_secs(10)).await;
-    app.post("/api/owners", &t.owner_key, person_owner("Paul", "Durand"))
-        .await
-        .assert_status(201);
+    app.owner(&t.owner_key)
+        .named("Paul", "Durand")
+        .create()
+        .await;
     app.get("/api/health/ready", "").await.assert_status(200);
 }
 

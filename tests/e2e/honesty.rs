@@ -6,7 +6,7 @@
 use faireplace_kernel::PageRequest;
 use faireplace_ports::RepoError;
 use faireplace_ports::credits::CreditLedger;
-use faireplace_tests::{LeaseWorld, TestApp};
+use faireplace_tests::TestApp;
 use serde_json::json;
 
 /// Writes `value` into `table.column` of row `id`, past the column's CHECK.
@@ -88,17 +88,9 @@ async fn a_credit_ledger_line_of_an_unknown_kind_is_refused_not_read_as_an_adjus
     );
 }
 
-async fn draft(app: &TestApp, w: &LeaseWorld) -> String {
-    let res = app.post("/api/leases", w.key(), w.lease(json!({}))).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
 #[tokio::test]
 async fn a_lease_of_an_unknown_status_is_refused_not_read_as_a_draft() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(0).await;
     corrupt(&app, "leases", "status", &lease, "ARCHIVED").await;
 
     refused(
@@ -147,8 +139,7 @@ async fn a_meter_of_an_unknown_type_is_refused_not_read_as_electricity() {
 /// merges a nested object, and `null` for a field with a default is that default.
 #[tokio::test]
 async fn blank_is_not_a_uuid_and_a_patch_merges_nested_objects() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     for path in ["/api/bank-accounts?owner_id=", "/api/owners?email=%20"] {
         let res = app.get(path, k).await;

@@ -2,7 +2,7 @@
 
 use faireplace_kernel::TenantId;
 use faireplace_postgres::bootstrap::connect_app;
-use faireplace_tests::{TestApp, person_owner};
+use faireplace_tests::TestApp;
 use serde_json::json;
 use sqlx::Row;
 
@@ -10,31 +10,19 @@ async fn two_tenants_with_data(app: &TestApp) -> (TenantId, TenantId) {
     let a = app.tenant("A").await;
     let b = app.tenant("B").await;
     for i in 0..3 {
-        app.post(
-            "/api/owners",
-            &a.owner_key,
-            person_owner("A", &format!("Alpha{i}")),
-        )
-        .await
-        .assert_status(201);
-        app.post(
-            "/api/lessees",
-            &a.owner_key,
-            json!({"first_name": "A", "last_name": "Alpha"}),
-        )
-        .await
-        .assert_status(201);
+        app.owner(&a.owner_key)
+            .named("A", &format!("Alpha{i}"))
+            .create()
+            .await;
+        app.lessee(&a.owner_key).named("A", "Alpha").create().await;
     }
-    app.post("/api/owners", &b.owner_key, person_owner("B", "Bravo"))
-        .await
-        .assert_status(201);
-    app.post(
+    app.owner(&b.owner_key).named("B", "Bravo").create().await;
+    app.create(
         "/api/contacts",
         &b.owner_key,
         json!({"kind": "AGENT", "last_name": "Bravo"}),
     )
-    .await
-    .assert_status(201);
+    .await;
     (a.id.parse().expect("uuid"), b.id.parse().expect("uuid"))
 }
 

@@ -43,15 +43,8 @@ async fn populate(app: &TestApp, w: &LeaseWorld) {
     let type_of = |kind: &'static str, code: &'static str| {
         let k = k.clone();
         async move {
-            let res = app.get(&format!("/api/types/{kind}?limit=100"), &k).await;
-            res.body["data"]
-                .as_array()
-                .expect("types")
-                .iter()
-                .find(|t| t["code"] == code)
-                .and_then(|t| t["id"].as_str())
-                .expect("type")
-                .to_owned()
+            let types = format!("/api/types/{kind}?limit=100");
+            app.id_by_code(&types, &k, code).await
         }
     };
     let e = &w.estate;

@@ -1,6 +1,7 @@
 //! Lease types over HTTP: the legal frames seeded per tenant, and the tenant's own.
 
 use faireplace_tests::TestApp;
+use faireplace_tests::fixtures::call;
 use serde_json::{Value, json};
 
 fn by_code<'a>(list: &'a Value, code: &str) -> &'a Value {
@@ -14,8 +15,7 @@ fn by_code<'a>(list: &'a Value, code: &str) -> &'a Value {
 
 #[tokio::test]
 async fn the_legal_lease_types_are_seeded_with_the_law_s_numbers() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let list = app.get("/api/lease-types?limit=100", &t.owner_key).await;
     list.assert_status(200);
     assert_eq!(list.body["pagination"]["total"], 6);
@@ -155,20 +155,18 @@ async fn the_legal_lease_types_are_seeded_with_the_law_s_numbers() {
 
 #[tokio::test]
 async fn system_types_stay_and_own_types_live() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let list = app.get("/api/lease-types?limit=100", k).await;
     let mobility = format!(
         "/api/lease-types/{}",
         by_code(&list.body, "MOBILITY")["id"].as_str().expect("id")
     );
-    app.patch(&mobility, k, json!({"max_deposit_months": 1}))
-        .await
-        .assert_problem(409, "CONFLICT");
-    app.delete(&mobility, k)
-        .await
-        .assert_problem(409, "CONFLICT");
+    let calls = [
+        call::patch(&mobility, json!({"max_deposit_months": 1})),
+        call::delete(&mobility),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
 
     let body = json!({"code": "seasonal", "name": "Location saisonnière", "furnished": true,
                       "default_duration_months": 3, "min_duration_months": 1, "max_duration_months": 3,

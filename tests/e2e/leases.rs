@@ -1,7 +1,9 @@
 //! Leases over HTTP: parties, the type's rules, overlaps, statuses, the estate's status, rent
 //! history, the lessee portal and the yearly revision by the IRL.
 
-use faireplace_tests::{Answer, TestApp, TestTenant, person_owner};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::merged;
+use faireplace_tests::{Answer, TestApp, TestTenant, statuses_at_once};
 use serde_json::{Value, json};
 
 /// A tenant with an owner, an estate, two lessees and a guarantor, and the lease types by code.
@@ -24,7 +26,7 @@ impl World {
 
     /// An UNFURNISHED lease body on the world's estate, from 2026-01-01, 850.50 + 50.
     fn lease(&self, extra: Value) -> Value {
-        let mut body = json!({
+        let body = json!({
             "estate_id": self.estate,
             "lease_type_id": self.kind("UNFURNISHED"),
             "lessees": [{"lessee_id": self.lessees[0]}],
@@ -33,48 +35,14 @@ impl World {
             "charges_amount": 50,
             "deposit_amount": 850.5,
         });
-        for (k, v) in extra.as_object().expect("object") {
-            body[k] = v.clone();
-        }
-        body
+        merged(body, extra)
     }
 }
 
+/// An estate with an address of its own, 42 m².
 async fn estate(app: &TestApp, key: &str) -> String {
-    let owner = app
-        .post("/api/owners", key, person_owner("Jeanne", "Martin"))
-        .await;
-    let types = app.get("/api/types/estate?limit=100", key).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .and_then(|t| t["id"].as_str())
-        .expect("flat")
-        .to_owned();
-    let res = app
-        .post(
-            "/api/estates",
-            key,
-            json!({"owner_id": owner.body["id"], "type_id": flat, "surface_m2": 42,
-                   "address": {"street": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"}}),
-        )
-        .await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
-async fn lessee(app: &TestApp, key: &str, first: &str, last: &str) -> String {
-    let res = app
-        .post(
-            "/api/lessees",
-            key,
-            json!({"first_name": first, "last_name": last}),
-        )
-        .await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
+    let address = json!({"street": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"});
+    app.estate(key).surface(42).address(address).id().await
 }
 
 async fn world(app: &TestApp, name: &str) -> World {
@@ -82,28 +50,15 @@ async fn world(app: &TestApp, name: &str) -> World {
     let k = t.owner_key.clone();
     let estate = estate(app, &k).await;
     let lessees = [
-        lessee(app, &k, "Léa", "Bernard").await,
-        lessee(app, &k, "Hugo", "Petit").await,
+        app.lessee(&k).named("Léa", "Bernard").id().await,
+        app.lessee(&k).named("Hugo", "Petit").id().await,
     ];
-    let g = app
-        .post(
-            "/api/contacts",
-            &k,
-            json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard"}),
-        )
-        .await;
-    g.assert_status(201);
-    let res = app.get("/api/lease-types?limit=100", &k).await;
-    let mut types = json!({});
-    for t in res.body["data"].as_array().expect("types") {
-        types[t["code"].as_str().expect("code")] = t["id"].clone();
-    }
     World {
-        t,
         estate,
         lessees,
-        guarantor: g.body["id"].as_str().expect("id").to_owned(),
-        types,
+        guarantor: app.contact(&k).id().await,
+        types: app.ids_by_code("/api/lease-types?limit=100", &k).await,
+        t,
     }
 }
 
@@ -212,12 +167,12 @@ async fn a_lease_is_created_with_its_parties_and_the_type_s_defaults() {
     );
     assert_eq!(list("?search=peti".into()).await, vec![lease.clone()]);
     assert_eq!(list("?sort=rent_amount&limit=1".into()).await.len(), 1);
-    app.get("/api/leases?status=SIGNED", w.key())
-        .await
-        .assert_problem(400, "VALIDATION_ERROR");
-    app.get("/api/leases?lessee_id=nope", w.key())
-        .await
-        .assert_problem(400, "VALIDATION_ERROR");
+    let calls = [
+        call::get("/api/leases?status=SIGNED"),
+        call::get("/api/leases?lessee_id=nope"),
+    ];
+    app.assert_each_problem(w.key(), 400, "VALIDATION_ERROR", calls)
+        .await;
 }
 
 #[tokio::test]
@@ -299,11 +254,10 @@ async fn the_type_s_caps_and_bounds_are_enforced() {
     let res = create(&app, &w, json!({"lessees": [{"lessee_id": nobody}]})).await;
     assert_eq!(res.error_fields(), ["lessees"]);
     let agent = app
-        .post(
-            "/api/contacts",
-            w.key(),
-            json!({"kind": "AGENT", "company_name": "Agence du Parc"}),
-        )
+        .contact(w.key())
+        .kind("AGENT")
+        .company("Agence du Parc")
+        .post()
         .await;
     let res = create(&app, &w, json!({"guarantor_ids": [agent.body["id"]]})).await;
     assert_eq!(res.error_fields(), ["guarantor_ids"]);
@@ -375,23 +329,8 @@ async fn leases_holding_an_estate_never_overlap_even_when_created_together() {
     let other = estate(&app, w.key()).await;
     let body = w.lease(json!({"estate_id": other, "status": "ACTIVE"}));
     let url = app.url("/api/leases");
-    let mut handles = Vec::new();
-    for _ in 0..16 {
-        let (client, url, key, body) = (
-            app.client.clone(),
-            url.clone(),
-            w.key().to_owned(),
-            body.clone(),
-        );
-        handles.push(tokio::spawn(async move {
-            let res = client.post(url).bearer_auth(key).json(&body).send().await;
-            res.expect("sent").status().as_u16()
-        }));
-    }
-    let mut statuses = Vec::new();
-    for h in handles {
-        statuses.push(h.await.expect("joined"));
-    }
+    let requests = (0..16).map(|_| app.client.post(&url).bearer_auth(w.key()).json(&body));
+    let statuses = statuses_at_once(requests).await;
     let created = statuses.iter().filter(|s| **s == 201).count();
     let conflicts = statuses.iter().filter(|s| **s == 409).count();
     assert_eq!((created, conflicts), (1, 15), "{statuses:?}");
@@ -853,17 +792,14 @@ async fn every_blocked_reason_is_reported() {
         .await
         .assert_problem(400, "MALFORMED_JSON");
     let res = app
-        .client
-        .post(app.url(&format!("/api/leases/{plain}/rent-revision/preview")))
-        .bearer_auth(w.key())
-        .header("content-type", "text/plain")
-        .body("as_of=2024-08-10")
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+        .post_raw(
+            &format!("/api/leases/{plain}/rent-revision/preview"),
+            w.key(),
+            "text/plain",
+            "as_of=2024-08-10",
+        )
+        .await;
+    res.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
     // Only an active lease (or one under notice) is revised.
     let (draft, _) = revisable(&app, &w, json!({"status": "DRAFT"})).await;
     preview(&draft, json!({"as_of": "2024-08-10"}))
@@ -924,13 +860,7 @@ async fn another_tenant_s_leases_and_parties_are_out_of_reach() {
 async fn a_company_owner_lets_unfurnished_for_six_years() {
     let app = TestApp::spawn().await;
     let w = world(&app, "A").await;
-    let company = app
-        .post(
-            "/api/owners",
-            w.key(),
-            json!({"kind": "COMPANY", "company_name": "Foncière du Parc"}),
-        )
-        .await;
+    let company = app.owner(w.key()).company("Foncière du Parc").post().await;
     app.put(
         &format!("/api/estates/{}/owner", w.estate),
         w.key(),

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{
     Answer, BOUNDARY, Part, TestApp, TestTenant, file, multipart_body, person_owner,
 };
@@ -28,33 +29,36 @@ async fn upload(app: &TestApp, key: &str, parts: &[Part<'_>]) -> Answer {
 
 /// Uploads `bytes` for an owner, expecting 201.
 async fn upload_for(app: &TestApp, key: &str, owner: &str, name: &str, bytes: &[u8]) -> Value {
-    let res = upload(
-        app,
-        key,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", owner),
-            file(name, bytes),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(app, key, owner, name, bytes).await;
     res.assert_status(201);
     res.body.clone()
 }
 
+/// Uploads a file `name` of `bytes` for the owner `owner_id`.
+async fn upload_for_owner(
+    app: &TestApp,
+    key: &str,
+    owner_id: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Answer {
+    let parts = [
+        Part::Text("entity_type", "OWNER"),
+        Part::Text("entity_id", owner_id),
+        file(name, bytes),
+    ];
+    upload(app, key, &parts).await
+}
+
 /// The raw answer of a download.
 async fn download(app: &TestApp, key: &str, id: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let res = app
-        .client
-        .get(app.url(&format!("/api/media/{id}/download")))
-        .bearer_auth(key)
-        .send()
-        .await
-        .expect("request sent");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res.bytes().await.expect("body").to_vec();
-    (status, headers, bytes)
+    let res = app.get_raw(&format!("/api/media/{id}/download"), key).await;
+    (res.status, res.headers, res.bytes)
+}
+
+/// The value of header `name`, if it is text.
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -118,8 +122,7 @@ fn pdf() -> Vec<u8> {
 
 #[tokio::test]
 async fn files_are_recognised_by_their_bytes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let owner_id = owner(&app, &t).await;
 
@@ -170,10 +173,7 @@ async fn files_are_recognised_by_their_bytes() {
             headers.get("content-type").and_then(|v| v.to_str().ok()),
             Some(*content_type)
         );
-        let disposition = headers
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok())
-            .expect("content-disposition");
+        let disposition = header(&headers, "content-disposition").expect("content-disposition");
         if name.is_ascii() {
             assert_eq!(disposition, format!("attachment; filename=\"{name}\""));
         } else {
@@ -183,12 +183,7 @@ async fn files_are_recognised_by_their_bytes() {
                 "{disposition}"
             );
         }
-        assert_eq!(
-            headers
-                .get("x-content-type-options")
-                .and_then(|v| v.to_str().ok()),
-            Some("nosniff")
-        );
+        assert_eq!(header(&headers, "x-content-type-options"), Some("nosniff"));
     }
 
     // Parts may come in any order; a client's directories are dropped from the name, and a
@@ -209,9 +204,7 @@ async fn files_are_recognised_by_their_bytes() {
     assert_eq!(res.body["category"], Value::Null);
     let (_, headers, _) = download(&app, k, &id(&res.body)).await;
     assert_eq!(
-        headers
-            .get("content-disposition")
-            .and_then(|v| v.to_str().ok()),
+        header(&headers, "content-disposition"),
         Some("attachment; filename=\"xy.png\"")
     );
 
@@ -236,17 +229,9 @@ async fn files_are_recognised_by_their_bytes() {
         b"RIFF\x24\0\0\0WAVEfmt ",
         b"\x89PN",
     ] {
-        upload(
-            &app,
-            k,
-            &[
-                Part::Text("entity_type", "OWNER"),
-                Part::Text("entity_id", &owner_id),
-                file("x.png", other),
-            ],
-        )
-        .await
-        .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+        upload_for_owner(&app, k, &owner_id, "x.png", other)
+            .await
+            .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
     }
     // Nothing refused was kept, and no temporary file is left behind.
     assert_eq!(files_in(app.config.media_dir.join("tmp")), 0);
@@ -269,16 +254,7 @@ async fn uploads_are_validated_and_limited() {
     // Over the limit: 413, and nothing kept.
     let mut big = png();
     big.resize(2000, 0);
-    let res = upload(
-        &app,
-        k,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_id),
-            file("big.png", &big),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, k, &owner_id, "big.png", &big).await;
     res.assert_problem(413, "PAYLOAD_TOO_LARGE");
     assert!(!blob_path(&app, &t, &sha256_hex(&big)).exists());
     assert_eq!(files_in(app.config.media_dir.join("tmp")), 0);
@@ -350,16 +326,7 @@ async fn uploads_are_validated_and_limited() {
     let res = upload(&app, k, &[file("a.png", &png())]).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["entity_type", "entity_id"]);
-    let res = upload(
-        &app,
-        k,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_id),
-            file("empty.png", b""),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, k, &owner_id, "empty.png", b"").await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["file"]);
     let res = upload(
@@ -385,8 +352,7 @@ async fn uploads_are_validated_and_limited() {
 
 #[tokio::test]
 async fn files_are_listed_by_entity_with_pagination() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let first = owner(&app, &t).await;
     let second = owner(&app, &t).await;
@@ -462,8 +428,7 @@ async fn files_are_listed_by_entity_with_pagination() {
 
 #[tokio::test]
 async fn the_same_bytes_share_one_blob_until_the_last_record_goes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let owner_id = owner(&app, &t).await;
     let bytes = jpeg();
@@ -483,15 +448,12 @@ async fn the_same_bytes_share_one_blob_until_the_last_record_goes() {
     app.delete(&format!("/api/media/{}", id(&a)), k)
         .await
         .assert_status(204);
-    app.get(&format!("/api/media/{}", id(&a)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/media/{}/download", id(&a)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("/api/media/{}", id(&a)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/media/{}", id(&a))),
+        call::get(&format!("/api/media/{}/download", id(&a))),
+        call::delete(&format!("/api/media/{}", id(&a))),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
     assert!(path.exists());
     let (status, _, body) = download(&app, k, &id(&b)).await;
     assert_eq!(status, 200);
@@ -536,16 +498,7 @@ async fn media_are_isolated_by_tenant_and_need_a_management_key() {
     list.assert_status(200);
     assert_eq!(list.body["data"], serde_json::json!([]));
     assert_eq!(list.body["pagination"]["total"], 0);
-    let res = upload(
-        &app,
-        kb,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_a),
-            file("b.png", &png()),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, kb, &owner_a, "b.png", &png()).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["entity_id"]);
     // The same bytes in B are B's own blob, and A's is untouched.
@@ -573,16 +526,7 @@ async fn media_are_isolated_by_tenant_and_need_a_management_key() {
     let (lessee, _) = app.lessee_key(&a, &["lessee:leases:read"]).await;
     let mut lessee_bytes = png();
     lessee_bytes.extend_from_slice(b"lessee");
-    let res = upload(
-        &app,
-        &lessee,
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_a),
-            file("l.png", &lessee_bytes),
-        ],
-    )
-    .await;
+    let res = upload_for_owner(&app, &lessee, &owner_a, "l.png", &lessee_bytes).await;
     res.assert_problem(403, "FORBIDDEN");
     assert!(!blob_path(&app, &a, &sha256_hex(&lessee_bytes)).exists());
     let list_url = format!("/api/media?entity_type=OWNER&entity_id={owner_a}");
@@ -596,17 +540,9 @@ async fn media_are_isolated_by_tenant_and_need_a_management_key() {
         .assert_problem(403, "FORBIDDEN");
 
     // No key: 401 everywhere.
-    upload(
-        &app,
-        "",
-        &[
-            Part::Text("entity_type", "OWNER"),
-            Part::Text("entity_id", &owner_a),
-            file("n.png", &png()),
-        ],
-    )
-    .await
-    .assert_problem(401, "UNAUTHENTICATED");
+    upload_for_owner(&app, "", &owner_a, "n.png", &png())
+        .await
+        .assert_problem(401, "UNAUTHENTICATED");
     for url in [&list_url, &item_url, &download_url] {
         app.get(url, "")
             .await

@@ -1,40 +1,13 @@
 //! Meters over HTTP: the tree, readings with rollover and anomalies, consumption, lease links.
 
-use faireplace_tests::{TestApp, person_owner};
+use faireplace_tests::TestApp;
 use serde_json::{Value, json};
 
 /// A place with an estate, as (place, estate).
 async fn site(app: &TestApp, k: &str) -> (String, String) {
-    let owner = app
-        .post("/api/owners", k, person_owner("Jeanne", "Martin"))
-        .await;
-    let place = app
-        .post(
-            "/api/places",
-            k,
-            json!({"name": "Les Tilleuls", "address": {"street": "1 rue X", "postal_code": "69003", "city": "Lyon"}}),
-        )
-        .await;
-    let types = app.get("/api/types/estate?limit=100", k).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .map(|t| t["id"].clone())
-        .expect("flat");
-    let estate = app
-        .post(
-            "/api/estates",
-            k,
-            json!({"place_id": place.body["id"], "owner_id": owner.body["id"], "type_id": flat}),
-        )
-        .await;
-    estate.assert_status(201);
-    (
-        place.body["id"].as_str().expect("place").to_owned(),
-        estate.body["id"].as_str().expect("estate").to_owned(),
-    )
+    let place = app.place(k).id().await;
+    let estate = app.estate(k).place(place.as_str()).id().await;
+    (place, estate)
 }
 
 fn id(v: &Value) -> String {
@@ -43,8 +16,7 @@ fn id(v: &Value) -> String {
 
 #[tokio::test]
 async fn meters_form_a_tree_within_a_place() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, estate) = site(&app, k).await;
     let (other_place, _) = site(&app, k).await;
@@ -71,14 +43,11 @@ async fn meters_form_a_tree_within_a_place() {
     assert_eq!(children.body["pagination"]["total"], 1);
     assert_eq!(children.body["data"][0]["id"], sub.as_str());
     // A parent of another place, a cycle, a meter of nowhere: 400.
-    let elsewhere = id(&app
-        .post(
-            "/api/meters",
-            k,
-            json!({"place_id": other_place, "meter_type": "GAS"}),
-        )
-        .await
-        .body);
+    let elsewhere = app
+        .meter(k)
+        .merge(json!({"place_id": other_place, "meter_type": "GAS"}))
+        .id()
+        .await;
     let res = app
         .post(
             "/api/meters",
@@ -116,18 +85,14 @@ async fn meters_form_a_tree_within_a_place() {
 
 #[tokio::test]
 async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (_, estate) = site(&app, k).await;
-    let meter = id(&app
-        .post(
-            "/api/meters",
-            k,
-            json!({"estate_id": estate, "meter_type": "ELECTRICITY", "max_value": 99999}),
-        )
-        .await
-        .body);
+    let meter = app
+        .meter(k)
+        .merge(json!({"estate_id": estate, "meter_type": "ELECTRICITY", "max_value": 99999}))
+        .id()
+        .await;
     let url = format!("/api/meters/{meter}/readings");
     let read = |value: f64, at: &str, extra: Value| {
         let app = &app;
@@ -209,30 +174,8 @@ async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
     .assert_problem(400, "VALIDATION_ERROR");
 
     // A lease billed from the meter, with its start reading.
-    let types = app.get("/api/lease-types?limit=100", k).await;
-    let unfurnished = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "UNFURNISHED")
-        .map(|t| t["id"].clone())
-        .expect("type");
-    let lessee = app
-        .post(
-            "/api/lessees",
-            k,
-            json!({"first_name": "Anne", "last_name": "Durand"}),
-        )
-        .await;
-    let lease = app
-        .post(
-            "/api/leases",
-            k,
-            json!({"estate_id": estate, "lease_type_id": unfurnished, "start_date": "2025-01-01",
-                   "rent_amount": 700, "lessees": [{"lessee_id": lessee.body["id"]}]}),
-        )
-        .await;
-    let lease = id(&lease.body);
+    let lease = app.lease(k).estate(estate.as_str()).start("2025-01-01");
+    let lease = lease.id().await;
     let link = app
         .post(
             &format!("/api/leases/{lease}/meters"),
@@ -262,13 +205,7 @@ async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
         )
         .await;
     res.assert_problem(400, "VALIDATION_ERROR");
-    app.post(
-        &format!("/api/leases/{lease}/charges"),
-        k,
-        json!({"category_id": category.body["id"], "billing_mode": "RELEVE_DIRECT", "meter_id": meter}),
-    )
-    .await
-    .assert_status(201);
+    app.create(&format!("/api/leases/{lease}/charges"), k, json!({"category_id": category.body["id"], "billing_mode": "RELEVE_DIRECT", "meter_id": meter})).await;
     app.delete(&format!("/api/leases/{lease}/meters/{meter}"), k)
         .await
         .assert_status(204);
@@ -286,31 +223,14 @@ async fn readings_measure_consumption_roll_over_and_flag_anomalies() {
 
 #[tokio::test]
 async fn measured_consumption_splits_by_what_the_meters_counted() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let (place, first) = site(&app, k).await;
-    let types = app.get("/api/types/estate?limit=100", k).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .map(|t| t["id"].clone())
-        .expect("flat");
-    let owner = app
-        .post("/api/owners", k, person_owner("Paul", "Roux"))
-        .await;
+    let owner = app.owner(k).named("Paul", "Roux").id().await;
     let mut estates = vec![first];
     for _ in 0..2 {
-        let e = app
-            .post(
-                "/api/estates",
-                k,
-                json!({"place_id": place, "owner_id": owner.body["id"], "type_id": flat}),
-            )
-            .await;
-        estates.push(id(&e.body));
+        let estate = app.estate(k).place(place.as_str()).owner(owner.as_str());
+        estates.push(estate.id().await);
     }
     // Water: 30 m3 and 10 m3 in January; the third estate has no meter. Gas is not counted.
     for (estate, kind, start, end) in [
@@ -318,25 +238,21 @@ async fn measured_consumption_splits_by_what_the_meters_counted() {
         (&estates[1], "WATER_COLD", 50.0, 60.0),
         (&estates[1], "GAS", 0.0, 500.0),
     ] {
-        let meter = id(&app
-            .post(
-                "/api/meters",
-                k,
-                json!({"estate_id": estate, "meter_type": kind}),
-            )
-            .await
-            .body);
+        let meter = app
+            .meter(k)
+            .merge(json!({"estate_id": estate, "meter_type": kind}))
+            .id()
+            .await;
         for (value, at) in [
             (start, "2025-01-01T08:00:00Z"),
             (end, "2025-01-31T08:00:00Z"),
         ] {
-            app.post(
+            app.create(
                 &format!("/api/meters/{meter}/readings"),
                 k,
                 json!({"value": value, "read_at": at}),
             )
-            .await
-            .assert_status(201);
+            .await;
         }
     }
     let key = app

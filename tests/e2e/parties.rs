@@ -1,5 +1,6 @@
 //! Owners, contacts and lessees over HTTP.
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{TestApp, person_owner};
 use serde_json::{Value, json};
 
@@ -9,8 +10,7 @@ fn id(v: &Value) -> String {
 
 #[tokio::test]
 async fn owner_lifecycle() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
 
     let res = app
@@ -95,25 +95,17 @@ async fn owner_lifecycle() {
     app.delete(&format!("/api/owners/{owner_id}"), k)
         .await
         .assert_status(204);
-    app.get(&format!("/api/owners/{owner_id}"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.delete(&format!("/api/owners/{owner_id}"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.put(
-        &format!("/api/owners/{owner_id}"),
-        k,
-        person_owner("A", "B"),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/owners/{owner_id}")),
+        call::delete(&format!("/api/owners/{owner_id}")),
+        call::put(&format!("/api/owners/{owner_id}"), person_owner("A", "B")),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
 }
 
 #[tokio::test]
 async fn owners_are_validated_field_by_field() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let cases = [
         (json!({}), vec!["kind"]),
@@ -163,21 +155,19 @@ async fn owners_are_validated_field_by_field() {
 
 #[tokio::test]
 async fn lists_page_search_filter_and_sort() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     for i in 0..57 {
         let mut body = person_owner(&format!("Prénom{i:02}"), &format!("Nom{i:02}"));
         body["email"] = json!(format!("owner{i:02}@example.fr"));
         app.post("/api/owners", k, body).await.assert_status(201);
     }
-    app.post(
+    app.create(
         "/api/owners",
         k,
         json!({"kind": "COMPANY", "company_name": "Foncière 100% Durable_SA"}),
     )
-    .await
-    .assert_status(201);
+    .await;
 
     let res = app.get("/api/owners", k).await;
     res.assert_status(200);
@@ -233,8 +223,7 @@ async fn lists_page_search_filter_and_sort() {
 
 #[tokio::test]
 async fn contacts_follow_their_kind_rules() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let res = app
         .post(
@@ -290,8 +279,7 @@ async fn contacts_follow_their_kind_rules() {
 
 #[tokio::test]
 async fn lessees_need_names_and_a_sane_birth_date() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let res = app
         .post("/api/lessees", k, json!({"birth_date": "2999-01-01"}))
@@ -388,20 +376,14 @@ async fn concurrent_tenants_never_see_each_other() {
     let a = app.tenant("A").await;
     let b = app.tenant("B").await;
     for i in 0..5 {
-        app.post(
-            "/api/owners",
-            &a.owner_key,
-            person_owner("A", &format!("Alpha{i}")),
-        )
-        .await
-        .assert_status(201);
-        app.post(
-            "/api/owners",
-            &b.owner_key,
-            person_owner("B", &format!("Bravo{i}")),
-        )
-        .await
-        .assert_status(201);
+        app.owner(&a.owner_key)
+            .named("A", &format!("Alpha{i}"))
+            .create()
+            .await;
+        app.owner(&b.owner_key)
+            .named("B", &format!("Bravo{i}"))
+            .create()
+            .await;
     }
     let mut handles = Vec::new();
     for i in 0..60 {

@@ -5,7 +5,7 @@ use faireplace_tests::stripe_mock::{
     self, MockStripe, WEBHOOK_SECRET, card_error, event, payment_intent_object, session_object,
     sign_now, signature, stripe_error,
 };
-use faireplace_tests::{TestApp, TestTenant};
+use faireplace_tests::{TestApp, TestTenant, statuses_at_once};
 use serde_json::{Value, json};
 
 const SESSION_ID: &str = "cs_test_a1b2c3d4e5f6g7h8i9j0";
@@ -28,6 +28,12 @@ async fn webhook_app() -> (TestApp, MockStripe) {
 
 fn checkout_body(package_id: &str) -> Value {
     json!({"package_id": package_id, "success_url": SUCCESS_URL, "cancel_url": CANCEL_URL})
+}
+
+/// Asks for a checkout session for `package_id`, with the usual return addresses.
+async fn checkout(app: &TestApp, key: &str, package_id: &str) -> faireplace_tests::Answer {
+    app.post("/api/credits/checkout", key, checkout_body(package_id))
+        .await
 }
 
 fn metadata(tenant: &str, package_id: &str, credits: &str) -> Value {
@@ -86,13 +92,7 @@ async fn an_owner_buys_a_package_through_a_stripe_checkout_session() {
     let app = app_with(&mock).await;
     let t = app.tenant("A").await;
 
-    let res = app
-        .post(
-            "/api/credits/checkout",
-            &t.owner_key,
-            checkout_body("starter"),
-        )
-        .await;
+    let res = checkout(&app, &t.owner_key, "starter").await;
 
     res.assert_status(200);
     assert_eq!(res.body["session_id"], SESSION_ID);
@@ -129,23 +129,17 @@ async fn only_an_owner_buys_and_only_what_is_on_sale() {
     let manager = app.key(&t, "MANAGER").await;
     let (lessee, _) = app.lessee_key(&t, &["lessee:leases:read"]).await;
 
-    app.post("/api/credits/checkout", &manager, checkout_body("starter"))
+    checkout(&app, &manager, "starter")
         .await
         .assert_problem(403, "FORBIDDEN");
-    app.post("/api/credits/checkout", &lessee, checkout_body("starter"))
+    checkout(&app, &lessee, "starter")
         .await
         .assert_problem(403, "FORBIDDEN");
-    app.post("/api/credits/checkout", "", checkout_body("starter"))
+    checkout(&app, "", "starter")
         .await
         .assert_problem(401, "UNAUTHENTICATED");
 
-    let res = app
-        .post(
-            "/api/credits/checkout",
-            &t.owner_key,
-            checkout_body("platinum"),
-        )
-        .await;
+    let res = checkout(&app, &t.owner_key, "platinum").await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["package_id"]);
 
@@ -270,13 +264,7 @@ async fn without_stripe_checkout_and_webhook_answer_503() {
     let app = TestApp::spawn_with(|c| c.stripe = None).await;
     let t = app.tenant("A").await;
 
-    let res = app
-        .post(
-            "/api/credits/checkout",
-            &t.owner_key,
-            checkout_body("starter"),
-        )
-        .await;
+    let res = checkout(&app, &t.owner_key, "starter").await;
     res.assert_problem(503, "PAYMENTS_UNAVAILABLE");
     assert!(
         res.body["detail"]
@@ -287,7 +275,7 @@ async fn without_stripe_checkout_and_webhook_answer_503() {
     );
     // The role is checked first all the same.
     let manager = app.key(&t, "MANAGER").await;
-    app.post("/api/credits/checkout", &manager, checkout_body("starter"))
+    checkout(&app, &manager, "starter")
         .await
         .assert_problem(403, "FORBIDDEN");
 
@@ -390,7 +378,7 @@ async fn a_paid_checkout_credits_its_tenant_once_whatever_stripe_resends() {
 async fn concurrent_deliveries_of_one_session_credit_it_once() {
     let (app, _mock) = webhook_app().await;
     let t = app.tenant("A").await;
-    let mut handles = Vec::new();
+    let mut requests = Vec::new();
     for i in 0..8 {
         // Half the same event id, half other ids for the same session.
         let id = if i % 2 == 0 {
@@ -399,22 +387,17 @@ async fn concurrent_deliveries_of_one_session_credit_it_once() {
             format!("evt_other_{i}")
         };
         let payload = checkout_event(&id, "checkout.session.completed", paid_starter(&t.id));
-        let client = app.client.clone();
         let url = app.url("/api/webhooks/stripe");
-        handles.push(tokio::spawn(async move {
-            client
+        let signature = sign_now(&payload);
+        requests.push(
+            app.client
                 .post(url)
-                .header("stripe-signature", sign_now(&payload))
-                .body(payload)
-                .send()
-                .await
-                .expect("sent")
-                .status()
-                .as_u16()
-        }));
+                .header("stripe-signature", signature)
+                .body(payload),
+        );
     }
-    for h in handles {
-        assert_eq!(h.await.expect("joined"), 200);
+    for status in statuses_at_once(requests).await {
+        assert_eq!(status, 200);
     }
     assert_eq!(balance(&app, &t).await, 10);
 }
@@ -607,68 +590,20 @@ async fn events_that_cannot_be_credited_are_acknowledged_and_credit_nothing() {
     res.assert_status(200);
     assert_eq!(res.body["duplicate"], false);
 
-    // An amount that is not the package's price.
-    let res = send_signed(
-        &app,
-        &checkout_event(
-            "evt_cheap",
-            "checkout.session.completed",
-            session_object(
-                "cs_cheap",
-                "paid",
-                metadata(&t.id, "pro", "200"),
-                1500,
-                "eur",
-            ),
-        ),
-    )
-    .await;
-    res.assert_status(200);
-    // The right amount in another currency.
-    send_signed(
-        &app,
-        &checkout_event(
-            "evt_usd",
-            "checkout.session.completed",
-            session_object(
-                "cs_usd",
-                "paid",
-                metadata(&t.id, "starter", "10"),
-                1500,
-                "usd",
-            ),
-        ),
-    )
-    .await
-    .assert_status(200);
-    // A package that is not on sale.
-    send_signed(
-        &app,
-        &checkout_event(
-            "evt_nopackage",
-            "checkout.session.completed",
-            session_object(
-                "cs_nopackage",
-                "paid",
-                metadata(&t.id, "platinum", "500"),
-                1500,
-                "eur",
-            ),
-        ),
-    )
-    .await
-    .assert_status(200);
-    // A session made by hand in the dashboard: no metadata of ours at all.
-    send_signed(
-        &app,
-        &checkout_event(
-            "evt_dashboard",
-            "checkout.session.completed",
-            session_object("cs_dashboard", "paid", json!({}), 1500, "eur"),
-        ),
-    )
-    .await
-    .assert_status(200);
+    // An amount that is not the package's price; the right amount in another currency; a
+    // package that is not on sale; a session made by hand in the dashboard: no metadata of ours
+    // at all.
+    for (name, metadata, currency) in [
+        ("cheap", metadata(&t.id, "pro", "200"), "eur"),
+        ("usd", metadata(&t.id, "starter", "10"), "usd"),
+        ("nopackage", metadata(&t.id, "platinum", "500"), "eur"),
+        ("dashboard", json!({}), "eur"),
+    ] {
+        let session = session_object(&format!("cs_{name}"), "paid", metadata, 1500, currency);
+        let completed = "checkout.session.completed";
+        let event = checkout_event(&format!("evt_{name}"), completed, session);
+        send_signed(&app, &event).await.assert_status(200);
+    }
     // An event type not acted on.
     send_signed(
         &app,

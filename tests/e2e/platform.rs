@@ -1,5 +1,6 @@
 //! The HTTP platform: health, problem+json for every kind of error, request ids, docs.
 
+use faireplace_tests::fixtures::call;
 use faireplace_tests::{TestApp, person_owner};
 use reqwest::Method;
 use serde_json::json;
@@ -30,8 +31,7 @@ async fn readiness_answers_503_when_the_database_is_gone() {
 
 #[tokio::test]
 async fn unknown_routes_and_wrong_methods_are_problems() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     app.get("/api/nothing-here", &t.owner_key)
         .await
         .assert_problem(404, "NOT_FOUND");
@@ -71,33 +71,24 @@ async fn unknown_routes_and_wrong_methods_are_problems() {
     app.get(&format!("/api/%6Fwners/{id}"), &t.owner_key)
         .await
         .assert_status(200);
-    app.get(&format!("/api/owners/{id}/nothing"), &t.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/contacts/{id}/owners"), &t.owner_key)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/owners/{id}/nothing")),
+        call::get(&format!("/api/contacts/{id}/owners")),
+    ];
+    app.assert_each_problem(&t.owner_key, 404, "NOT_FOUND", calls)
+        .await;
 }
 
 #[tokio::test]
 async fn bad_bodies_are_problems() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
-    let url = app.url("/api/owners");
+    let (app, t) = TestApp::with_tenant("A").await;
+    let url = "/api/owners";
 
     // Malformed JSON
     let res = app
-        .client
-        .post(&url)
-        .bearer_auth(&t.owner_key)
-        .header("content-type", "application/json")
-        .body("{\"kind\": ")
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(400, "MALFORMED_JSON");
+        .post_raw(url, &t.owner_key, "application/json", "{\"kind\": ")
+        .await;
+    res.assert_problem(400, "MALFORMED_JSON");
 
     // Well-formed JSON of the wrong type
     let res = app
@@ -106,18 +97,8 @@ async fn bad_bodies_are_problems() {
     res.assert_problem(400, "VALIDATION_ERROR");
 
     // Not JSON at all
-    let res = app
-        .client
-        .post(&url)
-        .bearer_auth(&t.owner_key)
-        .header("content-type", "text/plain")
-        .body("hello")
-        .send()
-        .await
-        .expect("sent");
-    TestApp::read(res)
-        .await
-        .assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+    let res = app.post_raw(url, &t.owner_key, "text/plain", "hello").await;
+    res.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
 
     // Over the size limit
     let big = json!({"kind": "PERSON", "first_name": "A", "last_name": "B", "notes": "x".repeat(300 * 1024)});
@@ -173,13 +154,9 @@ async fn bad_bodies_are_problems() {
 async fn request_ids_are_echoed_or_made() {
     let app = TestApp::spawn().await;
     let res = app
-        .client
-        .get(app.url("/api/health"))
-        .header("x-request-id", "trace-abc-123")
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(res.headers()["x-request-id"], "trace-abc-123");
+        .get_with_header("/api/health", "x-request-id", "trace-abc-123")
+        .await;
+    assert_eq!(res.headers["x-request-id"], "trace-abc-123");
 
     let res = app.get("/api/health", "").await;
     let made = res.header("x-request-id").expect("generated");
@@ -313,11 +290,7 @@ async fn each_key_has_its_quota_with_headers_and_a_429_past_it() {
     }
     let res = app.get("/api/owners", &a.owner_key).await;
     res.assert_problem(429, "RATE_LIMITED");
-    let wait: u32 = res
-        .header("retry-after")
-        .expect("retry-after")
-        .parse()
-        .expect("seconds");
+    let wait = res.retry_after();
     assert!((1..=10).contains(&wait), "{wait}");
     assert_eq!(res.header("x-ratelimit-remaining"), Some("0"));
     // Another key is not affected; an unknown key spends nothing (401 before any quota).

@@ -1,6 +1,8 @@
 //! Places, estates and everything attached to them, over HTTP.
 
-use faireplace_tests::{TestApp, TestTenant, person_owner};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::row_of;
+use faireplace_tests::{TestApp, TestTenant, person_owner, statuses_at_once};
 use serde_json::{Value, json};
 
 fn id(v: &Value) -> String {
@@ -9,15 +11,8 @@ fn id(v: &Value) -> String {
 
 /// The id of a system type of `kind` with `code`.
 async fn type_id(app: &TestApp, key: &str, kind: &str, code: &str) -> String {
-    let res = app.get(&format!("/api/types/{kind}?limit=100"), key).await;
-    res.assert_status(200);
-    res.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|t| t["code"] == code)
-        .map(id)
-        .unwrap_or_else(|| panic!("no {kind} type {code}"))
+    let types = format!("/api/types/{kind}?limit=100");
+    app.id_by_code(&types, key, code).await
 }
 
 fn address(street: &str, postal_code: &str, city: &str) -> Value {
@@ -65,8 +60,7 @@ async fn estate(app: &TestApp, k: &str, p: &Portfolio, extra: Value) -> Value {
 
 #[tokio::test]
 async fn system_types_are_seeded_and_protected() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
 
     let res = app.get("/api/types/estate?limit=100", k).await;
@@ -82,13 +76,7 @@ async fn system_types_are_seeded_and_protected() {
     ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }
-    let flat = res.body["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .expect("flat")
-        .clone();
+    let flat = row_of(&res.body["data"], |t| t["code"] == "FLAT").clone();
     assert_eq!(flat["is_system"], true);
     assert_eq!(flat["can_delete"], false);
     for (kind, code) in [
@@ -106,16 +94,11 @@ async fn system_types_are_seeded_and_protected() {
 
     // System types cannot be changed or deleted.
     let flat_path = format!("/api/types/estate/{}", id(&flat));
-    app.put(
-        &flat_path,
-        k,
-        json!({"code": "FLAT", "name": "Appartement"}),
-    )
-    .await
-    .assert_problem(409, "CONFLICT");
-    app.delete(&flat_path, k)
-        .await
-        .assert_problem(409, "CONFLICT");
+    let calls = [
+        call::put(&flat_path, json!({"code": "FLAT", "name": "Appartement"})),
+        call::delete(&flat_path),
+    ];
+    app.assert_each_problem(k, 409, "CONFLICT", calls).await;
 
     // A tenant's own type: created, changed, refused twice, deleted while unused.
     let res = app
@@ -174,8 +157,7 @@ async fn system_types_are_seeded_and_protected() {
 
 #[tokio::test]
 async fn places_hold_estates_within_their_tantiemes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
 
@@ -240,8 +222,7 @@ async fn places_hold_estates_within_their_tantiemes() {
 
 #[tokio::test]
 async fn the_syndic_must_be_a_syndic_contact() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let agent = app
         .post(
@@ -251,11 +232,10 @@ async fn the_syndic_must_be_a_syndic_contact() {
         )
         .await;
     let syndic = app
-        .post(
-            "/api/contacts",
-            k,
-            json!({"kind": "SYNDIC", "company_name": "Cabinet Lamy"}),
-        )
+        .contact(k)
+        .kind("SYNDIC")
+        .company("Cabinet Lamy")
+        .post()
         .await;
     let body = |contact: &Value| json!({"name": "Le Parc", "address": address("1 rue X", "75011", "Paris"), "syndic_contact_id": id(contact)});
     let res = app.post("/api/places", k, body(&agent.body)).await;
@@ -273,8 +253,7 @@ async fn the_syndic_must_be_a_syndic_contact() {
 
 #[tokio::test]
 async fn estates_get_references_and_inherit_the_place_address() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
 
@@ -390,18 +369,11 @@ async fn estates_get_references_and_inherit_the_place_address() {
 
 #[tokio::test]
 async fn an_estate_changes_owner_and_owners_in_use_stay() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = estate(&app, k, &p, json!({})).await;
-    let sci = app
-        .post(
-            "/api/owners",
-            k,
-            json!({"kind": "COMPANY", "company_name": "SCI Bellecour"}),
-        )
-        .await;
+    let sci = app.owner(k).company("SCI Bellecour").post().await;
 
     let res = app
         .put(
@@ -443,8 +415,7 @@ async fn an_estate_changes_owner_and_owners_in_use_stay() {
 
 #[tokio::test]
 async fn rooms_equipment_and_inventory_belong_to_their_estate() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e1 = id(&estate(&app, k, &p, json!({"is_furnished": true})).await);
@@ -497,16 +468,14 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
     assert_eq!(res.body["data"][0]["surface_m2"], json!(11.5));
     // An unknown estate is not found, for its list as for a new room.
     let nowhere = uuid::Uuid::now_v7();
-    app.get(&format!("/api/estates/{nowhere}/rooms"), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &format!("/api/estates/{nowhere}/rooms"),
-        k,
-        json!({"type_id": bedroom, "name": "X"}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/estates/{nowhere}/rooms")),
+        call::post(
+            &format!("/api/estates/{nowhere}/rooms"),
+            json!({"type_id": bedroom, "name": "X"}),
+        ),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
 
     // Equipment in a room of another estate is refused.
     let res = app
@@ -524,12 +493,11 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
     eq.assert_status(201);
     assert_eq!(eq.body["condition"], "GOOD");
     // An item asked for under another estate is not found.
-    app.get(&format!("/api/estates/{e2}/equipment/{}", id(&eq.body)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/estates/{e2}/rooms/{}", id(&room1.body)), k)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::get(&format!("/api/estates/{e2}/equipment/{}", id(&eq.body))),
+        call::get(&format!("/api/estates/{e2}/rooms/{}", id(&room1.body))),
+    ];
+    app.assert_each_problem(k, 404, "NOT_FOUND", calls).await;
     // Deleting the room keeps the equipment, without a room.
     app.delete(&format!("/api/estates/{e1}/rooms/{}", id(&room1.body)), k)
         .await
@@ -559,13 +527,12 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
         "LIGHTS",
     ];
     for item in items {
-        app.post(
+        app.create(
             &format!("/api/estates/{e1}/inventory"),
             k,
             json!({"label": item, "category": item}),
         )
-        .await
-        .assert_status(201);
+        .await;
     }
     let broom = app
         .post(
@@ -608,8 +575,7 @@ async fn rooms_equipment_and_inventory_belong_to_their_estate() {
 
 #[tokio::test]
 async fn keys_keep_their_hand_overs() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, k, &p, json!({})).await);
@@ -683,8 +649,7 @@ async fn keys_keep_their_hand_overs() {
 
 #[tokio::test]
 async fn the_current_dpe_tells_bans_and_freezes() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, k, &p, json!({})).await);
@@ -732,8 +697,7 @@ async fn the_current_dpe_tells_bans_and_freezes() {
 
 #[tokio::test]
 async fn diagnostics_default_their_validity_and_replace_the_active_one() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, k, &p, json!({})).await);
@@ -808,25 +772,12 @@ async fn concurrent_diagnostics_leave_exactly_one_active() {
     let p = portfolio(&app, &t, 1000).await;
     let e = id(&estate(&app, &k, &p, json!({})).await);
     let url = app.url(&format!("/api/estates/{e}/diagnostics"));
-    let mut handles = Vec::new();
-    for i in 0..12 {
-        let client = app.client.clone();
-        let url = url.clone();
-        let key = k.clone();
-        handles.push(tokio::spawn(async move {
-            client
-                .post(url)
-                .bearer_auth(key)
-                .json(&json!({"type": "ELECTRICITY", "performed_on": format!("2025-01-{:02}", i + 1)}))
-                .send()
-                .await
-                .expect("sent")
-                .status()
-                .as_u16()
-        }));
-    }
-    for h in handles {
-        assert_eq!(h.await.expect("joined"), 201);
+    let requests = (0..12).map(|i| {
+        let body = json!({"type": "ELECTRICITY", "performed_on": format!("2025-01-{:02}", i + 1)});
+        app.client.post(&url).bearer_auth(&k).json(&body)
+    });
+    for status in statuses_at_once(requests).await {
+        assert_eq!(status, 201);
     }
     let all = app
         .get(&format!("/api/estates/{e}/diagnostics?limit=100"), &k)
@@ -848,13 +799,12 @@ async fn another_tenant_neither_lists_nor_refers_to_a_tenant_s_property() {
     let k = &a.owner_key;
     let p = portfolio(&app, &a, 1000).await;
     estate(&app, k, &p, json!({"reference": "SECRET-1"})).await;
-    app.post(
+    app.create(
         "/api/types/estate",
         k,
         json!({"code": "SECRET_TYPE", "name": "Secret"}),
     )
-    .await
-    .assert_status(201);
+    .await;
     let bk = &b.owner_key;
     for list in ["/api/places", "/api/estates", "/api/types/estate?limit=100"] {
         let res = app.get(list, bk).await;

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use faireplace_tests::{TestApp, person_owner};
+use faireplace_tests::TestApp;
 use serde_json::json;
 use tracing::Subscriber;
 use tracing::field::{Field, Visit};
@@ -94,34 +94,16 @@ fn spent(counts: &Counts, tenant: &str) -> u64 {
 #[tokio::test]
 async fn lists_cost_the_same_statements_for_10_or_100_rows() {
     let stats = counts();
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
-    let owner = app
-        .post("/api/owners", k, person_owner("Jeanne", "Martin"))
-        .await;
-    let place = app
-        .post("/api/places", k, json!({"name": "Grand ensemble", "address": {"street": "1 avenue X", "postal_code": "93200", "city": "Saint-Denis"}}))
-        .await;
-    let types = app.get("/api/types/estate?limit=100", k).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .and_then(|t| t["id"].as_str())
-        .expect("flat")
-        .to_owned();
+    let owner = app.owner(k).id().await;
+    let address = json!({"street": "1 avenue X", "postal_code": "93200", "city": "Saint-Denis"});
+    let place = app.place(k).name("Grand ensemble").address(address);
+    let place_id = place.id().await;
     for i in 0..120 {
-        app.post(
-            "/api/estates",
-            k,
-            json!({"place_id": place.body["id"], "owner_id": owner.body["id"], "type_id": flat, "floor": i % 7}),
-        )
-        .await
-        .assert_status(201);
+        let estate = app.estate(k).place(place_id.as_str()).owner(owner.as_str());
+        estate.with("floor", i % 7).create().await;
     }
-    let place_id = place.body["id"].as_str().expect("id").to_owned();
 
     let mut counts = Vec::new();
     for limit in [10, 100] {
@@ -157,44 +139,17 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
     assert_eq!(counts, [1, 1]);
 
     // Leases, each with two co-lessees and a guarantor gathered for the page: one statement.
-    let lessee = |first: &str| json!({"first_name": first, "last_name": "Durand"});
-    let a = app.post("/api/lessees", k, lessee("Anne")).await;
-    let b = app.post("/api/lessees", k, lessee("Marc")).await;
-    let g = app
-        .post(
-            "/api/contacts",
-            k,
-            json!({"kind": "GUARANTOR", "company_name": "Garantie SA"}),
-        )
-        .await;
-    let types = app.get("/api/lease-types?limit=100", k).await;
-    let unfurnished = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "UNFURNISHED")
-        .map(|t| t["id"].clone())
-        .expect("type");
+    let a = app.lessee(k).id().await;
+    let b = app.lessee(k).named("Marc", "Durand").id().await;
+    let g = app.contact(k).company("Garantie SA").id().await;
     let estates = app.get("/api/estates?limit=100", k).await;
     // A review costs the same statements for 50 or 100 leases, each with a charge.
-    let category = app
-        .post(
-            "/api/charge-categories",
-            k,
-            json!({"name": "Eau", "category_type": "WATER_HEATING"}),
-        )
-        .await;
-    let key = app
-        .post(
-            "/api/distribution-keys",
-            k,
-            json!({"name": "Parts", "calculation_type": "PARTS_EGALES"}),
-        )
-        .await;
+    let category = app.charge_category(k).id().await;
+    let key = app.distribution_key(k).id().await;
     app.post(
         &format!("/api/places/{place_id}/charge-expenses"),
         k,
-        json!({"category_id": category.body["id"], "distribution_key_id": key.body["id"], "amount": 1000,
+        json!({"category_id": category, "distribution_key_id": key, "amount": 1000,
                "period_start": "2026-01-01", "period_end": "2026-12-31"}),
     )
     .await
@@ -206,23 +161,12 @@ async fn lists_cost_the_same_statements_for_10_or_100_rows() {
         .iter()
         .enumerate()
     {
-        let lease = app
-            .post(
-                "/api/leases",
-                k,
-                json!({"estate_id": estate["id"], "lease_type_id": unfurnished, "start_date": "2026-01-01",
-                       "rent_amount": 700, "status": "ACTIVE", "guarantor_ids": [g.body["id"]],
-                       "lessees": [{"lessee_id": a.body["id"]}, {"lessee_id": b.body["id"]}]}),
-            )
-            .await;
-        lease.assert_status(201);
-        app.post(
-            &format!("/api/leases/{}/charges", lease.body["id"].as_str().expect("id")),
-            k,
-            json!({"category_id": category.body["id"], "billing_mode": "PROVISION", "monthly_amount": 10}),
-        )
-        .await
-        .assert_status(201);
+        let estate = estate["id"].as_str().expect("id");
+        let lease = app.lease(k).estate(estate).active().lessee(&a).lessee(&b);
+        let charge =
+            json!({"category_id": category, "billing_mode": "PROVISION", "monthly_amount": 10});
+        let lease = lease.with("guarantor_ids", json!([g])).with_charge(charge);
+        lease.create().await;
         if i + 1 == 50 || i + 1 == 100 {
             let before = spent(&stats, &t.id);
             let res = app

@@ -1,54 +1,33 @@
 //! Rent control: the Paris sample, the check of an estate's rent, and loading a CSV.
 
-use faireplace_tests::{TestApp, TestTenant, person_owner};
+use faireplace_tests::{Answer, TestApp, TestTenant};
 use serde_json::{Value, json};
 
 async fn zone_id(app: &TestApp, key: &str, code: &str) -> String {
-    let res = app.get("/api/rent-control/zones?limit=100", key).await;
-    res.assert_status(200);
-    res.body["data"]
-        .as_array()
-        .expect("zones")
-        .iter()
-        .find(|z| z["city"] == "Paris" && z["code"] == code)
-        .and_then(|z| z["id"].as_str())
-        .expect("zone")
-        .to_owned()
+    let zones = "/api/rent-control/zones?limit=100";
+    app.find_id(zones, key, |z| z["city"] == "Paris" && z["code"] == code)
+        .await
+}
+
+/// Checks a rent against its estate's ceiling.
+async fn check(app: &TestApp, key: &str, body: Value) -> Answer {
+    app.post("/api/rent-control/check", key, body).await
 }
 
 /// A flat of Paris secteur 1: 1 room, built before 1946, unfurnished, 30.5 m².
 async fn paris_flat(app: &TestApp, t: &TestTenant, extra: Value) -> String {
     let k = &t.owner_key;
-    let owner = app
-        .post("/api/owners", k, person_owner("Jeanne", "Martin"))
-        .await;
-    let types = app.get("/api/types/estate?limit=100", k).await;
-    let flat = types.body["data"]
-        .as_array()
-        .expect("types")
-        .iter()
-        .find(|t| t["code"] == "FLAT")
-        .and_then(|t| t["id"].as_str())
-        .expect("flat")
-        .to_owned();
-    let mut body = json!({
-        "owner_id": owner.body["id"], "type_id": flat,
+    let flat = app.estate(k).merge(json!({
         "address": {"street": "1 rue de Rivoli", "postal_code": "75001", "city": "Paris"},
         "surface_m2": 30.5, "rooms_count": 1, "construction_period": "BEFORE_1946",
         "rent_control_zone_id": zone_id(app, k, "1").await,
-    });
-    for (key, value) in extra.as_object().expect("object") {
-        body[key] = value.clone();
-    }
-    let res = app.post("/api/estates", k, body).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
+    }));
+    flat.merge(extra).id().await
 }
 
 #[tokio::test]
 async fn the_paris_sample_is_shipped() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app
         .get("/api/rent-control/zones?limit=100", &t.owner_key)
         .await;
@@ -94,32 +73,24 @@ async fn the_paris_sample_is_shipped() {
 
 #[tokio::test]
 async fn a_rent_is_checked_against_the_ceiling_of_its_estate() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     let estate = paris_flat(&app, &t, json!({})).await;
 
     // 2025 ceiling 41.3 €/m² × 30.5 m² = 1259.65; 1300.00 asked → 40.35 too much.
-    let res = app
-        .post(
-            "/api/rent-control/check",
-            k,
-            json!({"estate_id": estate, "rent_amount": 1300}),
-        )
-        .await;
+    let res = check(&app, k, json!({"estate_id": estate, "rent_amount": 1300})).await;
     res.assert_status(200);
     assert_eq!(
         res.body,
         json!({"applicable": true, "reference_m2": 34.4, "max_rent": 1259.65,
                                 "compliant": false, "excess": 40.35, "supplement_allowed": true})
     );
-    let res = app
-        .post(
-            "/api/rent-control/check",
-            k,
-            json!({"estate_id": estate, "rent_amount": 1250, "rent_supplement": 100}),
-        )
-        .await;
+    let res = check(
+        &app,
+        k,
+        json!({"estate_id": estate, "rent_amount": 1250, "rent_supplement": 100}),
+    )
+    .await;
     assert_eq!(res.body["compliant"], true);
     assert_eq!(res.body["excess"], json!(0));
 
@@ -127,47 +98,33 @@ async fn a_rent_is_checked_against_the_ceiling_of_its_estate() {
     app.post(&format!("/api/estates/{estate}/energy-diagnoses"), k,
         json!({"energy_class": "G", "ghg_class": "E", "energy_kwh_m2_year": 430, "ghg_kg_m2_year": 60, "performed_on": "2024-05-01"}))
         .await.assert_status(201);
-    let res = app
-        .post(
-            "/api/rent-control/check",
-            k,
-            json!({"estate_id": estate, "rent_amount": 1250, "rent_supplement": 100}),
-        )
-        .await;
+    let res = check(
+        &app,
+        k,
+        json!({"estate_id": estate, "rent_amount": 1250, "rent_supplement": 100}),
+    )
+    .await;
     assert_eq!(res.body["supplement_allowed"], false);
     assert_eq!(res.body["compliant"], false);
 
     // Outside any zone: not applicable.
     let free = paris_flat(&app, &t, json!({"rent_control_zone_id": null})).await;
-    let res = app
-        .post(
-            "/api/rent-control/check",
-            k,
-            json!({"estate_id": free, "rent_amount": 5000}),
-        )
-        .await;
+    let res = check(&app, k, json!({"estate_id": free, "rent_amount": 5000})).await;
     assert_eq!(res.body["applicable"], false);
     assert_eq!(res.body["compliant"], Value::Null);
 
     // What the check needs is validated.
-    let res = app
-        .post(
-            "/api/rent-control/check",
-            k,
-            json!({"estate_id": estate, "rent_amount": 1250.123}),
-        )
-        .await;
+    let res = check(
+        &app,
+        k,
+        json!({"estate_id": estate, "rent_amount": 1250.123}),
+    )
+    .await;
     assert_eq!(res.error_fields(), ["rent_amount"]);
-    let res = app.post("/api/rent-control/check", k, json!({})).await;
+    let res = check(&app, k, json!({})).await;
     assert_eq!(res.error_fields(), ["estate_id", "rent_amount"]);
     let bare = paris_flat(&app, &t, json!({"surface_m2": null})).await;
-    let res = app
-        .post(
-            "/api/rent-control/check",
-            k,
-            json!({"estate_id": bare, "rent_amount": 1000}),
-        )
-        .await;
+    let res = check(&app, k, json!({"estate_id": bare, "rent_amount": 1000})).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     let res = app
         .post("/api/estates", k, json!({"owner_id": uuid::Uuid::now_v7()}))
@@ -193,8 +150,8 @@ async fn a_rent_is_checked_against_the_ceiling_of_its_estate() {
     .await
     .assert_problem(404, "NOT_FOUND");
     let (lessee_key, _) = app.lessee_key(&t, &["lessee:leases:read"]).await;
-    app.post(
-        "/api/rent-control/check",
+    check(
+        &app,
         &lessee_key,
         json!({"estate_id": estate, "rent_amount": 1000}),
     )
@@ -204,41 +161,18 @@ async fn a_rent_is_checked_against_the_ceiling_of_its_estate() {
 
 #[tokio::test]
 async fn the_operator_loads_reference_rents_from_csv_rows() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
-    let rows = |v: &[&[&str]]| {
+    let (app, t) = TestApp::with_tenant("A").await;
+    // Each row's cells, written as a line of comma-separated values.
+    let rows = |v: &[&str]| {
         v.iter()
-            .map(|r| r.iter().map(|s| s.to_string()).collect())
+            .map(|r| r.split(',').map(str::to_owned).collect())
             .collect::<Vec<Vec<String>>>()
     };
     let service = &app.services.state.rent_control;
     let (zones, cells) = service
         .load_csv(rows(&[
-            &[
-                "Lille",
-                "1",
-                "2",
-                "1946-1970",
-                "furnished",
-                "15.2",
-                "18.2",
-                "10.6",
-                "2025-03-01",
-                "",
-                "arrêté",
-            ],
-            &[
-                "Paris",
-                "1",
-                "4+",
-                "après 1990",
-                "unfurnished",
-                "25.0",
-                "30.0",
-                "17.5",
-                "2026-07-01",
-                "",
-            ],
+            "Lille,1,2,1946-1970,furnished,15.2,18.2,10.6,2025-03-01,,arrêté",
+            "Paris,1,4+,après 1990,unfurnished,25.0,30.0,17.5,2026-07-01,",
         ]))
         .await
         .expect("loaded");
@@ -250,30 +184,8 @@ async fn the_operator_loads_reference_rents_from_csv_rows() {
 
     let bad = service
         .load_csv(rows(&[
-            &[
-                "Lille",
-                "1",
-                "5",
-                "1946-1970",
-                "furnished",
-                "15.2",
-                "18.2",
-                "10.6",
-                "2025-03-01",
-                "",
-            ],
-            &[
-                "Lille",
-                "1",
-                "2",
-                "1946-1970",
-                "furnished",
-                "15.2",
-                "12.0",
-                "10.6",
-                "2025-03-01",
-                "",
-            ],
+            "Lille,1,5,1946-1970,furnished,15.2,18.2,10.6,2025-03-01,",
+            "Lille,1,2,1946-1970,furnished,15.2,12.0,10.6,2025-03-01,",
         ]))
         .await
         .expect_err("invalid rows");

@@ -5,8 +5,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn the_irl_series_is_shipped_and_read_by_management_keys() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
 
     let res = app.get("/api/rent-regulation/countries", k).await;
@@ -55,8 +54,7 @@ async fn the_irl_series_is_shipped_and_read_by_management_keys() {
 
 #[tokio::test]
 async fn the_operator_adds_a_quarter_once() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let rent = &app.services.state.rent_regulation;
 
     let added = rent

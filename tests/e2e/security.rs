@@ -8,27 +8,16 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use faireplace_kernel::access::ApiToken;
-use faireplace_tests::{LeaseWorld, TestApp};
+use faireplace_tests::TestApp;
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::id_of;
 use serde_json::{Value, json};
 
 const LEA: &str = "lea.bernard@example.org";
 const HUGO: &str = "hugo.petit@example.org";
 
-async fn draft(app: &TestApp, w: &LeaseWorld) -> String {
-    let res = app.post("/api/leases", w.key(), w.lease(json!({}))).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
 fn signer_id(sig: &Value, party: &str) -> String {
-    sig["signers"]
-        .as_array()
-        .expect("signers")
-        .iter()
-        .find(|s| s["party_id"] == party)
-        .and_then(|s| s["id"].as_str())
-        .expect("signer")
-        .to_owned()
+    id_of(&sig["signers"], |s| s["party_id"] == party)
 }
 
 /// The same key id as `key`, with another secret (its checksum valid).
@@ -46,10 +35,7 @@ fn same_id_other_secret(key: &str, secret: u8) -> String {
 
 #[tokio::test]
 async fn signature_codes_go_only_to_the_parties_own_records() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 2).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(2).await;
     let path = format!("/api/leases/{lease}/signatures");
 
     // An OWNER key sending a lessee's codes to itself: refused, naming the fields.
@@ -120,35 +106,15 @@ async fn signature_codes_go_only_to_the_parties_own_records() {
         .await
         .assert_problem(400, "VALIDATION_ERROR");
 
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.send_code(w.key(), &id, &lea).await.assert_status(200);
     assert!(app.latest_message_to(LEA).is_none(), "the old address");
     let code = app.latest_code_to("lea.new@example.org");
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/verify"),
-        w.key(),
-        json!({"otp": code}),
-    )
-    .await
-    .assert_status(200);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{hugo}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.verify_code(w.key(), &id, &lea, &code)
+        .await
+        .assert_status(200);
+    app.send_code(w.key(), &id, &hugo).await.assert_status(200);
     let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{hugo}/verify"),
-            w.key(),
-            json!({"otp": app.latest_code_to(HUGO)}),
-        )
+        .verify_code(w.key(), &id, &hugo, &app.latest_code_to(HUGO))
         .await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "COMPLETED");
@@ -165,13 +131,8 @@ async fn signature_codes_go_only_to_the_parties_own_records() {
 
     // A party without an e-mail cannot be sent codes: refused before anything is spent.
     let lease2 = app
-        .post(
-            "/api/leases",
-            w.key(),
-            w.lease(json!({"start_date": "2031-01-01"})),
-        )
+        .world_lease(&w, json!({"start_date": "2031-01-01"}))
         .await;
-    let lease2 = lease2.body["id"].as_str().expect("id").to_owned();
     app.patch(
         &format!("/api/lessees/{}", w.lessees[1]),
         w.key(),
@@ -218,15 +179,9 @@ async fn guessing_a_keys_secret_is_throttled_and_every_id_costs_the_same() {
         "an unknown id is verified too"
     );
     let manager = app.key(&t, "MANAGER").await;
-    let list = app.get("/api/api-keys", &t.owner_key).await;
-    let manager_id = list.body["data"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "MANAGER")
-        .and_then(|k| k["id"].as_str())
-        .expect("manager")
-        .to_owned();
+    let manager_id = app
+        .find_id("/api/api-keys", &t.owner_key, |k| k["role"] == "MANAGER")
+        .await;
     app.delete(&format!("/api/api-keys/{manager_id}"), &t.owner_key)
         .await
         .assert_status(204);
@@ -251,10 +206,7 @@ async fn guessing_a_keys_secret_is_throttled_and_every_id_costs_the_same() {
         .get("/api/owners", &same_id_other_secret(&t.owner_key, 13))
         .await;
     res.assert_problem(429, "RATE_LIMITED");
-    let retry: u64 = res
-        .header("retry-after")
-        .and_then(|v| v.parse().ok())
-        .expect("Retry-After");
+    let retry = res.retry_after();
     assert!(retry > 0 && retry <= 301, "{retry}");
     assert_eq!(
         auth.argon2_runs(),
@@ -363,8 +315,7 @@ async fn worker_keys_expire_and_are_revoked_at_once() {
 
 #[tokio::test]
 async fn a_key_changed_by_another_process_is_refused_within_two_seconds() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let manager = app.key(&t, "MANAGER").await;
     let worker = app.worker_key().await;
     app.get("/api/owners", &manager).await.assert_status(200);
@@ -452,25 +403,20 @@ async fn a_deleted_lessees_keys_stop_at_once_and_keys_are_capped_per_tenant() {
         )
         .await;
     res.assert_problem(409, "KEY_LIMIT_REACHED");
-    let list = app.get("/api/api-keys", &t.owner_key).await;
-    let readonly = list.body["data"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .find(|k| k["role"] == "MANAGER" && k["revoked_at"].is_null())
-        .and_then(|k| k["id"].as_str())
-        .expect("a readonly key")
-        .to_owned();
+    let readonly = app
+        .find_id("/api/api-keys", &t.owner_key, |k| {
+            k["role"] == "MANAGER" && k["revoked_at"].is_null()
+        })
+        .await;
     app.delete(&format!("/api/api-keys/{readonly}"), &t.owner_key)
         .await
         .assert_status(204);
-    app.post(
+    app.create(
         "/api/api-keys",
         &t.owner_key,
         json!({"name": "now it fits", "role": "MANAGER"}),
     )
-    .await
-    .assert_status(201);
+    .await;
 }
 
 #[tokio::test]
@@ -617,8 +563,7 @@ async fn a_body_that_takes_too_long_is_cut_with_408_and_its_connection_closed() 
 
 #[tokio::test]
 async fn control_characters_are_refused_in_queries_and_bodies() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;
     for path in [
         "/api/owners?search=%00",
@@ -665,11 +610,8 @@ async fn control_characters_are_refused_in_queries_and_bodies() {
 
 #[tokio::test]
 async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let k = w.key();
-    let lease = draft(&app, &w).await;
     let category = app
         .post(
             "/api/charge-categories",
@@ -704,28 +646,19 @@ async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature()
 
     let estate = format!("/api/estates/{}", w.estate);
     let item = format!("{charges}/{}", charge);
-    app.patch(&estate, k, json!({"surface_m2": 60}))
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.put(&format!("{estate}/owner"), k, json!({"owner_id": w.owner}))
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.delete(&estate, k)
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.patch(&item, k, json!({"monthly_amount": 35}))
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.delete(&item, k)
-        .await
-        .assert_problem(409, "SIGNATURE_IN_PROGRESS");
-    app.post(
-        &charges,
-        k,
-        json!({"category_id": category, "billing_mode": "FORFAIT", "monthly_amount": 5}),
-    )
-    .await
-    .assert_problem(409, "SIGNATURE_IN_PROGRESS");
+    let calls = [
+        call::patch(&estate, json!({"surface_m2": 60})),
+        call::put(&format!("{estate}/owner"), json!({"owner_id": w.owner})),
+        call::delete(&estate),
+        call::patch(&item, json!({"monthly_amount": 35})),
+        call::delete(&item),
+        call::post(
+            &charges,
+            json!({"category_id": category, "billing_mode": "FORFAIT", "monthly_amount": 5}),
+        ),
+    ];
+    app.assert_each_problem(k, 409, "SIGNATURE_IN_PROGRESS", calls)
+        .await;
     // Unchanged.
     let read = app.get(&estate, k).await;
     assert_eq!(read.body["surface_m2"], 42);
@@ -747,10 +680,7 @@ async fn what_a_document_states_is_locked_while_its_lease_is_out_for_signature()
 #[tokio::test]
 async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
     use faireplace_ports::signatures::{NewSignature, SignatureStore, SourcesRead};
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let read = app.get(&format!("/api/leases/{lease}"), w.key()).await;
     let lease_updated: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(read.body["updated_at"].clone()).expect("updated_at");
@@ -804,8 +734,7 @@ async fn a_start_made_from_a_stale_estate_or_charges_is_refused() {
 
 #[tokio::test]
 async fn answers_are_never_cached() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     let res = app
         .post(
             "/api/api-keys",

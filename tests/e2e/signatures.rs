@@ -2,7 +2,9 @@
 //! codes and their limits, the order of signers, completion putting the lease in force, the
 //! signed document with its audit page, the lessee's side, the workers' side, and isolation.
 
-use faireplace_tests::{LeaseWorld, TestApp};
+use faireplace_tests::fixtures::call;
+use faireplace_tests::fixtures::{id_of, row_of};
+use faireplace_tests::{LeaseWorld, TestApp, assert_contains_all};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -10,12 +12,6 @@ const LEA: &str = "lea.bernard@example.org";
 const HUGO: &str = "hugo.petit@example.org";
 const PAUL: &str = "paul.bernard@example.org";
 const AGNES: &str = "agnes.lefevre@example.org";
-
-async fn draft(app: &TestApp, w: &LeaseWorld) -> String {
-    let res = app.post("/api/leases", w.key(), w.lease(json!({}))).await;
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
 
 /// Both lessees first (any order between them), then the guarantor, then the owner.
 fn signers(w: &LeaseWorld) -> Value {
@@ -28,14 +24,7 @@ fn signers(w: &LeaseWorld) -> Value {
 }
 
 fn signer_id(sig: &Value, email: &str) -> String {
-    sig["signers"]
-        .as_array()
-        .expect("signers")
-        .iter()
-        .find(|s| s["email"] == email)
-        .and_then(|s| s["id"].as_str())
-        .expect("signer")
-        .to_owned()
+    id_of(&sig["signers"], |s| s["email"] == email)
 }
 
 async fn start(app: &TestApp, w: &LeaseWorld, lease: &str) -> Value {
@@ -54,19 +43,9 @@ async fn start(app: &TestApp, w: &LeaseWorld, lease: &str) -> Value {
 async fn sign(app: &TestApp, w: &LeaseWorld, sig: &Value, email: &str) -> Value {
     let id = sig["id"].as_str().expect("id");
     let signer = signer_id(sig, email);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{signer}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.send_code(w.key(), id, &signer).await.assert_status(200);
     let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{signer}/verify"),
-            w.key(),
-            json!({"otp": app.latest_code_to(email)}),
-        )
+        .verify_code(w.key(), id, &signer, &app.latest_code_to(email))
         .await;
     res.assert_status(200);
     res.body.clone()
@@ -74,35 +53,33 @@ async fn sign(app: &TestApp, w: &LeaseWorld, sig: &Value, email: &str) -> Value 
 
 #[tokio::test]
 async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 3).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(3).await;
 
     // The contract, generated from the lease.
     let contract = app
         .get_raw(&format!("/api/leases/{lease}/document"), w.key())
         .await
         .pdf_text();
-    for expected in [
-        "Contrat de location",
-        "Agnès Lefèvre",
-        "Léa Bernard",
-        "Hugo Petit",
-        "Paul Bernard",
-        "12 rue de l'Église, 75011 Paris",
-        "850,50 €",
-        "50,00 €",
-        "900,50 €",
-        "Dépôt de garantie",
-        "01/01/2026",
-        "31/12/2028",
-        "36 mois",
-        "solidairement",
-        "Notice d'information",
-    ] {
-        assert!(contract.contains(expected), "{expected} in {contract}");
-    }
+    assert_contains_all(
+        &contract,
+        &[
+            "Contrat de location",
+            "Agnès Lefèvre",
+            "Léa Bernard",
+            "Hugo Petit",
+            "Paul Bernard",
+            "12 rue de l'Église, 75011 Paris",
+            "850,50 €",
+            "50,00 €",
+            "900,50 €",
+            "Dépôt de garantie",
+            "01/01/2026",
+            "31/12/2028",
+            "36 mois",
+            "solidairement",
+            "Notice d'information",
+        ],
+    );
 
     let annexes = app
         .post(
@@ -163,24 +140,14 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
 
     // The guarantor signs after the lessees: no code before their turn.
     let paul = signer_id(&sig, PAUL);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{paul}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_problem(409, "SIGNER_OUT_OF_ORDER");
+    app.send_code(w.key(), &id, &paul)
+        .await
+        .assert_problem(409, "SIGNER_OUT_OF_ORDER");
     assert!(app.latest_message_to(PAUL).is_none());
 
     // Léa: a wrong code, then the right one.
     let lea = signer_id(&sig, LEA);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_status(200);
+    app.send_code(w.key(), &id, &lea).await.assert_status(200);
     let code = app.latest_code_to(LEA);
     // The development outbox shows each tenant only what was sent on its behalf.
     let outbox = format!("/api/dev/outbox?to={LEA}");
@@ -190,43 +157,21 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
     let theirs = app.get(&outbox, &stranger.owner_key).await;
     assert!(theirs.body["data"].as_array().expect("data").is_empty());
     let wrong = if code == "000000" { "000001" } else { "000000" };
-    let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{lea}/verify"),
-            w.key(),
-            json!({"otp": wrong}),
-        )
-        .await;
+    let res = app.verify_code(w.key(), &id, &lea, wrong).await;
     res.assert_problem(400, "VALIDATION_ERROR");
     assert_eq!(res.error_fields(), ["otp"]);
-    let res = app
-        .post(
-            &format!("/api/signatures/{id}/signers/{lea}/verify"),
-            w.key(),
-            json!({"otp": code}),
-        )
-        .await;
+    let res = app.verify_code(w.key(), &id, &lea, &code).await;
     res.assert_status(200);
     assert_eq!(res.body["status"], "IN_PROGRESS");
-    let signed = res.body["signers"]
-        .as_array()
-        .expect("signers")
-        .iter()
-        .find(|s| s["email"] == LEA)
-        .expect("lea")
-        .clone();
+    let signed = row_of(&res.body["signers"], |s| s["email"] == LEA).clone();
     assert_eq!(signed["status"], "SIGNED");
     assert_eq!(signed["evidence"]["method"], "OTP");
     assert_eq!(signed["evidence"]["ip"], "127.0.0.1");
     assert!(signed["evidence"]["signed_at"].is_string());
     // A code signs once.
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/verify"),
-        w.key(),
-        json!({"otp": code}),
-    )
-    .await
-    .assert_problem(409, "ALREADY_SIGNED");
+    app.verify_code(w.key(), &id, &lea, &code)
+        .await
+        .assert_problem(409, "ALREADY_SIGNED");
 
     // Hugo signs from the lessee portal; he may not download before completion.
     let key = app
@@ -302,10 +247,7 @@ async fn a_lease_is_signed_in_order_and_comes_into_force_with_its_evidence() {
 
 #[tokio::test]
 async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let lea = signer_id(&sig, LEA);
@@ -375,11 +317,7 @@ async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
     let third = app.latest_code_to(LEA);
     let res = app.post(&otp_path, w.key(), json!({})).await;
     res.assert_problem(429, "RATE_LIMITED");
-    let wait: u32 = res
-        .header("retry-after")
-        .expect("retry-after")
-        .parse()
-        .expect("seconds");
+    let wait = res.retry_after();
     assert!((1..=900).contains(&wait), "{wait}");
     // Fifteen minutes later the same signer may be sent a code again; it replaces the third.
     sqlx::query("UPDATE signature_otps SET created_at = created_at - interval '15 minutes'")
@@ -402,10 +340,7 @@ async fn one_time_codes_are_hashed_expire_lock_and_are_rationed() {
 
 #[tokio::test]
 async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 2).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(2).await;
     let path = format!("/api/leases/{lease}/signatures");
     let send = |key: &'static str, body: Value| {
         let req = app
@@ -445,13 +380,9 @@ async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
     let expired = app.get("/api/signatures?status=EXPIRED", w.key()).await;
     assert_eq!(expired.body["pagination"]["total"], 1);
     let lea = signer_id(&first.body, LEA);
-    app.post(
-        &format!("/api/signatures/{id}/signers/{lea}/otp"),
-        w.key(),
-        json!({}),
-    )
-    .await
-    .assert_problem(409, "SIGNATURE_EXPIRED");
+    app.send_code(w.key(), &id, &lea)
+        .await
+        .assert_problem(409, "SIGNATURE_EXPIRED");
     app.post(&format!("/api/signatures/{id}/cancel"), w.key(), json!({}))
         .await
         .assert_problem(409, "SIGNATURE_EXPIRED");
@@ -468,9 +399,7 @@ async fn an_expired_process_frees_its_lease_and_a_retried_start_spends_once() {
 
 #[tokio::test]
 async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(0).await;
     let path = format!("/api/leases/{lease}/signatures");
 
     // Without a credit: 402, and nothing changed.
@@ -535,14 +464,8 @@ async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
 
     // Two leases, one credit, both sent at once: exactly one starts.
     let other = app
-        .post(
-            "/api/leases",
-            w.key(),
-            w.lease(json!({"start_date": "2030-01-01"})),
-        )
+        .world_lease(&w, json!({"start_date": "2030-01-01"}))
         .await;
-    other.assert_status(201);
-    let other = other.body["id"].as_str().expect("id").to_owned();
     let other_path = format!("/api/leases/{other}/signatures");
     let (a, b) = tokio::join!(
         app.post(&path, w.key(), signers(&w)),
@@ -617,10 +540,7 @@ async fn a_signature_needs_a_credit_a_signable_lease_and_its_parties() {
 
 #[tokio::test]
 async fn workers_report_signers_and_finalize_idempotently() {
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 2).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(2).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let worker = app.worker_key().await;
@@ -710,14 +630,8 @@ async fn workers_report_signers_and_finalize_idempotently() {
     assert_eq!(evidence["provider_reference"], "yousign-123");
 
     // Sync: what changed since, with its tenant.
-    let res = app
-        .client
-        .get(app.url("/api/workers/signatures?updated_since=2000-01-01T00:00:00Z"))
-        .header("x-api-key", worker.clone())
-        .send()
-        .await
-        .expect("sent");
-    let sync = TestApp::read(res).await;
+    let since = "/api/workers/signatures?updated_since=2000-01-01T00:00:00Z";
+    let sync = app.get_with_header(since, "x-api-key", &worker).await;
     sync.assert_status(200);
     let list = sync.body.as_array().expect("list");
     assert_eq!(list.len(), 1);
@@ -739,13 +653,8 @@ async fn workers_report_signers_and_finalize_idempotently() {
 
     // A decline cancels the process and the lease is a draft again.
     let other = app
-        .post(
-            "/api/leases",
-            w.key(),
-            w.lease(json!({"start_date": "2030-01-01"})),
-        )
+        .world_lease(&w, json!({"start_date": "2030-01-01"}))
         .await;
-    let other = other.body["id"].as_str().expect("id").to_owned();
     let sig = start(&app, &w, &other).await;
     let id = sig["id"].as_str().expect("id").to_owned();
     let declined = put(
@@ -777,10 +686,7 @@ async fn workers_report_signers_and_finalize_idempotently() {
 async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
     // Every route naming A's process, signer or lease answers B's keys 404: the isolation
     // sweep checks them all.
-    let app = TestApp::spawn().await;
-    let w = app.lease_world("A").await;
-    app.grant_credits(&w, 1).await;
-    let lease = draft(&app, &w).await;
+    let (app, w, lease) = TestApp::with_world_lease(1).await;
     let sig = start(&app, &w, &lease).await;
     let id = sig["id"].as_str().expect("id");
     let b = app.lease_world("B").await;
@@ -796,16 +702,12 @@ async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
     )
     .await
     .assert_problem(404, "NOT_FOUND");
-    app.post(
-        &format!("/api/lessee/leases/{lease}/sign/otp"),
-        &b_lessee,
-        json!({}),
-    )
-    .await
-    .assert_problem(404, "NOT_FOUND");
-    app.get(&format!("/api/lessee/leases/{lease}/download"), &b_lessee)
-        .await
-        .assert_problem(404, "NOT_FOUND");
+    let calls = [
+        call::post(&format!("/api/lessee/leases/{lease}/sign/otp"), json!({})),
+        call::get(&format!("/api/lessee/leases/{lease}/download")),
+    ];
+    app.assert_each_problem(&b_lessee, 404, "NOT_FOUND", calls)
+        .await;
     let list = app.get("/api/signatures", b.key()).await;
     assert_eq!(list.body["pagination"]["total"], 0);
     // B's credit was not spent, A's process untouched.
@@ -841,8 +743,7 @@ async fn another_tenant_s_lessees_and_credits_stay_out_of_a_signature() {
 
 #[tokio::test]
 async fn the_outbox_is_readable_in_development_only() {
-    let app = TestApp::spawn().await;
-    let t = app.tenant("A").await;
+    let (app, t) = TestApp::with_tenant("A").await;
     app.get("/api/dev/outbox?to=a@example.org", &t.owner_key)
         .await
         .assert_status(200);

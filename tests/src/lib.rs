@@ -14,6 +14,9 @@ pub mod stripe_mock;
 
 pub mod proxy;
 
+pub mod fixtures;
+pub use fixtures::{Created, Fixture};
+
 use std::net::TcpListener;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -38,6 +41,8 @@ pub struct TestApp {
     pub services: Services,
     pub config: Config,
     pub database: String,
+    /// Ids looked up by code (types), by (tenant key, list, code): they never change.
+    codes: std::sync::Mutex<std::collections::HashMap<(String, String, String), String>>,
 }
 
 /// A tenant made through the real use case, with its first OWNER key.
@@ -197,6 +202,7 @@ impl TestApp {
             services,
             config,
             database,
+            codes: Default::default(),
         }
     }
 
@@ -311,6 +317,21 @@ impl TestApp {
         self.send(Method::DELETE, path, key, None).await
     }
 
+    /// POSTs `body` as it is, declared `content_type`, with `key` as bearer.
+    pub async fn post_raw(&self, path: &str, key: &str, content_type: &str, body: &str) -> Answer {
+        let req = self.client.post(self.url(path)).bearer_auth(key);
+        let req = req
+            .header("content-type", content_type)
+            .body(body.to_owned());
+        Self::read(req.send().await.expect("sent")).await
+    }
+
+    /// GETs with header `name` set to `value` and no bearer key.
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> Answer {
+        let req = self.client.get(self.url(path)).header(name, value);
+        Self::read(req.send().await.expect("sent")).await
+    }
+
     /// POSTs `payload` to Stripe's webhook as Stripe would, with `signature` (if any) in
     /// `Stripe-Signature` and no API key.
     pub async fn post_webhook(&self, payload: &str, signature: Option<&str>) -> Answer {
@@ -353,6 +374,29 @@ async fn drop_stale_databases(now: u64) {
             let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
             let _ = sqlx::query(AssertSqlSafe(sql)).execute(&mut conn).await;
         }
+    }
+}
+
+/// Sends every request at once, each on a task of its own; answers their statuses, in order.
+pub async fn statuses_at_once(
+    requests: impl IntoIterator<Item = reqwest::RequestBuilder>,
+) -> Vec<u16> {
+    let handles: Vec<_> = requests
+        .into_iter()
+        .map(|req| tokio::spawn(async move { req.send().await.expect("sent").status().as_u16() }))
+        .collect();
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.expect("joined"));
+    }
+    statuses
+}
+
+/// Asserts `text` contains each of `expected`.
+#[track_caller]
+pub fn assert_contains_all(text: &str, expected: &[&str]) {
+    for expected in expected {
+        assert!(text.contains(expected), "{expected} in {text}");
     }
 }
 
@@ -542,7 +586,7 @@ impl LeaseWorld {
     /// A lease body on the world's estate with both lessees and the guarantor, UNFURNISHED from
     /// 2026-01-01, 850.50 + 50 on provision, deposit 850.50.
     pub fn lease(&self, extra: Value) -> Value {
-        let mut body = json!({
+        let body = json!({
             "estate_id": self.estate,
             "lease_type_id": self.kind("UNFURNISHED"),
             "lessees": [{"lessee_id": self.lessees[0]}, {"lessee_id": self.lessees[1]}],
@@ -552,10 +596,7 @@ impl LeaseWorld {
             "charges_amount": 50,
             "deposit_amount": 850.5,
         });
-        for (k, v) in extra.as_object().expect("object") {
-            body[k] = v.clone();
-        }
-        body
+        fixtures::merged(body, extra)
     }
 
     /// The tenant's id.
@@ -564,83 +605,47 @@ impl LeaseWorld {
     }
 }
 
-fn created_id(res: &Answer) -> String {
-    res.assert_status(201);
-    res.body["id"].as_str().expect("id").to_owned()
-}
-
 impl TestApp {
     /// A [`LeaseWorld`] in a new tenant.
     pub async fn lease_world(&self, name: &str) -> LeaseWorld {
         let t = self.tenant(name).await;
         let k = t.owner_key.clone();
-        let mut owner = person_owner("Agnès", "Lefèvre");
-        owner["email"] = json!("agnes.lefevre@example.org");
-        let owner = created_id(&self.post("/api/owners", &k, owner).await);
-        let place = created_id(
-            &self
-                .post(
-                    "/api/places",
-                    &k,
-                    json!({"name": "Résidence des Tilleuls", "construction_year": 1930,
-                           "is_coownership": true,
-                           "address": {"street": "12 rue de l'Église", "postal_code": "75011",
-                                       "city": "Paris"}}),
-                )
-                .await,
-        );
-        let types = self.get("/api/types/estate?limit=100", &k).await;
-        let flat = types.body["data"]
-            .as_array()
-            .expect("types")
-            .iter()
-            .find(|t| t["code"] == "FLAT")
-            .and_then(|t| t["id"].as_str())
-            .expect("flat")
-            .to_owned();
-        let estate = created_id(
-            &self
-                .post(
-                    "/api/estates",
-                    &k,
-                    json!({"place_id": place, "owner_id": owner, "type_id": flat,
-                           "surface_m2": 42, "rooms_count": 2, "floor": 3, "door": "B"}),
-                )
-                .await,
-        );
-        let lessee = |first: &'static str, last: &'static str, email: &'static str| {
-            let k = k.clone();
-            async move {
-                created_id(
-                    &self
-                        .post(
-                            "/api/lessees",
-                            &k,
-                            json!({"first_name": first, "last_name": last, "email": email}),
-                        )
-                        .await,
-                )
-            }
+        let owner = self
+            .owner(&k)
+            .named("Agnès", "Lefèvre")
+            .email("agnes.lefevre@example.org")
+            .id()
+            .await;
+        let place = self
+            .place(&k)
+            .merge(
+                json!({"name": "Résidence des Tilleuls", "construction_year": 1930,
+                          "is_coownership": true,
+                          "address": {"street": "12 rue de l'Église", "postal_code": "75011",
+                                      "city": "Paris"}}),
+            )
+            .id()
+            .await;
+        let estate = self
+            .estate(&k)
+            .place(place.as_str())
+            .owner(owner.as_str())
+            .merge(json!({"surface_m2": 42, "rooms_count": 2, "floor": 3, "door": "B"}))
+            .id()
+            .await;
+        let lessee = |first: &str, last: &str, email: &str| {
+            self.lessee(&k).named(first, last).email(email).id()
         };
         let lessees = [
             lessee("Léa", "Bernard", "lea.bernard@example.org").await,
             lessee("Hugo", "Petit", "hugo.petit@example.org").await,
         ];
-        let guarantor = created_id(
-            &self
-                .post(
-                    "/api/contacts",
-                    &k,
-                    json!({"kind": "GUARANTOR", "first_name": "Paul", "last_name": "Bernard",
-                           "email": "paul.bernard@example.org"}),
-                )
-                .await,
-        );
-        let res = self.get("/api/lease-types?limit=100", &k).await;
-        let mut kinds = json!({});
-        for t in res.body["data"].as_array().expect("types") {
-            kinds[t["code"].as_str().expect("code")] = t["id"].clone();
-        }
+        let guarantor = self
+            .contact(&k)
+            .email("paul.bernard@example.org")
+            .id()
+            .await;
+        let kinds = self.ids_by_code("/api/lease-types?limit=100", &k).await;
         LeaseWorld {
             t,
             owner,
@@ -650,6 +655,34 @@ impl TestApp {
             guarantor,
             types: kinds,
         }
+    }
+
+    /// A new app with a [`LeaseWorld`] "A" holding `credits`, and a draft lease of it (its id).
+    pub async fn with_world_lease(credits: i64) -> (TestApp, LeaseWorld, String) {
+        let app = TestApp::spawn().await;
+        let w = app.lease_world("A").await;
+        if credits > 0 {
+            app.grant_credits(&w, credits).await;
+        }
+        let lease = app.world_lease(&w, json!({})).await;
+        (app, w, lease)
+    }
+
+    /// A lease of the world ([`LeaseWorld::lease`] with `extra`), as its id.
+    pub async fn world_lease(&self, w: &LeaseWorld, extra: Value) -> String {
+        self.create("/api/leases", w.key(), w.lease(extra)).await.id
+    }
+
+    /// Sends `signer` of `signature` a one-time code.
+    pub async fn send_code(&self, key: &str, signature: &str, signer: &str) -> Answer {
+        let path = format!("/api/signatures/{signature}/signers/{signer}/otp");
+        self.post(&path, key, json!({})).await
+    }
+
+    /// Signs as `signer` of `signature` with `otp`.
+    pub async fn verify_code(&self, key: &str, signature: &str, signer: &str, otp: &str) -> Answer {
+        let path = format!("/api/signatures/{signature}/signers/{signer}/verify");
+        self.post(&path, key, json!({"otp": otp})).await
     }
 
     /// Adds `credits` to the world's tenant (an operator's adjustment).

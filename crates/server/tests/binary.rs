@@ -109,12 +109,17 @@ fn serve(setup: &Setup) -> Serving {
 
 /// A GET with a Bearer key, answered whole.
 fn get(port: u16, path: &str, key: &str) -> String {
+    get_with(port, path, &format!("Authorization: Bearer {key}"))
+}
+
+/// GETs `path` with one more header line (`Name: value`), and answers the raw answer.
+fn get_with(port: u16, path: &str, header: &str) -> String {
     let mut c = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     c.set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
     write!(
         c,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: x\r\n{header}\r\nConnection: close\r\n\r\n"
     )
     .expect("request");
     let mut answer = String::new();
@@ -164,28 +169,15 @@ fn tenants_start_with_development_credits_and_worker_keys_are_listed_and_revoked
     let balance = get(setup.port, "/api/credits/balance", &key);
     assert!(balance.starts_with("HTTP/1.1 200"), "{balance}");
     assert!(balance.contains("\"balance\":5"), "{balance}");
-    let mut c = TcpStream::connect(("127.0.0.1", setup.port)).expect("connect");
-    write!(
-        c,
-        "GET /api/workers/me HTTP/1.1\r\nHost: x\r\nX-API-Key: {worker}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("request");
-    let mut me = String::new();
-    c.read_to_string(&mut me).expect("answer");
+    let as_worker = format!("X-API-Key: {worker}");
+    let me = get_with(setup.port, "/api/workers/me", &as_worker);
     assert!(me.starts_with("HTTP/1.1 200"), "{me}");
     // Revoked by the command line, refused by the running server at once.
     let out = setup.run(&["worker-key", "revoke", &id]).expect("revoke");
     assert!(printed(&out, "revoked_at").starts_with("20"), "{out}");
     let started = Instant::now();
     loop {
-        let mut c = TcpStream::connect(("127.0.0.1", setup.port)).expect("connect");
-        write!(
-            c,
-            "GET /api/workers/me HTTP/1.1\r\nHost: x\r\nX-API-Key: {worker}\r\nConnection: close\r\n\r\n"
-        )
-        .expect("request");
-        let mut me = String::new();
-        c.read_to_string(&mut me).expect("answer");
+        let me = get_with(setup.port, "/api/workers/me", &as_worker);
         if me.starts_with("HTTP/1.1 401") {
             break;
         }

@@ -17,24 +17,33 @@ fn message(to: &str, body: &str) -> OutgoingMessage {
     }
 }
 
+/// Sends a message to each (address, body), in order.
+async fn send_all(notifier: &dyn Notifier, messages: &[(&str, &str)]) {
+    for (to, body) in messages {
+        notifier.send(&message(to, body)).await.expect("kept");
+    }
+}
+
+/// The body of the latest message to `to`.
+fn latest_body(outbox: &Outbox, to: &str) -> Option<String> {
+    outbox.latest_to(to).map(|m| m.body)
+}
+
 #[tokio::test]
 async fn keeps_every_message_in_the_order_sent() {
     let outbox = Outbox::new();
     assert_eq!(outbox.capacity(), DEFAULT_CAPACITY);
     assert!(outbox.messages().is_empty());
 
-    outbox
-        .send(&message("zoe@example.com", "code 111111"))
-        .await
-        .expect("kept");
-    outbox
-        .send(&message("paul@example.com", "code 222222"))
-        .await
-        .expect("kept");
-    outbox
-        .send(&message("zoe@example.com", "code 333333"))
-        .await
-        .expect("kept");
+    send_all(
+        &outbox,
+        &[
+            ("zoe@example.com", "code 111111"),
+            ("paul@example.com", "code 222222"),
+            ("zoe@example.com", "code 333333"),
+        ],
+    )
+    .await;
 
     let bodies: Vec<_> = outbox.messages().into_iter().map(|m| m.body).collect();
     assert_eq!(bodies, ["code 111111", "code 222222", "code 333333"]);
@@ -52,35 +61,26 @@ async fn latest_to_is_the_last_message_for_that_address() {
     let outbox = Outbox::new();
     assert_eq!(outbox.latest_to("zoe@example.com"), None);
 
-    outbox
-        .send(&message("zoe@example.com", "code 111111"))
-        .await
-        .expect("kept");
-    outbox
-        .send(&message("Zoe@Example.COM", "code 333333"))
-        .await
-        .expect("kept");
-    outbox
-        .send(&message("paul@example.com", "code 222222"))
-        .await
-        .expect("kept");
+    send_all(
+        &outbox,
+        &[
+            ("zoe@example.com", "code 111111"),
+            ("Zoe@Example.COM", "code 333333"),
+            ("paul@example.com", "code 222222"),
+        ],
+    )
+    .await;
 
     let latest = outbox
         .latest_to("zoe@example.com")
         .expect("a message to Zoé");
     assert_eq!(latest, message("Zoe@Example.COM", "code 333333"));
     assert_eq!(
-        outbox
-            .latest_to(" ZOE@example.com ")
-            .map(|m| m.body)
-            .as_deref(),
+        latest_body(&outbox, " ZOE@example.com ").as_deref(),
         Some("code 333333")
     );
     assert_eq!(
-        outbox
-            .latest_to("paul@example.com")
-            .map(|m| m.body)
-            .as_deref(),
+        latest_body(&outbox, "paul@example.com").as_deref(),
         Some("code 222222")
     );
 }
@@ -99,10 +99,7 @@ async fn past_its_capacity_it_drops_the_oldest() {
     let bodies: Vec<_> = outbox.messages().into_iter().map(|m| m.body).collect();
     assert_eq!(bodies, ["code 3", "code 4", "code 5"]);
     assert_eq!(
-        outbox
-            .latest_to("zoe@example.com")
-            .map(|m| m.body)
-            .as_deref(),
+        latest_body(&outbox, "zoe@example.com").as_deref(),
         Some("code 5")
     );
 }
@@ -127,14 +124,11 @@ async fn the_default_capacity_holds() {
 async fn a_capacity_of_zero_still_keeps_the_last_message() {
     let outbox = Outbox::with_capacity(0);
 
-    outbox
-        .send(&message("zoe@example.com", "first"))
-        .await
-        .expect("kept");
-    outbox
-        .send(&message("zoe@example.com", "second"))
-        .await
-        .expect("kept");
+    send_all(
+        &outbox,
+        &[("zoe@example.com", "first"), ("zoe@example.com", "second")],
+    )
+    .await;
 
     assert_eq!(outbox.capacity(), 1);
     assert_eq!(outbox.messages(), [message("zoe@example.com", "second")]);
@@ -146,24 +140,15 @@ async fn clones_share_the_messages_and_clear_empties_them() {
     // The server's two roles: the use cases send through one handle, a dev route reads another.
     let notifier: Arc<dyn Notifier> = Arc::new(outbox.clone());
 
-    notifier
-        .send(&message("zoe@example.com", "code 482913"))
-        .await
-        .expect("kept");
+    send_all(&*notifier, &[("zoe@example.com", "code 482913")]).await;
     assert_eq!(
-        outbox
-            .latest_to("zoe@example.com")
-            .map(|m| m.body)
-            .as_deref(),
+        latest_body(&outbox, "zoe@example.com").as_deref(),
         Some("code 482913")
     );
 
     outbox.clear();
     assert!(outbox.messages().is_empty());
-    notifier
-        .send(&message("zoe@example.com", "code 000001"))
-        .await
-        .expect("kept");
+    send_all(&*notifier, &[("zoe@example.com", "code 000001")]).await;
     assert_eq!(outbox.messages().len(), 1);
 }
 

@@ -41,6 +41,21 @@ fn gateway(api_base: &str) -> StripeGateway {
 
 /// A Checkout session as Stripe answers its creation (API 2025), trimmed of nothing the SDK
 /// requires.
+/// The error a checkout through the gateway at `api_base` came back with.
+async fn checkout_error(api_base: &str, idempotency_key: Option<&str>) -> PaymentError {
+    gateway(api_base)
+        .create_checkout(&request(idempotency_key))
+        .await
+        .expect_err("Stripe refused or was unreachable")
+}
+
+/// Stripe answering `status` with `body`, and the error a checkout came back with.
+async fn failed_checkout(status: u16, body: String) -> (MockStripe, PaymentError) {
+    let stripe = MockStripe::start(status, body).await;
+    let error = checkout_error(&stripe.base_url, None).await;
+    (stripe, error)
+}
+
 fn created_session() -> String {
     let tenant = tenant().to_string();
     json!({
@@ -207,12 +222,7 @@ async fn a_card_error_402_is_a_refusal() {
         Some("card_declined"),
         "Your card was declined.",
     );
-    let stripe = MockStripe::start(402, body).await;
-
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let (stripe, error) = failed_checkout(402, body).await;
 
     let PaymentError::Rejected(message) = error else {
         panic!("{error:?}")
@@ -231,12 +241,7 @@ async fn an_invalid_request_400_is_a_refusal() {
         Some("parameter_invalid_integer"),
         "Invalid integer: -5",
     );
-    let stripe = MockStripe::start(400, body).await;
-
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let (_stripe, error) = failed_checkout(400, body).await;
 
     assert!(
         matches!(&error, PaymentError::Rejected(m) if m.contains("Invalid integer")),
@@ -251,12 +256,7 @@ async fn a_wrong_api_key_401_is_a_refusal() {
         None,
         "Invalid API Key provided: sk_test_****Only",
     );
-    let stripe = MockStripe::start(401, body).await;
-
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let (_stripe, error) = failed_checkout(401, body).await;
 
     assert!(matches!(error, PaymentError::Rejected(_)), "{error:?}");
 }
@@ -268,12 +268,7 @@ async fn a_rate_limit_429_is_worth_a_retry() {
         Some("rate_limit"),
         "Too many requests.",
     );
-    let stripe = MockStripe::start(429, body).await;
-
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let (_stripe, error) = failed_checkout(429, body).await;
 
     assert!(matches!(error, PaymentError::Unavailable(_)), "{error:?}");
 }
@@ -281,24 +276,14 @@ async fn a_rate_limit_429_is_worth_a_retry() {
 #[tokio::test]
 async fn a_stripe_server_error_500_is_unavailability() {
     let body = stripe_error("api_error", None, "An unknown error occurred.");
-    let stripe = MockStripe::start(500, body).await;
-
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let (_stripe, error) = failed_checkout(500, body).await;
 
     assert!(matches!(error, PaymentError::Unavailable(_)), "{error:?}");
 }
 
 #[tokio::test]
 async fn a_proxy_page_instead_of_json_is_unavailability() {
-    let stripe = MockStripe::start(502, "<html>Bad Gateway</html>".into()).await;
-
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let (_stripe, error) = failed_checkout(502, "<html>Bad Gateway</html>".into()).await;
 
     assert!(matches!(error, PaymentError::Unavailable(_)), "{error:?}");
 }
@@ -310,10 +295,7 @@ async fn a_closed_port_is_unavailability() {
     let base_url = format!("http://{}", listener.local_addr().expect("its address"));
     drop(listener);
 
-    let error = gateway(&base_url)
-        .create_checkout(&request(None))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let error = checkout_error(&base_url, None).await;
 
     assert!(matches!(error, PaymentError::Unavailable(_)), "{error:?}");
 }
@@ -322,10 +304,7 @@ async fn a_closed_port_is_unavailability() {
 async fn an_empty_idempotency_key_is_refused_before_calling_stripe() {
     let stripe = MockStripe::start(200, created_session()).await;
 
-    let error = gateway(&stripe.base_url)
-        .create_checkout(&request(Some("")))
-        .await
-        .expect_err("Stripe refused or was unreachable");
+    let error = checkout_error(&stripe.base_url, Some("")).await;
 
     assert!(matches!(error, PaymentError::Rejected(_)), "{error:?}");
     assert!(stripe.requests().is_empty());
