@@ -6,7 +6,7 @@
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService, Principal};
-use faireplace_kernel::{Sort, ValidationErrors};
+use faireplace_kernel::{PageRequest, Sort, ValidationErrors};
 use faireplace_ports::{ListQuery, Resource};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -49,6 +49,20 @@ pub trait CrudResource: Resource {
     fn parent(&self) -> Self::Parent;
     fn same_parent(a: Self::Parent, b: Self::Parent) -> bool;
 
+    /// The references a client may give by code instead of by id: `(id field, code field)`.
+    /// A merge patch that names the code drops the current id.
+    const BY_CODE: &'static [(&'static str, &'static str)] = &[];
+
+    /// Turns the codes a request names (see [`BY_CODE`](Self::BY_CODE)) into ids, with
+    /// [`id_by_code`].
+    async fn resolve(
+        _state: &AppState,
+        _caller: &Principal,
+        _request: &mut Self::Request,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
+
     /// Checks that need other resources (a referenced contact's kind, a key holder…).
     async fn check(&mut self, _state: &AppState, _caller: &Principal) -> Result<(), ApiError> {
         Ok(())
@@ -66,6 +80,43 @@ pub trait CrudResource: Resource {
         _parent: Self::Parent,
     ) -> Result<(), ApiError> {
         Ok(())
+    }
+}
+
+/// The id of the `R` of a code, for a reference given by code (`None` without one): one list
+/// query in the caller's tenant, with the filter that `by_code` makes of the code. An id and a
+/// code both given, or a code of nothing, answer 400 naming the fields.
+pub async fn id_by_code<R: CrudResource>(
+    state: &AppState,
+    caller: &Principal,
+    (id_field, code_field): (&str, &str),
+    id_given: bool,
+    code: Option<String>,
+    by_code: impl FnOnce(String) -> R::Filter,
+) -> Result<Option<R::Id>, ApiError> {
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    if id_given {
+        let message = format!("give {id_field} or {code_field}, not both");
+        let mut errors = ValidationErrors::new();
+        errors.push(id_field, message.clone());
+        errors.push(code_field, message);
+        return Err(ApiError::validation(&errors));
+    }
+    let query = ListQuery {
+        page: PageRequest::default(),
+        sort: R::DEFAULT_SORT,
+        search: None,
+        filter: by_code(code),
+    };
+    let page = R::service(state).list(caller, &query).await?;
+    match page.items.first() {
+        Some(item) => Ok(Some(item.id())),
+        None => Err(ApiError::field(
+            code_field,
+            &format!("names no {} of this code", R::NAME),
+        )),
     }
 }
 
@@ -104,9 +155,10 @@ pub async fn create<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
     parent: R::Parent,
-    request: R::Request,
+    mut request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
     R::check_parent(state, caller, parent).await?;
+    R::resolve(state, caller, &mut request).await?;
     let service = service::<R>(state);
     let mut item = R::create(parent, request, service.now())?;
     item.check(state, caller).await?;
@@ -147,8 +199,9 @@ async fn store<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
     before: R,
-    request: R::Request,
+    mut request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
+    R::resolve(state, caller, &mut request).await?;
     let service = service::<R>(state);
     let mut item = before.clone();
     item.replace(request, service.now())?;
@@ -178,9 +231,17 @@ pub async fn patch<R: CrudResource>(
     caller: &Principal,
     parent: R::Parent,
     id: R::Id,
-    patch: serde_json::Value,
+    mut patch: serde_json::Value,
 ) -> Result<HttpResponse, ApiError> {
     let item = load::<R>(state, caller, parent, id).await?;
+    if let Some(fields) = patch.as_object_mut() {
+        for (id_field, code_field) in R::BY_CODE {
+            let names_code = fields.get(*code_field).is_some_and(|c| !c.is_null());
+            if names_code && !fields.contains_key(*id_field) {
+                fields.insert((*id_field).to_owned(), serde_json::Value::Null);
+            }
+        }
+    }
     let request = merge_patch(&item.to_request(), patch)?;
     store(state, caller, item, request).await
 }

@@ -10,8 +10,9 @@ use faireplace_kernel::ids::{ContactId, EstateId, LesseeId};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_leases::{
     BlockedReason, ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort,
-    LeaseStatus, LeaseTypeId, RentChangeReason, RentHistoryEntry,
+    LeaseStatus, LeaseType, LeaseTypeId, RentChangeReason, RentHistoryEntry,
 };
+use faireplace_ports::leases::LeaseTypeFilter;
 use faireplace_ports::rent::IndexValue;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::common::Manager;
-use crate::crud::CrudResource;
+use crate::crud::{CrudResource, id_by_code};
 use crate::problem::ApiError;
 use crate::property::{opt, uuid_param};
 use crate::responses::{Conflict, Forbidden, NotFound};
@@ -37,8 +38,12 @@ pub struct LeaseLessee {
 pub struct LeaseRequest {
     #[schema(value_type = Option<Uuid>, required = true)]
     pub estate_id: Option<EstateId>,
-    #[schema(value_type = Option<Uuid>, required = true)]
+    /// A lease type (`GET /api/lease-types`); this or `lease_type_code`.
+    #[schema(value_type = Option<Uuid>)]
     pub lease_type_id: Option<LeaseTypeId>,
+    /// The code of a lease type, instead of `lease_type_id`.
+    #[schema(example = "UNFURNISHED")]
+    pub lease_type_code: Option<String>,
     /// The co-lessees, at least one, at most 10.
     #[schema(required = true)]
     pub lessees: Option<Vec<LeaseLessee>>,
@@ -203,9 +208,30 @@ impl CrudResource for Lease {
     type Response = LeaseResponse;
     type FilterParams = LeaseFilterParams;
     const DEFAULT_SORT: Sort<LeaseSort> = DEFAULT_SORT;
+    const BY_CODE: &'static [(&'static str, &'static str)] =
+        &[("lease_type_id", "lease_type_code")];
 
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.leases
+    }
+
+    async fn resolve(
+        state: &AppState,
+        caller: &Principal,
+        r: &mut LeaseRequest,
+    ) -> Result<(), ApiError> {
+        let by_code = |code| LeaseTypeFilter {
+            code: Some(code),
+            ..LeaseTypeFilter::default()
+        };
+        let fields = ("lease_type_id", "lease_type_code");
+        let (given, code) = (r.lease_type_id.is_some(), r.lease_type_code.take());
+        if let Some(id) =
+            id_by_code::<LeaseType>(state, caller, fields, given, code, by_code).await?
+        {
+            r.lease_type_id = Some(id);
+        }
+        Ok(())
     }
 
     fn create(_: (), r: LeaseRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
@@ -225,6 +251,7 @@ impl CrudResource for Lease {
         LeaseRequest {
             estate_id: Some(d.estate_id),
             lease_type_id: Some(d.lease_type_id),
+            lease_type_code: None,
             lessees: Some(
                 d.lessee_ids
                     .iter()

@@ -2,12 +2,13 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::{AppError, CrudService};
+use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_parties::{Owner, OwnerData, OwnerId};
+use faireplace_ports::property::TypeFilter;
 use faireplace_property::{
     ConstructionPeriod, Estate, EstateData, EstateFilter, EstateId, EstateInput, EstateSort,
-    EstateStatus, PlaceId, TypeId,
+    EstateStatus, PlaceId, PropertyType, TypeId, TypeKind,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use uuid::Uuid;
 use super::{bool_param, opt, uuid_param};
 use crate::AppState;
 use crate::common::Manager;
-use crate::crud::CrudResource;
+use crate::crud::{CrudResource, id_by_code};
 use crate::parties::AddressDto;
 use crate::problem::ApiError;
 use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
@@ -34,9 +35,11 @@ pub struct EstateRequest {
     pub place_id: Option<Uuid>,
     #[schema(required = true)]
     pub owner_id: Option<Uuid>,
-    /// An ESTATE type (`GET /api/types/estate`).
-    #[schema(required = true)]
+    /// An ESTATE type (`GET /api/types/estate`); this or `type_code`.
     pub type_id: Option<Uuid>,
+    /// The code of an ESTATE type, instead of `type_id`.
+    #[schema(example = "FLAT")]
+    pub type_code: Option<String>,
     /// Unique in the tenant; generated (LOT-00001…) when absent.
     #[schema(example = "A-12")]
     pub reference: Option<String>,
@@ -133,9 +136,31 @@ impl CrudResource for Estate {
     type Response = EstateResponse;
     type FilterParams = EstateFilterParams;
     const DEFAULT_SORT: Sort<EstateSort> = DEFAULT_SORT;
+    const BY_CODE: &'static [(&'static str, &'static str)] = &[("type_id", "type_code")];
 
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.estates
+    }
+
+    async fn resolve(
+        state: &AppState,
+        caller: &Principal,
+        r: &mut EstateRequest,
+    ) -> Result<(), ApiError> {
+        let by_code = |code| TypeFilter {
+            kind: TypeKind::Estate,
+            code: Some(code),
+            ..TypeFilter::default()
+        };
+        let fields = ("type_id", "type_code");
+        let code = r.type_code.take();
+        if let Some(id) =
+            id_by_code::<PropertyType>(state, caller, fields, r.type_id.is_some(), code, by_code)
+                .await?
+        {
+            r.type_id = Some(id.0);
+        }
+        Ok(())
     }
 
     fn create(_: (), r: EstateRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
@@ -153,6 +178,7 @@ impl CrudResource for Estate {
             place_id: d.place_id.map(|p| p.0),
             owner_id: Some(d.owner_id.0),
             type_id: Some(d.type_id.0),
+            type_code: None,
             reference: Some(self.reference.to_string()),
             address: d.address.as_ref().map(AddressDto::from),
             floor: d.floor.map(i64::from),
