@@ -12,6 +12,7 @@ mod common;
 mod credits;
 mod crud;
 mod dev;
+mod endpoint;
 pub mod items;
 pub mod json;
 mod leases;

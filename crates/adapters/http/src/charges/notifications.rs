@@ -9,11 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
 use crate::property::bool_param;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// A notification about charges.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,37 +52,27 @@ pub struct NotificationParams {
     pub read: Option<String>,
 }
 
-/// Notifications about charges, latest first: meter anomalies (CONSUMPTION_ALERT), expenses
-/// beyond their category's threshold (OVER_THRESHOLD), validated reviews to send
-/// (REVIEW_NOTICE).
-#[utoipa::path(
-    tag = "Charges", operation_id = "list_charge_notifications",
+crate::endpoint! {
+    /// Notifications about charges, latest first: meter anomalies (CONSUMPTION_ALERT), expenses
+    /// beyond their category's threshold (OVER_THRESHOLD), validated reviews to send
+    /// (REVIEW_NOTICE).
+    get "/charges/notifications", tag = "Charges", id = "list_charge_notifications",
     params(NotificationParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<NotificationResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/notifications")]
-pub async fn list_notifications(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<NotificationParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let kind = match params.kind.as_deref().filter(|k| !k.trim().is_empty()) {
-        None => None,
-        Some(k) => Some(NotificationKind::parse(k).map_err(|e| ApiError::field("kind", &e.0))?),
-    };
-    let read = bool_param("read", &params.read)?;
-    let page = state
-        .notifications
-        .list(&caller.0, kind, read, page)
-        .await?;
-    Ok(Paginated::from_page(page, notification).respond())
+    ok = (200, "A page", Paginated<NotificationResponse>),
+    errors = [403 Forbidden],
+    fn list_notifications(state, caller: Manager, params: web::Query<NotificationParams>) {
+        let page = page_request(&params.page, &params.limit)?;
+        let kind = match params.kind.as_deref().filter(|k| !k.trim().is_empty()) {
+            None => None,
+            Some(k) => Some(NotificationKind::parse(k).map_err(|e| ApiError::field("kind", &e.0))?),
+        };
+        let read = bool_param("read", &params.read)?;
+        let page = state
+            .notifications
+            .list(&caller.0, kind, read, page)
+            .await?;
+        Ok(Paginated::from_page(page, notification).respond())
+    }
 }
 
 /// A notification marked read or unread.
@@ -94,34 +82,27 @@ pub struct NotificationPatch {
     pub read: Option<bool>,
 }
 
-/// Mark a notification read (or unread).
-#[utoipa::path(
-    tag = "Charges", operation_id = "patch_charge_notification",
-    request_body = NotificationPatch,
-    responses(
-        (status = 200, description = "The notification", body = NotificationResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/charges/notifications/{id}")]
-pub async fn patch_notification(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    body: crate::json::Json<NotificationPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let read = body
-        .read
-        .ok_or_else(|| ApiError::field("read", "is required"))?;
-    let n = state
-        .notifications
-        .mark(&caller.0, NotificationId(path.into_inner()), read)
-        .await?;
-    Ok(HttpResponse::Ok().json(notification(n)))
+crate::endpoint! {
+    /// Mark a notification read (or unread).
+    patch "/charges/notifications/{id}", tag = "Charges", id = "patch_charge_notification",
+    body = NotificationPatch,
+    ok = (200, "The notification", NotificationResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn patch_notification(
+        state,
+        caller: Manager,
+        path: web::Path<Uuid>,
+        body: crate::json::Json<NotificationPatch>,
+    ) {
+        let read = body
+            .read
+            .ok_or_else(|| ApiError::field("read", "is required"))?;
+        let n = state
+            .notifications
+            .mark(&caller.0, NotificationId(path.into_inner()), read)
+            .await?;
+        Ok(HttpResponse::Ok().json(notification(n)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

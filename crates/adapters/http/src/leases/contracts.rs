@@ -370,29 +370,20 @@ pub struct RentHistoryList {
     pub data: Vec<RentHistoryResponse>,
 }
 
-/// Every change of a lease's rent or charges, oldest first, with its reason and effective date.
-#[utoipa::path(
-    tag = "Leases", operation_id = "lease_rent_history",
-    responses(
-        (status = 200, description = "The history", body = RentHistoryList),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{id}/rent-history")]
-pub async fn rent_history(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let entries = state
-        .lease_rules
-        .rent_history(&caller.0, LeaseId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::Ok().json(RentHistoryList {
-        data: entries.into_iter().map(Into::into).collect(),
-    }))
+crate::endpoint! {
+    /// Every change of a lease's rent or charges, oldest first, with its reason and effective date.
+    get "/leases/{id}/rent-history", tag = "Leases", id = "lease_rent_history",
+    ok = (200, "The history", RentHistoryList),
+    errors = [403 Forbidden, 404 NotFound],
+    fn rent_history(state, caller: Manager, path: web::Path<Uuid>) {
+        let entries = state
+            .lease_rules
+            .rent_history(&caller.0, LeaseId(path.into_inner()))
+            .await?;
+        Ok(HttpResponse::Ok().json(RentHistoryList {
+            data: entries.into_iter().map(Into::into).collect(),
+        }))
+    }
 }
 
 /// A rent revision asked for. Both fields are optional; the body may be empty.

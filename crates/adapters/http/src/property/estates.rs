@@ -21,7 +21,6 @@ use crate::common::Manager;
 use crate::crud::{CrudResource, id_by_code};
 use crate::parties::AddressDto;
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 pub(crate) const DEFAULT_SORT: Sort<EstateSort> = Sort {
     field: EstateSort::Reference,
@@ -292,55 +291,48 @@ pub struct OwnerChanged {
     pub new_owner: OwnerSummary,
 }
 
-/// Give an estate to another owner of the tenant.
-#[utoipa::path(
-    tag = "Estates", operation_id = "change_estate_owner",
-    request_body = OwnerChange,
-    responses(
-        (status = 200, description = "The owner changed", body = OwnerChanged),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[put("/estates/{id}/owner")]
-pub async fn change_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: crate::json::Json<OwnerChange>,
-) -> Result<HttpResponse, ApiError> {
-    let Some(new_owner_id) = body.owner_id else {
-        return Err(ApiError::field("owner_id", "is required"));
-    };
-    let estate = state.estates.get(&caller.0, EstateId(*id)).await?;
-    let owners = state.items.get::<OwnerData>()?;
-    let new_owner = match owners.get(&caller.0, (), OwnerId(new_owner_id)).await {
-        Ok(o) => o,
-        Err(AppError::NotFound(_)) => {
-            return Err(ApiError::field(
-                "owner_id",
-                "refers to a record that does not exist",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let old_owner = owners.get(&caller.0, (), estate.data.owner_id).await?;
-    let estate = state
-        .estates
-        .change(&caller.0, estate, |e, now| {
-            e.data.owner_id = new_owner.id;
-            e.updated_at = now;
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(OwnerChanged {
-        estate_id: estate.id.0,
-        old_owner: OwnerSummary::from(&old_owner),
-        new_owner: OwnerSummary::from(&new_owner),
-    }))
+crate::endpoint! {
+    /// Give an estate to another owner of the tenant.
+    put "/estates/{id}/owner", tag = "Estates", id = "change_estate_owner",
+    body = OwnerChange,
+    ok = (200, "The owner changed", OwnerChanged),
+    errors = [403 Forbidden, 404 NotFound],
+    fn change_owner(
+        state,
+        caller: Manager,
+        id: web::Path<Uuid>,
+        body: crate::json::Json<OwnerChange>,
+    ) {
+        let Some(new_owner_id) = body.owner_id else {
+            return Err(ApiError::field("owner_id", "is required"));
+        };
+        let estate = state.estates.get(&caller.0, EstateId(*id)).await?;
+        let owners = state.items.get::<OwnerData>()?;
+        let new_owner = match owners.get(&caller.0, (), OwnerId(new_owner_id)).await {
+            Ok(o) => o,
+            Err(AppError::NotFound(_)) => {
+                return Err(ApiError::field(
+                    "owner_id",
+                    "refers to a record that does not exist",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let old_owner = owners.get(&caller.0, (), estate.data.owner_id).await?;
+        let estate = state
+            .estates
+            .change(&caller.0, estate, |e, now| {
+                e.data.owner_id = new_owner.id;
+                e.updated_at = now;
+                Ok(())
+            })
+            .await?;
+        Ok(HttpResponse::Ok().json(OwnerChanged {
+            estate_id: estate.id.0,
+            old_owner: OwnerSummary::from(&old_owner),
+            new_owner: OwnerSummary::from(&new_owner),
+        }))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
