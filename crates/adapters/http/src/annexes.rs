@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, created, pdf};
 use crate::problem::ApiError;
-use crate::responses::{Forbidden, NotFound, PayloadTooLarge, Pdf, UnsupportedMediaType};
+use crate::responses::{Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType};
 
 /// An annex of the catalog.
 #[derive(Debug, Serialize, ToSchema)]
@@ -472,25 +472,16 @@ crate::endpoint! {
     }
 }
 
-/// The lease contract as a PDF generated from its data: parties, estate, duration, rent,
-/// charges, deposit, clauses and the list of annexes (those still to provide marked so).
-#[utoipa::path(
-    tag = "Leases", operation_id = "lease_document",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{id}/document")]
-pub async fn lease_document(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state.documents.lease_pdf(&caller.0, LeaseId(*id)).await?;
-    Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+crate::endpoint! {
+    /// The lease contract as a PDF generated from its data: parties, estate, duration, rent,
+    /// charges, deposit, clauses and the list of annexes (those still to provide marked so).
+    get "/leases/{id}/document", tag = "Leases", id = "lease_document",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound],
+    fn lease_document(state, caller: Manager, id: web::Path<Uuid>) {
+        let bytes = state.documents.lease_pdf(&caller.0, LeaseId(*id)).await?;
+        Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -328,150 +328,81 @@ macro_rules! crud_handlers {
         // utoipa recognises the route attributes by their bare names.
         use actix_web::{delete, get, patch, post, put};
 
-        #[doc = $c_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $c_op,
-            request_body = $request,
-            responses(
-                (status = 201, description = "Created", body = $response,
-                    headers(("Location" = String, description = "URL of the new item"))),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[post($collection)]
-        pub async fn create_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $($parent_arg: $parent_ty,)?
-            body: $crate::json::Json<$request>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let parent = $($parent_of)*;
-            $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
+        $crate::endpoint! {
+            #[doc = $c_doc]
+            post $collection, tag = $tag, id = $c_op,
+            body = $request,
+            ok = (201, "Created", $response),
+            location = "URL of the new item",
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            fn create_item(state, caller: $crate::common::Manager $(, $parent_arg: $parent_ty)?, body: $crate::json::Json<$request>) {
+                let parent = $($parent_of)*;
+                $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
+            }
         }
 
-        #[doc = $l_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $l_op,
+        $crate::endpoint! {
+            #[doc = $l_doc]
+            get $collection, tag = $tag, id = $l_op,
             params($crate::common::ListParams, $filter),
-            responses(
-                (status = 200, description = "A page", body = $crate::common::Paginated<$response>),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-            ),
-            security(("bearer" = []))
-        )]
-        #[get($collection)]
-        pub async fn list_items(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $($parent_arg: $parent_ty,)?
-            params: actix_web::web::Query<$crate::common::ListParams>,
-            filter: actix_web::web::Query<$filter>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let parent = $($parent_of)*;
-            $crate::crud::list::<$resource>(&state, &caller.0, parent, &params, &filter).await
+            ok = (200, "A page", $crate::common::Paginated<$response>),
+            errors = [403 Forbidden, 404 NotFound],
+            fn list_items(
+                state,
+                caller: $crate::common::Manager
+                $(, $parent_arg: $parent_ty)?,
+                params: actix_web::web::Query<$crate::common::ListParams>,
+                filter: actix_web::web::Query<$filter>,
+            ) {
+                let parent = $($parent_of)*;
+                $crate::crud::list::<$resource>(&state, &caller.0, parent, &params, &filter).await
+            }
         }
 
-        #[doc = $g_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $g_op,
-            responses(
-                (status = 200, description = "The item", body = $response),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-            ),
-            security(("bearer" = []))
-        )]
-        #[get($item)]
-        pub async fn get_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::get::<$resource>(&state, &caller.0, parent, $id(id)).await
+        $crate::endpoint! {
+            #[doc = $g_doc]
+            get $item, tag = $tag, id = $g_op,
+            ok = (200, "The item", $response),
+            errors = [403 Forbidden, 404 NotFound],
+            fn get_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::get::<$resource>(&state, &caller.0, parent, $id(id)).await
+            }
         }
 
-        #[doc = $r_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $r_op,
-            request_body = $request,
-            responses(
-                (status = 200, description = "The item", body = $response),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[put($item)]
-        pub async fn replace_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-            body: $crate::json::Json<$request>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+        $crate::endpoint! {
+            #[doc = $r_doc]
+            put $item, tag = $tag, id = $r_op,
+            body = $request,
+            ok = (200, "The item", $response),
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            fn replace_item(state, caller: $crate::common::Manager, $item_arg: $item_ty, body: $crate::json::Json<$request>) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+            }
         }
 
-        #[doc = $p_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $p_op,
-            request_body = $request,
-            responses(
-                (status = 200, description = "The item", body = $response),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[patch($item)]
-        pub async fn patch_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-            body: $crate::json::Json<serde_json::Value>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+        $crate::endpoint! {
+            #[doc = $p_doc]
+            patch $item, tag = $tag, id = $p_op,
+            body = $request,
+            ok = (200, "The item", $response),
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            fn patch_item(state, caller: $crate::common::Manager, $item_arg: $item_ty, body: $crate::json::Json<serde_json::Value>) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+            }
         }
 
-        #[doc = $d_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $d_op,
-            responses(
-                (status = 204, description = "Deleted"),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[delete($item)]
-        pub async fn delete_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::delete::<$resource>(&state, &caller.0, parent, $id(id)).await
+        $crate::endpoint! {
+            #[doc = $d_doc]
+            delete $item, tag = $tag, id = $d_op,
+            ok = (204, "Deleted"),
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            fn delete_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::delete::<$resource>(&state, &caller.0, parent, $id(id)).await
+            }
         }
 
         /// Registers the six handlers.

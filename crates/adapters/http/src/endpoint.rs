@@ -26,18 +26,45 @@ macro_rules! endpoint {
         $(params($($param:path),+ $(,)?),)?
         ok = ($status:literal, $desc:literal $(, $ok:ty)?),
         $(location = $location:literal,)?
-        errors = [$($code:literal $err:ident),* $(,)?],
+        errors = [$($errors:tt)*],
+        fn $($handler:tt)*
+    ) => {
+        $crate::endpoint! {
+            @emit [$(#[$attr])*] $method $route, $tag, $op,
+            [$(request_body = $body,)? $(params($($param),+),)?],
+            [(status = $status, description = $desc $(, body = $ok)?
+                $(, headers(("Location" = String, description = $location)))?)],
+            [$($errors)*],
+            fn $($handler)*
+        }
+    };
+    // A file (`ok = Pdf`): a response of its own in `responses.rs`.
+    (
+        $(#[$attr:meta])*
+        $method:ident $route:literal, tag = $tag:literal, id = $op:literal,
+        ok = $file:ident,
+        errors = [$($errors:tt)*],
+        fn $($handler:tt)*
+    ) => {
+        $crate::endpoint! {
+            @emit [$(#[$attr])*] $method $route, $tag, $op, [],
+            [(status = 200, response = $crate::responses::$file)],
+            [$($errors)*],
+            fn $($handler)*
+        }
+    };
+    (
+        @emit [$($attr:tt)*] $method:ident $route:literal, $tag:literal, $op:literal,
+        [$($request:tt)*], [$($ok:tt)*], [$($code:literal $err:ident),* $(,)?],
         fn $name:ident($state:ident, $caller:ident: $role:ty $(, $arg:ident: $arg_ty:ty)* $(,)?)
             $block:block
     ) => {
-        $(#[$attr])*
+        $($attr)*
         #[utoipa::path(
             tag = $tag, operation_id = $op,
-            $(request_body = $body,)?
-            $(params($($param),+),)?
+            $($request)*
             responses(
-                (status = $status, description = $desc $(, body = $ok)?
-                    $(, headers(("Location" = String, description = $location)))?),
+                $($ok)*,
                 $((status = $code, response = $crate::responses::$err),)*
             ),
             security(("bearer" = []))

@@ -8,11 +8,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::common::{LesseeKey, ListParams, Paginated, origin, pdf};
 use crate::leases::contracts::{DEFAULT_SORT, LeaseResponse, response};
-use crate::problem::ApiError;
-use crate::responses::{Conflict, Forbidden, NotFound, Pdf};
 use crate::signatures::{CodeSentResponse, SignatureResponse, VerifyRequest, code_sent};
 
 /// Paging of the lessee's leases.
@@ -98,28 +95,18 @@ crate::endpoint! {
     }
 }
 
-/// The signed lease with its audit page (`lessee:leases:download`; 409 before completion).
-#[utoipa::path(
-    tag = "Lessee portal", operation_id = "lessee_download",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/lessee/leases/{id}/download")]
-pub async fn lessee_download(
-    state: web::Data<AppState>,
-    caller: LesseeKey,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state
-        .signatures
-        .lessee_download(&caller.0, LeaseId(*id))
-        .await?;
-    Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+crate::endpoint! {
+    /// The signed lease with its audit page (`lessee:leases:download`; 409 before completion).
+    get "/lessee/leases/{id}/download", tag = "Lessee portal", id = "lessee_download",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn lessee_download(state, caller: LesseeKey, id: web::Path<Uuid>) {
+        let bytes = state
+            .signatures
+            .lessee_download(&caller.0, LeaseId(*id))
+            .await?;
+        Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, Paginated, created, origin, page_request, pdf};
 use crate::problem::ApiError;
-use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired, Pdf};
+use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired};
 
 /// A signer as requested.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -345,53 +345,34 @@ crate::endpoint! {
     }
 }
 
-/// The signed document (after completion; 409 SIGNATURE_NOT_COMPLETED before): the contract as
-/// fixed, then an audit page with the signers, times, IP addresses and the SHA-256.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "signed_document",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/signatures/{id}/document")]
-pub async fn document(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state
-        .signatures
-        .signed_document(&caller.0, SignatureId(*id))
-        .await?;
-    Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+crate::endpoint! {
+    /// The signed document (after completion; 409 SIGNATURE_NOT_COMPLETED before): the contract as
+    /// fixed, then an audit page with the signers, times, IP addresses and the SHA-256.
+    get "/signatures/{id}/document", tag = "Signatures", id = "signed_document",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn document(state, caller: Manager, id: web::Path<Uuid>) {
+        let bytes = state
+            .signatures
+            .signed_document(&caller.0, SignatureId(*id))
+            .await?;
+        Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+    }
 }
 
-/// The document exactly as fixed when the process started (any status): hash it to check the
-/// SHA-256 the signers signed and the audit page names.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "original_document",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/signatures/{id}/original")]
-pub async fn original(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state
-        .signatures
-        .original_document(&caller.0, SignatureId(*id))
-        .await?;
-    Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+crate::endpoint! {
+    /// The document exactly as fixed when the process started (any status): hash it to check the
+    /// SHA-256 the signers signed and the audit page names.
+    get "/signatures/{id}/original", tag = "Signatures", id = "original_document",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound],
+    fn original(state, caller: Manager, id: web::Path<Uuid>) {
+        let bytes = state
+            .signatures
+            .original_document(&caller.0, SignatureId(*id))
+            .await?;
+        Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -18,7 +18,6 @@ use crate::AppState;
 use crate::common::{Manager, Paginated, created, page_request};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// A review asked for.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -283,41 +282,30 @@ async fn statement_with_regulations(
     Ok((review, found, regulations))
 }
 
-/// One lease's statement as a PDF to send the lessee: per category the expense, recovery rate,
-/// share, prorata and due; the provisions called and the balance (after regulations, if any).
-#[utoipa::path(
-    tag = "Charges", operation_id = "charge_review_statement_pdf",
-    responses(
-        (status = 200, response = crate::responses::Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/reviews/{id}/statements/{lease_id}/pdf")]
-pub async fn statement_pdf(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, lease) = path.into_inner();
-    let (review, found, regulations) =
-        statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
-    let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
-    let place = state.places.get(&caller.0, review.place_id).await?;
-    let document = faireplace_app::documents::statement_document(
-        place.data.name.as_str(),
-        (review.period_start, review.period_end),
-        &found,
-        found.balance + adjustments,
-    );
-    let bytes = state.documents.render(document).await?;
-    Ok(crate::common::pdf(
-        bytes,
-        &format!("regularisation-charges-{lease}.pdf"),
-    ))
+crate::endpoint! {
+    /// One lease's statement as a PDF to send the lessee: per category the expense, recovery rate,
+    /// share, prorata and due; the provisions called and the balance (after regulations, if any).
+    get "/charges/reviews/{id}/statements/{lease_id}/pdf", tag = "Charges", id = "charge_review_statement_pdf",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound],
+    fn statement_pdf(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (id, lease) = path.into_inner();
+        let (review, found, regulations) =
+            statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
+        let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
+        let place = state.places.get(&caller.0, review.place_id).await?;
+        let document = faireplace_app::documents::statement_document(
+            place.data.name.as_str(),
+            (review.period_start, review.period_end),
+            &found,
+            found.balance + adjustments,
+        );
+        let bytes = state.documents.render(document).await?;
+        Ok(crate::common::pdf(
+            bytes,
+            &format!("regularisation-charges-{lease}.pdf"),
+        ))
+    }
 }
 
 crate::endpoint! {
