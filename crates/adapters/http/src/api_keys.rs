@@ -7,10 +7,11 @@ use faireplace_kernel::access::{Role, Scope};
 use faireplace_kernel::ids::{ApiKeyId, LesseeId};
 use faireplace_ports::ApiKeyRecord;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::common::{OwnerOnly, Paginated, created, page_request};
+use crate::common::PageParams;
+use crate::common::{OwnerOnly, Paginated, created};
 
 /// A key to create. A LESSEE key needs lessee_id and takes lessee scopes (default
 /// `lessee:leases:read`); OWNER and MANAGER keys take neither.
@@ -74,10 +75,10 @@ fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
 crate::endpoint! {
     /// Create a key (OWNER only). The answer holds the whole token once.
     post "/api-keys", tag = "API keys", id = "create_key",
-    body = ApiKeyRequest,
     ok = (201, "Created; `key` is shown only now", CreatedApiKey),
     errors = [403 Forbidden],
-    fn create_key(state, caller: OwnerOnly, body: crate::json::Json<ApiKeyRequest>) {
+    json body: ApiKeyRequest,
+    fn create_key(state, caller: OwnerOnly) {
         let b = body.into_inner();
         let (record, token) = state
             .keys
@@ -100,24 +101,14 @@ crate::endpoint! {
     }
 }
 
-/// Paging of the key list (newest last).
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct KeyListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
 crate::endpoint! {
     /// List the tenant's keys, revoked ones included (OWNER only).
     get "/api-keys", tag = "API keys", id = "list_keys",
-    params(KeyListParams),
     ok = (200, "A page of keys", Paginated<ApiKeyResponse>),
     errors = [403 Forbidden],
-    fn list_keys(state, caller: OwnerOnly, params: web::Query<KeyListParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: PageParams;
+    fn list_keys(state, caller: OwnerOnly) {
+        let page = params.request()?;
         let page = state.keys.list(&caller.0, page).await?;
         Ok(Paginated::from_page(page, |r| response(&r)).respond())
     }

@@ -1,7 +1,7 @@
 //! The audit log: `/api/charges/audit-logs` (the charge entities) and `/api/audit-logs` (those
 //! and the parties), latest first. Each change writes its own entry in its transaction.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -103,10 +103,10 @@ crate::endpoint! {
     /// Every change of the charge entities (categories, keys, services, lease charges, expenses,
     /// freeze periods, reviews) with before, after, key id and time; latest first.
     get "/charges/audit-logs", tag = "Charges", id = "list_charge_audit_logs",
-    params(AuditParams),
     ok = (200, "A page", Paginated<AuditEntryResponse>),
     errors = [403 Forbidden],
-    fn audit_logs(state, caller: Manager, params: web::Query<AuditParams>) {
+    query params: AuditParams;
+    fn audit_logs(state, caller: Manager) {
         audit_page(&state, &caller, &params, &CHARGE_ENTITIES).await
     }
 }
@@ -116,10 +116,10 @@ crate::endpoint! {
     /// contacts, whose e-mail and phone are where signature codes go), with before, after, key id
     /// and time; latest first.
     get "/audit-logs", tag = "Parties", id = "list_audit_logs",
-    params(AuditParams),
     ok = (200, "A page", Paginated<AuditEntryResponse>),
     errors = [403 Forbidden],
-    fn all_audit_logs(state, caller: Manager, params: web::Query<AuditParams>) {
+    query params: AuditParams;
+    fn all_audit_logs(state, caller: Manager) {
         let all: Vec<&'static str> = CHARGE_ENTITIES
             .iter()
             .chain(PARTY_ENTITIES.iter())

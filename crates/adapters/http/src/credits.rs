@@ -1,13 +1,14 @@
 //! `/api/credits`: packages on sale, the balance and its ledger.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use faireplace_billing::{CreditTransaction, TransactionKind};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::common::{Manager, Paginated, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated};
 
 /// A package of credits on sale (from the server's configuration).
 #[derive(Debug, Serialize, ToSchema)]
@@ -88,24 +89,14 @@ fn transaction(t: CreditTransaction) -> TransactionResponse {
     }
 }
 
-/// Paging of the ledger.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LedgerParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
 crate::endpoint! {
     /// The ledger of the tenant's credits, latest first: it always sums to the balance.
     get "/credits/transactions", tag = "Credits", id = "list_credit_transactions",
-    params(LedgerParams),
     ok = (200, "A page", Paginated<TransactionResponse>),
     errors = [403 Forbidden],
-    fn transactions(state, caller: Manager, params: web::Query<LedgerParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: PageParams;
+    fn transactions(state, caller: Manager) {
+        let page = params.request()?;
         let page = state.credits.transactions(&caller.0, page).await?;
         Ok(Paginated::from_page(page, transaction).respond())
     }

@@ -331,11 +331,11 @@ macro_rules! crud_handlers {
         $crate::endpoint! {
             #[doc = $c_doc]
             post $collection, tag = $tag, id = $c_op,
-            body = $request,
             ok = (201, "Created", $response),
             location = "URL of the new item",
             errors = [403 Forbidden, 404 NotFound, 409 Conflict],
-            fn create_item(state, caller: $crate::common::Manager $(, $parent_arg: $parent_ty)?, body: $crate::json::Json<$request>) {
+            json body: $request,
+            fn create_item(state, caller: $crate::common::Manager $(, $parent_arg: $parent_ty)?) {
                 let parent = $($parent_of)*;
                 $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
             }
@@ -344,16 +344,10 @@ macro_rules! crud_handlers {
         $crate::endpoint! {
             #[doc = $l_doc]
             get $collection, tag = $tag, id = $l_op,
-            params($crate::common::ListParams, $filter),
             ok = (200, "A page", $crate::common::Paginated<$response>),
             errors = [403 Forbidden, 404 NotFound],
-            fn list_items(
-                state,
-                caller: $crate::common::Manager
-                $(, $parent_arg: $parent_ty)?,
-                params: actix_web::web::Query<$crate::common::ListParams>,
-                filter: actix_web::web::Query<$filter>,
-            ) {
+            query params: $crate::common::ListParams, filter: $filter;
+            fn list_items(state, caller: $crate::common::Manager $(, $parent_arg: $parent_ty)?) {
                 let parent = $($parent_of)*;
                 $crate::crud::list::<$resource>(&state, &caller.0, parent, &params, &filter).await
             }
@@ -373,10 +367,10 @@ macro_rules! crud_handlers {
         $crate::endpoint! {
             #[doc = $r_doc]
             put $item, tag = $tag, id = $r_op,
-            body = $request,
             ok = (200, "The item", $response),
             errors = [403 Forbidden, 404 NotFound, 409 Conflict],
-            fn replace_item(state, caller: $crate::common::Manager, $item_arg: $item_ty, body: $crate::json::Json<$request>) {
+            json body: $request,
+            fn replace_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
                 let (parent, id) = $($item_of)*;
                 $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
             }
@@ -385,10 +379,15 @@ macro_rules! crud_handlers {
         $crate::endpoint! {
             #[doc = $p_doc]
             patch $item, tag = $tag, id = $p_op,
-            body = $request,
             ok = (200, "The item", $response),
             errors = [403 Forbidden, 404 NotFound, 409 Conflict],
-            fn patch_item(state, caller: $crate::common::Manager, $item_arg: $item_ty, body: $crate::json::Json<serde_json::Value>) {
+            body = $request,
+            fn patch_item(
+                state,
+                caller: $crate::common::Manager,
+                $item_arg: $item_ty,
+                body: $crate::json::Json<serde_json::Value>,
+            ) {
                 let (parent, id) = $($item_of)*;
                 $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
             }

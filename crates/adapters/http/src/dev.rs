@@ -1,7 +1,7 @@
 //! `/api/dev/outbox`: the messages the development notifier kept (one-time codes included), so
 //! that a developer without a mail server can sign. In production (no outbox) it answers 404.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -39,10 +39,10 @@ crate::endpoint! {
     /// behalf of the caller's tenant, kept in memory instead of being e-mailed (no `SMTP_HOST`).
     /// In production the outbox does not exist: 404.
     get "/dev/outbox", tag = "Development", id = "read_dev_outbox",
-    params(OutboxQuery),
     ok = (200, "The messages", Outbox),
     errors = [403 Forbidden, 404 NotFound],
-    fn outbox(state, caller: Manager, query: web::Query<OutboxQuery>) {
+    query query: OutboxQuery;
+    fn outbox(state, caller: Manager) {
         let Some(mailbox) = &state.dev_outbox else {
             return Err(ApiError::not_found("route"));
         };

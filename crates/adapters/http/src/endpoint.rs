@@ -1,7 +1,7 @@
 //! [`endpoint!`](crate::endpoint): one handler with its OpenAPI operation, written once.
 
 /// Writes an annotated handler of the bearer-keyed API: its OpenAPI operation (tag, id,
-/// request body, parameters, the answer it gives and the errors of its own), its route, and
+/// request body, query parameters, the answer it gives and the errors of its own), its route, and
 /// its signature: the application state, the caller of the given role, the other arguments,
 /// and a `Result<HttpResponse, ApiError>`.
 ///
@@ -17,24 +17,41 @@
 ///     fn get_review(state, caller: Manager, path: web::Path<Uuid>) { … }
 /// }
 /// ```
+///
+/// `json body: T,` reads the body as a `T` (its request body in the document) and
+/// `query page: PageParams, params: P;` the query string as each type (its parameters), after
+/// the arguments of the handler; `body = T,` documents a body the handler reads itself.
+///
+/// ```ignore
+/// crate::endpoint! {
+///     /// List charge reviews, latest period first.
+///     get "/charges/reviews", tag = "Charges", id = "list_charge_reviews",
+///     ok = (200, "A page", Paginated<ReviewResponse>),
+///     errors = [403 Forbidden],
+///     query page: PageParams, params: ReviewListParams;
+///     fn list_reviews(state, caller: Manager) { … }
+/// }
+/// ```
 #[macro_export]
 macro_rules! endpoint {
     (
         $(#[$attr:meta])*
         $method:ident $route:literal, tag = $tag:literal, id = $op:literal,
-        $(body = $body:ty,)?
-        $(params($($param:path),+ $(,)?),)?
         ok = ($status:literal, $desc:literal $(, $ok:ty)?),
         $(location = $location:literal,)?
         errors = [$($errors:tt)*],
+        $(body = $read_by_hand:ty,)?
+        $(json $json:ident: $body:ty,)?
+        $(query $($query:ident: $params:ty),+;)?
         fn $($handler:tt)*
     ) => {
         $crate::endpoint! {
             @emit [$(#[$attr])*] $method $route, $tag, $op,
-            [$(request_body = $body,)? $(params($($param),+),)?],
+            [$(request_body = $read_by_hand,)? $(request_body = $body,)? $(params($($params),+),)?],
             [(status = $status, description = $desc $(, body = $ok)?
                 $(, headers(("Location" = String, description = $location)))?)],
             [$($errors)*],
+            [$($json: $crate::json::Json<$body>,)? $($($query: actix_web::web::Query<$params>,)+)?],
             fn $($handler)*
         }
     };
@@ -50,12 +67,13 @@ macro_rules! endpoint {
             @emit [$(#[$attr])*] $method $route, $tag, $op, [],
             [(status = 200, response = $crate::responses::$file)],
             [$($errors)*],
+            [],
             fn $($handler)*
         }
     };
     (
         @emit [$($attr:tt)*] $method:ident $route:literal, $tag:literal, $op:literal,
-        [$($request:tt)*], [$($ok:tt)*], [$($code:literal $err:ident),* $(,)?],
+        [$($request:tt)*], [$($ok:tt)*], [$($code:literal $err:ident),* $(,)?], [$($extra:tt)*],
         fn $name:ident($state:ident, $caller:ident: $role:ty $(, $arg:ident: $arg_ty:ty)* $(,)?)
             $block:block
     ) => {
@@ -74,6 +92,7 @@ macro_rules! endpoint {
             $state: actix_web::web::Data<$crate::AppState>,
             $caller: $role,
             $($arg: $arg_ty,)*
+            $($extra)*
         ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> $block
     };
 }

@@ -27,10 +27,10 @@ pub struct LesseeListParams {
 crate::endpoint! {
     /// The leases on which the calling lessee is a party (LESSEE key with `lessee:leases:read`).
     get "/lessee/leases", tag = "Lessee portal", id = "lessee_list_leases",
-    params(LesseeListParams),
     ok = (200, "A page", Paginated<LeaseResponse>),
     errors = [403 Forbidden],
-    fn lessee_leases(state, caller: LesseeKey, params: web::Query<LesseeListParams>) {
+    query params: LesseeListParams;
+    fn lessee_leases(state, caller: LesseeKey) {
         let list = ListParams {
             page: params.page.clone(),
             limit: params.limit.clone(),
@@ -77,16 +77,10 @@ crate::endpoint! {
 crate::endpoint! {
     /// Sign the lease with the code received (`lessee:leases:sign`).
     post "/lessee/leases/{id}/sign", tag = "Lessee portal", id = "lessee_sign",
-    body = VerifyRequest,
     ok = (200, "Signed", SignatureResponse),
     errors = [403 Forbidden, 404 NotFound, 409 Conflict],
-    fn lessee_sign(
-        state,
-        caller: LesseeKey,
-        req: HttpRequest,
-        id: web::Path<Uuid>,
-        body: crate::json::Json<VerifyRequest>,
-    ) {
+    json body: VerifyRequest,
+    fn lessee_sign(state, caller: LesseeKey, req: HttpRequest, id: web::Path<Uuid>) {
         let sig = state
             .signatures
             .lessee_sign(&caller.0, LeaseId(*id), body.otp.trim(), &origin(&req))

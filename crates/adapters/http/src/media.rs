@@ -261,10 +261,10 @@ pub async fn upload_media(
 crate::endpoint! {
     /// List the files of one entity (`entity_type` and `entity_id` required), oldest first.
     get "/media", tag = "Media", id = "list_media",
-    params(MediaListParams),
     ok = (200, "A page of files", Paginated<MediaResponse>),
     errors = [403 Forbidden],
-    fn list_media(state, caller: Manager, params: web::Query<MediaListParams>) {
+    query params: MediaListParams;
+    fn list_media(state, caller: Manager) {
         let entity = parse_entity(params.entity_type.as_deref(), params.entity_id.as_deref());
         let page = page_request(&params.page, &params.limit);
         let ((entity_type, entity_id), page) = match (entity, page) {

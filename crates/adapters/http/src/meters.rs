@@ -16,7 +16,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, Paginated, created, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated, created};
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::property::{bool_param, opt, uuid_param};
@@ -215,15 +216,10 @@ crate::crud_handlers!(
 crate::endpoint! {
     /// The direct sub-meters of a meter.
     get "/meters/{id}/children", tag = "Meters", id = "list_meter_children",
-    params(crate::common::ListParams),
     ok = (200, "A page", Paginated<MeterResponse>),
     errors = [403 Forbidden, 404 NotFound],
-    fn children(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        params: web::Query<crate::common::ListParams>,
-    ) {
+    query params: crate::common::ListParams;
+    fn children(state, caller: Manager, path: web::Path<Uuid>) {
         let id = MeterId(path.into_inner());
         state.meters.get(&caller.0, id).await?;
         let (page, sort) = params.parse(Meter::DEFAULT_SORT)?;
@@ -300,15 +296,10 @@ fn reading_response(r: &Reading) -> ReadingResponse {
 crate::endpoint! {
     /// Record a reading (400 when lower than the previous one without rollover, or not after it).
     post "/meters/{id}/readings", tag = "Meters", id = "create_meter_reading",
-    body = ReadingRequest,
     ok = (201, "The reading", ReadingResponse),
     errors = [403 Forbidden, 404 NotFound],
-    fn add_reading(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        body: crate::json::Json<ReadingRequest>,
-    ) {
+    json body: ReadingRequest,
+    fn add_reading(state, caller: Manager, path: web::Path<Uuid>) {
         let id = MeterId(path.into_inner());
         let b = body.into_inner();
         let reading = state
@@ -332,24 +323,14 @@ crate::endpoint! {
     }
 }
 
-/// Paging of readings.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
 crate::endpoint! {
     /// A meter's readings, latest first.
     get "/meters/{id}/readings", tag = "Meters", id = "list_meter_readings",
-    params(PageParams),
     ok = (200, "A page", Paginated<ReadingResponse>),
     errors = [403 Forbidden, 404 NotFound],
-    fn readings(state, caller: Manager, path: web::Path<Uuid>, params: web::Query<PageParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: PageParams;
+    fn readings(state, caller: Manager, path: web::Path<Uuid>) {
+        let page = params.request()?;
         let page = state
             .meter_rules
             .readings(&caller.0, MeterId(path.into_inner()), page)
@@ -361,11 +342,11 @@ crate::endpoint! {
 crate::endpoint! {
     /// Readings flagged as anomalies, over every meter, latest first.
     get "/meters/anomalies", tag = "Meters", id = "list_meter_anomalies",
-    params(PageParams),
     ok = (200, "A page", Paginated<ReadingResponse>),
     errors = [403 Forbidden],
-    fn anomalies(state, caller: Manager, params: web::Query<PageParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: PageParams;
+    fn anomalies(state, caller: Manager) {
+        let page = params.request()?;
         let page = state.meter_rules.anomalies(&caller.0, page).await?;
         Ok(Paginated::from_page(page, |r| reading_response(&r)).respond())
     }
@@ -410,15 +391,10 @@ fn day(field: &str, raw: &Option<String>) -> Result<NaiveDate, ApiError> {
 crate::endpoint! {
     /// A meter's consumption from the start of `from` to the end of `to`.
     get "/meters/{id}/consumption", tag = "Meters", id = "get_meter_consumption",
-    params(ConsumptionParams),
     ok = (200, "The consumption", ConsumptionResponse),
     errors = [403 Forbidden, 404 NotFound],
-    fn consumption(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        params: web::Query<ConsumptionParams>,
-    ) {
+    query params: ConsumptionParams;
+    fn consumption(state, caller: Manager, path: web::Path<Uuid>) {
         let id = MeterId(path.into_inner());
         let (from, to) = (day("from", &params.from)?, day("to", &params.to)?);
         let c = state
@@ -481,15 +457,10 @@ pub struct LeaseMeterList {
 crate::endpoint! {
     /// Link a meter to a lease with its start and end readings (linking it again replaces them).
     post "/leases/{lease_id}/meters", tag = "Meters", id = "link_lease_meter",
-    body = LeaseMeterRequest,
     ok = (201, "The link", LeaseMeterResponse),
     errors = [403 Forbidden, 404 NotFound],
-    fn link_meter(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        body: crate::json::Json<LeaseMeterRequest>,
-    ) {
+    json body: LeaseMeterRequest,
+    fn link_meter(state, caller: Manager, path: web::Path<Uuid>) {
         let lease = LeaseId(path.into_inner());
         let meter = body
             .meter_id

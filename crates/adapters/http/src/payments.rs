@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, OwnerOnly, Paginated, page_request};
-use crate::credits::LedgerParams;
+use crate::common::PageParams;
+use crate::common::{Manager, OwnerOnly, Paginated};
 use crate::problem::ApiError;
 use crate::responses::{Conflict, Forbidden, Unavailable};
 
@@ -233,11 +233,11 @@ fn payment(p: Payment) -> PaymentResponse {
 crate::endpoint! {
     /// The tenant's payments as Stripe reported them, newest first.
     get "/payments", tag = "Payments", id = "list_payments",
-    params(LedgerParams),
     ok = (200, "A page", Paginated<PaymentResponse>),
     errors = [403 Forbidden],
-    fn payments(state, caller: Manager, params: web::Query<LedgerParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: PageParams;
+    fn payments(state, caller: Manager) {
+        let page = params.request()?;
         let page = state.payments.payments(&caller.0, page).await?;
         Ok(Paginated::from_page(page, payment).respond())
     }

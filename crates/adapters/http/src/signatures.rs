@@ -17,7 +17,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, Paginated, created, origin, page_request, pdf};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated, created, origin, pdf};
 use crate::problem::ApiError;
 use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired};
 
@@ -240,10 +241,6 @@ pub async fn initiate(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SignatureListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
     /// The status as of now (an open process past its expiry is EXPIRED).
     #[param(value_type = Option<SignatureStatus>)]
     pub status: Option<String>,
@@ -254,11 +251,11 @@ pub struct SignatureListParams {
 crate::endpoint! {
     /// The signature processes, newest first (`status=PENDING` for those nobody has signed yet).
     get "/signatures", tag = "Signatures", id = "list_signatures",
-    params(SignatureListParams),
     ok = (200, "A page", Paginated<SignatureResponse>),
     errors = [403 Forbidden],
-    fn list(state, caller: Manager, params: web::Query<SignatureListParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query page: PageParams, params: SignatureListParams;
+    fn list(state, caller: Manager) {
+        let page = page.request()?;
         let status = match params.status.as_deref() {
             None => None,
             Some(s) => Some(
@@ -309,16 +306,10 @@ crate::endpoint! {
     /// wrong or expired code is a 400 naming `otp`; after 5 tries the code is locked (409
     /// OTP_LOCKED): request a new one.
     post "/signatures/{id}/signers/{signer_id}/verify", tag = "Signatures", id = "verify_signature_otp",
-    body = VerifyRequest,
     ok = (200, "Signed", SignatureResponse),
     errors = [403 Forbidden, 404 NotFound, 409 Conflict],
-    fn verify(
-        state,
-        caller: Manager,
-        req: HttpRequest,
-        path: web::Path<(Uuid, Uuid)>,
-        body: crate::json::Json<VerifyRequest>,
-    ) {
+    json body: VerifyRequest,
+    fn verify(state, caller: Manager, req: HttpRequest, path: web::Path<(Uuid, Uuid)>) {
         let (id, signer) = path.into_inner();
         let sig = state
             .signatures

@@ -267,15 +267,10 @@ crate::endpoint! {
     /// estates of zero weight get 0. NOMBRE_OCCUPANTS counts the lessees of the leases in force on
     /// `calculation_date`.
     post "/distribution-keys/{id}/calculate", tag = "Charges", id = "calculate_distribution",
-    body = CalculateRequest,
     ok = (200, "The split", CalculateResponse),
     errors = [403 Forbidden, 404 NotFound],
-    fn calculate(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        body: crate::json::Json<CalculateRequest>,
-    ) {
+    json body: CalculateRequest,
+    fn calculate(state, caller: Manager, path: web::Path<Uuid>) {
         let body = body.into_inner();
         let mut errors = ValidationErrors::new();
         if body.place_id.is_none() {

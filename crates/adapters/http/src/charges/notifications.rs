@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::common::{Manager, Paginated, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated};
 use crate::problem::ApiError;
 use crate::property::bool_param;
 
@@ -42,10 +43,6 @@ fn notification(n: Notification) -> NotificationResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NotificationParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
     #[param(value_type = Option<NotificationKind>)]
     pub kind: Option<String>,
     #[param(value_type = Option<bool>)]
@@ -57,11 +54,11 @@ crate::endpoint! {
     /// beyond their category's threshold (OVER_THRESHOLD), validated reviews to send
     /// (REVIEW_NOTICE).
     get "/charges/notifications", tag = "Charges", id = "list_charge_notifications",
-    params(NotificationParams),
     ok = (200, "A page", Paginated<NotificationResponse>),
     errors = [403 Forbidden],
-    fn list_notifications(state, caller: Manager, params: web::Query<NotificationParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query page: PageParams, params: NotificationParams;
+    fn list_notifications(state, caller: Manager) {
+        let page = page.request()?;
         let kind = match params.kind.as_deref().filter(|k| !k.trim().is_empty()) {
             None => None,
             Some(k) => Some(NotificationKind::parse(k).map_err(|e| ApiError::field("kind", &e.0))?),
@@ -85,15 +82,10 @@ pub struct NotificationPatch {
 crate::endpoint! {
     /// Mark a notification read (or unread).
     patch "/charges/notifications/{id}", tag = "Charges", id = "patch_charge_notification",
-    body = NotificationPatch,
     ok = (200, "The notification", NotificationResponse),
     errors = [403 Forbidden, 404 NotFound],
-    fn patch_notification(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        body: crate::json::Json<NotificationPatch>,
-    ) {
+    json body: NotificationPatch,
+    fn patch_notification(state, caller: Manager, path: web::Path<Uuid>) {
         let read = body
             .read
             .ok_or_else(|| ApiError::field("read", "is required"))?;

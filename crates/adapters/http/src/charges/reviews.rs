@@ -15,7 +15,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, Paginated, created, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated, created};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
 
@@ -150,11 +151,11 @@ crate::endpoint! {
     /// by the expense's key, prorata by days, due), the provisions called, the balance and a
     /// suggested monthly provision. FORFAIT charges are not reviewed.
     post "/charges/reviews", tag = "Charges", id = "create_charge_review",
-    body = ReviewRequest,
     ok = (201, "The review", ReviewResponse),
     location = "URL of the review",
     errors = [403 Forbidden, 404 NotFound],
-    fn create_review(state, caller: Manager, body: crate::json::Json<ReviewRequest>) {
+    json body: ReviewRequest,
+    fn create_review(state, caller: Manager) {
         let mut errors = ValidationErrors::new();
         for (field, missing) in [
             ("place_id", body.place_id.is_none()),
@@ -185,10 +186,6 @@ crate::endpoint! {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReviewListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub place_id: Option<String>,
 }
@@ -196,11 +193,11 @@ pub struct ReviewListParams {
 crate::endpoint! {
     /// List charge reviews, latest period first.
     get "/charges/reviews", tag = "Charges", id = "list_charge_reviews",
-    params(ReviewListParams),
     ok = (200, "A page", Paginated<ReviewResponse>),
     errors = [403 Forbidden],
-    fn list_reviews(state, caller: Manager, params: web::Query<ReviewListParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query page: PageParams, params: ReviewListParams;
+    fn list_reviews(state, caller: Manager) {
+        let page = page.request()?;
         let place = uuid_param("place_id", &params.place_id)?.map(PlaceId);
         let page = state.reviews.list(&caller.0, place, page).await?;
         Ok(Paginated::from_page(page, |r| response(&r)).respond())

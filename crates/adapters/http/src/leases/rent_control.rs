@@ -1,6 +1,6 @@
 //! `/api/rent-control`: zones and reference rents (reference data), and the check of a rent.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post};
 use chrono::NaiveDate;
 use faireplace_ports::rent::{ReferenceRentCell, RentControlZone};
 use faireplace_property::{ConstructionPeriod, EstateId};
@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::common::{Manager, Paginated, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
 
@@ -76,32 +77,19 @@ impl From<ReferenceRentCell> for ReferenceRentResponse {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PageParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
 pub struct ReferenceRentParams {
     #[param(value_type = Option<Uuid>)]
     pub zone_id: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
 }
 
 crate::endpoint! {
     /// The rent control zones.
     get "/rent-control/zones", tag = "Rent Regulation & Rent Control", id = "list_rent_control_zones",
-    params(PageParams),
     ok = (200, "A page of zones", Paginated<ZoneResponse>),
     errors = [403 Forbidden],
-    fn zones(state, caller: Manager, params: web::Query<PageParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: PageParams;
+    fn zones(state, caller: Manager) {
+        let page = params.request()?;
         let zones = state.rent_control.zones(&caller.0, page).await?;
         Ok(Paginated::from_page(zones, ZoneResponse::from).respond())
     }
@@ -110,11 +98,11 @@ crate::endpoint! {
 crate::endpoint! {
     /// The reference rents, of one zone with `?zone_id=`.
     get "/rent-control/reference-rents", tag = "Rent Regulation & Rent Control", id = "list_reference_rents",
-    params(ReferenceRentParams),
     ok = (200, "A page of reference rents", Paginated<ReferenceRentResponse>),
     errors = [403 Forbidden],
-    fn reference_rents(state, caller: Manager, params: web::Query<ReferenceRentParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: ReferenceRentParams, page: PageParams;
+    fn reference_rents(state, caller: Manager) {
+        let page = page.request()?;
         let zone = uuid_param("zone_id", &params.zone_id)?;
         let cells = state
             .rent_control
@@ -159,10 +147,10 @@ crate::endpoint! {
     /// Check a base rent against the rent control ceiling of an estate (its zone, rooms,
     /// construction period, furnishing and surface; no supplement for F and G).
     post "/rent-control/check", tag = "Rent Regulation & Rent Control", id = "check_rent_control",
-    body = CheckRequest,
     ok = (200, "The verdict", CheckResponse),
     errors = [403 Forbidden, 404 NotFound],
-    fn check(state, caller: Manager, body: crate::json::Json<CheckRequest>) {
+    json body: CheckRequest,
+    fn check(state, caller: Manager) {
         let mut errors = faireplace_kernel::ValidationErrors::new();
         if body.estate_id.is_none() {
             errors.push("estate_id", "is required");

@@ -1,12 +1,13 @@
 //! `/api/rent-regulation`: countries and the rent index series (reference data, read-only).
 
-use actix_web::{get, web};
+use actix_web::get;
 use chrono::NaiveDate;
 use faireplace_ports::rent::{CountryReference, IndexValue};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::common::PageParams;
 use crate::common::{Manager, Paginated, page_request};
 
 /// A country's rent regulation frame.
@@ -64,10 +65,6 @@ impl From<IndexValue> for IndexResponse {
 pub struct IndexParams {
     /// IRL (the default).
     pub index: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
 }
 
 crate::endpoint! {
@@ -91,11 +88,11 @@ crate::endpoint! {
     /// A rent index series (`?index=IRL`), oldest quarter first. New quarters are added by the
     /// operator (`faireplace index add IRL 2026-Q3 VALUE`).
     get "/rent-regulation/indices", tag = "Rent Regulation & Rent Control", id = "list_rent_indices",
-    params(IndexParams),
     ok = (200, "A page of the series", Paginated<IndexResponse>),
     errors = [403 Forbidden],
-    fn indices(state, caller: Manager, params: web::Query<IndexParams>) {
-        let page = page_request(&params.page, &params.limit)?;
+    query params: IndexParams, page: PageParams;
+    fn indices(state, caller: Manager) {
+        let page = page.request()?;
         let index = params
             .index
             .as_deref()

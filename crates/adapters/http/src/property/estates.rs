@@ -294,15 +294,10 @@ pub struct OwnerChanged {
 crate::endpoint! {
     /// Give an estate to another owner of the tenant.
     put "/estates/{id}/owner", tag = "Estates", id = "change_estate_owner",
-    body = OwnerChange,
     ok = (200, "The owner changed", OwnerChanged),
     errors = [403 Forbidden, 404 NotFound],
-    fn change_owner(
-        state,
-        caller: Manager,
-        id: web::Path<Uuid>,
-        body: crate::json::Json<OwnerChange>,
-    ) {
+    json body: OwnerChange,
+    fn change_owner(state, caller: Manager, id: web::Path<Uuid>) {
         let Some(new_owner_id) = body.owner_id else {
             return Err(ApiError::field("owner_id", "is required"));
         };

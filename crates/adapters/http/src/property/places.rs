@@ -183,16 +183,10 @@ crate::endpoint! {
     /// List the estates of a place (paged; one statement per page, whatever its size; 404 for an
     /// unknown place).
     get "/places/{id}/estates", tag = "Places", id = "list_place_estates",
-    params(ListParams, EstateFilterParams),
     ok = (200, "A page of the place's estates", Paginated<EstateResponse>),
     errors = [403 Forbidden, 404 NotFound],
-    fn list_place_estates(
-        state,
-        caller: Manager,
-        id: web::Path<Uuid>,
-        params: web::Query<ListParams>,
-        filter: web::Query<EstateFilterParams>,
-    ) {
+    query params: ListParams, filter: EstateFilterParams;
+    fn list_place_estates(state, caller: Manager, id: web::Path<Uuid>) {
         let place = PlaceId(*id);
         let (page, sort) = params.parse(crate::property::estates::DEFAULT_SORT)?;
         let mut filter: EstateFilter =
