@@ -5,6 +5,8 @@
 /// its signature: the application state, the caller of the given role, the other arguments,
 /// and a `Result<HttpResponse, ApiError>`.
 ///
+/// `security = "worker_key",` names another scheme than the bearer key.
+///
 /// 400 and 401, like 408, 413, 415, 429 and 503, are added to the document wherever they
 /// apply by `standard_responses` (lib.rs): `errors` lists the others (403, 404, 409…).
 ///
@@ -20,7 +22,8 @@
 ///
 /// `json body: T,` reads the body as a `T` (its request body in the document) and
 /// `query page: PageParams, params: P;` the query string as each type (its parameters), after
-/// the arguments of the handler; `body = T,` documents a body the handler reads itself.
+/// the arguments of the handler; `body = T,` (or
+/// `request_body(…),` with utoipa's words) documents a body the handler reads itself.
 ///
 /// ```ignore
 /// crate::endpoint! {
@@ -37,17 +40,20 @@ macro_rules! endpoint {
     (
         $(#[$attr:meta])*
         $method:ident $route:literal, tag = $tag:literal, id = $op:literal,
+        $(security = $scheme:literal,)?
         ok = ($status:literal, $desc:literal $(, $ok:ty)?),
         $(location = $location:literal,)?
         errors = [$($errors:tt)*],
         $(body = $read_by_hand:ty,)?
+        $(request_body($($described:tt)*),)?
         $(json $json:ident: $body:ty,)?
         $(query $($query:ident: $params:ty),+;)?
         fn $($handler:tt)*
     ) => {
         $crate::endpoint! {
-            @emit [$(#[$attr])*] $method $route, $tag, $op,
-            [$(request_body = $read_by_hand,)? $(request_body = $body,)? $(params($($params),+),)?],
+            @emit [$(#[$attr])*] $method $route, $tag, $op, [$($scheme)? "bearer"],
+            [$(request_body = $read_by_hand,)? $(request_body($($described)*),)?
+                $(request_body = $body,)? $(params($($params),+),)?],
             [(status = $status, description = $desc $(, body = $ok)?
                 $(, headers(("Location" = String, description = $location)))?)],
             [$($errors)*],
@@ -64,7 +70,7 @@ macro_rules! endpoint {
         fn $($handler:tt)*
     ) => {
         $crate::endpoint! {
-            @emit [$(#[$attr])*] $method $route, $tag, $op, [],
+            @emit [$(#[$attr])*] $method $route, $tag, $op, ["bearer"], [],
             [(status = 200, response = $crate::responses::$file)],
             [$($errors)*],
             [],
@@ -73,6 +79,7 @@ macro_rules! endpoint {
     };
     (
         @emit [$($attr:tt)*] $method:ident $route:literal, $tag:literal, $op:literal,
+        [$scheme:literal $($bearer:literal)?],
         [$($request:tt)*], [$($ok:tt)*], [$($code:literal $err:ident),* $(,)?], [$($extra:tt)*],
         fn $name:ident($state:ident, $caller:ident: $role:ty $(, $arg:ident: $arg_ty:ty)* $(,)?)
             $block:block
@@ -85,7 +92,7 @@ macro_rules! endpoint {
                 $($ok)*,
                 $((status = $code, response = $crate::responses::$err),)*
             ),
-            security(("bearer" = []))
+            security(($scheme = []))
         )]
         #[$method($route)]
         pub async fn $name(

@@ -1,7 +1,7 @@
 //! `/api/leases`: leases with their co-lessees and guarantors, their rent history and their
 //! yearly revision (a lessee's own leases are in `lessee_portal`).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::leases::{RevisionPreview, RevisionRequest};
 use faireplace_app::{AppError, CrudService, Principal};
@@ -24,7 +24,6 @@ use crate::common::Manager;
 use crate::crud::{CrudResource, id_by_code};
 use crate::problem::ApiError;
 use crate::property::{opt, uuid_param};
-use crate::responses::{Conflict, Forbidden, NotFound};
 
 /// A lessee party to a lease.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -486,65 +485,48 @@ fn revision_request(
     })
 }
 
-/// Preview the yearly rent revision by the IRL (Art. 17-1 of the 1989 law): the reference
-/// quarter of the lease (or the last published at its start), F and G estates frozen, one
-/// revision a year, claimed within a year of its date. 409 REVISION_NOT_DUE before the first
-/// revision date; 409 for a lease that is not ACTIVE or NOTICE_GIVEN.
-#[utoipa::path(
-    tag = "Leases", operation_id = "preview_rent_revision",
+crate::endpoint! {
+    /// Preview the yearly rent revision by the IRL (Art. 17-1 of the 1989 law): the reference
+    /// quarter of the lease (or the last published at its start), F and G estates frozen, one
+    /// revision a year, claimed within a year of its date. 409 REVISION_NOT_DUE before the first
+    /// revision date; 409 for a lease that is not ACTIVE or NOTICE_GIVEN.
+    post "/leases/{id}/rent-revision/preview", tag = "Leases", id = "preview_rent_revision",
+    ok = (200, "The revision and whether it may be applied", RevisionResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
     request_body(content = RevisionRequestBody, description = "Optional"),
-    responses(
-        (status = 200, description = "The revision and whether it may be applied", body = RevisionResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/leases/{id}/rent-revision/preview")]
-pub async fn preview_revision(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    req: actix_web::HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let request = revision_request(&req, &body)?;
-    let preview = state
-        .lease_rules
-        .preview_revision(&caller.0, LeaseId(path.into_inner()), request)
-        .await?;
-    Ok(HttpResponse::Ok().json(revision_response(preview, false)))
+    fn preview_revision(
+        state,
+        caller: Manager,
+        path: web::Path<Uuid>,
+        req: HttpRequest,
+        body: web::Bytes,
+    ) {
+        let (lease, request) = (LeaseId(path.into_inner()), revision_request(&req, &body)?);
+        let preview = state.lease_rules.preview_revision(&caller.0, lease, request).await?;
+        Ok(HttpResponse::Ok().json(revision_response(preview, false)))
+    }
 }
 
-/// Apply the yearly rent revision: the new rent from the effective date, written to the rent
-/// history. 409 with the blocked reason as `code` (NO_REVISION_CLAUSE, ENERGY_CLASS_F_G,
-/// INDEX_NOT_PUBLISHED, ALREADY_REVISED, TOO_LATE) when it may not be applied.
-#[utoipa::path(
-    tag = "Leases", operation_id = "apply_rent_revision",
+crate::endpoint! {
+    /// Apply the yearly rent revision: the new rent from the effective date, written to the rent
+    /// history. 409 with the blocked reason as `code` (NO_REVISION_CLAUSE, ENERGY_CLASS_F_G,
+    /// INDEX_NOT_PUBLISHED, ALREADY_REVISED, TOO_LATE) when it may not be applied.
+    post "/leases/{id}/rent-revision", tag = "Leases", id = "apply_rent_revision",
+    ok = (200, "The revision applied", RevisionResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
     request_body(content = RevisionRequestBody, description = "Optional"),
-    responses(
-        (status = 200, description = "The revision applied", body = RevisionResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/leases/{id}/rent-revision")]
-pub async fn apply_revision(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    req: actix_web::HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let request = revision_request(&req, &body)?;
-    let (preview, _lease) = state
-        .lease_rules
-        .apply_revision(&caller.0, LeaseId(path.into_inner()), request)
-        .await?;
-    Ok(HttpResponse::Ok().json(revision_response(preview, true)))
+    fn apply_revision(
+        state,
+        caller: Manager,
+        path: web::Path<Uuid>,
+        req: HttpRequest,
+        body: web::Bytes,
+    ) {
+        let (lease, request) = (LeaseId(path.into_inner()), revision_request(&req, &body)?);
+        let applied = state.lease_rules.apply_revision(&caller.0, lease, request);
+        let (preview, _lease) = applied.await?;
+        Ok(HttpResponse::Ok().json(revision_response(preview, true)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {
