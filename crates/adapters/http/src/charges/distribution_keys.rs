@@ -23,7 +23,6 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::Manager;
 use crate::crud::CrudResource;
-use crate::problem::ApiError;
 use crate::property::opt;
 
 /// Parameters of a calculation.
@@ -272,17 +271,7 @@ crate::endpoint! {
     json body: CalculateRequest,
     fn calculate(state, caller: Manager, path: web::Path<Uuid>) {
         let body = body.into_inner();
-        let mut errors = ValidationErrors::new();
-        if body.place_id.is_none() {
-            errors.push("place_id", "is required");
-        }
-        if body.total_amount.is_none() {
-            errors.push("total_amount", "is required");
-        }
-        errors.into_result()?;
-        let (Some(place), Some(total)) = (body.place_id, body.total_amount) else {
-            return Err(ApiError::field("place_id", "is required"));
-        };
+        let (place, total) = crate::required!(body: place_id, total_amount);
         let date = body
             .calculation_date
             .unwrap_or_else(|| Utc::now().date_naive());

@@ -6,7 +6,6 @@ use faireplace_charges::{
     ChargeReview, ChargeReviewId, Regulation, RegulationFilter, ReviewStatus, Statement,
     StatementLine,
 };
-use faireplace_kernel::ValidationErrors;
 use faireplace_leases::LeaseId;
 use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
@@ -156,21 +155,7 @@ crate::endpoint! {
     errors = [403 Forbidden, 404 NotFound],
     json body: ReviewRequest,
     fn create_review(state, caller: Manager) {
-        let mut errors = ValidationErrors::new();
-        for (field, missing) in [
-            ("place_id", body.place_id.is_none()),
-            ("period_start", body.period_start.is_none()),
-            ("period_end", body.period_end.is_none()),
-        ] {
-            if missing {
-                errors.push(field, "is required");
-            }
-        }
-        errors.into_result()?;
-        let (Some(place), Some(start), Some(end)) = (body.place_id, body.period_start, body.period_end)
-        else {
-            return Err(ApiError::field("place_id", "is required"));
-        };
+        let (place, start, end) = crate::required!(body: place_id, period_start, period_end);
         let review = state
             .reviews
             .create(&caller.0, PlaceId(place), start, end)

@@ -485,6 +485,23 @@ fn revision_request(
     })
 }
 
+/// A rent revision request read from its optional JSON body.
+pub struct RevisionBody(RevisionRequest);
+
+impl actix_web::FromRequest for RevisionBody {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let body = body.await?;
+            Ok(RevisionBody(revision_request(&req, &body)?))
+        })
+    }
+}
+
 crate::endpoint! {
     /// Preview the yearly rent revision by the IRL (Art. 17-1 of the 1989 law): the reference
     /// quarter of the lease (or the last published at its start), F and G estates frozen, one
@@ -494,16 +511,10 @@ crate::endpoint! {
     ok = (200, "The revision and whether it may be applied", RevisionResponse),
     errors = [403 Forbidden, 404 NotFound, 409 Conflict],
     request_body(content = RevisionRequestBody, description = "Optional"),
-    fn preview_revision(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        req: HttpRequest,
-        body: web::Bytes,
-    ) {
-        let (lease, request) = (LeaseId(path.into_inner()), revision_request(&req, &body)?);
-        let preview = state.lease_rules.preview_revision(&caller.0, lease, request).await?;
-        Ok(HttpResponse::Ok().json(revision_response(preview, false)))
+    fn preview_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
+        let lease = LeaseId(path.into_inner());
+        let preview = state.lease_rules.preview_revision(&caller.0, lease, body.0);
+        Ok(HttpResponse::Ok().json(revision_response(preview.await?, false)))
     }
 }
 
@@ -515,16 +526,9 @@ crate::endpoint! {
     ok = (200, "The revision applied", RevisionResponse),
     errors = [403 Forbidden, 404 NotFound, 409 Conflict],
     request_body(content = RevisionRequestBody, description = "Optional"),
-    fn apply_revision(
-        state,
-        caller: Manager,
-        path: web::Path<Uuid>,
-        req: HttpRequest,
-        body: web::Bytes,
-    ) {
-        let (lease, request) = (LeaseId(path.into_inner()), revision_request(&req, &body)?);
-        let applied = state.lease_rules.apply_revision(&caller.0, lease, request);
-        let (preview, _lease) = applied.await?;
+    fn apply_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
+        let lease = LeaseId(path.into_inner());
+        let (preview, _lease) = state.lease_rules.apply_revision(&caller.0, lease, body.0).await?;
         Ok(HttpResponse::Ok().json(revision_response(preview, true)))
     }
 }

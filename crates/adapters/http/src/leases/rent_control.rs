@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use crate::common::PageParams;
 use crate::common::{Manager, Paginated};
-use crate::problem::ApiError;
 use crate::property::uuid_param;
 
 /// A rent control zone: a published sector of a listed city.
@@ -151,17 +150,7 @@ crate::endpoint! {
     errors = [403 Forbidden, 404 NotFound],
     json body: CheckRequest,
     fn check(state, caller: Manager) {
-        let mut errors = faireplace_kernel::ValidationErrors::new();
-        if body.estate_id.is_none() {
-            errors.push("estate_id", "is required");
-        }
-        if body.rent_amount.is_none() {
-            errors.push("rent_amount", "is required");
-        }
-        errors.into_result()?;
-        let (Some(estate), Some(rent)) = (body.estate_id, body.rent_amount) else {
-            return Err(ApiError::field("estate_id", "is required"));
-        };
+        let (estate, rent) = crate::required!(body: estate_id, rent_amount);
         let today = chrono::Utc::now().date_naive();
         let verdict = state
             .rent_control
