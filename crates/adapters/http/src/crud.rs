@@ -137,7 +137,8 @@ fn service<R: CrudResource>(state: &AppState) -> CrudService<R> {
     }
 }
 
-async fn load<R: CrudResource>(
+/// The item `id` under `parent` (404 under another parent).
+pub async fn load<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
     parent: R::Parent,
@@ -183,16 +184,6 @@ pub async fn list<R: CrudResource>(
     R::check_parent(state, caller, parent).await?;
     let page = R::service(state).list(caller, &query).await?;
     Ok(Paginated::from_page(page, |item| item.to_response()).respond())
-}
-
-pub async fn get<R: CrudResource>(
-    state: &AppState,
-    caller: &Principal,
-    parent: R::Parent,
-    id: R::Id,
-) -> Result<HttpResponse, ApiError> {
-    let item = load::<R>(state, caller, parent, id).await?;
-    Ok(HttpResponse::Ok().json(item.to_response()))
 }
 
 async fn store<R: CrudResource>(
@@ -360,7 +351,8 @@ macro_rules! crud_handlers {
             errors = [403 Forbidden, 404 NotFound],
             fn get_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
                 let (parent, id) = $($item_of)*;
-                $crate::crud::get::<$resource>(&state, &caller.0, parent, $id(id)).await
+                let item = $crate::crud::load::<$resource>(&state, &caller.0, parent, $id(id)).await?;
+                Ok(actix_web::HttpResponse::Ok().json($crate::crud::CrudResource::to_response(&item)))
             }
         }
 
