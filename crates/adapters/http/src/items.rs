@@ -169,10 +169,16 @@ async fn create<D: Declared>(
 }
 
 /// The use cases of `D`, and the parent and id the path names.
+type Target<'a, D> = (
+    &'a ItemService<D>,
+    <D as Declared>::Parent,
+    <D as Declared>::Id,
+);
+
 fn target<'a, D: Declared>(
     state: &'a AppState,
     req: &HttpRequest,
-) -> Result<(&'a ItemService<D>, D::Parent, D::Id), ApiError> {
+) -> Result<Target<'a, D>, ApiError> {
     Ok((
         state.items.get::<D>()?,
         parent_of::<D>(req)?,
