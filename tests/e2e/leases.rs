@@ -176,6 +176,36 @@ async fn a_lease_is_created_with_its_parties_and_the_type_s_defaults() {
 }
 
 #[tokio::test]
+async fn a_lease_s_type_is_named_by_id_or_by_code() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, "A").await;
+    let by_code = |code: &str| {
+        let mut body = w.lease(json!({"lease_type_code": code}));
+        body.as_object_mut()
+            .expect("object")
+            .remove("lease_type_id");
+        body
+    };
+    let res = app
+        .post("/api/leases", w.key(), by_code("UNFURNISHED"))
+        .await;
+    res.assert_status(201);
+    assert_eq!(res.body["lease_type_id"], w.kind("UNFURNISHED"));
+    let both = w.lease(json!({"lease_type_code": "UNFURNISHED"}));
+    let err = app.post("/api/leases", w.key(), both).await;
+    err.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(err.error_fields(), ["lease_type_id", "lease_type_code"]);
+    let err = app.post("/api/leases", w.key(), by_code("CASTLE")).await;
+    assert_eq!(err.error_fields(), ["lease_type_code"]);
+    // A merge patch naming the code replaces the type.
+    let url = format!("/api/leases/{}", id(&res));
+    let patch = json!({"lease_type_code": "FURNISHED", "deposit_amount": 1701});
+    let furnished = app.patch(&url, w.key(), patch).await;
+    furnished.assert_status(200);
+    assert_eq!(furnished.body["lease_type_id"], w.kind("FURNISHED"));
+}
+
+#[tokio::test]
 async fn the_type_s_caps_and_bounds_are_enforced() {
     let app = TestApp::spawn().await;
     let w = world(&app, "A").await;

@@ -156,6 +156,45 @@ async fn system_types_are_seeded_and_protected() {
 }
 
 #[tokio::test]
+async fn an_estate_s_type_is_named_by_id_or_by_code() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("A").await;
+    let k = &t.owner_key;
+    let p = portfolio(&app, &t, 1000).await;
+    let by_code = |code: &str| json!({"place_id": p.place, "owner_id": p.owner, "type_code": code});
+    let flat = app.post("/api/estates", k, by_code("FLAT")).await;
+    flat.assert_status(201);
+    assert_eq!(flat.body["type_id"], p.flat_type.as_str());
+    let mut both = by_code("FLAT");
+    both["type_id"] = json!(p.flat_type);
+    let res = app.post("/api/estates", k, both).await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["type_id", "type_code"]);
+    // A room type's code, or another tenant's own type, names no estate type here.
+    let b = app.tenant("B").await;
+    let own = json!({"code": "GARAGE_BOX", "name": "Garage box"});
+    app.post("/api/types/estate", &b.owner_key, own)
+        .await
+        .assert_status(201);
+    for code in ["BEDROOM", "GARAGE_BOX", "CASTLE"] {
+        let res = app.post("/api/estates", k, by_code(code)).await;
+        assert_eq!(res.error_fields(), ["type_code"], "{code}");
+    }
+    // PATCH and PUT take the code too.
+    let url = format!("/api/estates/{}", id(&flat.body));
+    let house = app.patch(&url, k, json!({"type_code": "HOUSE"})).await;
+    assert_eq!(
+        house.body["type_id"],
+        type_id(&app, k, "estate", "HOUSE").await
+    );
+    let studio = app.put(&url, k, by_code("STUDIO")).await;
+    assert_eq!(
+        studio.body["type_id"],
+        type_id(&app, k, "estate", "STUDIO").await
+    );
+}
+
+#[tokio::test]
 async fn places_hold_estates_within_their_tantiemes() {
     let (app, t) = TestApp::with_tenant("A").await;
     let k = &t.owner_key;

@@ -17,6 +17,8 @@ sort_fields!(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LeaseTypeFilter {
     pub furnished: Option<bool>,
+    /// The type of this code (a client may name a lease type by its code).
+    pub code: Option<String>,
 }
 
 impl Resource for LeaseType {

@@ -38,6 +38,8 @@ sort_fields!(
 pub struct TypeFilter {
     pub kind: TypeKind,
     pub is_active: Option<bool>,
+    /// The type of this code (a client may name a type by its code).
+    pub code: Option<String>,
 }
 
 impl Default for TypeFilter {
@@ -45,6 +47,7 @@ impl Default for TypeFilter {
         Self {
             kind: TypeKind::Estate,
             is_active: None,
+            code: None,
         }
     }
 }

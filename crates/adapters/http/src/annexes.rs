@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::{Manager, created, pdf};
 use crate::problem::ApiError;
-use crate::responses::{Forbidden, NotFound, PayloadTooLarge, Pdf, UnsupportedMediaType};
+use crate::responses::{Forbidden, NotFound, PayloadTooLarge, UnsupportedMediaType};
 
 /// An annex of the catalog.
 #[derive(Debug, Serialize, ToSchema)]
@@ -394,52 +394,34 @@ pub struct ComplianceResponse {
     pub furniture_missing: Vec<String>,
 }
 
-/// Whether the lease carries every annex that applies to it, valid today.
-#[utoipa::path(
-    tag = "Annexes", operation_id = "lease_annex_compliance",
-    responses(
-        (status = 200, description = "The compliance", body = ComplianceResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{id}/annexes/compliance")]
-pub async fn compliance(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let c = state.annexes.compliance(&caller.0, LeaseId(*id)).await?;
-    Ok(HttpResponse::Ok().json(ComplianceResponse {
-        compliant: c.compliant(),
-        present: c.present.clone(),
-        missing: c.missing.clone(),
-        expired: c.expired.clone(),
-        to_confirm: c.to_confirm.clone(),
-        furniture_missing: c.furniture_missing.clone(),
-    }))
+crate::endpoint! {
+    /// Whether the lease carries every annex that applies to it, valid today.
+    get "/leases/{id}/annexes/compliance", tag = "Annexes", id = "lease_annex_compliance",
+    ok = (200, "The compliance", ComplianceResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn compliance(state, caller: Manager, id: web::Path<Uuid>) {
+        let c = state.annexes.compliance(&caller.0, LeaseId(*id)).await?;
+        Ok(HttpResponse::Ok().json(ComplianceResponse {
+            compliant: c.compliant(),
+            present: c.present.clone(),
+            missing: c.missing.clone(),
+            expired: c.expired.clone(),
+            to_confirm: c.to_confirm.clone(),
+            furniture_missing: c.furniture_missing.clone(),
+        }))
+    }
 }
 
-/// One annex of the lease.
-#[utoipa::path(
-    tag = "Annexes", operation_id = "get_lease_annex",
-    responses(
-        (status = 200, description = "The annex", body = AnnexResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{id}/annexes/{annex_id}")]
-pub async fn get_annex(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, annex_id) = path.into_inner();
-    let a = state.annexes.get(&caller.0, LeaseId(id), annex_id).await?;
-    Ok(HttpResponse::Ok().json(annex(&a)))
+crate::endpoint! {
+    /// One annex of the lease.
+    get "/leases/{id}/annexes/{annex_id}", tag = "Annexes", id = "get_lease_annex",
+    ok = (200, "The annex", AnnexResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn get_annex(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (id, annex_id) = path.into_inner();
+        let a = state.annexes.get(&caller.0, LeaseId(id), annex_id).await?;
+        Ok(HttpResponse::Ok().json(annex(&a)))
+    }
 }
 
 /// The annex's file: built-in and generated annexes as PDF made now; uploads as stored.
@@ -475,49 +457,31 @@ pub async fn download_annex(
     }
 }
 
-/// Detach an annex (an uploaded file stays in the media).
-#[utoipa::path(
-    tag = "Annexes", operation_id = "delete_lease_annex",
-    responses(
-        (status = 204, description = "Detached"),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/leases/{id}/annexes/{annex_id}")]
-pub async fn delete_annex(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, annex_id) = path.into_inner();
-    state
-        .annexes
-        .delete(&caller.0, LeaseId(id), annex_id)
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+crate::endpoint! {
+    /// Detach an annex (an uploaded file stays in the media).
+    delete "/leases/{id}/annexes/{annex_id}", tag = "Annexes", id = "delete_lease_annex",
+    ok = (204, "Detached"),
+    errors = [403 Forbidden, 404 NotFound],
+    fn delete_annex(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (id, annex_id) = path.into_inner();
+        state
+            .annexes
+            .delete(&caller.0, LeaseId(id), annex_id)
+            .await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
 }
 
-/// The lease contract as a PDF generated from its data: parties, estate, duration, rent,
-/// charges, deposit, clauses and the list of annexes (those still to provide marked so).
-#[utoipa::path(
-    tag = "Leases", operation_id = "lease_document",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{id}/document")]
-pub async fn lease_document(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state.documents.lease_pdf(&caller.0, LeaseId(*id)).await?;
-    Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+crate::endpoint! {
+    /// The lease contract as a PDF generated from its data: parties, estate, duration, rent,
+    /// charges, deposit, clauses and the list of annexes (those still to provide marked so).
+    get "/leases/{id}/document", tag = "Leases", id = "lease_document",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound],
+    fn lease_document(state, caller: Manager, id: web::Path<Uuid>) {
+        let bytes = state.documents.lease_pdf(&caller.0, LeaseId(*id)).await?;
+        Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

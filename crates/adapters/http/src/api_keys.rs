@@ -7,13 +7,11 @@ use faireplace_kernel::access::{Role, Scope};
 use faireplace_kernel::ids::{ApiKeyId, LesseeId};
 use faireplace_ports::ApiKeyRecord;
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::common::{OwnerOnly, Paginated, created, page_request};
-use crate::problem::ApiError;
-use crate::responses::{Forbidden, NotFound};
+use crate::common::PageParams;
+use crate::common::{OwnerOnly, Paginated, created};
 
 /// A key to create. A LESSEE key needs lessee_id and takes lessee scopes (default
 /// `lessee:leases:read`); OWNER and MANAGER keys take neither.
@@ -74,92 +72,57 @@ fn response(r: &ApiKeyRecord) -> ApiKeyResponse {
     }
 }
 
-/// Create a key (OWNER only). The answer holds the whole token once.
-#[utoipa::path(
-    tag = "API keys",
-    request_body = ApiKeyRequest,
-    responses(
-        (status = 201, description = "Created; `key` is shown only now", body = CreatedApiKey),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/api-keys")]
-pub async fn create_key(
-    state: web::Data<AppState>,
-    caller: OwnerOnly,
-    body: crate::json::Json<ApiKeyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let b = body.into_inner();
-    let (record, token) = state
-        .keys
-        .create(
-            &caller.0,
-            NewKeyRequest {
-                name: b.name,
-                role: b.role,
-                scopes: b.scopes,
-                lessee_id: b.lessee_id,
-                expires_at: b.expires_at,
-            },
-        )
-        .await?;
-    let body = CreatedApiKey {
-        details: response(&record),
-        key: token,
-    };
-    Ok(created(format!("/api/api-keys/{}", record.id), &body))
+crate::endpoint! {
+    /// Create a key (OWNER only). The answer holds the whole token once.
+    post "/api-keys", tag = "API keys", id = "create_key",
+    ok = (201, "Created; `key` is shown only now", CreatedApiKey),
+    errors = [403 Forbidden],
+    json body: ApiKeyRequest,
+    fn create_key(state, caller: OwnerOnly) {
+        let b = body.into_inner();
+        let (record, token) = state
+            .keys
+            .create(
+                &caller.0,
+                NewKeyRequest {
+                    name: b.name,
+                    role: b.role,
+                    scopes: b.scopes,
+                    lessee_id: b.lessee_id,
+                    expires_at: b.expires_at,
+                },
+            )
+            .await?;
+        let body = CreatedApiKey {
+            details: response(&record),
+            key: token,
+        };
+        Ok(created(format!("/api/api-keys/{}", record.id), &body))
+    }
 }
 
-/// Paging of the key list (newest last).
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct KeyListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
+crate::endpoint! {
+    /// List the tenant's keys, revoked ones included (OWNER only).
+    get "/api-keys", tag = "API keys", id = "list_keys",
+    ok = (200, "A page of keys", Paginated<ApiKeyResponse>),
+    errors = [403 Forbidden],
+    query params: PageParams;
+    fn list_keys(state, caller: OwnerOnly) {
+        let page = params.request()?;
+        let page = state.keys.list(&caller.0, page).await?;
+        Ok(Paginated::from_page(page, |r| response(&r)).respond())
+    }
 }
 
-/// List the tenant's keys, revoked ones included (OWNER only).
-#[utoipa::path(
-    tag = "API keys",
-    params(KeyListParams),
-    responses(
-        (status = 200, description = "A page of keys", body = Paginated<ApiKeyResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/api-keys")]
-pub async fn list_keys(
-    state: web::Data<AppState>,
-    caller: OwnerOnly,
-    params: web::Query<KeyListParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let page = state.keys.list(&caller.0, page).await?;
-    Ok(Paginated::from_page(page, |r| response(&r)).respond())
-}
-
-/// Revoke a key (OWNER only): it authenticates nothing from now on.
-#[utoipa::path(
-    tag = "API keys",
-    responses(
-        (status = 204, description = "Revoked"),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/api-keys/{id}")]
-pub async fn revoke_key(
-    state: web::Data<AppState>,
-    caller: OwnerOnly,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    state.keys.revoke(&caller.0, ApiKeyId(*id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+crate::endpoint! {
+    /// Revoke a key (OWNER only): it authenticates nothing from now on.
+    delete "/api-keys/{id}", tag = "API keys", id = "revoke_key",
+    ok = (204, "Revoked"),
+    errors = [403 Forbidden, 404 NotFound],
+    fn revoke_key(state, caller: OwnerOnly, id: web::Path<Uuid>) {
+        state.keys.revoke(&caller.0, ApiKeyId(*id)).await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -1,7 +1,7 @@
 //! The audit log: `/api/charges/audit-logs` (the charge entities) and `/api/audit-logs` (those
 //! and the parties), latest first. Each change writes its own entry in its transaction.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,6 @@ use crate::AppState;
 use crate::common::{Manager, Paginated, page_request};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
-use crate::responses::{BadRequest, Forbidden, Unauthorized};
 
 /// Filters of the audit log.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -100,54 +99,34 @@ async fn audit_page(
     .respond())
 }
 
-/// Every change of the charge entities (categories, keys, services, lease charges, expenses,
-/// freeze periods, reviews) with before, after, key id and time; latest first.
-#[utoipa::path(
-    tag = "Charges", operation_id = "list_charge_audit_logs",
-    params(AuditParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<AuditEntryResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/audit-logs")]
-pub async fn audit_logs(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<AuditParams>,
-) -> Result<HttpResponse, ApiError> {
-    audit_page(&state, &caller, &params, &CHARGE_ENTITIES).await
+crate::endpoint! {
+    /// Every change of the charge entities (categories, keys, services, lease charges, expenses,
+    /// freeze periods, reviews) with before, after, key id and time; latest first.
+    get "/charges/audit-logs", tag = "Charges", id = "list_charge_audit_logs",
+    ok = (200, "A page", Paginated<AuditEntryResponse>),
+    errors = [403 Forbidden],
+    query params: AuditParams;
+    fn audit_logs(state, caller: Manager) {
+        audit_page(&state, &caller, &params, &CHARGE_ENTITIES).await
+    }
 }
 
-/// Every audited change of the account: the charge entities and the parties (owners, lessees,
-/// contacts, whose e-mail and phone are where signature codes go), with before, after, key id
-/// and time; latest first.
-#[utoipa::path(
-    tag = "Parties", operation_id = "list_audit_logs",
-    params(AuditParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<AuditEntryResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/audit-logs")]
-pub async fn all_audit_logs(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<AuditParams>,
-) -> Result<HttpResponse, ApiError> {
-    let all: Vec<&'static str> = CHARGE_ENTITIES
-        .iter()
-        .chain(PARTY_ENTITIES.iter())
-        .copied()
-        .collect();
-    audit_page(&state, &caller, &params, &all).await
+crate::endpoint! {
+    /// Every audited change of the account: the charge entities and the parties (owners, lessees,
+    /// contacts, whose e-mail and phone are where signature codes go), with before, after, key id
+    /// and time; latest first.
+    get "/audit-logs", tag = "Parties", id = "list_audit_logs",
+    ok = (200, "A page", Paginated<AuditEntryResponse>),
+    errors = [403 Forbidden],
+    query params: AuditParams;
+    fn all_audit_logs(state, caller: Manager) {
+        let all: Vec<&'static str> = CHARGE_ENTITIES
+            .iter()
+            .chain(PARTY_ENTITIES.iter())
+            .copied()
+            .collect();
+        audit_page(&state, &caller, &params, &all).await
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -226,6 +226,41 @@ fn parse_page(
     request.ok_or_else(|| ValidationErrors::single("page", "is invalid"))
 }
 
+/// The values of a body's required fields, or 400 naming every one that is missing:
+/// `let (place, total) = crate::required!(body: place_id, total_amount);`
+#[macro_export]
+macro_rules! required {
+    ($body:ident: $($field:ident),+ $(,)?) => {{
+        let mut errors = faireplace_kernel::ValidationErrors::new();
+        $(
+            let $field = $body.$field.or_else(|| {
+                errors.push(stringify!($field), "is required");
+                None
+            });
+        )+
+        match ($($field,)+) {
+            ($(Some($field),)+) => ($($field),+),
+            _ => return Err($crate::problem::ApiError::validation(&errors)),
+        }
+    }};
+}
+
+/// The page of a list that is neither searched nor sorted.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    #[param(value_type = Option<u32>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+}
+
+impl PageParams {
+    pub fn request(&self) -> Result<PageRequest, ApiError> {
+        page_request(&self.page, &self.limit)
+    }
+}
+
 /// A page request from raw `page` and `limit` query values (400 naming the bad one).
 pub fn page_request(
     page: &Option<String>,

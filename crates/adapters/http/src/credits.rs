@@ -1,16 +1,14 @@
 //! `/api/credits`: packages on sale, the balance and its ledger.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use chrono::{DateTime, Utc};
 use faireplace_billing::{CreditTransaction, TransactionKind};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::common::{Manager, Paginated, page_request};
-use crate::problem::ApiError;
-use crate::responses::Forbidden;
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated};
 
 /// A package of credits on sale (from the server's configuration).
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,32 +28,25 @@ pub struct PackageList {
     pub data: Vec<PackageResponse>,
 }
 
-/// The packages of credits on sale (one credit pays one electronic signature).
-#[utoipa::path(
-    tag = "Credits", operation_id = "list_credit_packages",
-    responses(
-        (status = 200, description = "The packages", body = PackageList),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/credits/packages")]
-pub async fn packages(
-    state: web::Data<AppState>,
-    caller: Manager,
-) -> Result<HttpResponse, ApiError> {
-    let packages = state.credits.packages(&caller.0)?;
-    Ok(HttpResponse::Ok().json(PackageList {
-        data: packages
-            .iter()
-            .map(|p| PackageResponse {
-                id: p.id.clone(),
-                credits: p.credits,
-                price_cents: p.price_cents,
-                currency: p.currency.clone(),
-            })
-            .collect(),
-    }))
+crate::endpoint! {
+    /// The packages of credits on sale (one credit pays one electronic signature).
+    get "/credits/packages", tag = "Credits", id = "list_credit_packages",
+    ok = (200, "The packages", PackageList),
+    errors = [403 Forbidden],
+    fn packages(state, caller: Manager) {
+        let packages = state.credits.packages(&caller.0)?;
+        Ok(HttpResponse::Ok().json(PackageList {
+            data: packages
+                .iter()
+                .map(|p| PackageResponse {
+                    id: p.id.clone(),
+                    credits: p.credits,
+                    price_cents: p.price_cents,
+                    currency: p.currency.clone(),
+                })
+                .collect(),
+        }))
+    }
 }
 
 /// The tenant's balance.
@@ -64,22 +55,15 @@ pub struct BalanceResponse {
     pub balance: i64,
 }
 
-/// The tenant's credits balance (never negative).
-#[utoipa::path(
-    tag = "Credits", operation_id = "get_credit_balance",
-    responses(
-        (status = 200, description = "The balance", body = BalanceResponse),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/credits/balance")]
-pub async fn balance(
-    state: web::Data<AppState>,
-    caller: Manager,
-) -> Result<HttpResponse, ApiError> {
-    let balance = state.credits.balance(&caller.0).await?;
-    Ok(HttpResponse::Ok().json(BalanceResponse { balance }))
+crate::endpoint! {
+    /// The tenant's credits balance (never negative).
+    get "/credits/balance", tag = "Credits", id = "get_credit_balance",
+    ok = (200, "The balance", BalanceResponse),
+    errors = [403 Forbidden],
+    fn balance(state, caller: Manager) {
+        let balance = state.credits.balance(&caller.0).await?;
+        Ok(HttpResponse::Ok().json(BalanceResponse { balance }))
+    }
 }
 
 /// One movement of the balance.
@@ -105,35 +89,17 @@ fn transaction(t: CreditTransaction) -> TransactionResponse {
     }
 }
 
-/// Paging of the ledger.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct LedgerParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
-/// The ledger of the tenant's credits, latest first: it always sums to the balance.
-#[utoipa::path(
-    tag = "Credits", operation_id = "list_credit_transactions",
-    params(LedgerParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<TransactionResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/credits/transactions")]
-pub async fn transactions(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<LedgerParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let page = state.credits.transactions(&caller.0, page).await?;
-    Ok(Paginated::from_page(page, transaction).respond())
+crate::endpoint! {
+    /// The ledger of the tenant's credits, latest first: it always sums to the balance.
+    get "/credits/transactions", tag = "Credits", id = "list_credit_transactions",
+    ok = (200, "A page", Paginated<TransactionResponse>),
+    errors = [403 Forbidden],
+    query params: PageParams;
+    fn transactions(state, caller: Manager) {
+        let page = params.request()?;
+        let page = state.credits.transactions(&caller.0, page).await?;
+        Ok(Paginated::from_page(page, transaction).respond())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -6,7 +6,7 @@
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService, Principal};
-use faireplace_kernel::{Sort, ValidationErrors};
+use faireplace_kernel::{PageRequest, Sort, ValidationErrors};
 use faireplace_ports::{ListQuery, Resource};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -49,6 +49,20 @@ pub trait CrudResource: Resource {
     fn parent(&self) -> Self::Parent;
     fn same_parent(a: Self::Parent, b: Self::Parent) -> bool;
 
+    /// The references a client may give by code instead of by id: `(id field, code field)`.
+    /// A merge patch that names the code drops the current id.
+    const BY_CODE: &'static [(&'static str, &'static str)] = &[];
+
+    /// Turns the codes a request names (see [`BY_CODE`](Self::BY_CODE)) into ids, with
+    /// [`id_by_code`].
+    async fn resolve(
+        _state: &AppState,
+        _caller: &Principal,
+        _request: &mut Self::Request,
+    ) -> Result<(), ApiError> {
+        Ok(())
+    }
+
     /// Checks that need other resources (a referenced contact's kind, a key holder…).
     async fn check(&mut self, _state: &AppState, _caller: &Principal) -> Result<(), ApiError> {
         Ok(())
@@ -69,6 +83,43 @@ pub trait CrudResource: Resource {
     }
 }
 
+/// The id of the `R` of a code, for a reference given by code (`None` without one): one list
+/// query in the caller's tenant, with the filter that `by_code` makes of the code. An id and a
+/// code both given, or a code of nothing, answer 400 naming the fields.
+pub async fn id_by_code<R: CrudResource>(
+    state: &AppState,
+    caller: &Principal,
+    (id_field, code_field): (&str, &str),
+    id_given: bool,
+    code: Option<String>,
+    by_code: impl FnOnce(String) -> R::Filter,
+) -> Result<Option<R::Id>, ApiError> {
+    let Some(code) = code else {
+        return Ok(None);
+    };
+    if id_given {
+        let message = format!("give {id_field} or {code_field}, not both");
+        let mut errors = ValidationErrors::new();
+        errors.push(id_field, message.clone());
+        errors.push(code_field, message);
+        return Err(ApiError::validation(&errors));
+    }
+    let query = ListQuery {
+        page: PageRequest::default(),
+        sort: R::DEFAULT_SORT,
+        search: None,
+        filter: by_code(code),
+    };
+    let page = R::service(state).list(caller, &query).await?;
+    match page.items.first() {
+        Some(item) => Ok(Some(item.id())),
+        None => Err(ApiError::field(
+            code_field,
+            &format!("names no {} of this code", R::NAME),
+        )),
+    }
+}
+
 /// The resource as the audit log keeps it: what a client reads.
 fn audit_json<R: CrudResource>(item: &R) -> serde_json::Value {
     serde_json::to_value(item.to_response()).unwrap_or_default()
@@ -86,7 +137,8 @@ fn service<R: CrudResource>(state: &AppState) -> CrudService<R> {
     }
 }
 
-async fn load<R: CrudResource>(
+/// The item `id` under `parent` (404 under another parent).
+pub async fn load<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
     parent: R::Parent,
@@ -104,9 +156,10 @@ pub async fn create<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
     parent: R::Parent,
-    request: R::Request,
+    mut request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
     R::check_parent(state, caller, parent).await?;
+    R::resolve(state, caller, &mut request).await?;
     let service = service::<R>(state);
     let mut item = R::create(parent, request, service.now())?;
     item.check(state, caller).await?;
@@ -133,22 +186,13 @@ pub async fn list<R: CrudResource>(
     Ok(Paginated::from_page(page, |item| item.to_response()).respond())
 }
 
-pub async fn get<R: CrudResource>(
-    state: &AppState,
-    caller: &Principal,
-    parent: R::Parent,
-    id: R::Id,
-) -> Result<HttpResponse, ApiError> {
-    let item = load::<R>(state, caller, parent, id).await?;
-    Ok(HttpResponse::Ok().json(item.to_response()))
-}
-
 async fn store<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
     before: R,
-    request: R::Request,
+    mut request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
+    R::resolve(state, caller, &mut request).await?;
     let service = service::<R>(state);
     let mut item = before.clone();
     item.replace(request, service.now())?;
@@ -178,9 +222,17 @@ pub async fn patch<R: CrudResource>(
     caller: &Principal,
     parent: R::Parent,
     id: R::Id,
-    patch: serde_json::Value,
+    mut patch: serde_json::Value,
 ) -> Result<HttpResponse, ApiError> {
     let item = load::<R>(state, caller, parent, id).await?;
+    if let Some(fields) = patch.as_object_mut() {
+        for (id_field, code_field) in R::BY_CODE {
+            let names_code = fields.get(*code_field).is_some_and(|c| !c.is_null());
+            if names_code && !fields.contains_key(*id_field) {
+                fields.insert((*id_field).to_owned(), serde_json::Value::Null);
+            }
+        }
+    }
     let request = merge_patch(&item.to_request(), patch)?;
     store(state, caller, item, request).await
 }
@@ -267,150 +319,81 @@ macro_rules! crud_handlers {
         // utoipa recognises the route attributes by their bare names.
         use actix_web::{delete, get, patch, post, put};
 
-        #[doc = $c_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $c_op,
-            request_body = $request,
-            responses(
-                (status = 201, description = "Created", body = $response,
-                    headers(("Location" = String, description = "URL of the new item"))),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[post($collection)]
-        pub async fn create_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $($parent_arg: $parent_ty,)?
-            body: $crate::json::Json<$request>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let parent = $($parent_of)*;
-            $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
+        $crate::endpoint! {
+            #[doc = $c_doc]
+            post $collection, tag = $tag, id = $c_op,
+            ok = (201, "Created", $response),
+            location = "URL of the new item",
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            json body: $request,
+            fn create_item(state, caller: $crate::common::Manager $(, $parent_arg: $parent_ty)?) {
+                let parent = $($parent_of)*;
+                $crate::crud::create::<$resource>(&state, &caller.0, parent, body.into_inner()).await
+            }
         }
 
-        #[doc = $l_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $l_op,
-            params($crate::common::ListParams, $filter),
-            responses(
-                (status = 200, description = "A page", body = $crate::common::Paginated<$response>),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-            ),
-            security(("bearer" = []))
-        )]
-        #[get($collection)]
-        pub async fn list_items(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $($parent_arg: $parent_ty,)?
-            params: actix_web::web::Query<$crate::common::ListParams>,
-            filter: actix_web::web::Query<$filter>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let parent = $($parent_of)*;
-            $crate::crud::list::<$resource>(&state, &caller.0, parent, &params, &filter).await
+        $crate::endpoint! {
+            #[doc = $l_doc]
+            get $collection, tag = $tag, id = $l_op,
+            ok = (200, "A page", $crate::common::Paginated<$response>),
+            errors = [403 Forbidden, 404 NotFound],
+            query params: $crate::common::ListParams, filter: $filter;
+            fn list_items(state, caller: $crate::common::Manager $(, $parent_arg: $parent_ty)?) {
+                let parent = $($parent_of)*;
+                $crate::crud::list::<$resource>(&state, &caller.0, parent, &params, &filter).await
+            }
         }
 
-        #[doc = $g_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $g_op,
-            responses(
-                (status = 200, description = "The item", body = $response),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-            ),
-            security(("bearer" = []))
-        )]
-        #[get($item)]
-        pub async fn get_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::get::<$resource>(&state, &caller.0, parent, $id(id)).await
+        $crate::endpoint! {
+            #[doc = $g_doc]
+            get $item, tag = $tag, id = $g_op,
+            ok = (200, "The item", $response),
+            errors = [403 Forbidden, 404 NotFound],
+            fn get_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
+                let (parent, id) = $($item_of)*;
+                let item = $crate::crud::load::<$resource>(&state, &caller.0, parent, $id(id)).await?;
+                Ok(actix_web::HttpResponse::Ok().json($crate::crud::CrudResource::to_response(&item)))
+            }
         }
 
-        #[doc = $r_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $r_op,
-            request_body = $request,
-            responses(
-                (status = 200, description = "The item", body = $response),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[put($item)]
-        pub async fn replace_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-            body: $crate::json::Json<$request>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+        $crate::endpoint! {
+            #[doc = $r_doc]
+            put $item, tag = $tag, id = $r_op,
+            ok = (200, "The item", $response),
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            json body: $request,
+            fn replace_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::replace::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+            }
         }
 
-        #[doc = $p_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $p_op,
-            request_body = $request,
-            responses(
-                (status = 200, description = "The item", body = $response),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[patch($item)]
-        pub async fn patch_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-            body: $crate::json::Json<serde_json::Value>,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+        $crate::endpoint! {
+            #[doc = $p_doc]
+            patch $item, tag = $tag, id = $p_op,
+            ok = (200, "The item", $response),
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            body = $request,
+            fn patch_item(
+                state,
+                caller: $crate::common::Manager,
+                $item_arg: $item_ty,
+                body: $crate::json::Json<serde_json::Value>,
+            ) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::patch::<$resource>(&state, &caller.0, parent, $id(id), body.into_inner()).await
+            }
         }
 
-        #[doc = $d_doc]
-        #[utoipa::path(
-            tag = $tag, operation_id = $d_op,
-            responses(
-                (status = 204, description = "Deleted"),
-                (status = 400, response = $crate::responses::BadRequest),
-                (status = 401, response = $crate::responses::Unauthorized),
-                (status = 403, response = $crate::responses::Forbidden),
-                (status = 404, response = $crate::responses::NotFound),
-                (status = 409, response = $crate::responses::Conflict),
-            ),
-            security(("bearer" = []))
-        )]
-        #[delete($item)]
-        pub async fn delete_item(
-            state: actix_web::web::Data<$crate::AppState>,
-            caller: $crate::common::Manager,
-            $item_arg: $item_ty,
-        ) -> Result<actix_web::HttpResponse, $crate::problem::ApiError> {
-            let (parent, id) = $($item_of)*;
-            $crate::crud::delete::<$resource>(&state, &caller.0, parent, $id(id)).await
+        $crate::endpoint! {
+            #[doc = $d_doc]
+            delete $item, tag = $tag, id = $d_op,
+            ok = (204, "Deleted"),
+            errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+            fn delete_item(state, caller: $crate::common::Manager, $item_arg: $item_ty) {
+                let (parent, id) = $($item_of)*;
+                $crate::crud::delete::<$resource>(&state, &caller.0, parent, $id(id)).await
+            }
         }
 
         /// Registers the six handlers.

@@ -168,43 +168,46 @@ async fn create<D: Declared>(
         .json(item.to_json()))
 }
 
+/// The use cases of `D`, and the parent and id the path names.
+type Target<'a, D> = (
+    &'a ItemService<D>,
+    <D as Declared>::Parent,
+    <D as Declared>::Id,
+);
+
+fn target<'a, D: Declared>(
+    state: &'a AppState,
+    req: &HttpRequest,
+) -> Result<Target<'a, D>, ApiError> {
+    Ok((
+        state.items.get::<D>()?,
+        parent_of::<D>(req)?,
+        id_of::<D>(req)?,
+    ))
+}
+
 async fn get<D: Declared>(
     state: web::Data<AppState>,
     caller: Manager,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (parent, id) = (parent_of::<D>(&req)?, id_of::<D>(&req)?);
-    let item = state.items.get::<D>()?.get(&caller.0, parent, id).await?;
-    Ok(answer(&item))
+    let (items, parent, id) = target::<D>(&state, &req)?;
+    Ok(answer(&items.get(&caller.0, parent, id).await?))
 }
 
-async fn replace<D: Declared>(
+/// PUT replaces the item with the body; PATCH (`MERGE`) merges the body into it.
+async fn write<D: Declared, const MERGE: bool>(
     state: web::Data<AppState>,
     caller: Manager,
     req: HttpRequest,
     body: crate::json::Json<Json>,
 ) -> Result<HttpResponse, ApiError> {
-    let (parent, id) = (parent_of::<D>(&req)?, id_of::<D>(&req)?);
-    let item = state
-        .items
-        .get::<D>()?
-        .replace(&caller.0, parent, id, &body.0)
-        .await?;
-    Ok(answer(&item))
-}
-
-async fn patch<D: Declared>(
-    state: web::Data<AppState>,
-    caller: Manager,
-    req: HttpRequest,
-    body: crate::json::Json<Json>,
-) -> Result<HttpResponse, ApiError> {
-    let (parent, id) = (parent_of::<D>(&req)?, id_of::<D>(&req)?);
-    let item = state
-        .items
-        .get::<D>()?
-        .patch(&caller.0, parent, id, &body.0)
-        .await?;
+    let (items, parent, id) = target::<D>(&state, &req)?;
+    let item = if MERGE {
+        items.patch(&caller.0, parent, id, &body.0).await?
+    } else {
+        items.replace(&caller.0, parent, id, &body.0).await?
+    };
     Ok(answer(&item))
 }
 
@@ -213,12 +216,8 @@ async fn delete<D: Declared>(
     caller: Manager,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (parent, id) = (parent_of::<D>(&req)?, id_of::<D>(&req)?);
-    state
-        .items
-        .get::<D>()?
-        .delete(&caller.0, parent, id)
-        .await?;
+    let (items, parent, id) = target::<D>(&state, &req)?;
+    items.delete(&caller.0, parent, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -333,8 +332,8 @@ impl<D: Declared> HttpServiceFactory for ItemRoutes<D> {
             .register(config);
         web::resource(item_path::<D>())
             .route(web::get().to(get::<D>))
-            .route(web::put().to(replace::<D>))
-            .route(web::patch().to(patch::<D>))
+            .route(web::put().to(write::<D, false>))
+            .route(web::patch().to(write::<D, true>))
             .route(web::delete().to(delete::<D>))
             .default_service(web::to(crate::middleware::fallback))
             .register(config);

@@ -12,6 +12,7 @@ mod common;
 mod credits;
 mod crud;
 mod dev;
+mod endpoint;
 pub mod items;
 pub mod json;
 mod leases;
@@ -356,43 +357,34 @@ fn standard_responses(api: &mut utoipa::openapi::OpenApi) {
             );
         }
     }
-    for (path, item) in api.paths.paths.iter_mut() {
-        let operations = [
-            item.get.as_mut(),
-            item.post.as_mut(),
-            item.put.as_mut(),
-            item.patch.as_mut(),
-            item.delete.as_mut(),
-        ];
-        for op in operations.into_iter().flatten() {
-            let mut add = |status: &str, response: &str| {
-                op.responses
-                    .responses
-                    .entry(status.to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
-            };
-            let has_body = op.request_body.is_some();
-            let has_params =
-                op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || path.contains('{');
-            if has_body || has_params {
-                add("400", "BadRequest");
-            }
-            if has_body {
-                add("408", "RequestTimeout");
-                add("413", "PayloadTooLarge");
-                add("415", "UnsupportedMediaType");
-            }
-            let keyed = op
-                .security
-                .as_ref()
-                .is_some_and(|s| !s.is_empty() && path.as_str() != "/api/webhooks/stripe");
-            if keyed {
-                add("401", "Unauthorized");
-                add("429", "TooManyRequests");
-            }
-            if path.as_str() != "/api/health" {
-                add("503", "Unavailable");
-            }
+    for (path, op) in openapi::operations_mut(api) {
+        let mut add = |status: &str, response: &str| {
+            op.responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name(response)));
+        };
+        let has_body = op.request_body.is_some();
+        let has_params =
+            op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || path.contains('{');
+        if has_body || has_params {
+            add("400", "BadRequest");
+        }
+        if has_body {
+            add("408", "RequestTimeout");
+            add("413", "PayloadTooLarge");
+            add("415", "UnsupportedMediaType");
+        }
+        let keyed = op
+            .security
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && path.as_str() != "/api/webhooks/stripe");
+        if keyed {
+            add("401", "Unauthorized");
+            add("429", "TooManyRequests");
+        }
+        if path.as_str() != "/api/health" {
+            add("503", "Unavailable");
         }
     }
 }

@@ -258,54 +258,37 @@ pub async fn upload_media(
     ))
 }
 
-/// List the files of one entity (`entity_type` and `entity_id` required), oldest first.
-#[utoipa::path(
-    tag = "Media",
-    params(MediaListParams),
-    responses(
-        (status = 200, description = "A page of files", body = Paginated<MediaResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/media")]
-pub async fn list_media(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<MediaListParams>,
-) -> Result<HttpResponse, ApiError> {
-    let entity = parse_entity(params.entity_type.as_deref(), params.entity_id.as_deref());
-    let page = page_request(&params.page, &params.limit);
-    let ((entity_type, entity_id), page) = match (entity, page) {
-        (Ok(e), Ok(p)) => (e, p),
-        (Err(e), _) => return Err(e.into()),
-        (_, Err(e)) => return Err(e),
-    };
-    let page = state
-        .media
-        .list(&caller.0, entity_type, entity_id, page)
-        .await?;
-    Ok(Paginated::from_page(page, |m| response(&m)).respond())
+crate::endpoint! {
+    /// List the files of one entity (`entity_type` and `entity_id` required), oldest first.
+    get "/media", tag = "Media", id = "list_media",
+    ok = (200, "A page of files", Paginated<MediaResponse>),
+    errors = [403 Forbidden],
+    query params: MediaListParams;
+    fn list_media(state, caller: Manager) {
+        let entity = parse_entity(params.entity_type.as_deref(), params.entity_id.as_deref());
+        let page = page_request(&params.page, &params.limit);
+        let ((entity_type, entity_id), page) = match (entity, page) {
+            (Ok(e), Ok(p)) => (e, p),
+            (Err(e), _) => return Err(e.into()),
+            (_, Err(e)) => return Err(e),
+        };
+        let page = state
+            .media
+            .list(&caller.0, entity_type, entity_id, page)
+            .await?;
+        Ok(Paginated::from_page(page, |m| response(&m)).respond())
+    }
 }
 
-/// Read a file's record.
-#[utoipa::path(
-    tag = "Media",
-    responses(
-        (status = 200, description = "The file's record", body = MediaResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/media/{id}")]
-pub async fn get_media(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let media = state.media.get(&caller.0, MediaId(*id)).await?;
-    Ok(HttpResponse::Ok().json(response(&media)))
+crate::endpoint! {
+    /// Read a file's record.
+    get "/media/{id}", tag = "Media", id = "get_media",
+    ok = (200, "The file's record", MediaResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn get_media(state, caller: Manager, id: web::Path<Uuid>) {
+        let media = state.media.get(&caller.0, MediaId(*id)).await?;
+        Ok(HttpResponse::Ok().json(response(&media)))
+    }
 }
 
 /// `attachment; filename="…"` with the name stripped of path separators, quotes and control
@@ -380,24 +363,15 @@ pub(crate) fn download_response(download: faireplace_app::media::Download) -> Ht
         .streaming(body)
 }
 
-/// Delete a file; its bytes go with the last record that names them.
-#[utoipa::path(
-    tag = "Media",
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/media/{id}")]
-pub async fn delete_media(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    state.media.delete(&caller.0, MediaId(*id)).await?;
-    Ok(HttpResponse::NoContent().finish())
+crate::endpoint! {
+    /// Delete a file; its bytes go with the last record that names them.
+    delete "/media/{id}", tag = "Media", id = "delete_media",
+    ok = (204, "Deleted"),
+    errors = [403 Forbidden, 404 NotFound],
+    fn delete_media(state, caller: Manager, id: web::Path<Uuid>) {
+        state.media.delete(&caller.0, MediaId(*id)).await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

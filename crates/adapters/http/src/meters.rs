@@ -16,11 +16,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, Paginated, created, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated, created};
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
 use crate::property::{bool_param, opt, uuid_param};
-use crate::responses::{Forbidden, NotFound};
 
 /// A meter as sent: on an estate or on a place (one of the two).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -213,38 +213,28 @@ crate::crud_handlers!(
     ],
 );
 
-/// The direct sub-meters of a meter.
-#[utoipa::path(
-    tag = "Meters", operation_id = "list_meter_children",
-    params(crate::common::ListParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<MeterResponse>),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/meters/{id}/children")]
-pub async fn children(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    params: web::Query<crate::common::ListParams>,
-) -> Result<HttpResponse, ApiError> {
-    let id = MeterId(path.into_inner());
-    state.meters.get(&caller.0, id).await?;
-    let (page, sort) = params.parse(Meter::DEFAULT_SORT)?;
-    let query = faireplace_ports::ListQuery {
-        page,
-        sort,
-        search: params.search(),
-        filter: MeterFilter {
-            parent_meter_id: Some(id),
-            ..MeterFilter::default()
-        },
-    };
-    let page = state.meters.list(&caller.0, &query).await?;
-    Ok(Paginated::from_page(page, |m| meter_response(&m)).respond())
+crate::endpoint! {
+    /// The direct sub-meters of a meter.
+    get "/meters/{id}/children", tag = "Meters", id = "list_meter_children",
+    ok = (200, "A page", Paginated<MeterResponse>),
+    errors = [403 Forbidden, 404 NotFound],
+    query params: crate::common::ListParams;
+    fn children(state, caller: Manager, path: web::Path<Uuid>) {
+        let id = MeterId(path.into_inner());
+        state.meters.get(&caller.0, id).await?;
+        let (page, sort) = params.parse(Meter::DEFAULT_SORT)?;
+        let query = faireplace_ports::ListQuery {
+            page,
+            sort,
+            search: params.search(),
+            filter: MeterFilter {
+                parent_meter_id: Some(id),
+                ..MeterFilter::default()
+            },
+        };
+        let page = state.meters.list(&caller.0, &query).await?;
+        Ok(Paginated::from_page(page, |m| meter_response(&m)).respond())
+    }
 }
 
 /// A reading as sent.
@@ -303,101 +293,63 @@ fn reading_response(r: &Reading) -> ReadingResponse {
     }
 }
 
-/// Record a reading (400 when lower than the previous one without rollover, or not after it).
-#[utoipa::path(
-    tag = "Meters", operation_id = "create_meter_reading",
-    request_body = ReadingRequest,
-    responses(
-        (status = 201, description = "The reading", body = ReadingResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/meters/{id}/readings")]
-pub async fn add_reading(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    body: crate::json::Json<ReadingRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let id = MeterId(path.into_inner());
-    let b = body.into_inner();
-    let reading = state
-        .meter_rules
-        .add_reading(
-            &caller.0,
-            id,
-            &ReadingInput {
-                value: b.value,
-                read_at: b.read_at,
-                source: b.source,
-                photo_media_id: b.photo_media_id,
-                rollover: b.rollover,
-            },
-        )
-        .await?;
-    Ok(created(
-        format!("/api/meters/{id}/readings"),
-        &reading_response(&reading),
-    ))
+crate::endpoint! {
+    /// Record a reading (400 when lower than the previous one without rollover, or not after it).
+    post "/meters/{id}/readings", tag = "Meters", id = "create_meter_reading",
+    ok = (201, "The reading", ReadingResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    json body: ReadingRequest,
+    fn add_reading(state, caller: Manager, path: web::Path<Uuid>) {
+        let id = MeterId(path.into_inner());
+        let b = body.into_inner();
+        let reading = state
+            .meter_rules
+            .add_reading(
+                &caller.0,
+                id,
+                &ReadingInput {
+                    value: b.value,
+                    read_at: b.read_at,
+                    source: b.source,
+                    photo_media_id: b.photo_media_id,
+                    rollover: b.rollover,
+                },
+            )
+            .await?;
+        Ok(created(
+            format!("/api/meters/{id}/readings"),
+            &reading_response(&reading),
+        ))
+    }
 }
 
-/// Paging of readings.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
+crate::endpoint! {
+    /// A meter's readings, latest first.
+    get "/meters/{id}/readings", tag = "Meters", id = "list_meter_readings",
+    ok = (200, "A page", Paginated<ReadingResponse>),
+    errors = [403 Forbidden, 404 NotFound],
+    query params: PageParams;
+    fn readings(state, caller: Manager, path: web::Path<Uuid>) {
+        let page = params.request()?;
+        let page = state
+            .meter_rules
+            .readings(&caller.0, MeterId(path.into_inner()), page)
+            .await?;
+        Ok(Paginated::from_page(page, |r| reading_response(&r)).respond())
+    }
 }
 
-/// A meter's readings, latest first.
-#[utoipa::path(
-    tag = "Meters", operation_id = "list_meter_readings",
-    params(PageParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<ReadingResponse>),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/meters/{id}/readings")]
-pub async fn readings(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    params: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let page = state
-        .meter_rules
-        .readings(&caller.0, MeterId(path.into_inner()), page)
-        .await?;
-    Ok(Paginated::from_page(page, |r| reading_response(&r)).respond())
-}
-
-/// Readings flagged as anomalies, over every meter, latest first.
-#[utoipa::path(
-    tag = "Meters", operation_id = "list_meter_anomalies",
-    params(PageParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<ReadingResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/meters/anomalies")]
-pub async fn anomalies(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let page = state.meter_rules.anomalies(&caller.0, page).await?;
-    Ok(Paginated::from_page(page, |r| reading_response(&r)).respond())
+crate::endpoint! {
+    /// Readings flagged as anomalies, over every meter, latest first.
+    get "/meters/anomalies", tag = "Meters", id = "list_meter_anomalies",
+    ok = (200, "A page", Paginated<ReadingResponse>),
+    errors = [403 Forbidden],
+    query params: PageParams;
+    fn anomalies(state, caller: Manager) {
+        let page = params.request()?;
+        let page = state.meter_rules.anomalies(&caller.0, page).await?;
+        Ok(Paginated::from_page(page, |r| reading_response(&r)).respond())
+    }
 }
 
 /// The days of a consumption query.
@@ -436,38 +388,28 @@ fn day(field: &str, raw: &Option<String>) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::field(field, "must be a date such as 2026-01-31"))
 }
 
-/// A meter's consumption from the start of `from` to the end of `to`.
-#[utoipa::path(
-    tag = "Meters", operation_id = "get_meter_consumption",
-    params(ConsumptionParams),
-    responses(
-        (status = 200, description = "The consumption", body = ConsumptionResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/meters/{id}/consumption")]
-pub async fn consumption(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    params: web::Query<ConsumptionParams>,
-) -> Result<HttpResponse, ApiError> {
-    let id = MeterId(path.into_inner());
-    let (from, to) = (day("from", &params.from)?, day("to", &params.to)?);
-    let c = state
-        .meter_rules
-        .consumption(&caller.0, id, from, to)
-        .await?;
-    Ok(HttpResponse::Ok().json(ConsumptionResponse {
-        meter_id: id,
-        from: c.from,
-        to: c.to,
-        total: c.total,
-        daily_average: c.daily_average.normalize(),
-        readings_used: c.readings_used,
-    }))
+crate::endpoint! {
+    /// A meter's consumption from the start of `from` to the end of `to`.
+    get "/meters/{id}/consumption", tag = "Meters", id = "get_meter_consumption",
+    ok = (200, "The consumption", ConsumptionResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    query params: ConsumptionParams;
+    fn consumption(state, caller: Manager, path: web::Path<Uuid>) {
+        let id = MeterId(path.into_inner());
+        let (from, to) = (day("from", &params.from)?, day("to", &params.to)?);
+        let c = state
+            .meter_rules
+            .consumption(&caller.0, id, from, to)
+            .await?;
+        Ok(HttpResponse::Ok().json(ConsumptionResponse {
+            meter_id: id,
+            from: c.from,
+            to: c.to,
+            total: c.total,
+            daily_average: c.daily_average.normalize(),
+            readings_used: c.readings_used,
+        }))
+    }
 }
 
 /// A meter a lease is billed from.
@@ -512,91 +454,63 @@ pub struct LeaseMeterList {
     pub data: Vec<LeaseMeterResponse>,
 }
 
-/// Link a meter to a lease with its start and end readings (linking it again replaces them).
-#[utoipa::path(
-    tag = "Meters", operation_id = "link_lease_meter",
-    request_body = LeaseMeterRequest,
-    responses(
-        (status = 201, description = "The link", body = LeaseMeterResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/leases/{lease_id}/meters")]
-pub async fn link_meter(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    body: crate::json::Json<LeaseMeterRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let lease = LeaseId(path.into_inner());
-    let meter = body
-        .meter_id
-        .ok_or_else(|| ApiError::field("meter_id", "is required"))?;
-    let link = state
-        .meter_rules
-        .link(
-            &caller.0,
-            lease,
-            meter,
-            body.start_reading_id,
-            body.end_reading_id,
-        )
-        .await?;
-    Ok(created(
-        format!("/api/leases/{lease}/meters"),
-        &link_response(&link),
-    ))
+crate::endpoint! {
+    /// Link a meter to a lease with its start and end readings (linking it again replaces them).
+    post "/leases/{lease_id}/meters", tag = "Meters", id = "link_lease_meter",
+    ok = (201, "The link", LeaseMeterResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    json body: LeaseMeterRequest,
+    fn link_meter(state, caller: Manager, path: web::Path<Uuid>) {
+        let lease = LeaseId(path.into_inner());
+        let meter = body
+            .meter_id
+            .ok_or_else(|| ApiError::field("meter_id", "is required"))?;
+        let link = state
+            .meter_rules
+            .link(
+                &caller.0,
+                lease,
+                meter,
+                body.start_reading_id,
+                body.end_reading_id,
+            )
+            .await?;
+        Ok(created(
+            format!("/api/leases/{lease}/meters"),
+            &link_response(&link),
+        ))
+    }
 }
 
-/// The meters a lease is billed from.
-#[utoipa::path(
-    tag = "Meters", operation_id = "list_lease_meters",
-    responses(
-        (status = 200, description = "The links", body = LeaseMeterList),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{lease_id}/meters")]
-pub async fn lease_meters(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let links = state
-        .meter_rules
-        .links(&caller.0, LeaseId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::Ok().json(LeaseMeterList {
-        data: links.iter().map(link_response).collect(),
-    }))
+crate::endpoint! {
+    /// The meters a lease is billed from.
+    get "/leases/{lease_id}/meters", tag = "Meters", id = "list_lease_meters",
+    ok = (200, "The links", LeaseMeterList),
+    errors = [403 Forbidden, 404 NotFound],
+    fn lease_meters(state, caller: Manager, path: web::Path<Uuid>) {
+        let links = state
+            .meter_rules
+            .links(&caller.0, LeaseId(path.into_inner()))
+            .await?;
+        Ok(HttpResponse::Ok().json(LeaseMeterList {
+            data: links.iter().map(link_response).collect(),
+        }))
+    }
 }
 
-/// Unlink a meter from a lease.
-#[utoipa::path(
-    tag = "Meters", operation_id = "unlink_lease_meter",
-    responses(
-        (status = 204, description = "Unlinked"),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/leases/{lease_id}/meters/{meter_id}")]
-pub async fn unlink_meter(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (lease, meter) = path.into_inner();
-    state
-        .meter_rules
-        .unlink(&caller.0, LeaseId(lease), MeterId(meter))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+crate::endpoint! {
+    /// Unlink a meter from a lease.
+    delete "/leases/{lease_id}/meters/{meter_id}", tag = "Meters", id = "unlink_lease_meter",
+    ok = (204, "Unlinked"),
+    errors = [403 Forbidden, 404 NotFound],
+    fn unlink_meter(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (lease, meter) = path.into_inner();
+        state
+            .meter_rules
+            .unlink(&caller.0, LeaseId(lease), MeterId(meter))
+            .await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

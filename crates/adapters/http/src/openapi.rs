@@ -28,25 +28,32 @@ fn who_may(path: &str, op: &Operation) -> &'static str {
 
 /// Every operation has a description: its own, or its summary, then who may call it.
 pub fn describe_operations(api: &mut OpenApi) {
-    for (path, item) in api.paths.paths.iter_mut() {
-        let operations = [
+    for (path, op) in operations_mut(api) {
+        let who = who_may(path, op);
+        let text = match (&op.description, &op.summary) {
+            (Some(d), _) if d.contains(who) => continue,
+            (Some(d), _) => format!("{d}\n\n{who}"),
+            (None, Some(s)) => format!("{s}\n\n{who}"),
+            (None, None) => who.to_owned(),
+        };
+        op.description = Some(text);
+    }
+}
+
+/// Every operation of the document (GET, POST, PUT, PATCH, DELETE) with its path.
+pub fn operations_mut(api: &mut OpenApi) -> impl Iterator<Item = (&String, &mut Operation)> {
+    api.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
             item.get.as_mut(),
             item.post.as_mut(),
             item.put.as_mut(),
             item.patch.as_mut(),
             item.delete.as_mut(),
-        ];
-        for op in operations.into_iter().flatten() {
-            let who = who_may(path, op);
-            let text = match (&op.description, &op.summary) {
-                (Some(d), _) if d.contains(who) => continue,
-                (Some(d), _) => format!("{d}\n\n{who}"),
-                (None, Some(s)) => format!("{s}\n\n{who}"),
-                (None, None) => who.to_owned(),
-            };
-            op.description = Some(text);
-        }
-    }
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |op| (path, op))
+    })
 }
 
 /// A field a client must send is never `null`: in the forms that requests send, a required

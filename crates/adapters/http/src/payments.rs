@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, OwnerOnly, Paginated, page_request};
-use crate::credits::LedgerParams;
+use crate::common::PageParams;
+use crate::common::{Manager, OwnerOnly, Paginated};
 use crate::problem::ApiError;
 use crate::responses::{Conflict, Forbidden, Unavailable};
 
@@ -230,25 +230,17 @@ fn payment(p: Payment) -> PaymentResponse {
     }
 }
 
-/// The tenant's payments as Stripe reported them, newest first.
-#[utoipa::path(
-    tag = "Payments", operation_id = "list_payments",
-    params(LedgerParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<PaymentResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/payments")]
-pub async fn payments(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<LedgerParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let page = state.payments.payments(&caller.0, page).await?;
-    Ok(Paginated::from_page(page, payment).respond())
+crate::endpoint! {
+    /// The tenant's payments as Stripe reported them, newest first.
+    get "/payments", tag = "Payments", id = "list_payments",
+    ok = (200, "A page", Paginated<PaymentResponse>),
+    errors = [403 Forbidden],
+    query params: PageParams;
+    fn payments(state, caller: Manager) {
+        let page = params.request()?;
+        let page = state.payments.payments(&caller.0, page).await?;
+        Ok(Paginated::from_page(page, payment).respond())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -17,9 +17,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, Paginated, created, origin, page_request, pdf};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated, created, origin, pdf};
 use crate::problem::ApiError;
-use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired, Pdf, TooManyRequests};
+use crate::responses::{Conflict, Forbidden, NotFound, PaymentRequired};
 
 /// A signer as requested.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -240,10 +241,6 @@ pub async fn initiate(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SignatureListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
     /// The status as of now (an open process past its expiry is EXPIRED).
     #[param(value_type = Option<SignatureStatus>)]
     pub status: Option<String>,
@@ -251,191 +248,122 @@ pub struct SignatureListParams {
     pub lease_id: Option<LeaseId>,
 }
 
-/// The signature processes, newest first (`status=PENDING` for those nobody has signed yet).
-#[utoipa::path(
-    tag = "Signatures", operation_id = "list_signatures",
-    params(SignatureListParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<SignatureResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/signatures")]
-pub async fn list(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<SignatureListParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let status = match params.status.as_deref() {
-        None => None,
-        Some(s) => Some(
-            SignatureStatus::parse(s)
-                .map_err(|e| ApiError::from(ValidationErrors::single("status", e.to_string())))?,
-        ),
-    };
-    let filter = SignatureFilter {
-        status,
-        lease_id: params.lease_id,
-    };
-    let page = state.signatures.list(&caller.0, &filter, page).await?;
-    Ok(Paginated::from_page(page, |s| response(&s)).respond())
+crate::endpoint! {
+    /// The signature processes, newest first (`status=PENDING` for those nobody has signed yet).
+    get "/signatures", tag = "Signatures", id = "list_signatures",
+    ok = (200, "A page", Paginated<SignatureResponse>),
+    errors = [403 Forbidden],
+    query page: PageParams, params: SignatureListParams;
+    fn list(state, caller: Manager) {
+        let page = page.request()?;
+        let status = match params.status.as_deref() {
+            None => None,
+            Some(s) => Some(
+                SignatureStatus::parse(s)
+                    .map_err(|e| ApiError::from(ValidationErrors::single("status", e.to_string())))?,
+            ),
+        };
+        let filter = SignatureFilter {
+            status,
+            lease_id: params.lease_id,
+        };
+        let page = state.signatures.list(&caller.0, &filter, page).await?;
+        Ok(Paginated::from_page(page, |s| response(&s)).respond())
+    }
 }
 
-/// One process with each signer's status and evidence.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "get_signature",
-    responses(
-        (status = 200, description = "The process", body = SignatureResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/signatures/{id}")]
-pub async fn get_one(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let sig = state.signatures.get(&caller.0, SignatureId(*id)).await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
+crate::endpoint! {
+    /// One process with each signer's status and evidence.
+    get "/signatures/{id}", tag = "Signatures", id = "get_signature",
+    ok = (200, "The process", SignatureResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn get_one(state, caller: Manager, id: web::Path<Uuid>) {
+        let sig = state.signatures.get(&caller.0, SignatureId(*id)).await?;
+        Ok(HttpResponse::Ok().json(response(&sig)))
+    }
 }
 
-/// Send the signer a one-time code by e-mail: 6 digits, valid 10 minutes, replacing any earlier
-/// code; at most 3 per signer per 15 minutes (429 with Retry-After). 409 when the signer may not
-/// sign now (SIGNER_OUT_OF_ORDER, ALREADY_SIGNED, SIGNATURE_CLOSED, SIGNATURE_EXPIRED).
-#[utoipa::path(
-    tag = "Signatures", operation_id = "send_signature_otp",
-    responses(
-        (status = 200, description = "Sent", body = CodeSentResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-        (status = 429, response = TooManyRequests),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/signatures/{id}/signers/{signer_id}/otp")]
-pub async fn send_otp(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, signer) = path.into_inner();
-    let sent = state
-        .signatures
-        .send_code(&caller.0, SignatureId(id), SignerId(signer))
-        .await?;
-    Ok(HttpResponse::Ok().json(code_sent(sent)))
+crate::endpoint! {
+    /// Send the signer a one-time code by e-mail: 6 digits, valid 10 minutes, replacing any earlier
+    /// code; at most 3 per signer per 15 minutes (429 with Retry-After). 409 when the signer may not
+    /// sign now (SIGNER_OUT_OF_ORDER, ALREADY_SIGNED, SIGNATURE_CLOSED, SIGNATURE_EXPIRED).
+    post "/signatures/{id}/signers/{signer_id}/otp", tag = "Signatures", id = "send_signature_otp",
+    ok = (200, "Sent", CodeSentResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict, 429 TooManyRequests],
+    fn send_otp(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (id, signer) = path.into_inner();
+        let sent = state
+            .signatures
+            .send_code(&caller.0, SignatureId(id), SignerId(signer))
+            .await?;
+        Ok(HttpResponse::Ok().json(code_sent(sent)))
+    }
 }
 
-/// Sign with the code received: the time, IP address, browser and the document's SHA-256 are
-/// kept as evidence; the last signer completes the process and the lease becomes ACTIVE. A
-/// wrong or expired code is a 400 naming `otp`; after 5 tries the code is locked (409
-/// OTP_LOCKED): request a new one.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "verify_signature_otp",
-    request_body = VerifyRequest,
-    responses(
-        (status = 200, description = "Signed", body = SignatureResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/signatures/{id}/signers/{signer_id}/verify")]
-pub async fn verify(
-    state: web::Data<AppState>,
-    caller: Manager,
-    req: HttpRequest,
-    path: web::Path<(Uuid, Uuid)>,
-    body: crate::json::Json<VerifyRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, signer) = path.into_inner();
-    let sig = state
-        .signatures
-        .verify(
-            &caller.0,
-            SignatureId(id),
-            SignerId(signer),
-            body.otp.trim(),
-            &origin(&req),
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
+crate::endpoint! {
+    /// Sign with the code received: the time, IP address, browser and the document's SHA-256 are
+    /// kept as evidence; the last signer completes the process and the lease becomes ACTIVE. A
+    /// wrong or expired code is a 400 naming `otp`; after 5 tries the code is locked (409
+    /// OTP_LOCKED): request a new one.
+    post "/signatures/{id}/signers/{signer_id}/verify", tag = "Signatures", id = "verify_signature_otp",
+    ok = (200, "Signed", SignatureResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    json body: VerifyRequest,
+    fn verify(state, caller: Manager, req: HttpRequest, path: web::Path<(Uuid, Uuid)>) {
+        let (id, signer) = path.into_inner();
+        let sig = state
+            .signatures
+            .verify(
+                &caller.0,
+                SignatureId(id),
+                SignerId(signer),
+                body.otp.trim(),
+                &origin(&req),
+            )
+            .await?;
+        Ok(HttpResponse::Ok().json(response(&sig)))
+    }
 }
 
-/// Cancel an open process; the lease goes back to DRAFT. The credit spent is not refunded.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "cancel_signature",
-    responses(
-        (status = 200, description = "Cancelled", body = SignatureResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/signatures/{id}/cancel")]
-pub async fn cancel(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let sig = state.signatures.cancel(&caller.0, SignatureId(*id)).await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
+crate::endpoint! {
+    /// Cancel an open process; the lease goes back to DRAFT. The credit spent is not refunded.
+    post "/signatures/{id}/cancel", tag = "Signatures", id = "cancel_signature",
+    ok = (200, "Cancelled", SignatureResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn cancel(state, caller: Manager, id: web::Path<Uuid>) {
+        let sig = state.signatures.cancel(&caller.0, SignatureId(*id)).await?;
+        Ok(HttpResponse::Ok().json(response(&sig)))
+    }
 }
 
-/// The signed document (after completion; 409 SIGNATURE_NOT_COMPLETED before): the contract as
-/// fixed, then an audit page with the signers, times, IP addresses and the SHA-256.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "signed_document",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/signatures/{id}/document")]
-pub async fn document(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state
-        .signatures
-        .signed_document(&caller.0, SignatureId(*id))
-        .await?;
-    Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+crate::endpoint! {
+    /// The signed document (after completion; 409 SIGNATURE_NOT_COMPLETED before): the contract as
+    /// fixed, then an audit page with the signers, times, IP addresses and the SHA-256.
+    get "/signatures/{id}/document", tag = "Signatures", id = "signed_document",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn document(state, caller: Manager, id: web::Path<Uuid>) {
+        let bytes = state
+            .signatures
+            .signed_document(&caller.0, SignatureId(*id))
+            .await?;
+        Ok(pdf(bytes, &format!("bail-signe-{}.pdf", *id)))
+    }
 }
 
-/// The document exactly as fixed when the process started (any status): hash it to check the
-/// SHA-256 the signers signed and the audit page names.
-#[utoipa::path(
-    tag = "Signatures", operation_id = "original_document",
-    responses(
-        (status = 200, response = Pdf),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/signatures/{id}/original")]
-pub async fn original(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let bytes = state
-        .signatures
-        .original_document(&caller.0, SignatureId(*id))
-        .await?;
-    Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+crate::endpoint! {
+    /// The document exactly as fixed when the process started (any status): hash it to check the
+    /// SHA-256 the signers signed and the audit page names.
+    get "/signatures/{id}/original", tag = "Signatures", id = "original_document",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound],
+    fn original(state, caller: Manager, id: web::Path<Uuid>) {
+        let bytes = state
+            .signatures
+            .original_document(&caller.0, SignatureId(*id))
+            .await?;
+        Ok(pdf(bytes, &format!("bail-{}.pdf", *id)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -10,10 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::common::Worker;
 use crate::problem::ApiError;
-use crate::responses::{Conflict, Forbidden, NotFound};
 use crate::signatures::{SignatureResponse, response};
 
 /// A provider's report on one signer.
@@ -36,67 +34,48 @@ pub struct WorkerSignatureResponse {
     pub signature: SignatureResponse,
 }
 
-/// Report a signer's status from a signature provider (WORKER key). Idempotent: the same report
-/// again answers the same process and changes nothing.
-#[utoipa::path(
-    tag = "Workers", operation_id = "worker_signer_status",
-    request_body = StatusRequest,
-    responses(
-        (status = 200, description = "The process", body = SignatureResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("worker_key" = []))
-)]
-#[put("/workers/signatures/{id}/signers/{signer_id}/status")]
-pub async fn worker_status(
-    state: web::Data<AppState>,
-    caller: Worker,
-    path: web::Path<(Uuid, Uuid)>,
-    body: crate::json::Json<StatusRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, signer) = path.into_inner();
-    let body = body.into_inner();
-    let sig = state
-        .signatures
-        .report(
-            &caller.0,
-            SignatureId(id),
-            SignerId(signer),
-            &StatusReport {
-                status: body.status,
-                event_at: body.event_at,
-                provider_reference: body.provider_reference,
-            },
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
+crate::endpoint! {
+    /// Report a signer's status from a signature provider (WORKER key). Idempotent: the same report
+    /// again answers the same process and changes nothing.
+    put "/workers/signatures/{id}/signers/{signer_id}/status", tag = "Workers", id = "worker_signer_status",
+    security = "worker_key",
+    ok = (200, "The process", SignatureResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    json body: StatusRequest,
+    fn worker_status(state, caller: Worker, path: web::Path<(Uuid, Uuid)>) {
+        let (id, signer) = path.into_inner();
+        let body = body.into_inner();
+        let sig = state
+            .signatures
+            .report(
+                &caller.0,
+                SignatureId(id),
+                SignerId(signer),
+                &StatusReport {
+                    status: body.status,
+                    event_at: body.event_at,
+                    provider_reference: body.provider_reference,
+                },
+            )
+            .await?;
+        Ok(HttpResponse::Ok().json(response(&sig)))
+    }
 }
 
-/// Complete a process whose signers have all signed (WORKER key): the lease becomes ACTIVE.
-/// Idempotent: a completed process is answered as it is. 409 SIGNERS_PENDING otherwise.
-#[utoipa::path(
-    tag = "Workers", operation_id = "worker_finalize_signature",
-    responses(
-        (status = 200, description = "The process", body = SignatureResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("worker_key" = []))
-)]
-#[post("/workers/signatures/{id}/finalize")]
-pub async fn worker_finalize(
-    state: web::Data<AppState>,
-    caller: Worker,
-    id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let sig = state
-        .signatures
-        .finalize(&caller.0, SignatureId(*id))
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&sig)))
+crate::endpoint! {
+    /// Complete a process whose signers have all signed (WORKER key): the lease becomes ACTIVE.
+    /// Idempotent: a completed process is answered as it is. 409 SIGNERS_PENDING otherwise.
+    post "/workers/signatures/{id}/finalize", tag = "Workers", id = "worker_finalize_signature",
+    security = "worker_key",
+    ok = (200, "The process", SignatureResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn worker_finalize(state, caller: Worker, id: web::Path<Uuid>) {
+        let sig = state
+            .signatures
+            .finalize(&caller.0, SignatureId(*id))
+            .await?;
+        Ok(HttpResponse::Ok().json(response(&sig)))
+    }
 }
 
 /// Sync parameters.
@@ -110,42 +89,35 @@ pub struct SyncParams {
     pub limit: Option<String>,
 }
 
-/// The processes of every tenant changed after `updated_since`, oldest change first (WORKER key).
-#[utoipa::path(
-    tag = "Workers", operation_id = "worker_sync_signatures",
-    params(SyncParams),
-    responses(
-        (status = 200, description = "Changed processes", body = Vec<WorkerSignatureResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("worker_key" = []))
-)]
-#[get("/workers/signatures")]
-pub async fn worker_sync(
-    state: web::Data<AppState>,
-    caller: Worker,
-    params: web::Query<SyncParams>,
-) -> Result<HttpResponse, ApiError> {
-    let limit = match params.limit.as_deref() {
-        None => 100,
-        Some(raw) => match raw.trim().parse::<u32>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => return Err(ApiError::field("limit", "must be between 1 and 100")),
-        },
-    };
-    let since = params.updated_since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let changed = state
-        .signatures
-        .changed_since(&caller.0, since, limit)
-        .await?;
-    let body: Vec<WorkerSignatureResponse> = changed
-        .iter()
-        .map(|(tenant, s)| WorkerSignatureResponse {
-            tenant_id: tenant.as_uuid(),
-            signature: response(s),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(body))
+crate::endpoint! {
+    /// The processes of every tenant changed after `updated_since`, oldest change first (WORKER key).
+    get "/workers/signatures", tag = "Workers", id = "worker_sync_signatures",
+    security = "worker_key",
+    ok = (200, "Changed processes", Vec<WorkerSignatureResponse>),
+    errors = [403 Forbidden],
+    query params: SyncParams;
+    fn worker_sync(state, caller: Worker) {
+        let limit = match params.limit.as_deref() {
+            None => 100,
+            Some(raw) => match raw.trim().parse::<u32>() {
+                Ok(n) if (1..=100).contains(&n) => n,
+                _ => return Err(ApiError::field("limit", "must be between 1 and 100")),
+            },
+        };
+        let since = params.updated_since.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
+        let changed = state
+            .signatures
+            .changed_since(&caller.0, since, limit)
+            .await?;
+        let body: Vec<WorkerSignatureResponse> = changed
+            .iter()
+            .map(|(tenant, s)| WorkerSignatureResponse {
+                tenant_id: tenant.as_uuid(),
+                signature: response(s),
+            })
+            .collect();
+        Ok(HttpResponse::Ok().json(body))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

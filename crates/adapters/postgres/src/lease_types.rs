@@ -87,6 +87,10 @@ impl ListFilter<LeaseType> for LeaseTypeFilters {
             qb.push(" AND furnished = ");
             qb.push_bind(furnished);
         }
+        if let Some(code) = &query.filter.code {
+            qb.push(" AND code = ");
+            qb.push_bind(code.clone());
+        }
         push_search(query.search.as_deref(), &["name", "code"], qb);
     }
 }

@@ -23,9 +23,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::Manager;
 use crate::crud::CrudResource;
-use crate::problem::ApiError;
 use crate::property::opt;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// Parameters of a calculation.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -262,78 +260,56 @@ pub struct CalculateResponse {
     pub metadata: CalculationMetadata,
 }
 
-/// Split an amount between the estates of a place under the key: exact to the cent, the
-/// cents left by flooring going to the largest remainders (ties to the smallest reference);
-/// estates of zero weight get 0. NOMBRE_OCCUPANTS counts the lessees of the leases in force on
-/// `calculation_date`.
-#[utoipa::path(
-    tag = "Charges", operation_id = "calculate_distribution",
-    request_body = CalculateRequest,
-    responses(
-        (status = 200, description = "The split", body = CalculateResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/distribution-keys/{id}/calculate")]
-pub async fn calculate(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    body: crate::json::Json<CalculateRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let mut errors = ValidationErrors::new();
-    if body.place_id.is_none() {
-        errors.push("place_id", "is required");
-    }
-    if body.total_amount.is_none() {
-        errors.push("total_amount", "is required");
-    }
-    errors.into_result()?;
-    let (Some(place), Some(total)) = (body.place_id, body.total_amount) else {
-        return Err(ApiError::field("place_id", "is required"));
-    };
-    let date = body
-        .calculation_date
-        .unwrap_or_else(|| Utc::now().date_naive());
-    let result = state
-        .distribution
-        .calculate(
-            &caller.0,
-            DistributionKeyId(path.into_inner()),
-            CalculationRequest {
-                place_id: PlaceId(place),
-                total_amount: total,
-                calculation_date: date,
-                parameters: body.parameters.map(parameters),
+crate::endpoint! {
+    /// Split an amount between the estates of a place under the key: exact to the cent, the
+    /// cents left by flooring going to the largest remainders (ties to the smallest reference);
+    /// estates of zero weight get 0. NOMBRE_OCCUPANTS counts the lessees of the leases in force on
+    /// `calculation_date`.
+    post "/distribution-keys/{id}/calculate", tag = "Charges", id = "calculate_distribution",
+    ok = (200, "The split", CalculateResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    json body: CalculateRequest,
+    fn calculate(state, caller: Manager, path: web::Path<Uuid>) {
+        let body = body.into_inner();
+        let (place, total) = crate::required!(body: place_id, total_amount);
+        let date = body
+            .calculation_date
+            .unwrap_or_else(|| Utc::now().date_naive());
+        let result = state
+            .distribution
+            .calculate(
+                &caller.0,
+                DistributionKeyId(path.into_inner()),
+                CalculationRequest {
+                    place_id: PlaceId(place),
+                    total_amount: total,
+                    calculation_date: date,
+                    parameters: body.parameters.map(parameters),
+                },
+            )
+            .await?;
+        let estates_count = result.distributions.len();
+        Ok(HttpResponse::Ok().json(CalculateResponse {
+            distribution_key_id: result.distribution_key_id.0,
+            total_amount: result.total_amount.normalize(),
+            calculation_date: result.calculation_date,
+            distributions: result
+                .distributions
+                .into_iter()
+                .map(|d| DistributionLine {
+                    estate_id: d.estate_id.0,
+                    weight: d.weight.normalize(),
+                    ratio: d.ratio.normalize(),
+                    amount: d.amount.normalize(),
+                })
+                .collect(),
+            metadata: CalculationMetadata {
+                total_weight: result.total_weight.normalize(),
+                estates_count,
+                rounding_adjustment: result.rounding_adjustment.normalize(),
             },
-        )
-        .await?;
-    let estates_count = result.distributions.len();
-    Ok(HttpResponse::Ok().json(CalculateResponse {
-        distribution_key_id: result.distribution_key_id.0,
-        total_amount: result.total_amount.normalize(),
-        calculation_date: result.calculation_date,
-        distributions: result
-            .distributions
-            .into_iter()
-            .map(|d| DistributionLine {
-                estate_id: d.estate_id.0,
-                weight: d.weight.normalize(),
-                ratio: d.ratio.normalize(),
-                amount: d.amount.normalize(),
-            })
-            .collect(),
-        metadata: CalculationMetadata {
-            total_weight: result.total_weight.normalize(),
-            estates_count,
-            rounding_adjustment: result.rounding_adjustment.normalize(),
-        },
-    }))
+        }))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

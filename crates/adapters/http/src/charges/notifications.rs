@@ -9,11 +9,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::common::{Manager, Paginated, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated};
 use crate::problem::ApiError;
 use crate::property::bool_param;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// A notification about charges.
 #[derive(Debug, Serialize, ToSchema)]
@@ -44,47 +43,33 @@ fn notification(n: Notification) -> NotificationResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct NotificationParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
     #[param(value_type = Option<NotificationKind>)]
     pub kind: Option<String>,
     #[param(value_type = Option<bool>)]
     pub read: Option<String>,
 }
 
-/// Notifications about charges, latest first: meter anomalies (CONSUMPTION_ALERT), expenses
-/// beyond their category's threshold (OVER_THRESHOLD), validated reviews to send
-/// (REVIEW_NOTICE).
-#[utoipa::path(
-    tag = "Charges", operation_id = "list_charge_notifications",
-    params(NotificationParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<NotificationResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/notifications")]
-pub async fn list_notifications(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<NotificationParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let kind = match params.kind.as_deref().filter(|k| !k.trim().is_empty()) {
-        None => None,
-        Some(k) => Some(NotificationKind::parse(k).map_err(|e| ApiError::field("kind", &e.0))?),
-    };
-    let read = bool_param("read", &params.read)?;
-    let page = state
-        .notifications
-        .list(&caller.0, kind, read, page)
-        .await?;
-    Ok(Paginated::from_page(page, notification).respond())
+crate::endpoint! {
+    /// Notifications about charges, latest first: meter anomalies (CONSUMPTION_ALERT), expenses
+    /// beyond their category's threshold (OVER_THRESHOLD), validated reviews to send
+    /// (REVIEW_NOTICE).
+    get "/charges/notifications", tag = "Charges", id = "list_charge_notifications",
+    ok = (200, "A page", Paginated<NotificationResponse>),
+    errors = [403 Forbidden],
+    query page: PageParams, params: NotificationParams;
+    fn list_notifications(state, caller: Manager) {
+        let page = page.request()?;
+        let kind = match params.kind.as_deref().filter(|k| !k.trim().is_empty()) {
+            None => None,
+            Some(k) => Some(NotificationKind::parse(k).map_err(|e| ApiError::field("kind", &e.0))?),
+        };
+        let read = bool_param("read", &params.read)?;
+        let page = state
+            .notifications
+            .list(&caller.0, kind, read, page)
+            .await?;
+        Ok(Paginated::from_page(page, notification).respond())
+    }
 }
 
 /// A notification marked read or unread.
@@ -94,34 +79,22 @@ pub struct NotificationPatch {
     pub read: Option<bool>,
 }
 
-/// Mark a notification read (or unread).
-#[utoipa::path(
-    tag = "Charges", operation_id = "patch_charge_notification",
-    request_body = NotificationPatch,
-    responses(
-        (status = 200, description = "The notification", body = NotificationResponse),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[patch("/charges/notifications/{id}")]
-pub async fn patch_notification(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    body: crate::json::Json<NotificationPatch>,
-) -> Result<HttpResponse, ApiError> {
-    let read = body
-        .read
-        .ok_or_else(|| ApiError::field("read", "is required"))?;
-    let n = state
-        .notifications
-        .mark(&caller.0, NotificationId(path.into_inner()), read)
-        .await?;
-    Ok(HttpResponse::Ok().json(notification(n)))
+crate::endpoint! {
+    /// Mark a notification read (or unread).
+    patch "/charges/notifications/{id}", tag = "Charges", id = "patch_charge_notification",
+    ok = (200, "The notification", NotificationResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    json body: NotificationPatch,
+    fn patch_notification(state, caller: Manager, path: web::Path<Uuid>) {
+        let read = body
+            .read
+            .ok_or_else(|| ApiError::field("read", "is required"))?;
+        let n = state
+            .notifications
+            .mark(&caller.0, NotificationId(path.into_inner()), read)
+            .await?;
+        Ok(HttpResponse::Ok().json(notification(n)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -6,7 +6,6 @@ use faireplace_charges::{
     ChargeReview, ChargeReviewId, Regulation, RegulationFilter, ReviewStatus, Statement,
     StatementLine,
 };
-use faireplace_kernel::ValidationErrors;
 use faireplace_leases::LeaseId;
 use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
@@ -15,10 +14,10 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::common::{Manager, Paginated, created, page_request};
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated, created};
 use crate::problem::ApiError;
 use crate::property::uuid_param;
-use crate::responses::{BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
 
 /// A review asked for.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -145,112 +144,63 @@ fn response(r: &ChargeReview) -> ReviewResponse {
     }
 }
 
-/// Compute the charge review of a place over a period (DRAFT): for each lease that covered
-/// some of it, a statement per category it pays provisions for (expense, recovery rate, share
-/// by the expense's key, prorata by days, due), the provisions called, the balance and a
-/// suggested monthly provision. FORFAIT charges are not reviewed.
-#[utoipa::path(
-    tag = "Charges", operation_id = "create_charge_review",
-    request_body = ReviewRequest,
-    responses(
-        (status = 201, description = "The review", body = ReviewResponse,
-            headers(("Location" = String, description = "URL of the review"))),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/charges/reviews")]
-pub async fn create_review(
-    state: web::Data<AppState>,
-    caller: Manager,
-    body: crate::json::Json<ReviewRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let mut errors = ValidationErrors::new();
-    for (field, missing) in [
-        ("place_id", body.place_id.is_none()),
-        ("period_start", body.period_start.is_none()),
-        ("period_end", body.period_end.is_none()),
-    ] {
-        if missing {
-            errors.push(field, "is required");
-        }
+crate::endpoint! {
+    /// Compute the charge review of a place over a period (DRAFT): for each lease that covered
+    /// some of it, a statement per category it pays provisions for (expense, recovery rate, share
+    /// by the expense's key, prorata by days, due), the provisions called, the balance and a
+    /// suggested monthly provision. FORFAIT charges are not reviewed.
+    post "/charges/reviews", tag = "Charges", id = "create_charge_review",
+    ok = (201, "The review", ReviewResponse),
+    location = "URL of the review",
+    errors = [403 Forbidden, 404 NotFound],
+    json body: ReviewRequest,
+    fn create_review(state, caller: Manager) {
+        let (place, start, end) = crate::required!(body: place_id, period_start, period_end);
+        let review = state
+            .reviews
+            .create(&caller.0, PlaceId(place), start, end)
+            .await?;
+        Ok(created(
+            format!("/api/charges/reviews/{}", review.id),
+            &response(&review),
+        ))
     }
-    errors.into_result()?;
-    let (Some(place), Some(start), Some(end)) = (body.place_id, body.period_start, body.period_end)
-    else {
-        return Err(ApiError::field("place_id", "is required"));
-    };
-    let review = state
-        .reviews
-        .create(&caller.0, PlaceId(place), start, end)
-        .await?;
-    Ok(created(
-        format!("/api/charges/reviews/{}", review.id),
-        &response(&review),
-    ))
 }
 
 /// Filters of the review list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReviewListParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
     #[param(value_type = Option<Uuid>)]
     pub place_id: Option<String>,
 }
 
-/// List charge reviews, latest period first.
-#[utoipa::path(
-    tag = "Charges", operation_id = "list_charge_reviews",
-    params(ReviewListParams),
-    responses(
-        (status = 200, description = "A page", body = Paginated<ReviewResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/reviews")]
-pub async fn list_reviews(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<ReviewListParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let place = uuid_param("place_id", &params.place_id)?.map(PlaceId);
-    let page = state.reviews.list(&caller.0, place, page).await?;
-    Ok(Paginated::from_page(page, |r| response(&r)).respond())
+crate::endpoint! {
+    /// List charge reviews, latest period first.
+    get "/charges/reviews", tag = "Charges", id = "list_charge_reviews",
+    ok = (200, "A page", Paginated<ReviewResponse>),
+    errors = [403 Forbidden],
+    query page: PageParams, params: ReviewListParams;
+    fn list_reviews(state, caller: Manager) {
+        let page = page.request()?;
+        let place = uuid_param("place_id", &params.place_id)?.map(PlaceId);
+        let page = state.reviews.list(&caller.0, place, page).await?;
+        Ok(Paginated::from_page(page, |r| response(&r)).respond())
+    }
 }
 
-/// Read a charge review.
-#[utoipa::path(
-    tag = "Charges", operation_id = "get_charge_review",
-    responses(
-        (status = 200, description = "The review", body = ReviewResponse),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/reviews/{id}")]
-pub async fn get_review(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let review = state
-        .reviews
-        .get(&caller.0, ChargeReviewId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&review)))
+crate::endpoint! {
+    /// Read a charge review.
+    get "/charges/reviews/{id}", tag = "Charges", id = "get_charge_review",
+    ok = (200, "The review", ReviewResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn get_review(state, caller: Manager, path: web::Path<Uuid>) {
+        let review = state
+            .reviews
+            .get(&caller.0, ChargeReviewId(path.into_inner()))
+            .await?;
+        Ok(HttpResponse::Ok().json(response(&review)))
+    }
 }
 
 /// A statement with the regulations of its lease in the review.
@@ -264,36 +214,26 @@ pub struct StatementDetailResponse {
     pub balance_after_regulations: Decimal,
 }
 
-/// One lease's statement in a review, with its regulations and the balance after them (404
-/// when the lease has none in it).
-#[utoipa::path(
-    tag = "Charges", operation_id = "get_charge_review_statement",
-    responses(
-        (status = 200, description = "The statement", body = StatementDetailResponse),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/reviews/{id}/statements/{lease_id}")]
-pub async fn get_statement(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, lease) = path.into_inner();
-    let (_, found, regulations) =
-        statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
-    let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
-    Ok(HttpResponse::Ok().json(StatementDetailResponse {
-        balance_after_regulations: (found.balance + adjustments).normalize(),
-        statement: statement(&found),
-        regulations: regulations
-            .iter()
-            .map(crate::crud::CrudResource::to_response)
-            .collect(),
-    }))
+crate::endpoint! {
+    /// One lease's statement in a review, with its regulations and the balance after them (404
+    /// when the lease has none in it).
+    get "/charges/reviews/{id}/statements/{lease_id}", tag = "Charges", id = "get_charge_review_statement",
+    ok = (200, "The statement", StatementDetailResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    fn get_statement(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (id, lease) = path.into_inner();
+        let (_, found, regulations) =
+            statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
+        let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
+        Ok(HttpResponse::Ok().json(StatementDetailResponse {
+            balance_after_regulations: (found.balance + adjustments).normalize(),
+            statement: statement(&found),
+            regulations: regulations
+                .iter()
+                .map(crate::crud::CrudResource::to_response)
+                .collect(),
+        }))
+    }
 }
 
 /// A review, one lease's statement in it, and that statement's regulations.
@@ -324,91 +264,58 @@ async fn statement_with_regulations(
     Ok((review, found, regulations))
 }
 
-/// One lease's statement as a PDF to send the lessee: per category the expense, recovery rate,
-/// share, prorata and due; the provisions called and the balance (after regulations, if any).
-#[utoipa::path(
-    tag = "Charges", operation_id = "charge_review_statement_pdf",
-    responses(
-        (status = 200, response = crate::responses::Pdf),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/charges/reviews/{id}/statements/{lease_id}/pdf")]
-pub async fn statement_pdf(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<(Uuid, Uuid)>,
-) -> Result<HttpResponse, ApiError> {
-    let (id, lease) = path.into_inner();
-    let (review, found, regulations) =
-        statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
-    let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
-    let place = state.places.get(&caller.0, review.place_id).await?;
-    let document = faireplace_app::documents::statement_document(
-        place.data.name.as_str(),
-        (review.period_start, review.period_end),
-        &found,
-        found.balance + adjustments,
-    );
-    let bytes = state.documents.render(document).await?;
-    Ok(crate::common::pdf(
-        bytes,
-        &format!("regularisation-charges-{lease}.pdf"),
-    ))
+crate::endpoint! {
+    /// One lease's statement as a PDF to send the lessee: per category the expense, recovery rate,
+    /// share, prorata and due; the provisions called and the balance (after regulations, if any).
+    get "/charges/reviews/{id}/statements/{lease_id}/pdf", tag = "Charges", id = "charge_review_statement_pdf",
+    ok = Pdf,
+    errors = [403 Forbidden, 404 NotFound],
+    fn statement_pdf(state, caller: Manager, path: web::Path<(Uuid, Uuid)>) {
+        let (id, lease) = path.into_inner();
+        let (review, found, regulations) =
+            statement_with_regulations(&state, &caller, ChargeReviewId(id), LeaseId(lease)).await?;
+        let adjustments: Decimal = regulations.iter().map(|r| r.data.amount).sum();
+        let place = state.places.get(&caller.0, review.place_id).await?;
+        let document = faireplace_app::documents::statement_document(
+            place.data.name.as_str(),
+            (review.period_start, review.period_end),
+            &found,
+            found.balance + adjustments,
+        );
+        let bytes = state.documents.render(document).await?;
+        Ok(crate::common::pdf(
+            bytes,
+            &format!("regularisation-charges-{lease}.pdf"),
+        ))
+    }
 }
 
-/// Validate a review: it no longer changes (409 when validated already).
-#[utoipa::path(
-    tag = "Charges", operation_id = "validate_charge_review",
-    responses(
-        (status = 200, description = "The review, validated", body = ReviewResponse),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/charges/reviews/{id}/validate")]
-pub async fn validate_review(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let review = state
-        .reviews
-        .validate(&caller.0, ChargeReviewId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::Ok().json(response(&review)))
+crate::endpoint! {
+    /// Validate a review: it no longer changes (409 when validated already).
+    post "/charges/reviews/{id}/validate", tag = "Charges", id = "validate_charge_review",
+    ok = (200, "The review, validated", ReviewResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn validate_review(state, caller: Manager, path: web::Path<Uuid>) {
+        let review = state
+            .reviews
+            .validate(&caller.0, ChargeReviewId(path.into_inner()))
+            .await?;
+        Ok(HttpResponse::Ok().json(response(&review)))
+    }
 }
 
-/// Delete a DRAFT review (409 for a validated one).
-#[utoipa::path(
-    tag = "Charges", operation_id = "delete_charge_review",
-    responses(
-        (status = 204, description = "Deleted"),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[delete("/charges/reviews/{id}")]
-pub async fn delete_review(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    state
-        .reviews
-        .delete(&caller.0, ChargeReviewId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+crate::endpoint! {
+    /// Delete a DRAFT review (409 for a validated one).
+    delete "/charges/reviews/{id}", tag = "Charges", id = "delete_charge_review",
+    ok = (204, "Deleted"),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    fn delete_review(state, caller: Manager, path: web::Path<Uuid>) {
+        state
+            .reviews
+            .delete(&caller.0, ChargeReviewId(path.into_inner()))
+            .await?;
+        Ok(HttpResponse::NoContent().finish())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

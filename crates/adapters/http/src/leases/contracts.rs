@@ -1,7 +1,7 @@
 //! `/api/leases`: leases with their co-lessees and guarantors, their rent history and their
 //! yearly revision (a lessee's own leases are in `lessee_portal`).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_app::leases::{RevisionPreview, RevisionRequest};
 use faireplace_app::{AppError, CrudService, Principal};
@@ -10,8 +10,9 @@ use faireplace_kernel::ids::{ContactId, EstateId, LesseeId};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_leases::{
     BlockedReason, ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort,
-    LeaseStatus, LeaseTypeId, RentChangeReason, RentHistoryEntry,
+    LeaseStatus, LeaseType, LeaseTypeId, RentChangeReason, RentHistoryEntry,
 };
+use faireplace_ports::leases::LeaseTypeFilter;
 use faireplace_ports::rent::IndexValue;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -20,10 +21,9 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::common::Manager;
-use crate::crud::CrudResource;
+use crate::crud::{CrudResource, id_by_code};
 use crate::problem::ApiError;
 use crate::property::{opt, uuid_param};
-use crate::responses::{Conflict, Forbidden, NotFound};
 
 /// A lessee party to a lease.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -37,8 +37,12 @@ pub struct LeaseLessee {
 pub struct LeaseRequest {
     #[schema(value_type = Option<Uuid>, required = true)]
     pub estate_id: Option<EstateId>,
-    #[schema(value_type = Option<Uuid>, required = true)]
+    /// A lease type (`GET /api/lease-types`); this or `lease_type_code`.
+    #[schema(value_type = Option<Uuid>)]
     pub lease_type_id: Option<LeaseTypeId>,
+    /// The code of a lease type, instead of `lease_type_id`.
+    #[schema(example = "UNFURNISHED")]
+    pub lease_type_code: Option<String>,
     /// The co-lessees, at least one, at most 10.
     #[schema(required = true)]
     pub lessees: Option<Vec<LeaseLessee>>,
@@ -203,9 +207,30 @@ impl CrudResource for Lease {
     type Response = LeaseResponse;
     type FilterParams = LeaseFilterParams;
     const DEFAULT_SORT: Sort<LeaseSort> = DEFAULT_SORT;
+    const BY_CODE: &'static [(&'static str, &'static str)] =
+        &[("lease_type_id", "lease_type_code")];
 
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.leases
+    }
+
+    async fn resolve(
+        state: &AppState,
+        caller: &Principal,
+        r: &mut LeaseRequest,
+    ) -> Result<(), ApiError> {
+        let by_code = |code| LeaseTypeFilter {
+            code: Some(code),
+            ..LeaseTypeFilter::default()
+        };
+        let fields = ("lease_type_id", "lease_type_code");
+        let (given, code) = (r.lease_type_id.is_some(), r.lease_type_code.take());
+        if let Some(id) =
+            id_by_code::<LeaseType>(state, caller, fields, given, code, by_code).await?
+        {
+            r.lease_type_id = Some(id);
+        }
+        Ok(())
     }
 
     fn create(_: (), r: LeaseRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
@@ -225,6 +250,7 @@ impl CrudResource for Lease {
         LeaseRequest {
             estate_id: Some(d.estate_id),
             lease_type_id: Some(d.lease_type_id),
+            lease_type_code: None,
             lessees: Some(
                 d.lessee_ids
                     .iter()
@@ -343,29 +369,20 @@ pub struct RentHistoryList {
     pub data: Vec<RentHistoryResponse>,
 }
 
-/// Every change of a lease's rent or charges, oldest first, with its reason and effective date.
-#[utoipa::path(
-    tag = "Leases", operation_id = "lease_rent_history",
-    responses(
-        (status = 200, description = "The history", body = RentHistoryList),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/leases/{id}/rent-history")]
-pub async fn rent_history(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let entries = state
-        .lease_rules
-        .rent_history(&caller.0, LeaseId(path.into_inner()))
-        .await?;
-    Ok(HttpResponse::Ok().json(RentHistoryList {
-        data: entries.into_iter().map(Into::into).collect(),
-    }))
+crate::endpoint! {
+    /// Every change of a lease's rent or charges, oldest first, with its reason and effective date.
+    get "/leases/{id}/rent-history", tag = "Leases", id = "lease_rent_history",
+    ok = (200, "The history", RentHistoryList),
+    errors = [403 Forbidden, 404 NotFound],
+    fn rent_history(state, caller: Manager, path: web::Path<Uuid>) {
+        let entries = state
+            .lease_rules
+            .rent_history(&caller.0, LeaseId(path.into_inner()))
+            .await?;
+        Ok(HttpResponse::Ok().json(RentHistoryList {
+            data: entries.into_iter().map(Into::into).collect(),
+        }))
+    }
 }
 
 /// A rent revision asked for. Both fields are optional; the body may be empty.
@@ -468,65 +485,52 @@ fn revision_request(
     })
 }
 
-/// Preview the yearly rent revision by the IRL (Art. 17-1 of the 1989 law): the reference
-/// quarter of the lease (or the last published at its start), F and G estates frozen, one
-/// revision a year, claimed within a year of its date. 409 REVISION_NOT_DUE before the first
-/// revision date; 409 for a lease that is not ACTIVE or NOTICE_GIVEN.
-#[utoipa::path(
-    tag = "Leases", operation_id = "preview_rent_revision",
-    request_body(content = RevisionRequestBody, description = "Optional"),
-    responses(
-        (status = 200, description = "The revision and whether it may be applied", body = RevisionResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/leases/{id}/rent-revision/preview")]
-pub async fn preview_revision(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    req: actix_web::HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let request = revision_request(&req, &body)?;
-    let preview = state
-        .lease_rules
-        .preview_revision(&caller.0, LeaseId(path.into_inner()), request)
-        .await?;
-    Ok(HttpResponse::Ok().json(revision_response(preview, false)))
+/// A rent revision request read from its optional JSON body.
+pub struct RevisionBody(RevisionRequest);
+
+impl actix_web::FromRequest for RevisionBody {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let body = web::Bytes::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let body = body.await?;
+            Ok(RevisionBody(revision_request(&req, &body)?))
+        })
+    }
 }
 
-/// Apply the yearly rent revision: the new rent from the effective date, written to the rent
-/// history. 409 with the blocked reason as `code` (NO_REVISION_CLAUSE, ENERGY_CLASS_F_G,
-/// INDEX_NOT_PUBLISHED, ALREADY_REVISED, TOO_LATE) when it may not be applied.
-#[utoipa::path(
-    tag = "Leases", operation_id = "apply_rent_revision",
+crate::endpoint! {
+    /// Preview the yearly rent revision by the IRL (Art. 17-1 of the 1989 law): the reference
+    /// quarter of the lease (or the last published at its start), F and G estates frozen, one
+    /// revision a year, claimed within a year of its date. 409 REVISION_NOT_DUE before the first
+    /// revision date; 409 for a lease that is not ACTIVE or NOTICE_GIVEN.
+    post "/leases/{id}/rent-revision/preview", tag = "Leases", id = "preview_rent_revision",
+    ok = (200, "The revision and whether it may be applied", RevisionResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
     request_body(content = RevisionRequestBody, description = "Optional"),
-    responses(
-        (status = 200, description = "The revision applied", body = RevisionResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 409, response = Conflict),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/leases/{id}/rent-revision")]
-pub async fn apply_revision(
-    state: web::Data<AppState>,
-    caller: Manager,
-    path: web::Path<Uuid>,
-    req: actix_web::HttpRequest,
-    body: web::Bytes,
-) -> Result<HttpResponse, ApiError> {
-    let request = revision_request(&req, &body)?;
-    let (preview, _lease) = state
-        .lease_rules
-        .apply_revision(&caller.0, LeaseId(path.into_inner()), request)
-        .await?;
-    Ok(HttpResponse::Ok().json(revision_response(preview, true)))
+    fn preview_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
+        let lease = LeaseId(path.into_inner());
+        let preview = state.lease_rules.preview_revision(&caller.0, lease, body.0);
+        Ok(HttpResponse::Ok().json(revision_response(preview.await?, false)))
+    }
+}
+
+crate::endpoint! {
+    /// Apply the yearly rent revision: the new rent from the effective date, written to the rent
+    /// history. 409 with the blocked reason as `code` (NO_REVISION_CLAUSE, ENERGY_CLASS_F_G,
+    /// INDEX_NOT_PUBLISHED, ALREADY_REVISED, TOO_LATE) when it may not be applied.
+    post "/leases/{id}/rent-revision", tag = "Leases", id = "apply_rent_revision",
+    ok = (200, "The revision applied", RevisionResponse),
+    errors = [403 Forbidden, 404 NotFound, 409 Conflict],
+    request_body(content = RevisionRequestBody, description = "Optional"),
+    fn apply_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
+        let lease = LeaseId(path.into_inner());
+        let (preview, _lease) = state.lease_rules.apply_revision(&caller.0, lease, body.0).await?;
+        Ok(HttpResponse::Ok().json(revision_response(preview, true)))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

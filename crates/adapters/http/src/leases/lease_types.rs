@@ -182,6 +182,7 @@ impl CrudResource for LeaseType {
     fn filter(_: (), p: &LeaseTypeFilterParams) -> Result<LeaseTypeFilter, ValidationErrors> {
         Ok(LeaseTypeFilter {
             furnished: bool_param("furnished", &p.furnished)?,
+            code: None,
         })
     }
 

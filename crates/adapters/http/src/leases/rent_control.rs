@@ -1,6 +1,6 @@
 //! `/api/rent-control`: zones and reference rents (reference data), and the check of a rent.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post};
 use chrono::NaiveDate;
 use faireplace_ports::rent::{ReferenceRentCell, RentControlZone};
 use faireplace_property::{ConstructionPeriod, EstateId};
@@ -9,11 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::common::{Manager, Paginated, page_request};
-use crate::problem::ApiError;
+use crate::common::PageParams;
+use crate::common::{Manager, Paginated};
 use crate::property::uuid_param;
-use crate::responses::{Forbidden, NotFound};
 
 /// A rent control zone: a published sector of a listed city.
 #[derive(Debug, Serialize, ToSchema)]
@@ -78,68 +76,39 @@ impl From<ReferenceRentCell> for ReferenceRentResponse {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PageParams {
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
 pub struct ReferenceRentParams {
     #[param(value_type = Option<Uuid>)]
     pub zone_id: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
 }
 
-/// The rent control zones.
-#[utoipa::path(
-    tag = "Rent Regulation & Rent Control", operation_id = "list_rent_control_zones",
-    params(PageParams),
-    responses(
-        (status = 200, description = "A page of zones", body = Paginated<ZoneResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/rent-control/zones")]
-pub async fn zones(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<PageParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let zones = state.rent_control.zones(&caller.0, page).await?;
-    Ok(Paginated::from_page(zones, ZoneResponse::from).respond())
+crate::endpoint! {
+    /// The rent control zones.
+    get "/rent-control/zones", tag = "Rent Regulation & Rent Control", id = "list_rent_control_zones",
+    ok = (200, "A page of zones", Paginated<ZoneResponse>),
+    errors = [403 Forbidden],
+    query params: PageParams;
+    fn zones(state, caller: Manager) {
+        let page = params.request()?;
+        let zones = state.rent_control.zones(&caller.0, page).await?;
+        Ok(Paginated::from_page(zones, ZoneResponse::from).respond())
+    }
 }
 
-/// The reference rents, of one zone with `?zone_id=`.
-#[utoipa::path(
-    tag = "Rent Regulation & Rent Control", operation_id = "list_reference_rents",
-    params(ReferenceRentParams),
-    responses(
-        (status = 200, description = "A page of reference rents", body = Paginated<ReferenceRentResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/rent-control/reference-rents")]
-pub async fn reference_rents(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<ReferenceRentParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let zone = uuid_param("zone_id", &params.zone_id)?;
-    let cells = state
-        .rent_control
-        .reference_rents(&caller.0, zone, page)
-        .await?;
-    Ok(Paginated::from_page(cells, ReferenceRentResponse::from).respond())
+crate::endpoint! {
+    /// The reference rents, of one zone with `?zone_id=`.
+    get "/rent-control/reference-rents", tag = "Rent Regulation & Rent Control", id = "list_reference_rents",
+    ok = (200, "A page of reference rents", Paginated<ReferenceRentResponse>),
+    errors = [403 Forbidden],
+    query params: ReferenceRentParams, page: PageParams;
+    fn reference_rents(state, caller: Manager) {
+        let page = page.request()?;
+        let zone = uuid_param("zone_id", &params.zone_id)?;
+        let cells = state
+            .rent_control
+            .reference_rents(&caller.0, zone, page)
+            .await?;
+        Ok(Paginated::from_page(cells, ReferenceRentResponse::from).respond())
+    }
 }
 
 /// A rent to check against the ceiling of its estate.
@@ -173,54 +142,35 @@ pub struct CheckResponse {
     pub supplement_allowed: bool,
 }
 
-/// Check a base rent against the rent control ceiling of an estate (its zone, rooms,
-/// construction period, furnishing and surface; no supplement for F and G).
-#[utoipa::path(
-    tag = "Rent Regulation & Rent Control", operation_id = "check_rent_control",
-    request_body = CheckRequest,
-    responses(
-        (status = 200, description = "The verdict", body = CheckResponse),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/rent-control/check")]
-pub async fn check(
-    state: web::Data<AppState>,
-    caller: Manager,
-    body: crate::json::Json<CheckRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let mut errors = faireplace_kernel::ValidationErrors::new();
-    if body.estate_id.is_none() {
-        errors.push("estate_id", "is required");
+crate::endpoint! {
+    /// Check a base rent against the rent control ceiling of an estate (its zone, rooms,
+    /// construction period, furnishing and surface; no supplement for F and G).
+    post "/rent-control/check", tag = "Rent Regulation & Rent Control", id = "check_rent_control",
+    ok = (200, "The verdict", CheckResponse),
+    errors = [403 Forbidden, 404 NotFound],
+    json body: CheckRequest,
+    fn check(state, caller: Manager) {
+        let (estate, rent) = crate::required!(body: estate_id, rent_amount);
+        let today = chrono::Utc::now().date_naive();
+        let verdict = state
+            .rent_control
+            .check(
+                &caller.0,
+                EstateId(estate),
+                rent,
+                body.rent_supplement,
+                today,
+            )
+            .await?;
+        Ok(HttpResponse::Ok().json(CheckResponse {
+            applicable: verdict.applicable,
+            reference_m2: verdict.reference.as_ref().map(|c| c.rents.reference_m2),
+            max_rent: verdict.outcome.map(|o| o.max_rent),
+            compliant: verdict.outcome.map(|o| o.compliant),
+            excess: verdict.outcome.map(|o| o.excess),
+            supplement_allowed: verdict.supplement_allowed,
+        }))
     }
-    if body.rent_amount.is_none() {
-        errors.push("rent_amount", "is required");
-    }
-    errors.into_result()?;
-    let (Some(estate), Some(rent)) = (body.estate_id, body.rent_amount) else {
-        return Err(ApiError::field("estate_id", "is required"));
-    };
-    let today = chrono::Utc::now().date_naive();
-    let verdict = state
-        .rent_control
-        .check(
-            &caller.0,
-            EstateId(estate),
-            rent,
-            body.rent_supplement,
-            today,
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(CheckResponse {
-        applicable: verdict.applicable,
-        reference_m2: verdict.reference.as_ref().map(|c| c.rents.reference_m2),
-        max_rent: verdict.outcome.map(|o| o.max_rent),
-        compliant: verdict.outcome.map(|o| o.compliant),
-        excess: verdict.outcome.map(|o| o.excess),
-        supplement_allowed: verdict.supplement_allowed,
-    }))
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

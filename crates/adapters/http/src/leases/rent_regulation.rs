@@ -1,16 +1,14 @@
 //! `/api/rent-regulation`: countries and the rent index series (reference data, read-only).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::get;
 use chrono::NaiveDate;
 use faireplace_ports::rent::{CountryReference, IndexValue};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::AppState;
+use crate::common::PageParams;
 use crate::common::{Manager, Paginated, page_request};
-use crate::problem::ApiError;
-use crate::responses::Forbidden;
 
 /// A country's rent regulation frame.
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,65 +65,46 @@ impl From<IndexValue> for IndexResponse {
 pub struct IndexParams {
     /// IRL (the default).
     pub index: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1)]
-    pub page: Option<String>,
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
 }
 
-/// Country references: each country's currency and rent index.
-#[utoipa::path(
-    tag = "Rent Regulation & Rent Control", operation_id = "list_countries",
-    responses(
-        (status = 200, description = "The countries", body = Paginated<CountryResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/rent-regulation/countries")]
-pub async fn countries(
-    state: web::Data<AppState>,
-    caller: Manager,
-) -> Result<HttpResponse, ApiError> {
-    let countries = state.rent_regulation.countries(&caller.0).await?;
-    let total = countries.len() as u64;
-    let page = faireplace_kernel::Page {
-        items: countries,
-        request: page_request(&None, &Some("100".to_owned()))?,
-        total,
-    };
-    Ok(Paginated::from_page(page, CountryResponse::from).respond())
+crate::endpoint! {
+    /// Country references: each country's currency and rent index.
+    get "/rent-regulation/countries", tag = "Rent Regulation & Rent Control", id = "list_countries",
+    ok = (200, "The countries", Paginated<CountryResponse>),
+    errors = [403 Forbidden],
+    fn countries(state, caller: Manager) {
+        let countries = state.rent_regulation.countries(&caller.0).await?;
+        let total = countries.len() as u64;
+        let page = faireplace_kernel::Page {
+            items: countries,
+            request: page_request(&None, &Some("100".to_owned()))?,
+            total,
+        };
+        Ok(Paginated::from_page(page, CountryResponse::from).respond())
+    }
 }
 
-/// A rent index series (`?index=IRL`), oldest quarter first. New quarters are added by the
-/// operator (`faireplace index add IRL 2026-Q3 VALUE`).
-#[utoipa::path(
-    tag = "Rent Regulation & Rent Control", operation_id = "list_rent_indices",
-    params(IndexParams),
-    responses(
-        (status = 200, description = "A page of the series", body = Paginated<IndexResponse>),
-        (status = 403, response = Forbidden),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/rent-regulation/indices")]
-pub async fn indices(
-    state: web::Data<AppState>,
-    caller: Manager,
-    params: web::Query<IndexParams>,
-) -> Result<HttpResponse, ApiError> {
-    let page = page_request(&params.page, &params.limit)?;
-    let index = params
-        .index
-        .as_deref()
-        .map(str::trim)
-        .filter(|i| !i.is_empty())
-        .unwrap_or("IRL");
-    let series = state
-        .rent_regulation
-        .indices(&caller.0, index, page)
-        .await?;
-    Ok(Paginated::from_page(series, IndexResponse::from).respond())
+crate::endpoint! {
+    /// A rent index series (`?index=IRL`), oldest quarter first. New quarters are added by the
+    /// operator (`faireplace index add IRL 2026-Q3 VALUE`).
+    get "/rent-regulation/indices", tag = "Rent Regulation & Rent Control", id = "list_rent_indices",
+    ok = (200, "A page of the series", Paginated<IndexResponse>),
+    errors = [403 Forbidden],
+    query params: IndexParams, page: PageParams;
+    fn indices(state, caller: Manager) {
+        let page = page.request()?;
+        let index = params
+            .index
+            .as_deref()
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .unwrap_or("IRL");
+        let series = state
+            .rent_regulation
+            .indices(&caller.0, index, page)
+            .await?;
+        Ok(Paginated::from_page(series, IndexResponse::from).respond())
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -21,7 +21,6 @@ use crate::AppState;
 use crate::common::Manager;
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// A DPE as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -194,50 +193,39 @@ pub struct CurrentEnergyDiagnosis {
     pub rent_revision_frozen: bool,
 }
 
-/// The estate's latest DPE, with its letting ban date and the rent revision freeze.
-#[utoipa::path(
-    tag = "Energy diagnosis", operation_id = "current_energy_diagnosis",
-    responses(
-        (status = 200, description = "The latest DPE", body = CurrentEnergyDiagnosis),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/estates/{estate_id}/energy-diagnoses/current")]
-pub async fn current(
-    state: web::Data<AppState>,
-    caller: Manager,
-    estate_id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let estate = state.estates.get(&caller.0, EstateId(*estate_id)).await?;
-    let query = ListQuery {
-        page: PageRequest::new(Some(1), Some(1))?,
-        sort: Sort {
-            field: EnergySort::PerformedOn,
-            descending: true,
-        },
-        search: None,
-        filter: ChildFilter {
-            estate_id: estate.id,
-        },
-    };
-    let page = state.energy.list(&caller.0, &query).await?;
-    let dpe = page
-        .items
-        .into_iter()
-        .next()
-        .ok_or_else(|| ApiError::not_found("energy diagnosis"))?;
-    let today = state.energy.now().date_naive();
-    Ok(HttpResponse::Ok().json(CurrentEnergyDiagnosis {
-        label: dpe.data.label(),
-        is_valid: dpe.data.valid_until() >= today,
-        rental_ban_from: dpe.data.rental_ban_from(),
-        rent_revision_frozen: dpe.data.rent_revision_frozen(),
-        diagnosis: dpe.to_response(),
-    }))
+crate::endpoint! {
+    /// The estate's latest DPE, with its letting ban date and the rent revision freeze.
+    get "/estates/{estate_id}/energy-diagnoses/current", tag = "Energy diagnosis", id = "current_energy_diagnosis",
+    ok = (200, "The latest DPE", CurrentEnergyDiagnosis),
+    errors = [403 Forbidden, 404 NotFound],
+    fn current(state, caller: Manager, estate_id: web::Path<Uuid>) {
+        let estate = state.estates.get(&caller.0, EstateId(*estate_id)).await?;
+        let query = ListQuery {
+            page: PageRequest::new(Some(1), Some(1))?,
+            sort: Sort {
+                field: EnergySort::PerformedOn,
+                descending: true,
+            },
+            search: None,
+            filter: ChildFilter {
+                estate_id: estate.id,
+            },
+        };
+        let page = state.energy.list(&caller.0, &query).await?;
+        let dpe = page
+            .items
+            .into_iter()
+            .next()
+            .ok_or_else(|| ApiError::not_found("energy diagnosis"))?;
+        let today = state.energy.now().date_naive();
+        Ok(HttpResponse::Ok().json(CurrentEnergyDiagnosis {
+            label: dpe.data.label(),
+            is_valid: dpe.data.valid_until() >= today,
+            rental_ban_from: dpe.data.rental_ban_from(),
+            rent_revision_frozen: dpe.data.rent_revision_frozen(),
+            diagnosis: dpe.to_response(),
+        }))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

@@ -2,12 +2,13 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use faireplace_app::{AppError, CrudService};
+use faireplace_app::{AppError, CrudService, Principal};
 use faireplace_kernel::{Sort, ValidationErrors};
 use faireplace_parties::{Owner, OwnerData, OwnerId};
+use faireplace_ports::property::TypeFilter;
 use faireplace_property::{
     ConstructionPeriod, Estate, EstateData, EstateFilter, EstateId, EstateInput, EstateSort,
-    EstateStatus, PlaceId, TypeId,
+    EstateStatus, PlaceId, PropertyType, TypeId, TypeKind,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -17,10 +18,9 @@ use uuid::Uuid;
 use super::{bool_param, opt, uuid_param};
 use crate::AppState;
 use crate::common::Manager;
-use crate::crud::CrudResource;
+use crate::crud::{CrudResource, id_by_code};
 use crate::parties::AddressDto;
 use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 pub(crate) const DEFAULT_SORT: Sort<EstateSort> = Sort {
     field: EstateSort::Reference,
@@ -34,9 +34,11 @@ pub struct EstateRequest {
     pub place_id: Option<Uuid>,
     #[schema(required = true)]
     pub owner_id: Option<Uuid>,
-    /// An ESTATE type (`GET /api/types/estate`).
-    #[schema(required = true)]
+    /// An ESTATE type (`GET /api/types/estate`); this or `type_code`.
     pub type_id: Option<Uuid>,
+    /// The code of an ESTATE type, instead of `type_id`.
+    #[schema(example = "FLAT")]
+    pub type_code: Option<String>,
     /// Unique in the tenant; generated (LOT-00001…) when absent.
     #[schema(example = "A-12")]
     pub reference: Option<String>,
@@ -133,9 +135,31 @@ impl CrudResource for Estate {
     type Response = EstateResponse;
     type FilterParams = EstateFilterParams;
     const DEFAULT_SORT: Sort<EstateSort> = DEFAULT_SORT;
+    const BY_CODE: &'static [(&'static str, &'static str)] = &[("type_id", "type_code")];
 
     fn service(state: &AppState) -> &CrudService<Self> {
         &state.estates
+    }
+
+    async fn resolve(
+        state: &AppState,
+        caller: &Principal,
+        r: &mut EstateRequest,
+    ) -> Result<(), ApiError> {
+        let by_code = |code| TypeFilter {
+            kind: TypeKind::Estate,
+            code: Some(code),
+            ..TypeFilter::default()
+        };
+        let fields = ("type_id", "type_code");
+        let code = r.type_code.take();
+        if let Some(id) =
+            id_by_code::<PropertyType>(state, caller, fields, r.type_id.is_some(), code, by_code)
+                .await?
+        {
+            r.type_id = Some(id.0);
+        }
+        Ok(())
     }
 
     fn create(_: (), r: EstateRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
@@ -153,6 +177,7 @@ impl CrudResource for Estate {
             place_id: d.place_id.map(|p| p.0),
             owner_id: Some(d.owner_id.0),
             type_id: Some(d.type_id.0),
+            type_code: None,
             reference: Some(self.reference.to_string()),
             address: d.address.as_ref().map(AddressDto::from),
             floor: d.floor.map(i64::from),
@@ -266,55 +291,43 @@ pub struct OwnerChanged {
     pub new_owner: OwnerSummary,
 }
 
-/// Give an estate to another owner of the tenant.
-#[utoipa::path(
-    tag = "Estates", operation_id = "change_estate_owner",
-    request_body = OwnerChange,
-    responses(
-        (status = 200, description = "The owner changed", body = OwnerChanged),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[put("/estates/{id}/owner")]
-pub async fn change_owner(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    body: crate::json::Json<OwnerChange>,
-) -> Result<HttpResponse, ApiError> {
-    let Some(new_owner_id) = body.owner_id else {
-        return Err(ApiError::field("owner_id", "is required"));
-    };
-    let estate = state.estates.get(&caller.0, EstateId(*id)).await?;
-    let owners = state.items.get::<OwnerData>()?;
-    let new_owner = match owners.get(&caller.0, (), OwnerId(new_owner_id)).await {
-        Ok(o) => o,
-        Err(AppError::NotFound(_)) => {
-            return Err(ApiError::field(
-                "owner_id",
-                "refers to a record that does not exist",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let old_owner = owners.get(&caller.0, (), estate.data.owner_id).await?;
-    let estate = state
-        .estates
-        .change(&caller.0, estate, |e, now| {
-            e.data.owner_id = new_owner.id;
-            e.updated_at = now;
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(OwnerChanged {
-        estate_id: estate.id.0,
-        old_owner: OwnerSummary::from(&old_owner),
-        new_owner: OwnerSummary::from(&new_owner),
-    }))
+crate::endpoint! {
+    /// Give an estate to another owner of the tenant.
+    put "/estates/{id}/owner", tag = "Estates", id = "change_estate_owner",
+    ok = (200, "The owner changed", OwnerChanged),
+    errors = [403 Forbidden, 404 NotFound],
+    json body: OwnerChange,
+    fn change_owner(state, caller: Manager, id: web::Path<Uuid>) {
+        let Some(new_owner_id) = body.owner_id else {
+            return Err(ApiError::field("owner_id", "is required"));
+        };
+        let estate = state.estates.get(&caller.0, EstateId(*id)).await?;
+        let owners = state.items.get::<OwnerData>()?;
+        let new_owner = match owners.get(&caller.0, (), OwnerId(new_owner_id)).await {
+            Ok(o) => o,
+            Err(AppError::NotFound(_)) => {
+                return Err(ApiError::field(
+                    "owner_id",
+                    "refers to a record that does not exist",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let old_owner = owners.get(&caller.0, (), estate.data.owner_id).await?;
+        let estate = state
+            .estates
+            .change(&caller.0, estate, |e, now| {
+                e.data.owner_id = new_owner.id;
+                e.updated_at = now;
+                Ok(())
+            })
+            .await?;
+        Ok(HttpResponse::Ok().json(OwnerChanged {
+            estate_id: estate.id.0,
+            old_owner: OwnerSummary::from(&old_owner),
+            new_owner: OwnerSummary::from(&new_owner),
+        }))
+    }
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

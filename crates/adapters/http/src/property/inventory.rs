@@ -10,10 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::AppState;
 use crate::common::Manager;
-use crate::problem::ApiError;
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// Whether the inventory holds the minimum furniture of a furnished letting.
 #[derive(Debug, Serialize, ToSchema)]
@@ -25,54 +22,43 @@ pub struct Compliance {
     pub missing: Vec<FurnitureItem>,
 }
 
-/// Check an estate's inventory against the eleven items of Décret 2015-981.
-#[utoipa::path(
-    tag = "Inventory", operation_id = "inventory_compliance",
-    responses(
-        (status = 200, description = "The compliance of the inventory", body = Compliance),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/estates/{estate_id}/inventory/compliance")]
-pub async fn compliance(
-    state: web::Data<AppState>,
-    caller: Manager,
-    estate_id: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    let estate = state.estates.get(&caller.0, EstateId(*estate_id)).await?;
-    let inventory = state.items.get::<InventoryData>()?;
-    let mut items = Vec::new();
-    for page in 1.. {
-        let query = faireplace_app::crud::item_query::<InventoryData>(
-            PageRequest::new(Some(page), Some(100))?,
-            Sort {
-                field: ItemSort::first(),
-                descending: false,
-            },
-            None,
-            ItemFilter {
-                parent: Some(estate.id.0),
-                equals: Vec::new(),
-            },
-        );
-        let batch = inventory.crud().list(&caller.0, &query).await?;
-        let done = batch.items.len() < 100;
-        items.extend(batch.items);
-        if done {
-            break;
+crate::endpoint! {
+    /// Check an estate's inventory against the eleven items of Décret 2015-981.
+    get "/estates/{estate_id}/inventory/compliance", tag = "Inventory", id = "inventory_compliance",
+    ok = (200, "The compliance of the inventory", Compliance),
+    errors = [403 Forbidden, 404 NotFound],
+    fn compliance(state, caller: Manager, estate_id: web::Path<Uuid>) {
+        let estate = state.estates.get(&caller.0, EstateId(*estate_id)).await?;
+        let inventory = state.items.get::<InventoryData>()?;
+        let mut items = Vec::new();
+        for page in 1.. {
+            let query = faireplace_app::crud::item_query::<InventoryData>(
+                PageRequest::new(Some(page), Some(100))?,
+                Sort {
+                    field: ItemSort::first(),
+                    descending: false,
+                },
+                None,
+                ItemFilter {
+                    parent: Some(estate.id.0),
+                    equals: Vec::new(),
+                },
+            );
+            let batch = inventory.crud().list(&caller.0, &query).await?;
+            let done = batch.items.len() < 100;
+            items.extend(batch.items);
+            if done {
+                break;
+            }
         }
+        let missing = missing_furniture(&items);
+        Ok(HttpResponse::Ok().json(Compliance {
+            estate_id: estate.id.0,
+            is_furnished: estate.data.is_furnished,
+            furnished_compliant: missing.is_empty(),
+            missing,
+        }))
     }
-    let missing = missing_furniture(&items);
-    Ok(HttpResponse::Ok().json(Compliance {
-        estate_id: estate.id.0,
-        is_furnished: estate.data.is_furnished,
-        furnished_compliant: missing.is_empty(),
-        missing,
-    }))
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

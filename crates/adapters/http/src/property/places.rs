@@ -1,6 +1,6 @@
 //! `/api/places`: buildings, and `GET /api/places/{id}/estates`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::web;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService};
 use faireplace_kernel::ids::ContactId;
@@ -18,9 +18,7 @@ use crate::AppState;
 use crate::common::{ListParams, Manager, Paginated};
 use crate::crud::CrudResource;
 use crate::parties::AddressDto;
-use crate::problem::ApiError;
 use crate::property::estates::{EstateFilterParams, EstateResponse};
-use crate::responses::{BadRequest, Forbidden, NotFound, Unauthorized};
 
 /// A place (building) as sent: a name and a full address are required.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -181,46 +179,33 @@ crate::crud_handlers!(
     ],
 );
 
-/// List the estates of a place (paged; one statement per page, whatever its size; 404 for an
-/// unknown place).
-#[utoipa::path(
-    tag = "Places", operation_id = "list_place_estates",
-    params(ListParams, EstateFilterParams),
-    responses(
-        (status = 200, description = "A page of the place's estates", body = Paginated<EstateResponse>),
-        (status = 400, response = BadRequest),
-        (status = 401, response = Unauthorized),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    ),
-    security(("bearer" = []))
-)]
-#[get("/places/{id}/estates")]
-pub async fn list_place_estates(
-    state: web::Data<AppState>,
-    caller: Manager,
-    id: web::Path<Uuid>,
-    params: web::Query<ListParams>,
-    filter: web::Query<EstateFilterParams>,
-) -> Result<HttpResponse, ApiError> {
-    let place = PlaceId(*id);
-    let (page, sort) = params.parse(crate::property::estates::DEFAULT_SORT)?;
-    let mut filter: EstateFilter =
-        <faireplace_property::Estate as CrudResource>::filter((), &filter)?;
-    filter.place_id = Some(place);
-    let query = ListQuery {
-        page,
-        sort,
-        search: params.search(),
-        filter,
-    };
-    let page = state.estates.list(&caller.0, &query).await?;
-    // Estates of the place in this tenant prove the place is there (a foreign key holds them
-    // to it); only an empty answer needs to ask whether the place exists, for a 404.
-    if page.total == 0 {
-        state.places.get(&caller.0, place).await?;
+crate::endpoint! {
+    /// List the estates of a place (paged; one statement per page, whatever its size; 404 for an
+    /// unknown place).
+    get "/places/{id}/estates", tag = "Places", id = "list_place_estates",
+    ok = (200, "A page of the place's estates", Paginated<EstateResponse>),
+    errors = [403 Forbidden, 404 NotFound],
+    query params: ListParams, filter: EstateFilterParams;
+    fn list_place_estates(state, caller: Manager, id: web::Path<Uuid>) {
+        let place = PlaceId(*id);
+        let (page, sort) = params.parse(crate::property::estates::DEFAULT_SORT)?;
+        let mut filter: EstateFilter =
+            <faireplace_property::Estate as CrudResource>::filter((), &filter)?;
+        filter.place_id = Some(place);
+        let query = ListQuery {
+            page,
+            sort,
+            search: params.search(),
+            filter,
+        };
+        let page = state.estates.list(&caller.0, &query).await?;
+        // Estates of the place in this tenant prove the place is there (a foreign key holds them
+        // to it); only an empty answer needs to ask whether the place exists, for a 404.
+        if page.total == 0 {
+            state.places.get(&caller.0, place).await?;
+        }
+        Ok(Paginated::from_page(page, |e| e.to_response()).respond())
     }
-    Ok(Paginated::from_page(page, |e| e.to_response()).respond())
 }
 
 pub fn routes(cfg: &mut crate::routes::Routes<'_, '_>) {

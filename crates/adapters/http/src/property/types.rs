@@ -122,6 +122,7 @@ impl CrudResource for PropertyType {
         Ok(TypeFilter {
             kind,
             is_active: bool_param("is_active", &params.is_active)?,
+            code: None,
         })
     }
 

@@ -88,6 +88,10 @@ impl ListFilter<PropertyType> for TypeFilters {
             qb.push(" AND is_active = ");
             qb.push_bind(active);
         }
+        if let Some(code) = &query.filter.code {
+            qb.push(" AND code = ");
+            qb.push_bind(code.clone());
+        }
         push_search(query.search.as_deref(), &["name", "code"], qb);
     }
 }
