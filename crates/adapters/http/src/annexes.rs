@@ -430,10 +430,10 @@ crate::endpoint! {
     responses(
         (status = 200, description = "The file",
             content(
-                (Vec<u8> = "application/pdf"),
-                (Vec<u8> = "image/jpeg"),
-                (Vec<u8> = "image/png"),
-                (Vec<u8> = "image/webp")
+                (crate::media::FileBytes = "application/pdf"),
+                (crate::media::FileBytes = "image/jpeg"),
+                (crate::media::FileBytes = "image/png"),
+                (crate::media::FileBytes = "image/webp")
             )),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),

@@ -17,3 +17,27 @@ pub fn binary() -> RefOr<Schema> {
             .build(),
     ))
 }
+
+/// An exact amount a client sends: a JSON number, or a decimal string (`"850.50"`) so that a
+/// client computing in floating point can send an exact value. The schema of the `Decimal`
+/// fields of the hand-written request bodies (`#[schema(value_type = Amount)]`); declared
+/// records describe theirs from their field's bounds.
+#[allow(dead_code)]
+pub struct Amount(rust_decimal::Decimal);
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        let unbounded = faireplace_kernel::record::Shape::Decimal {
+            decimals: None,
+            min: None,
+            max: None,
+        };
+        shape_schema(&unbounded, &mut Components::default())
+    }
+}
+
+impl utoipa::ToSchema for Amount {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Amount")
+    }
+}

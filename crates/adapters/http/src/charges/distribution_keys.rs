@@ -44,7 +44,7 @@ pub struct ValidationRulesDto {
     /// Every estate of the place must weigh more than zero.
     pub require_all_estates: Option<bool>,
     /// Every estate that takes a share takes at least this percentage (0–100).
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<crate::schema::Amount>)]
     pub min_share: Option<Decimal>,
 }
 
@@ -217,7 +217,7 @@ pub struct CalculateRequest {
     #[schema(required = true)]
     pub place_id: Option<Uuid>,
     /// The amount to split, at most 2 decimals (negative for a refund).
-    #[schema(value_type = Option<f64>, required = true, example = 1234.56)]
+    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 1234.56)]
     pub total_amount: Option<Decimal>,
     /// The day whose leases count occupants (default today).
     pub calculation_date: Option<NaiveDate>,

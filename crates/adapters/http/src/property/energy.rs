@@ -29,15 +29,15 @@ pub struct EnergyDiagnosisRequest {
     pub energy_class: Option<String>,
     #[schema(value_type = EnergyClass, required = true)]
     pub ghg_class: Option<String>,
-    #[schema(value_type = f64, example = 182.5, required = true)]
+    #[schema(value_type = crate::schema::Amount, example = 182.5, required = true)]
     pub energy_kwh_m2_year: Option<Decimal>,
-    #[schema(value_type = f64, example = 21.0, required = true)]
+    #[schema(value_type = crate::schema::Amount, example = 21.0, required = true)]
     pub ghg_kg_m2_year: Option<Decimal>,
     #[schema(required = true)]
     pub performed_on: Option<NaiveDate>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<crate::schema::Amount>)]
     pub estimated_cost_min: Option<Decimal>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<crate::schema::Amount>)]
     pub estimated_cost_max: Option<Decimal>,
     /// The 13-character ADEME number.
     #[schema(example = "2375E0123456X")]
