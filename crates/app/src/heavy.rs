@@ -155,7 +155,7 @@ mod tests {
     async fn a_request_dropped_midway_frees_its_slot_only_when_its_work_ends() {
         let heavy = HeavyWork::new(1, Duration::from_millis(50));
         let slot = heavy.slot().await.expect("a slot");
-        let (release, released) = std::sync::mpsc::channel::<()>();
+        let (release, released) = channel::<()>();
         let running = heavy.run(slot, move || released.recv().ok());
         // The request is dropped once its work has started (its client gone).
         let _ = tokio::time::timeout(Duration::from_millis(20), running).await;

@@ -49,7 +49,7 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         ),
         None => {
             let outbox = faireplace_notify::Outbox::new();
-            let exposed = (config.environment == config::Environment::Development)
+            let exposed = (config.environment == Environment::Development)
                 .then(|| Arc::new(outbox.clone()) as Arc<dyn faireplace_ports::notify::Mailbox>);
             (Arc::new(outbox), exposed)
         }
@@ -114,14 +114,14 @@ pub fn wire(db: Db, config: &Config) -> anyhow::Result<Services> {
         config.auth.clone(),
     )?);
     let state = AppState {
-        items: crate::resources::registry(&db, &clock, &auth)?,
+        items: resources::registry(&db, &clock, &auth)?,
         auth: auth.clone(),
         keys: KeyService::new(store, lessees, auth, clock.clone()),
         types: CrudService::new(Arc::new(PgTypes(db.clone())), clock.clone()),
         places: CrudService::new(Arc::new(PgPlaces(db.clone())), clock.clone()).checked(Arc::new(
-            faireplace_app::property::PlaceChecks::new(Arc::new(PgItems::<
-                faireplace_parties::ContactData,
-            >::new(db.clone()))),
+            faireplace_app::property::PlaceChecks::new(Arc::new(PgItems::<ContactData>::new(
+                db.clone(),
+            ))),
         )),
         estates: CrudService::new(Arc::new(PgEstates(db.clone())), clock.clone()),
         key_history: Arc::new(PgKeyHandovers(db.clone())),

@@ -251,7 +251,7 @@ const ROUTE_MODULES: &[fn(&mut Routes<'_, '_>)] = &[
 ];
 
 /// Every handler, for the OpenAPI document.
-fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     let mut routes = Routes::direct(cfg);
     for module in ROUTE_MODULES {
         module(&mut routes);
@@ -259,7 +259,7 @@ fn api_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 }
 
 /// Every handler, served in one scope per first path segment (see [`Routes`]).
-fn served_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+fn served_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     let mut routes = Routes::grouped();
     for module in ROUTE_MODULES {
         module(&mut routes);

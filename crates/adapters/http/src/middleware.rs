@@ -113,7 +113,7 @@ pub async fn around_request(
 
 /// Answers carry keys shown once, personal data and signed documents: no cache, shared or
 /// private, may keep them, unless the route chose otherwise (the documentation's assets).
-fn no_store(headers: &mut actix_web::http::header::HeaderMap) {
+fn no_store(headers: &mut header::HeaderMap) {
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

@@ -448,10 +448,7 @@ fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
 }
 
 /// An optional JSON body: empty is the default, anything else must parse.
-fn revision_request(
-    req: &actix_web::HttpRequest,
-    body: &web::Bytes,
-) -> Result<RevisionRequest, ApiError> {
+fn revision_request(req: &HttpRequest, body: &web::Bytes) -> Result<RevisionRequest, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(RevisionRequest::default());
     }
@@ -490,7 +487,7 @@ pub struct RevisionBody(RevisionRequest);
 
 impl actix_web::FromRequest for RevisionBody {
     type Error = actix_web::Error;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let body = web::Bytes::from_request(req, payload);
