@@ -3,10 +3,10 @@
 
 use faireplace_kernel::paging::SortField;
 use faireplace_kernel::values::{Address, Text};
-use faireplace_kernel::{Page, TenantId};
+use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_ports::audit::Journal;
 use faireplace_ports::{ListQuery, RepoError, Resource};
-use sqlx::{AssertSqlSafe, Postgres, QueryBuilder};
+use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
@@ -111,7 +111,7 @@ pub(crate) async fn list_page<R, Row, F>(
 where
     R: Resource,
     F: ListFilter<R>,
-    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + HasTotal,
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
     let table = source.table;
     let mut qb =
@@ -145,12 +145,12 @@ where
         source.joins
     ));
     let mut lent = db.reads().acquire_generic().await?;
-    let rows: Vec<Row> = match qb.build_query_as().fetch_all(lent.conn()).await {
+    let rows: Vec<Counted<Row>> = match qb.build_query_as().fetch_all(lent.conn()).await {
         Ok(rows) => rows,
         Err(e) => return lent.finish(Err(e)),
     };
     let total = match rows.first() {
-        Some(row) => lent.finish(Ok(row.total()))?,
+        Some(row) => lent.finish(Ok(row.total))?,
         None if query.page.offset() > 0 => {
             let mut count = QueryBuilder::<Postgres>::new(
                 "SELECT q.n FROM (SELECT set_config('app.tenant_id', ",
@@ -170,16 +170,256 @@ where
         }
         None => lent.finish(Ok(0))?,
     };
+    page_of(rows.into_iter().map(|r| r.row), query.page, total, convert)
+}
+
+/// A row of a list and the count of the whole list, which every row of a page carries (the
+/// column `total`: `count(*) OVER () AS total`, or the count [`list_page`] joins).
+pub(crate) struct Counted<Row> {
+    pub(crate) row: Row,
+    pub(crate) total: i64,
+}
+
+impl<'r, Row: sqlx::FromRow<'r, sqlx::postgres::PgRow>> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+    for Counted<Row>
+{
+    fn from_row(r: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(Self {
+            row: Row::from_row(r)?,
+            total: r.try_get("total")?,
+        })
+    }
+}
+
+/// The page of `rows`, each read with `convert`, out of `total`.
+pub(crate) fn page_of<Row, T>(
+    rows: impl IntoIterator<Item = Row>,
+    request: PageRequest,
+    total: i64,
+    convert: impl Fn(Row) -> Result<T, RepoError>,
+) -> Result<Page<T>, RepoError> {
     Ok(Page {
         items: rows.into_iter().map(convert).collect::<Result<_, _>>()?,
-        request: query.page,
+        request,
         total: u64::try_from(total).unwrap_or(0),
     })
 }
 
-pub(crate) trait HasTotal {
-    fn total(&self) -> i64;
+/// The query of a window page being bound: the tenant is `$1`, the caller binds its own
+/// parameters from `$2`, then the page's limit and offset follow them.
+pub(crate) type PageQuery<'q, Row> =
+    sqlx::query::QueryAs<'q, Postgres, Counted<Row>, sqlx::postgres::PgArguments>;
+
+/// Reads one page of a list whose rows carry `count(*) OVER () AS total`, in one statement
+/// that sets its tenant (`inner` as for [`scoped`]): `bind` binds the list's own parameters,
+/// then the limit and the offset are bound after them. The rows come in no order (see
+/// [`scoped`]): the caller sorts them again, then makes the page with [`counted_page`].
+pub(crate) async fn window_rows<'q, Row>(
+    db: &Db,
+    tenant: TenantId,
+    inner: &str,
+    page: PageRequest,
+    bind: impl FnOnce(PageQuery<'q, Row>) -> PageQuery<'q, Row>,
+) -> Result<Vec<Counted<Row>>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    let mut lent = db.reads().acquire().await?;
+    let query = sqlx::query_as(AssertSqlSafe(scoped(inner))).bind(tenant.as_uuid().to_string());
+    let rows = bind(query)
+        .bind(i64::from(page.limit()))
+        .bind(page.offset() as i64)
+        .fetch_all(lent.conn())
+        .await;
+    lent.finish(rows)
 }
+
+/// [`page_of`] for rows that carry the list's total (none past the end: then 0).
+pub(crate) fn counted_page<Row, T>(
+    rows: Vec<Counted<Row>>,
+    request: PageRequest,
+    convert: impl Fn(Row) -> Result<T, RepoError>,
+) -> Result<Page<T>, RepoError> {
+    let total = rows.first().map_or(0, |r| r.total);
+    page_of(rows.into_iter().map(|r| r.row), request, total, convert)
+}
+
+/// One write of a tenant, with the journal it leaves: how every hand-written repository
+/// writes. Its statements run in one tenant transaction ([`Db::tenant_tx`]); the journal is
+/// written in that transaction, only when the write changed something, then it commits. An
+/// error, or nothing changed, rolls back.
+#[derive(Clone, Copy)]
+pub(crate) struct Write<'a> {
+    pub(crate) db: &'a Db,
+    pub(crate) tenant: TenantId,
+    pub(crate) journal: &'a Journal,
+}
+
+impl<'a> Write<'a> {
+    pub(crate) fn new(db: &'a Db, tenant: TenantId, journal: &'a Journal) -> Self {
+        Self {
+            db,
+            tenant,
+            journal,
+        }
+    }
+
+    /// Runs `work` on the transaction, then writes the journal and commits.
+    pub(crate) async fn run<T>(
+        self,
+        work: impl AsyncFnOnce(&mut PgConnection) -> Result<T, RepoError>,
+    ) -> Result<T, RepoError> {
+        self.changed(async |tx| work(tx).await.map(Some))
+            .await
+            .map(|done| done.expect("a write that always changes"))
+    }
+
+    /// [`Write::run`] for a write that may find nothing to change (`None`): then no journal,
+    /// and the transaction rolls back.
+    pub(crate) async fn changed<T>(
+        self,
+        work: impl AsyncFnOnce(&mut PgConnection) -> Result<Option<T>, RepoError>,
+    ) -> Result<Option<T>, RepoError> {
+        let mut tx = self.db.tenant_tx(self.tenant).await?;
+        let Some(done) = work(&mut tx).await? else {
+            return Ok(None);
+        };
+        crate::journal::write(&mut tx, self.tenant, self.journal).await?;
+        tx.commit().await.map_err(map_error)?;
+        Ok(Some(done))
+    }
+
+    /// One statement that touches at most one row: whether it did (see [`affected_one`]).
+    pub(crate) async fn one(
+        self,
+        query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    ) -> Result<bool, RepoError> {
+        affected_one(self.db, self.tenant, query, self.journal).await
+    }
+
+    /// Deletes row `id` of `table`: whether it was there; a row still referenced is
+    /// [`RepoError::InUse`].
+    pub(crate) async fn delete(self, table: &str, id: Uuid) -> Result<bool, RepoError> {
+        let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND id = $2");
+        let query = sqlx::query(AssertSqlSafe(sql))
+            .bind(self.tenant.as_uuid())
+            .bind(id);
+        deleted_one(self.db, self.tenant, query, self.journal).await
+    }
+}
+
+/// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`.
+pub(crate) async fn read_item<Row, T>(
+    db: &Db,
+    source: &str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<T>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+    T: TryFrom<Row, Error = RepoError>,
+{
+    read_source_alone::<Row>(db, source, tenant, id)
+        .await?
+        .map(T::try_from)
+        .transpose()
+}
+
+/// `AND column = value`, when the list is filtered on `column`.
+pub(crate) fn push_eq<'t, T>(qb: &mut QueryBuilder<Postgres>, column: &str, value: Option<T>)
+where
+    T: sqlx::Encode<'t, Postgres> + sqlx::Type<Postgres>,
+{
+    if let Some(value) = value {
+        qb.push(format_args!(" AND {column} = "));
+        qb.push_bind(value);
+    }
+}
+
+/// The `Repository` of a resource kept in a table of its own, by a repository `struct
+/// $repo(Db)`:
+/// - `get` reads row `id` of `read` (the table, or a subquery aliased like one) into `row`,
+///   then the item by `TryFrom`;
+/// - `list` pages `list` (a [`ListSource`], the bare table unless named) with `filters` (a
+///   [`ListFilter`]);
+/// - `insert`, `update` and `delete` are functions of the repository's module that take a
+///   [`Write`] (and the item, or its id's `Uuid`); `delete` deletes the row of `table` unless
+///   named.
+///
+/// The one declaration of such a repository: what differs from one table to the next is in
+/// the row, its conversion, the filters and the writes, never in this plumbing.
+macro_rules! table_repository {
+    (@or [$given:expr] [$default:expr]) => { $given };
+    (@or [] [$default:expr]) => { $default };
+    ($repo:ident: $item:ty {
+        table: $table:expr,
+        row: $row:ty,
+        filters: $filters:ty,
+        $(read: $read:expr,)?
+        $(list: $list:expr,)?
+        insert: $insert:path,
+        update: $update:path,
+        $(delete: $delete:path,)?
+    }) => {
+        #[async_trait::async_trait]
+        impl faireplace_ports::Repository<$item> for $repo {
+            async fn insert(
+                &self,
+                tenant: faireplace_kernel::TenantId,
+                item: &$item,
+                journal: &faireplace_ports::audit::Journal,
+            ) -> Result<$item, faireplace_ports::RepoError> {
+                $insert(crate::common::Write::new(&self.0, tenant, journal), item).await
+            }
+
+            async fn get(
+                &self,
+                tenant: faireplace_kernel::TenantId,
+                id: <$item as faireplace_ports::Resource>::Id,
+            ) -> Result<Option<$item>, faireplace_ports::RepoError> {
+                let source = $crate::common::table_repository!(@or [$($read)?] [$table]);
+                crate::common::read_item::<$row, $item>(&self.0, source, tenant, id.0).await
+            }
+
+            async fn list(
+                &self,
+                tenant: faireplace_kernel::TenantId,
+                query: &faireplace_ports::ListQuery<$item>,
+            ) -> Result<faireplace_kernel::Page<$item>, faireplace_ports::RepoError> {
+                let source = $crate::common::table_repository!(@or [$($list)?] [crate::common::ListSource::table($table)]);
+                crate::common::list_page::<$item, $row, $filters>(
+                    &self.0,
+                    tenant,
+                    &source,
+                    query,
+                    <$item>::try_from,
+                )
+                .await
+            }
+
+            async fn update(
+                &self,
+                tenant: faireplace_kernel::TenantId,
+                item: &$item,
+                journal: &faireplace_ports::audit::Journal,
+            ) -> Result<Option<$item>, faireplace_ports::RepoError> {
+                $update(crate::common::Write::new(&self.0, tenant, journal), item).await
+            }
+
+            async fn delete(
+                &self,
+                tenant: faireplace_kernel::TenantId,
+                id: <$item as faireplace_ports::Resource>::Id,
+                journal: &faireplace_ports::audit::Journal,
+            ) -> Result<bool, faireplace_ports::RepoError> {
+                let write = crate::common::Write::new(&self.0, tenant, journal);
+                $crate::common::table_repository!(@or [$($delete(write, id.0).await)?] [write.delete($table, id.0).await])
+            }
+        }
+    };
+}
+pub(crate) use table_repository;
 
 /// Runs a statement that affects at most one row of the tenant, with its journal, and tells
 /// whether it did (the journal is written only then).

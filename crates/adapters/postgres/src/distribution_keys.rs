@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, corrupt, deleted_one, fetch_by_id, list_page,
+    ListFilter, ListSource, affected_one, corrupt, deleted_one, fetch_by_id, list_page,
     push_search, s, scoped, stored_enum, text,
 };
 
@@ -39,14 +39,6 @@ pub(crate) struct KeyRow {
     validation_rules: serde_json::Value,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for KeyRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 /// A JSON column that does not read into its type (an unknown meter type…) is corrupt.

@@ -16,7 +16,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s};
+use crate::common::{ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s};
 use crate::error::map_error;
 
 /// Charge expenses in PostgreSQL.
@@ -37,14 +37,6 @@ struct ExpenseRow {
     distribution_key_id: Uuid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ExpenseRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<ExpenseRow> for ChargeExpense {

@@ -20,7 +20,7 @@ use sqlx::{AssertSqlSafe, Column, Postgres, QueryBuilder, Row, TypeInfo, ValueRe
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, list_page, push_search, scoped};
+use crate::common::{ListFilter, ListSource, list_page, push_search, scoped};
 use crate::error::{map_delete_error, map_error};
 
 /// The repository of `Item<D>`, from `D`'s declaration.
@@ -161,23 +161,11 @@ pub(crate) fn push_value(qb: &mut QueryBuilder<Postgres>, value: SqlValue) {
 }
 
 /// A row of a list page, read into its item (or the reason it cannot be).
-pub(crate) struct ItemRow<D: Declared> {
-    item: Result<Item<D>, RepoError>,
-    total: i64,
-}
+pub(crate) struct ItemRow<D: Declared>(Result<Item<D>, RepoError>);
 
 impl<'r, D: Declared> sqlx::FromRow<'r, PgRow> for ItemRow<D> {
     fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        Ok(ItemRow {
-            item: PgItems::<D>::decode(row),
-            total: row.try_get("total")?,
-        })
-    }
-}
-
-impl<D: Declared> HasTotal for ItemRow<D> {
-    fn total(&self) -> i64 {
-        self.total
+        Ok(ItemRow(PgItems::<D>::decode(row)))
     }
 }
 
@@ -263,7 +251,7 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
             tenant,
             &ListSource::table(D::TABLE),
             query,
-            |row| row.item,
+            |row| row.0,
         )
         .await
     }

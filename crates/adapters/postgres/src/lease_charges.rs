@@ -20,7 +20,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, fetch_by_id, list_page, stored_enum};
+use crate::common::{ListFilter, ListSource, fetch_by_id, list_page, stored_enum};
 use crate::error::map_error;
 
 const TABLE: &str = "lease_charges";
@@ -42,14 +42,6 @@ struct ChargeRow {
     active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ChargeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<ChargeRow> for LeaseCharge {

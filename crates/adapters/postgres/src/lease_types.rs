@@ -13,8 +13,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page,
-    push_search,
+    ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, push_search,
 };
 use crate::stored::Stored;
 
@@ -41,14 +40,6 @@ struct LeaseTypeRow {
     is_system: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for LeaseTypeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<LeaseTypeRow> for LeaseType {

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, like_pattern, list_page, read_source, read_source_alone,
+    ListFilter, ListSource, like_pattern, list_page, read_source, read_source_alone,
 };
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -86,14 +86,6 @@ struct LeaseRow {
     status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for LeaseRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<LeaseRow> for Lease {

@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s, scoped,
+    ListFilter, ListSource, counted_page, deleted_one, fetch_by_id, list_page, s, scoped,
+    window_rows,
 };
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -43,14 +44,6 @@ struct MeterRow {
     active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for MeterRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<MeterRow> for Meter {
@@ -352,8 +345,6 @@ struct ReadingRow {
     consumption: Option<Decimal>,
     anomaly: bool,
     created_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<ReadingRow> for Reading {
@@ -392,25 +383,10 @@ async fn reading_page(
     meter: Option<MeterId>,
     page: PageRequest,
 ) -> Result<Page<Reading>, RepoError> {
-    let mut lent = db.reads().acquire().await?;
-    let rows: Result<Vec<ReadingRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(sql)))
-        .bind(tenant.as_uuid().to_string())
-        .bind(meter.map(|m| m.0))
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-    let mut rows = lent.finish(rows)?;
-    rows.sort_by_key(|r| std::cmp::Reverse((r.read_at, r.id)));
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(Reading::try_from)
-            .collect::<Result<_, _>>()?,
-        request: page,
-        total: u64::try_from(total).unwrap_or(0),
-    })
+    let mut rows =
+        window_rows::<ReadingRow>(db, tenant, sql, page, |q| q.bind(meter.map(|m| m.0))).await?;
+    rows.sort_by_key(|r| std::cmp::Reverse((r.row.read_at, r.row.id)));
+    counted_page(rows, page, Reading::try_from)
 }
 
 #[async_trait]

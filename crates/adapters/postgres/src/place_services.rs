@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, corrupt, fetch_by_id, list_page, push_search,
-    s, stored_enum, text,
+    ListFilter, ListSource, affected_one, corrupt, fetch_by_id, list_page, push_search, s,
+    stored_enum, text,
 };
 use crate::error::map_error;
 
@@ -41,14 +41,6 @@ struct ServiceRow {
     default_distribution_key_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ServiceRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<ServiceRow> for PlaceService {

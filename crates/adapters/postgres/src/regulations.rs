@@ -18,9 +18,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{
-    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, stored_enum,
-};
+use crate::common::{ListFilter, ListSource, deleted_one, fetch_by_id, list_page, stored_enum};
 use crate::error::map_error;
 
 const TABLE: &str = "charge_regulations";
@@ -39,14 +37,6 @@ struct RegulationRow {
     reason: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for RegulationRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<RegulationRow> for Regulation {

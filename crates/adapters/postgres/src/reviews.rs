@@ -23,7 +23,7 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{corrupt, scoped, stored_enum};
+use crate::common::{corrupt, counted_page, stored_enum, window_rows};
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
 use crate::error::map_error;
 
@@ -44,7 +44,6 @@ struct ReviewRow {
     result: Result<ReviewResult, String>,
     created_at: DateTime<Utc>,
     validated_at: Option<DateTime<Utc>>,
-    total: i64,
 }
 
 impl<'r> sqlx::FromRow<'r, PgRow> for ReviewRow {
@@ -61,10 +60,6 @@ impl<'r> sqlx::FromRow<'r, PgRow> for ReviewRow {
                 .map_err(|e| e.to_string()),
             created_at: row.try_get("created_at")?,
             validated_at: row.try_get("validated_at")?,
-            total: match row.try_get("total") {
-                Err(sqlx::Error::ColumnNotFound(_)) => 0,
-                other => other?,
-            },
         })
     }
 }
@@ -277,30 +272,15 @@ impl ReviewStore for PgChargeReviews {
         place: Option<PlaceId>,
         page: PageRequest,
     ) -> Result<Page<ChargeReview>, RepoError> {
-        let mut lent = self.0.reads().acquire().await?;
-        let rows: Result<Vec<ReviewRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
-            "SELECT p.* FROM (SELECT r.*, count(*) OVER () AS total FROM charge_reviews r \
-             WHERE r.tenant_id = scope.tenant AND ($2::uuid IS NULL OR r.place_id = $2) \
-             ORDER BY r.period_start DESC, r.id DESC LIMIT $3 OFFSET $4) p",
-        )))
-        .bind(tenant.as_uuid().to_string())
-        .bind(place.map(|p| p.0))
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-        let mut rows = lent.finish(rows)?;
+        let sql = "SELECT p.* FROM (SELECT r.*, count(*) OVER () AS total FROM charge_reviews r \
+                   WHERE r.tenant_id = scope.tenant AND ($2::uuid IS NULL OR r.place_id = $2) \
+                   ORDER BY r.period_start DESC, r.id DESC LIMIT $3 OFFSET $4) p";
+        let mut rows =
+            window_rows::<ReviewRow>(&self.0, tenant, sql, page, |q| q.bind(place.map(|p| p.0)))
+                .await?;
         // SQL keeps no order through the wrapping join unless asked: the page's order again.
-        rows.sort_by_key(|r| std::cmp::Reverse((r.period_start, r.id)));
-        let total = rows.first().map(|r| r.total).unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(ChargeReview::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        rows.sort_by_key(|r| std::cmp::Reverse((r.row.period_start, r.row.id)));
+        counted_page(rows, page, ChargeReview::try_from)
     }
 
     async fn validate(

@@ -20,6 +20,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::Counted;
 use crate::credits::record_in;
 use crate::error::map_error;
 use crate::leases::follow_leases;
@@ -547,7 +548,7 @@ impl SignatureStore for PgSignatures {
         // The status a client asks for is the status at `now`: an open process past its
         // expiry is EXPIRED, not PENDING.
         let rows: Vec<(i64, SignatureRow)> = {
-            let raw: Vec<SignatureRowWithTotal> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            let raw: Vec<Counted<SignatureRow>> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SIGNATURE_COLUMNS}, count(*) OVER () AS total FROM ( \
                    SELECT s.*, CASE WHEN s.status IN ('PENDING', 'IN_PROGRESS') \
                      AND s.expires_at <= $5 THEN 'EXPIRED' ELSE s.status END AS shown \
@@ -975,11 +976,4 @@ impl SignatureStore for PgSignatures {
         out.sort_by_key(|s| (s.1.updated_at, s.1.id));
         Ok(out)
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct SignatureRowWithTotal {
-    #[sqlx(flatten)]
-    row: SignatureRow,
-    total: i64,
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
+    ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
 };
 use crate::error::map_error;
 
@@ -37,14 +37,6 @@ struct DiagnosticRow {
     is_active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for DiagnosticRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<DiagnosticRow> for Diagnostic {

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
+    ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
 };
 
 const TABLE: &str = "energy_diagnoses";
@@ -40,14 +40,6 @@ struct EnergyRow {
     media_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for EnergyRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<EnergyRow> for EnergyDiagnosis {

@@ -18,8 +18,8 @@ use super::{corrupt, stored, stored_address, stored_opt};
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, list_page, push_search,
-    read_source, s, text,
+    AddressColumns, ListFilter, ListSource, address_parts, list_page, push_search, read_source, s,
+    text,
 };
 use crate::error::map_error;
 
@@ -66,14 +66,6 @@ struct EstateRow {
     notes: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for EstateRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<EstateRow> for Estate {

@@ -15,8 +15,7 @@ use super::{corrupt, stored_opt};
 use crate::Db;
 use crate::common::read_source_alone;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
-    read_source, s, text,
+    ListFilter, ListSource, affected_one, deleted_one, list_page, push_search, read_source, s, text,
 };
 use crate::error::map_error;
 
@@ -59,14 +58,6 @@ struct PlaceRow {
     allocated_tantiemes: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for PlaceRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<PlaceRow> for Place {

@@ -13,8 +13,7 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
-    read_source_alone,
+    ListFilter, ListSource, affected_one, deleted_one, list_page, push_search, read_source_alone,
 };
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
@@ -48,14 +47,6 @@ struct TypeRow {
     is_used: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for TypeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<TypeRow> for PropertyType {
