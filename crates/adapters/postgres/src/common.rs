@@ -290,6 +290,17 @@ impl<'a> Write<'a> {
         Ok(Some(done))
     }
 
+    /// [`Write::changed`] for a write that tells whether it changed anything.
+    pub(crate) async fn done(
+        self,
+        work: impl AsyncFnOnce(&mut PgConnection) -> Result<bool, RepoError>,
+    ) -> Result<bool, RepoError> {
+        let changed = self
+            .changed(async |tx| Ok(work(tx).await?.then_some(())))
+            .await?;
+        Ok(changed.is_some())
+    }
+
     /// One statement that touches at most one row: whether it did (see [`affected_one`]).
     pub(crate) async fn one(
         self,
@@ -301,12 +312,35 @@ impl<'a> Write<'a> {
     /// Deletes row `id` of `table`: whether it was there; a row still referenced is
     /// [`RepoError::InUse`].
     pub(crate) async fn delete(self, table: &str, id: Uuid) -> Result<bool, RepoError> {
-        let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND id = $2");
-        let query = sqlx::query(AssertSqlSafe(sql))
-            .bind(self.tenant.as_uuid())
-            .bind(id);
+        self.done(async |tx| delete_in(tx, self.tenant, table, id).await)
+            .await
+    }
+
+    /// A DELETE of at most one row (see [`deleted_one`]).
+    pub(crate) async fn delete_query(
+        self,
+        query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    ) -> Result<bool, RepoError> {
         deleted_one(self.db, self.tenant, query, self.journal).await
     }
+}
+
+/// Deletes row `id` of `table` in the caller's transaction: whether it was there; a row still
+/// referenced is [`RepoError::InUse`].
+pub(crate) async fn delete_in(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    table: &str,
+    id: Uuid,
+) -> Result<bool, RepoError> {
+    let sql = format!("DELETE FROM {table} WHERE tenant_id = $1 AND id = $2");
+    let done = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(crate::error::map_delete_error)?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`.
@@ -455,24 +489,6 @@ pub(crate) async fn deleted_one(
     }
     tx.commit().await.map_err(map_error)?;
     Ok(done.rows_affected() == 1)
-}
-
-pub(crate) async fn fetch_by_id<Row>(
-    db: &Db,
-    sql: &'static str,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<Option<Row>, RepoError>
-where
-    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    let mut lent = db.reads().acquire().await?;
-    let result = sqlx::query_as(AssertSqlSafe(scoped(sql)))
-        .bind(tenant.as_uuid().to_string())
-        .bind(id)
-        .fetch_optional(lent.conn())
-        .await;
-    lent.finish(result)
 }
 
 /// Reads one row by id from a relation `source` (a table, or a subquery aliased like one), in a

@@ -12,7 +12,7 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{ListFilter, Write, s, stored_enum, table_repository};
+use crate::common::{ListFilter, Write, push_eq, s, stored_enum, table_repository};
 use crate::error::map_error;
 
 const TABLE: &str = "freeze_periods";
@@ -58,14 +58,8 @@ struct FreezeFilters;
 impl ListFilter<FreezePeriod> for FreezeFilters {
     fn push(query: &ListQuery<FreezePeriod>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(scope) = f.scope {
-            qb.push(" AND scope = ");
-            qb.push_bind(scope.as_str());
-        }
-        if let Some(id) = f.scope_id {
-            qb.push(" AND scope_id = ");
-            qb.push_bind(id);
-        }
+        push_eq(qb, "scope", f.scope.map(|scope| scope.as_str()));
+        push_eq(qb, "scope_id", f.scope_id);
         if let Some(day) = f.active_on {
             qb.push(" AND start_date <= ");
             qb.push_bind(day);

@@ -20,8 +20,10 @@ use sqlx::{AssertSqlSafe, Column, Postgres, QueryBuilder, Row, TypeInfo, ValueRe
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{ListFilter, ListSource, list_page, push_search, scoped};
-use crate::error::{map_delete_error, map_error};
+use crate::common::{
+    ListFilter, ListSource, Write, list_page, push_search, read_source_alone, scoped,
+};
+use crate::error::map_error;
 
 /// The repository of `Item<D>`, from `D`'s declaration.
 pub struct PgItems<D> {
@@ -216,29 +218,19 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
             push_value(&mut qb, value);
         }
         qb.push(")");
-        let mut tx = self.db.tenant_tx(tenant).await?;
-        qb.build()
-            .execute(&mut *tx)
+        Write::new(&self.db, tenant, journal)
+            .run(async |tx| {
+                qb.build().execute(tx).await.map_err(Self::write_error)?;
+                Ok(item.clone())
+            })
             .await
-            .map_err(Self::write_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(item.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: D::Id) -> Result<Option<Item<D>>, RepoError> {
         use faireplace_kernel::record::IdValue;
-        let sql = scoped(&format!(
-            "SELECT * FROM {} WHERE tenant_id = scope.tenant AND id = $2",
-            D::TABLE
-        ));
-        let mut lent = self.db.reads().acquire().await?;
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(tenant.as_uuid().to_string())
-            .bind(id.to_uuid())
-            .fetch_optional(lent.conn())
-            .await;
-        lent.finish(row)?.as_ref().map(Self::decode).transpose()
+        let row: Option<ItemRow<D>> =
+            read_source_alone(&self.db, D::TABLE, tenant, id.to_uuid()).await?;
+        row.map(|row| row.0).transpose()
     }
 
     async fn list(
@@ -283,18 +275,12 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
         qb.push_bind(tenant.as_uuid());
         qb.push(" AND id = ");
         qb.push_bind(item.id.to_uuid());
-        let mut tx = self.db.tenant_tx(tenant).await?;
-        let done = qb
-            .build()
-            .execute(&mut *tx)
+        Write::new(&self.db, tenant, journal)
+            .changed(async |tx| {
+                let done = qb.build().execute(tx).await.map_err(Self::write_error)?;
+                Ok((done.rows_affected() == 1).then(|| item.clone()))
+            })
             .await
-            .map_err(Self::write_error)?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(Some(item.clone()))
     }
 
     async fn delete(
@@ -304,20 +290,9 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
         journal: &Journal,
     ) -> Result<bool, RepoError> {
         use faireplace_kernel::record::IdValue;
-        let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2", D::TABLE);
-        let mut tx = self.db.tenant_tx(tenant).await?;
-        let done = sqlx::query(AssertSqlSafe(sql))
-            .bind(tenant.as_uuid())
-            .bind(id.to_uuid())
-            .execute(&mut *tx)
+        Write::new(&self.db, tenant, journal)
+            .delete(D::TABLE, id.to_uuid())
             .await
-            .map_err(map_delete_error)?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(true)
     }
 }
 

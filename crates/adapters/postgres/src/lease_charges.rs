@@ -2,25 +2,23 @@
 //! read other rows: the service's place and defaults, the key's technique, and the freeze
 //! periods in force.
 
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
     BillingMode, CalculationType, ChargeCategoryId, DistributionKeyId, LeaseCharge,
     LeaseChargeData, LeaseChargeId, PlaceServiceId, compatible,
 };
 use faireplace_kernel::ErrorCode;
-use faireplace_kernel::{Page, TenantId};
+use faireplace_kernel::TenantId;
 use faireplace_leases::LeaseId;
 use faireplace_meters::MeterId;
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{EstateId, PlaceId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{ListFilter, ListSource, fetch_by_id, list_page, stored_enum};
+use crate::common::{ListFilter, Write, delete_in, push_eq, stored_enum, table_repository};
 use crate::error::map_error;
 
 const TABLE: &str = "lease_charges";
@@ -75,14 +73,8 @@ struct ChargeFilters;
 
 impl ListFilter<LeaseCharge> for ChargeFilters {
     fn push(query: &ListQuery<LeaseCharge>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(lease) = query.filter.lease_id {
-            qb.push(" AND lease_id = ");
-            qb.push_bind(lease.0);
-        }
-        if let Some(active) = query.filter.active {
-            qb.push(" AND active = ");
-            qb.push_bind(active);
-        }
+        push_eq(qb, "lease_id", query.filter.lease_id.map(|lease| lease.0));
+        push_eq(qb, "active", query.filter.active);
     }
 }
 
@@ -210,16 +202,19 @@ fn bind_charge<'q>(
         .bind(updated_at)
 }
 
-#[async_trait]
-impl Repository<LeaseCharge> for PgLeaseCharges {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        c: &LeaseCharge,
-        journal: &Journal,
-    ) -> Result<LeaseCharge, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let data = prepare(&mut tx, tenant, c).await?;
+table_repository!(PgLeaseCharges: LeaseCharge {
+    table: TABLE,
+    row: ChargeRow,
+    filters: ChargeFilters,
+    insert: insert,
+    update: update,
+    delete: delete,
+});
+
+async fn insert(w: Write<'_>, c: &LeaseCharge) -> Result<LeaseCharge, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
+        let data = prepare(&mut *tx, tenant, c).await?;
         let q = sqlx::query(
             "INSERT INTO lease_charges (tenant_id, id, service_id, category_id, billing_mode, \
              distribution_key_id, monthly_amount, meter_id, active, updated_at, lease_id, \
@@ -233,53 +228,19 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(LeaseCharge {
             data,
             previous: None,
             ..c.clone()
         })
-    }
+    })
+    .await
+}
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: LeaseChargeId,
-    ) -> Result<Option<LeaseCharge>, RepoError> {
-        let row: Option<ChargeRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM lease_charges WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(LeaseCharge::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<LeaseCharge>,
-    ) -> Result<Page<LeaseCharge>, RepoError> {
-        list_page::<LeaseCharge, ChargeRow, ChargeFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            LeaseCharge::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        c: &LeaseCharge,
-        journal: &Journal,
-    ) -> Result<Option<LeaseCharge>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let data = prepare(&mut tx, tenant, c).await?;
+async fn update(w: Write<'_>, c: &LeaseCharge) -> Result<Option<LeaseCharge>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
+        let data = prepare(&mut *tx, tenant, c).await?;
         let q = sqlx::query(
             "UPDATE lease_charges SET service_id = $3, category_id = $4, billing_mode = $5, \
              distribution_key_id = $6, monthly_amount = $7, meter_id = $8, active = $9, \
@@ -291,44 +252,33 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| LeaseCharge {
             data,
             previous: None,
             ..c.clone()
         }))
-    }
+    })
+    .await
+}
 
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: LeaseChargeId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    let tenant = w.tenant;
+    w.done(async |tx| {
         let lease: Option<Uuid> = sqlx::query_scalar(
             "SELECT l.id FROM lease_charges c JOIN leases l \
                ON l.tenant_id = c.tenant_id AND l.id = c.lease_id \
              WHERE c.tenant_id = $1 AND c.id = $2 FOR SHARE OF l",
         )
         .bind(tenant.as_uuid())
-        .bind(id.0)
+        .bind(id)
         .fetch_optional(&mut *tx)
         .await
         .map_err(map_error)?;
         let Some(lease) = lease else {
             return Ok(false);
         };
-        crate::signatures::refuse_while_signing(&mut tx, tenant, lease, "its charges").await?;
-        let done = sqlx::query("DELETE FROM lease_charges WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(done.rows_affected() == 1)
-    }
+        crate::signatures::refuse_while_signing(&mut *tx, tenant, lease, "its charges").await?;
+        delete_in(tx, tenant, TABLE, id).await
+    })
+    .await
 }

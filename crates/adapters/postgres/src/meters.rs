@@ -11,15 +11,14 @@ use faireplace_meters::{
 };
 use faireplace_ports::audit::Journal;
 use faireplace_ports::meters::{ConsumptionTotal, LeaseMeter, MeterReadings};
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, ListSource, counted_page, deleted_one, fetch_by_id, list_page, s, scoped,
-    window_rows,
+    ListFilter, Write, counted_page, deleted_one, push_eq, s, scoped, table_repository, window_rows,
 };
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -86,26 +85,11 @@ struct MeterFilters;
 impl ListFilter<Meter> for MeterFilters {
     fn push(query: &ListQuery<Meter>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(e) = f.estate_id {
-            qb.push(" AND estate_id = ");
-            qb.push_bind(e.0);
-        }
-        if let Some(p) = f.place_id {
-            qb.push(" AND place_id = ");
-            qb.push_bind(p.0);
-        }
-        if let Some(p) = f.parent_meter_id {
-            qb.push(" AND parent_meter_id = ");
-            qb.push_bind(p.0);
-        }
-        if let Some(t) = f.meter_type {
-            qb.push(" AND meter_type = ");
-            qb.push_bind(t.as_str());
-        }
-        if let Some(a) = f.active {
-            qb.push(" AND active = ");
-            qb.push_bind(a);
-        }
+        push_eq(qb, "estate_id", f.estate_id.map(|e| e.0));
+        push_eq(qb, "place_id", f.place_id.map(|p| p.0));
+        push_eq(qb, "parent_meter_id", f.parent_meter_id.map(|p| p.0));
+        push_eq(qb, "meter_type", f.meter_type.map(|t| t.as_str()));
+        push_eq(qb, "active", f.active);
         crate::common::push_search(query.search.as_deref(), &["serial_number", "location"], qb);
     }
 }
@@ -239,17 +223,19 @@ fn bind_meter<'q>(
         .bind(m.updated_at)
 }
 
-#[async_trait]
-impl Repository<Meter> for PgMeters {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        m: &Meter,
-        journal: &Journal,
-    ) -> Result<Meter, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        site_of(&mut tx, tenant, m.data.site).await?;
-        check_parent(&mut tx, tenant, m).await?;
+table_repository!(PgMeters: Meter {
+    table: "meters",
+    row: MeterRow,
+    filters: MeterFilters,
+    insert: insert,
+    update: update,
+});
+
+async fn insert(w: Write<'_>, m: &Meter) -> Result<Meter, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
+        site_of(&mut *tx, tenant, m.data.site).await?;
+        check_parent(&mut *tx, tenant, m).await?;
         let q = sqlx::query(
             "INSERT INTO meters (tenant_id, id, estate_id, place_id, parent_meter_id, meter_type, \
              billing_type, serial_number, unit, max_value, location, installed_on, active, \
@@ -263,46 +249,16 @@ impl Repository<Meter> for PgMeters {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(m.clone())
-    }
+    })
+    .await
+}
 
-    async fn get(&self, tenant: TenantId, id: MeterId) -> Result<Option<Meter>, RepoError> {
-        let row: Option<MeterRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM meters WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(Meter::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Meter>,
-    ) -> Result<Page<Meter>, RepoError> {
-        list_page::<Meter, MeterRow, MeterFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("meters"),
-            query,
-            Meter::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        m: &Meter,
-        journal: &Journal,
-    ) -> Result<Option<Meter>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        site_of(&mut tx, tenant, m.data.site).await?;
-        check_parent(&mut tx, tenant, m).await?;
+async fn update(w: Write<'_>, m: &Meter) -> Result<Option<Meter>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
+        site_of(&mut *tx, tenant, m.data.site).await?;
+        check_parent(&mut *tx, tenant, m).await?;
         let q = sqlx::query(
             "UPDATE meters SET estate_id = $3, place_id = $4, parent_meter_id = $5, \
              meter_type = $6, billing_type = $7, serial_number = $8, unit = $9, max_value = $10, \
@@ -315,22 +271,9 @@ impl Repository<Meter> for PgMeters {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| m.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: MeterId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM meters WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]

@@ -23,7 +23,7 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{corrupt, counted_page, stored_enum, window_rows};
+use crate::common::{Write, corrupt, counted_page, delete_in, read_item, stored_enum, window_rows};
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
 use crate::error::map_error;
 
@@ -227,28 +227,29 @@ impl ReviewStore for PgChargeReviews {
         let result =
             serde_json::to_string(&r.result).map_err(|e| RepoError::Unknown(Box::new(e)))?;
         let lease_ids: Vec<Uuid> = r.result.statements.iter().map(|s| s.lease_id.0).collect();
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        sqlx::query(
-            "INSERT INTO charge_reviews (tenant_id, id, place_id, period_start, period_end, \
-             status, result, created_at, statement_lease_ids) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(r.id.0)
-        .bind(r.place_id.0)
-        .bind(r.period_start)
-        .bind(r.period_end)
-        .bind(r.status.as_str())
-        // As text: the column is json, and a jsonb parameter would be parsed into jsonb first.
-        .bind(result)
-        .bind(r.created_at)
-        .bind(lease_ids)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(())
+        Write::new(&self.0, tenant, journal)
+            .run(async |tx| {
+                sqlx::query(
+                    "INSERT INTO charge_reviews (tenant_id, id, place_id, period_start, period_end, \
+                     status, result, created_at, statement_lease_ids) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)",
+                )
+                .bind(tenant.as_uuid())
+                .bind(r.id.0)
+                .bind(r.place_id.0)
+                .bind(r.period_start)
+                .bind(r.period_end)
+                .bind(r.status.as_str())
+                // As text: the column is json, and a jsonb parameter would be parsed into jsonb first.
+                .bind(result)
+                .bind(r.created_at)
+                .bind(lease_ids)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+                Ok(())
+            })
+            .await
     }
 
     async fn get(
@@ -256,14 +257,7 @@ impl ReviewStore for PgChargeReviews {
         tenant: TenantId,
         id: ChargeReviewId,
     ) -> Result<Option<ChargeReview>, RepoError> {
-        let row: Option<ReviewRow> = crate::common::fetch_by_id(
-            &self.0,
-            "SELECT * FROM charge_reviews WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(ChargeReview::try_from).transpose()
+        read_item::<ReviewRow, _>(&self.0, TABLE, tenant, id.0).await
     }
 
     async fn list(
@@ -290,46 +284,41 @@ impl ReviewStore for PgChargeReviews {
         at: DateTime<Utc>,
         journal: &Journal,
     ) -> Result<Option<ChargeReview>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        match locked_status(&mut tx, tenant, id).await? {
-            None => return Ok(None),
-            Some(ReviewStatus::Validated) => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "this review is validated already; it no longer changes".into(),
-                });
-            }
-            Some(ReviewStatus::Draft) => {}
-        }
-        let row: ReviewRow = sqlx::query_as(
-            "UPDATE charge_reviews SET status = 'VALIDATED', validated_at = $3 \
-             WHERE tenant_id = $1 AND id = $2 RETURNING *",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let review = ChargeReview::try_from(row)?;
-        crate::notifications::notify(
-            &mut tx,
-            tenant,
-            faireplace_charges::NotificationKind::ReviewNotice,
-            "charge_review",
-            review.id.0,
-            format!(
-                "the charge review {} to {} is validated: send its {} statements a month before claiming the balances",
-                review.period_start,
-                review.period_end,
-                review.result.statements.len()
-            ),
-            at,
-        )
-        .await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(Some(review))
+        let refusal = "this review is validated already; it no longer changes";
+        Write::new(&self.0, tenant, journal)
+            .changed(async |tx| {
+                if !locked_draft(&mut *tx, tenant, id, refusal).await? {
+                    return Ok(None);
+                }
+                let row: ReviewRow = sqlx::query_as(
+                    "UPDATE charge_reviews SET status = 'VALIDATED', validated_at = $3 \
+                     WHERE tenant_id = $1 AND id = $2 RETURNING *",
+                )
+                .bind(tenant.as_uuid())
+                .bind(id.0)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_error)?;
+                let review = ChargeReview::try_from(row)?;
+                crate::notifications::notify(
+                    &mut *tx,
+                    tenant,
+                    faireplace_charges::NotificationKind::ReviewNotice,
+                    "charge_review",
+                    review.id.0,
+                    format!(
+                        "the charge review {} to {} is validated: send its {} statements a month before claiming the balances",
+                        review.period_start,
+                        review.period_end,
+                        review.result.statements.len()
+                    ),
+                    at,
+                )
+                .await?;
+                Ok(Some(review))
+            })
+            .await
     }
 
     async fn delete(
@@ -338,26 +327,31 @@ impl ReviewStore for PgChargeReviews {
         id: ChargeReviewId,
         journal: &Journal,
     ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        match locked_status(&mut tx, tenant, id).await? {
-            None => return Ok(false),
-            Some(ReviewStatus::Validated) => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "a validated review is kept; it cannot be deleted".into(),
-                });
-            }
-            Some(ReviewStatus::Draft) => {}
-        }
-        sqlx::query("DELETE FROM charge_reviews WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
+        let refusal = "a validated review is kept; it cannot be deleted";
+        Write::new(&self.0, tenant, journal)
+            .done(async |tx| {
+                Ok(locked_draft(&mut *tx, tenant, id, refusal).await?
+                    && delete_in(tx, tenant, TABLE, id.0).await?)
+            })
             .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(true)
+    }
+}
+
+/// Whether the review exists as a DRAFT, its row locked for the rest of the transaction; a
+/// validated one is refused with `refusal`.
+async fn locked_draft(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    id: ChargeReviewId,
+    refusal: &str,
+) -> Result<bool, RepoError> {
+    match locked_status(conn, tenant, id).await? {
+        None => Ok(false),
+        Some(ReviewStatus::Validated) => Err(RepoError::Conflict {
+            code: ErrorCode::Conflict,
+            message: refusal.into(),
+        }),
+        Some(ReviewStatus::Draft) => Ok(true),
     }
 }
 
