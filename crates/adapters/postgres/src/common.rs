@@ -343,6 +343,39 @@ pub(crate) async fn delete_in(
     Ok(done.rows_affected() == 1)
 }
 
+/// The row (or none) that `sql` finds for the tenant (`$1`) and `id` (`$2`) in the caller's
+/// transaction: a lock, or what a write refers to.
+pub(crate) async fn find_in<Row>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)
+}
+
+/// [`find_in`] for one column.
+pub(crate) async fn find_scalar_in<T>(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    tenant: TenantId,
+    id: Uuid,
+) -> Result<Option<T>, RepoError>
+where
+    T: Send + Unpin,
+    (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    Ok(find_in::<(T,)>(conn, sql, tenant, id).await?.map(|(v,)| v))
+}
+
 /// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`.
 pub(crate) async fn read_item<Row, T>(
     db: &Db,
@@ -372,30 +405,27 @@ where
 }
 
 /// The `Repository` of a resource kept in a table of its own, by a repository `struct
-/// $repo(Db)`:
-/// - `get` reads row `id` of `read` (the table, or a subquery aliased like one) into `row`,
-///   then the item by `TryFrom`;
-/// - `list` pages `list` (a [`ListSource`], the bare table unless named) with `filters` (a
-///   [`ListFilter`]);
-/// - `insert`, `update` and `delete` are functions of the repository's module that take a
-///   [`Write`] (and the item, or its id's `Uuid`); `delete` deletes the row of `table` unless
-///   named.
+/// $repo(Db)`, declared in one line:
+/// `table_repository!(PgThings: Thing, ThingRow, ThingFilters, "things");`
+/// - `get` reads row `id` of the table into the row type, then the item by `TryFrom`;
+/// - `list` pages the table with the filters (a [`ListFilter`]);
+/// - `insert` and `update` are the functions `insert` and `update` of the repository's
+///   module, which take a [`Write`] and the item;
+/// - `delete` deletes the row of the table ([`Write::delete`]), or with `own delete` is the
+///   module's function `delete`, which takes a [`Write`] and the id's `Uuid`.
 ///
-/// The one declaration of such a repository: what differs from one table to the next is in
-/// the row, its conversion, the filters and the writes, never in this plumbing.
+/// `read SOURCE, list LIST` read from a subquery aliased like the table (`get`) and a
+/// [`ListSource`] (`list`) instead: for derived columns.
 macro_rules! table_repository {
+    ($repo:ident: $item:ty, $row:ty, $filters:ty, $table:expr
+        $(, read $read:expr, list $list:expr)? $(, own $delete:ident)?) => {
+        $crate::common::table_repository!(@impl $repo, $item, $row, $filters, $table,
+            [$($read)?], [$(&$list)?], [$($delete)?]);
+    };
     (@or [$given:expr] [$default:expr]) => { $given };
     (@or [] [$default:expr]) => { $default };
-    ($repo:ident: $item:ty {
-        table: $table:expr,
-        row: $row:ty,
-        filters: $filters:ty,
-        $(read: $read:expr,)?
-        $(list: $list:expr,)?
-        insert: $insert:path,
-        update: $update:path,
-        $(delete: $delete:path,)?
-    }) => {
+    (@impl $repo:ident, $item:ty, $row:ty, $filters:ty, $table:expr,
+        [$($read:expr)?], [$($list:expr)?], [$($delete:ident)?]) => {
         #[async_trait::async_trait]
         impl faireplace_ports::Repository<$item> for $repo {
             async fn insert(
@@ -404,7 +434,7 @@ macro_rules! table_repository {
                 item: &$item,
                 journal: &faireplace_ports::audit::Journal,
             ) -> Result<$item, faireplace_ports::RepoError> {
-                $insert(crate::common::Write::new(&self.0, tenant, journal), item).await
+                insert(crate::common::Write::new(&self.0, tenant, journal), item).await
             }
 
             async fn get(
@@ -421,11 +451,12 @@ macro_rules! table_repository {
                 tenant: faireplace_kernel::TenantId,
                 query: &faireplace_ports::ListQuery<$item>,
             ) -> Result<faireplace_kernel::Page<$item>, faireplace_ports::RepoError> {
-                let source = $crate::common::table_repository!(@or [$($list)?] [crate::common::ListSource::table($table)]);
+                let source = $crate::common::table_repository!(@or [$($list)?]
+                    [&crate::common::ListSource::table($table)]);
                 crate::common::list_page::<$item, $row, $filters>(
                     &self.0,
                     tenant,
-                    &source,
+                    source,
                     query,
                     <$item>::try_from,
                 )
@@ -438,7 +469,7 @@ macro_rules! table_repository {
                 item: &$item,
                 journal: &faireplace_ports::audit::Journal,
             ) -> Result<Option<$item>, faireplace_ports::RepoError> {
-                $update(crate::common::Write::new(&self.0, tenant, journal), item).await
+                update(crate::common::Write::new(&self.0, tenant, journal), item).await
             }
 
             async fn delete(
@@ -448,7 +479,8 @@ macro_rules! table_repository {
                 journal: &faireplace_ports::audit::Journal,
             ) -> Result<bool, faireplace_ports::RepoError> {
                 let write = crate::common::Write::new(&self.0, tenant, journal);
-                $crate::common::table_repository!(@or [$($delete(write, id.0).await)?] [write.delete($table, id.0).await])
+                $crate::common::table_repository!(@or [$($delete(write, id.0).await)?]
+                    [write.delete($table, id.0).await])
             }
         }
     };

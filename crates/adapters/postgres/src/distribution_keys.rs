@@ -106,13 +106,7 @@ fn bind_key<'q>(
         .bind(k.updated_at)
 }
 
-table_repository!(PgDistributionKeys: DistributionKey {
-    table: TABLE,
-    row: KeyRow,
-    filters: KeyFilters,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgDistributionKeys: DistributionKey, KeyRow, KeyFilters, TABLE);
 
 async fn insert(w: Write<'_>, k: &DistributionKey) -> Result<DistributionKey, RepoError> {
     let q = sqlx::query(

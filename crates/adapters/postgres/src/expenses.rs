@@ -125,13 +125,7 @@ fn bind_expense<'q>(
         .bind(updated_at)
 }
 
-table_repository!(PgChargeExpenses: ChargeExpense {
-    table: "charge_expenses",
-    row: ExpenseRow,
-    filters: ExpenseFilters,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgChargeExpenses: ChargeExpense, ExpenseRow, ExpenseFilters, "charge_expenses");
 
 async fn insert(w: Write<'_>, e: &ChargeExpense) -> Result<ChargeExpense, RepoError> {
     let tenant = w.tenant;

@@ -111,13 +111,7 @@ fn bind_freeze<'q>(
         .bind(f.updated_at)
 }
 
-table_repository!(PgFreezePeriods: FreezePeriod {
-    table: TABLE,
-    row: FreezeRow,
-    filters: FreezeFilters,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgFreezePeriods: FreezePeriod, FreezeRow, FreezeFilters, TABLE);
 
 async fn insert(w: Write<'_>, f: &FreezePeriod) -> Result<FreezePeriod, RepoError> {
     w.run(async |tx| {

@@ -18,7 +18,9 @@ use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{ListFilter, Write, delete_in, push_eq, stored_enum, table_repository};
+use crate::common::{
+    ListFilter, Write, delete_in, find_in, find_scalar_in, push_eq, stored_enum, table_repository,
+};
 use crate::error::map_error;
 
 const TABLE: &str = "lease_charges";
@@ -95,16 +97,15 @@ async fn prepare(
     charge: &LeaseCharge,
 ) -> Result<LeaseChargeData, RepoError> {
     let mut d = charge.data.clone();
-    let lease: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+    let lease: Option<(Uuid, Option<Uuid>)> = find_in(
+        &mut *conn,
         "SELECT l.estate_id, e.place_id FROM leases l \
          JOIN estates e ON e.tenant_id = l.tenant_id AND e.id = l.estate_id \
          WHERE l.tenant_id = $1 AND l.id = $2 FOR SHARE OF l",
+        tenant,
+        charge.lease_id.0,
     )
-    .bind(tenant.as_uuid())
-    .bind(charge.lease_id.0)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_error)?;
+    .await?;
     let Some((estate, place)) = lease else {
         return Err(RepoError::MissingReference {
             field: "lease_id".into(),
@@ -133,14 +134,13 @@ async fn prepare(
         ));
     }
     if let Some(key) = d.distribution_key_id {
-        let technique: Option<String> = sqlx::query_scalar(
+        let technique: Option<String> = find_scalar_in(
+            &mut *conn,
             "SELECT calculation_type FROM distribution_keys WHERE tenant_id = $1 AND id = $2",
+            tenant,
+            key.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(key.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(technique) = technique else {
             return Err(RepoError::MissingReference {
                 field: "distribution_key_id".into(),
@@ -202,14 +202,7 @@ fn bind_charge<'q>(
         .bind(updated_at)
 }
 
-table_repository!(PgLeaseCharges: LeaseCharge {
-    table: TABLE,
-    row: ChargeRow,
-    filters: ChargeFilters,
-    insert: insert,
-    update: update,
-    delete: delete,
-});
+table_repository!(PgLeaseCharges: LeaseCharge, ChargeRow, ChargeFilters, TABLE, own delete);
 
 async fn insert(w: Write<'_>, c: &LeaseCharge) -> Result<LeaseCharge, RepoError> {
     let tenant = w.tenant;
@@ -264,16 +257,15 @@ async fn update(w: Write<'_>, c: &LeaseCharge) -> Result<Option<LeaseCharge>, Re
 async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
     let tenant = w.tenant;
     w.done(async |tx| {
-        let lease: Option<Uuid> = sqlx::query_scalar(
+        let lease: Option<Uuid> = find_scalar_in(
+            &mut *tx,
             "SELECT l.id FROM lease_charges c JOIN leases l \
                ON l.tenant_id = c.tenant_id AND l.id = c.lease_id \
              WHERE c.tenant_id = $1 AND c.id = $2 FOR SHARE OF l",
+            tenant,
+            id,
         )
-        .bind(tenant.as_uuid())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(lease) = lease else {
             return Ok(false);
         };

@@ -98,14 +98,7 @@ fn bind_data<'q>(
         .bind(annexes(d))
 }
 
-table_repository!(PgLeaseTypes: LeaseType {
-    table: "lease_types",
-    row: LeaseTypeRow,
-    filters: LeaseTypeFilters,
-    insert: insert,
-    update: update,
-    delete: delete,
-});
+table_repository!(PgLeaseTypes: LeaseType, LeaseTypeRow, LeaseTypeFilters, "lease_types", own delete);
 
 async fn insert(w: Write<'_>, t: &LeaseType) -> Result<LeaseType, RepoError> {
     let d = &t.data;

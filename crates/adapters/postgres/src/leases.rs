@@ -20,7 +20,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, ListSource, Write, delete_in, like_pattern, push_eq, read_source, table_repository,
+    ListFilter, ListSource, Write, delete_in, find_in, find_scalar_in, like_pattern, push_eq,
+    read_source, table_repository,
 };
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -390,16 +391,7 @@ fn bind_lease<'q>(
         .bind(l.updated_at)
 }
 
-table_repository!(PgLeases: Lease {
-    table: "leases",
-    row: LeaseRow,
-    filters: LeaseFilters,
-    read: SOURCE,
-    list: LIST,
-    insert: insert,
-    update: update,
-    delete: delete,
-});
+table_repository!(PgLeases: Lease, LeaseRow, LeaseFilters, "leases", read SOURCE, list LIST, own delete);
 
 async fn insert(w: Write<'_>, l: &Lease) -> Result<Lease, RepoError> {
     let tenant = w.tenant;
@@ -496,14 +488,13 @@ async fn update(w: Write<'_>, l: &Lease) -> Result<Option<Lease>, RepoError> {
 async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
     let tenant = w.tenant;
     w.done(async |tx| {
-        let status: Option<String> = sqlx::query_scalar(
+        let status: Option<String> = find_scalar_in(
+            &mut *tx,
             "SELECT status FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant,
+            id,
         )
-        .bind(tenant.as_uuid())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(status) = status else {
             return Ok(false);
         };
@@ -588,15 +579,14 @@ impl LeaseStore for PgLeases {
         r: &AppliedRevision,
     ) -> Result<Option<Lease>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let current: Option<(Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        let current: Option<(Decimal, Decimal, DateTime<Utc>)> = find_in(
+            &mut *tx,
             "SELECT rent_amount, charges_amount, updated_at FROM leases \
              WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant,
+            r.lease_id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(r.lease_id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some((rent, charges, updated_at)) = current else {
             return Ok(None);
         };

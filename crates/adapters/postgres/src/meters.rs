@@ -18,7 +18,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, counted_page, deleted_one, push_eq, s, scoped, table_repository, window_rows,
+    ListFilter, Write, counted_page, deleted_one, find_in, find_scalar_in, push_eq, s, scoped,
+    table_repository, window_rows,
 };
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -110,13 +111,13 @@ async fn site_of(
 ) -> Result<TreeSite, RepoError> {
     match site {
         MeterSite::Place(p) => {
-            let found: Option<Uuid> =
-                sqlx::query_scalar("SELECT id FROM places WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.as_uuid())
-                    .bind(p.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_error)?;
+            let found: Option<Uuid> = find_scalar_in(
+                &mut *conn,
+                "SELECT id FROM places WHERE tenant_id = $1 AND id = $2",
+                tenant,
+                p.0,
+            )
+            .await?;
             found
                 .map(|p| TreeSite::Place(PlaceId(p)))
                 .ok_or_else(|| RepoError::MissingReference {
@@ -124,13 +125,13 @@ async fn site_of(
                 })
         }
         MeterSite::Estate(e) => {
-            let found: Option<Option<Uuid>> =
-                sqlx::query_scalar("SELECT place_id FROM estates WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.as_uuid())
-                    .bind(e.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_error)?;
+            let found: Option<Option<Uuid>> = find_scalar_in(
+                &mut *conn,
+                "SELECT place_id FROM estates WHERE tenant_id = $1 AND id = $2",
+                tenant,
+                e.0,
+            )
+            .await?;
             match found {
                 None => Err(RepoError::MissingReference {
                     field: "estate_id".into(),
@@ -158,13 +159,13 @@ async fn check_parent(
         .await
         .map_err(map_error)?;
     let site = site_of(conn, tenant, meter.data.site).await?;
-    let row: Option<MeterRow> =
-        sqlx::query_as("SELECT * FROM meters WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(parent.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_error)?;
+    let row: Option<MeterRow> = find_in(
+        &mut *conn,
+        "SELECT * FROM meters WHERE tenant_id = $1 AND id = $2",
+        tenant,
+        parent.0,
+    )
+    .await?;
     let Some(row) = row else {
         return Err(RepoError::MissingReference {
             field: "parent_meter_id".into(),
@@ -223,13 +224,7 @@ fn bind_meter<'q>(
         .bind(m.updated_at)
 }
 
-table_repository!(PgMeters: Meter {
-    table: "meters",
-    row: MeterRow,
-    filters: MeterFilters,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgMeters: Meter, MeterRow, MeterFilters, "meters");
 
 async fn insert(w: Write<'_>, m: &Meter) -> Result<Meter, RepoError> {
     let tenant = w.tenant;
@@ -342,31 +337,29 @@ impl MeterReadings for PgMeters {
         at: DateTime<Utc>,
     ) -> Result<Option<Reading>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let max: Option<Option<Decimal>> = sqlx::query_scalar(
+        let max: Option<Option<Decimal>> = find_scalar_in(
+            &mut *tx,
             "SELECT max_value FROM meters WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant,
+            meter.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(meter.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(max) = max else {
             return Ok(None);
         };
         // The latest reading, and the meter's history up to it.
-        let last: Option<(Decimal, DateTime<Utc>, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        let last: Option<(Decimal, DateTime<Utc>, Decimal, DateTime<Utc>)> = find_in(
+            &mut *tx,
             "SELECT l.value, l.read_at, \
                (SELECT coalesce(sum(consumption), 0) FROM meter_readings \
                  WHERE tenant_id = $1 AND meter_id = $2), \
                (SELECT min(read_at) FROM meter_readings WHERE tenant_id = $1 AND meter_id = $2) \
              FROM meter_readings l WHERE l.tenant_id = $1 AND l.meter_id = $2 \
              ORDER BY l.read_at DESC LIMIT 1",
+            tenant,
+            meter.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(meter.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let (used, anomaly) = match last {
             None => {
                 if r.rollover {

@@ -16,10 +16,9 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, corrupt, delete_in, push_eq, push_search, s, stored_enum, table_repository,
-    text,
+    ListFilter, Write, corrupt, delete_in, find_in, find_scalar_in, push_eq, push_search, s,
+    stored_enum, table_repository, text,
 };
-use crate::error::map_error;
 
 const TABLE: &str = "place_services";
 
@@ -107,14 +106,7 @@ fn bind_service<'q>(
         .bind(p.updated_at)
 }
 
-table_repository!(PgPlaceServices: PlaceService {
-    table: TABLE,
-    row: ServiceRow,
-    filters: ServiceFilters,
-    insert: insert,
-    update: update,
-    delete: delete,
-});
+table_repository!(PgPlaceServices: PlaceService, ServiceRow, ServiceFilters, TABLE, own delete);
 
 async fn insert(w: Write<'_>, p: &PlaceService) -> Result<PlaceService, RepoError> {
     let q = sqlx::query(
@@ -145,16 +137,15 @@ async fn update(w: Write<'_>, p: &PlaceService) -> Result<Option<PlaceService>, 
 /// under a lock of the service, so that no charge starts using it meanwhile).
 async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
     w.done(async |tx| {
-        let in_use: Option<bool> = sqlx::query_scalar(
+        let in_use: Option<bool> = find_scalar_in(
+            &mut *tx,
             "SELECT EXISTS (SELECT 1 FROM lease_charges c WHERE c.tenant_id = s.tenant_id \
                AND c.service_id = s.id AND c.active) \
              FROM place_services s WHERE s.tenant_id = $1 AND s.id = $2 FOR UPDATE OF s",
+            w.tenant,
+            id,
         )
-        .bind(w.tenant.as_uuid())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         match in_use {
             None => return Ok(false),
             Some(true) => {
@@ -184,13 +175,13 @@ pub(crate) async fn service_defaults(
     tenant: TenantId,
     service: PlaceServiceId,
 ) -> Result<ServiceDefaults, RepoError> {
-    let row: Option<ServiceRow> =
-        sqlx::query_as("SELECT * FROM place_services WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(service.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_error)?;
+    let row: Option<ServiceRow> = find_in(
+        &mut *conn,
+        "SELECT * FROM place_services WHERE tenant_id = $1 AND id = $2",
+        tenant,
+        service.0,
+    )
+    .await?;
     let service = row
         .map(PlaceService::try_from)
         .transpose()?

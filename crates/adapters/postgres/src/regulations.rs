@@ -113,13 +113,7 @@ fn bind_regulation<'q>(
         .bind(r.updated_at)
 }
 
-table_repository!(PgRegulations: Regulation {
-    table: TABLE,
-    row: RegulationRow,
-    filters: RegulationFilters,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgRegulations: Regulation, RegulationRow, RegulationFilters, TABLE);
 
 async fn insert(w: Write<'_>, r: &Regulation) -> Result<Regulation, RepoError> {
     w.run(async |tx| {

@@ -23,7 +23,9 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{Write, corrupt, counted_page, delete_in, read_item, stored_enum, window_rows};
+use crate::common::{
+    Write, corrupt, counted_page, delete_in, find_scalar_in, read_item, stored_enum, window_rows,
+};
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
 use crate::error::map_error;
 
@@ -362,14 +364,13 @@ async fn locked_status(
     tenant: TenantId,
     id: ChargeReviewId,
 ) -> Result<Option<ReviewStatus>, RepoError> {
-    let status: Option<String> = sqlx::query_scalar(
+    let status: Option<String> = find_scalar_in(
+        &mut *conn,
         "SELECT status FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        tenant,
+        id.0,
     )
-    .bind(tenant.as_uuid())
-    .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_error)?;
+    .await?;
     status
         .map(|s| stored_enum::<ReviewStatus>(TABLE, id.0, "status", &s))
         .transpose()

@@ -9,7 +9,9 @@ use uuid::Uuid;
 
 use super::{corrupt, stored};
 use crate::Db;
-use crate::common::{ListFilter, Write, push_eq, read_item, s, table_repository, text};
+use crate::common::{
+    ListFilter, Write, find_scalar_in, push_eq, read_item, s, table_repository, text,
+};
 use crate::error::map_error;
 
 const TABLE: &str = "estate_diagnostics";
@@ -68,13 +70,7 @@ impl ListFilter<Diagnostic> for DiagnosticFilters {
     }
 }
 
-table_repository!(PgDiagnostics: Diagnostic {
-    table: TABLE,
-    row: DiagnosticRow,
-    filters: DiagnosticFilters,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgDiagnostics: Diagnostic, DiagnosticRow, DiagnosticFilters, TABLE);
 
 /// Replaces the active diagnostic of the same type in one transaction. The estate row is
 /// locked first, so concurrent creations for one estate take turns and exactly one stays
@@ -82,12 +78,7 @@ table_repository!(PgDiagnostics: Diagnostic {
 async fn insert(w: Write<'_>, d: &Diagnostic) -> Result<Diagnostic, RepoError> {
     w.run(async |tx| {
         let locked: Option<i32> =
-            sqlx::query_scalar("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-                .bind(w.tenant.as_uuid())
-                .bind(d.estate_id.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_error)?;
+            find_scalar_in(&mut *tx, "SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE", w.tenant, d.estate_id.0).await?;
         if locked.is_none() {
             return Err(RepoError::MissingReference {
                 field: "estate_id".into(),

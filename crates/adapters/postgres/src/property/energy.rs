@@ -95,13 +95,7 @@ fn bind_energy<'q>(
         .bind(d.media_id)
 }
 
-table_repository!(PgEnergyDiagnoses: EnergyDiagnosis {
-    table: TABLE,
-    row: EnergyRow,
-    filters: ByEstate,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgEnergyDiagnoses: EnergyDiagnosis, EnergyRow, ByEstate, TABLE);
 
 async fn insert(w: Write<'_>, e: &EnergyDiagnosis) -> Result<EnergyDiagnosis, RepoError> {
     let q = sqlx::query(

@@ -245,16 +245,7 @@ fn bind_estate<'q>(
         .bind(s(&d.notes))
 }
 
-table_repository!(PgEstates: Estate {
-    table: "estates",
-    row: EstateRow,
-    filters: EstateFilters,
-    read: SOURCE,
-    list: LIST,
-    insert: insert,
-    update: update,
-    delete: delete,
-});
+table_repository!(PgEstates: Estate, EstateRow, EstateFilters, "estates", read SOURCE, list LIST, own delete);
 
 async fn insert(w: Write<'_>, e: &Estate) -> Result<Estate, RepoError> {
     let tenant = w.tenant;

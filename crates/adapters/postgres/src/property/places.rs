@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::{corrupt, stored_opt};
 use crate::Db;
 use crate::common::{
-    ListFilter, ListSource, Write, push_eq, push_search, read_source, s, table_repository, text,
+    ListFilter, ListSource, Write, find_scalar_in, push_eq, push_search, read_source, s,
+    table_repository, text,
 };
 use crate::error::map_error;
 
@@ -135,15 +136,7 @@ fn bind_place<'q>(
         .bind(s(&d.notes))
 }
 
-table_repository!(PgPlaces: Place {
-    table: "places",
-    row: PlaceRow,
-    filters: PlaceFilters,
-    read: SOURCE,
-    list: LIST,
-    insert: insert,
-    update: update,
-});
+table_repository!(PgPlaces: Place, PlaceRow, PlaceFilters, "places", read SOURCE, list LIST);
 
 async fn insert(w: Write<'_>, p: &Place) -> Result<Place, RepoError> {
     let q = sqlx::query(
@@ -165,16 +158,15 @@ async fn insert(w: Write<'_>, p: &Place) -> Result<Place, RepoError> {
 async fn update(w: Write<'_>, p: &Place) -> Result<Option<Place>, RepoError> {
     let tenant = w.tenant;
     w.changed(async |tx| {
-        let locked: Option<i64> = sqlx::query_scalar(
+        let locked: Option<i64> = find_scalar_in(
+            &mut *tx,
             "SELECT (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
                WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id) \
              FROM places p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE OF p",
+            tenant,
+            p.id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(p.id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(allocated) = locked else {
             return Ok(None);
         };

@@ -77,16 +77,7 @@ impl ListFilter<PropertyType> for TypeFilters {
     }
 }
 
-table_repository!(PgTypes: PropertyType {
-    table: "property_types",
-    row: TypeRow,
-    filters: TypeFilters,
-    read: SOURCE,
-    list: LIST,
-    insert: insert,
-    update: update,
-    delete: delete,
-});
+table_repository!(PgTypes: PropertyType, TypeRow, TypeFilters, "property_types", read SOURCE, list LIST, own delete);
 
 async fn insert(w: Write<'_>, t: &PropertyType) -> Result<PropertyType, RepoError> {
     let q = sqlx::query(
