@@ -173,7 +173,7 @@ impl AnnexStore for PgLeaseAnnexes {
         let mut tx = self.0.tenant_tx(tenant).await?;
         // The type's frame, the estate's furnishing and the building's facts.
         let row: Option<ContextRow> = find_in(
-            &mut *tx,
+            &mut tx,
             "SELECT l.estate_id, l.lease_type_id, t.mandatory_annexes, t.furnished, \
                     p.construction_year, p.is_coownership, l.charges_mode, l.charges_amount \
              FROM leases l \

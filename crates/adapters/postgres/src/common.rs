@@ -376,7 +376,8 @@ where
     Ok(find_in::<(T,)>(conn, sql, tenant, id).await?.map(|(v,)| v))
 }
 
-/// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`.
+/// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`, on a
+/// connection lent for this one read.
 pub(crate) async fn read_item<Row, T>(
     db: &Db,
     source: &str,
@@ -387,10 +388,9 @@ where
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
     T: TryFrom<Row, Error = RepoError>,
 {
-    read_source_alone::<Row>(db, source, tenant, id)
-        .await?
-        .map(T::try_from)
-        .transpose()
+    let mut lent = db.reads().acquire().await?;
+    let result = read_source::<Row>(lent.conn(), source, tenant, id).await;
+    lent.finish(result)?.map(T::try_from).transpose()
 }
 
 /// `AND column = value`, when the list is filtered on `column`.
@@ -542,21 +542,6 @@ where
         .bind(id)
         .fetch_optional(conn)
         .await
-}
-
-/// [`read_source`] on a connection lent for this one read.
-pub(crate) async fn read_source_alone<Row>(
-    db: &Db,
-    source: &str,
-    tenant: TenantId,
-    id: Uuid,
-) -> Result<Option<Row>, RepoError>
-where
-    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    let mut lent = db.reads().acquire().await?;
-    let result = read_source(lent.conn(), source, tenant, id).await;
-    lent.finish(result)
 }
 
 /// Wraps a read so that it sets its own tenant, in one statement and one round trip.

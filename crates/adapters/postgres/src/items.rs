@@ -20,9 +20,7 @@ use sqlx::{AssertSqlSafe, Column, Postgres, QueryBuilder, Row, TypeInfo, ValueRe
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{
-    ListFilter, ListSource, Write, list_page, push_search, read_source_alone, scoped,
-};
+use crate::common::{ListFilter, ListSource, Write, list_page, push_search, read_item, scoped};
 use crate::error::map_error;
 
 /// The repository of `Item<D>`, from `D`'s declaration.
@@ -171,6 +169,13 @@ impl<'r, D: Declared> sqlx::FromRow<'r, PgRow> for ItemRow<D> {
     }
 }
 
+impl<D: Declared> TryFrom<ItemRow<D>> for Item<D> {
+    type Error = RepoError;
+    fn try_from(row: ItemRow<D>) -> Result<Self, RepoError> {
+        row.0
+    }
+}
+
 /// The filters of a list of items: the parent, equality on declared fields, the search.
 struct ItemFilters;
 
@@ -228,9 +233,7 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
 
     async fn get(&self, tenant: TenantId, id: D::Id) -> Result<Option<Item<D>>, RepoError> {
         use faireplace_kernel::record::IdValue;
-        let row: Option<ItemRow<D>> =
-            read_source_alone(&self.db, D::TABLE, tenant, id.to_uuid()).await?;
-        row.map(|row| row.0).transpose()
+        read_item::<ItemRow<D>, _>(&self.db, D::TABLE, tenant, id.to_uuid()).await
     }
 
     async fn list(
@@ -243,7 +246,7 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
             tenant,
             &ListSource::table(D::TABLE),
             query,
-            |row| row.0,
+            Item::<D>::try_from,
         )
         .await
     }

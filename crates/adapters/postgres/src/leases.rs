@@ -580,7 +580,7 @@ impl LeaseStore for PgLeases {
     ) -> Result<Option<Lease>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let current: Option<(Decimal, Decimal, DateTime<Utc>)> = find_in(
-            &mut *tx,
+            &mut tx,
             "SELECT rent_amount, charges_amount, updated_at FROM leases \
              WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
             tenant,

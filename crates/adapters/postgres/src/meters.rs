@@ -338,7 +338,7 @@ impl MeterReadings for PgMeters {
     ) -> Result<Option<Reading>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let max: Option<Option<Decimal>> = find_scalar_in(
-            &mut *tx,
+            &mut tx,
             "SELECT max_value FROM meters WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
             tenant,
             meter.0,
@@ -349,7 +349,7 @@ impl MeterReadings for PgMeters {
         };
         // The latest reading, and the meter's history up to it.
         let last: Option<(Decimal, DateTime<Utc>, Decimal, DateTime<Utc>)> = find_in(
-            &mut *tx,
+            &mut tx,
             "SELECT l.value, l.read_at, \
                (SELECT coalesce(sum(consumption), 0) FROM meter_readings \
                  WHERE tenant_id = $1 AND meter_id = $2), \

@@ -396,7 +396,7 @@ impl SignatureStore for PgSignatures {
     ) -> Result<Option<Signature>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let lease: Option<(Uuid, String, DateTime<Utc>)> = find_in(
-            &mut *tx,
+            &mut tx,
             "SELECT estate_id, status, updated_at FROM leases \
              WHERE tenant_id = $1 AND id = $2",
             tenant,
@@ -629,7 +629,7 @@ impl SignatureStore for PgSignatures {
     ) -> Result<Option<Signature>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let id: Option<Uuid> = find_scalar_in(
-            &mut *tx,
+            &mut tx,
             "SELECT id FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
              ORDER BY created_at DESC, id DESC LIMIT 1",
             tenant,
@@ -649,7 +649,7 @@ impl SignatureStore for PgSignatures {
     ) -> Result<Option<FixedDocument>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let row: Option<(Vec<u8>, String, serde_json::Value)> = find_in(
-            &mut *tx,
+            &mut tx,
             "SELECT document_pdf, document_sha256, document_content FROM signatures \
              WHERE tenant_id = $1 AND id = $2",
             tenant,
@@ -781,7 +781,7 @@ impl SignatureStore for PgSignatures {
         let mut tx = self.0.tenant_tx(tenant).await?;
         // The try is counted before the code is compared: concurrent guesses each spend one.
         let row: Option<(Uuid, String, String, DateTime<Utc>, i32)> = find_in(
-            &mut *tx,
+            &mut tx,
             "UPDATE signature_otps SET attempts = attempts + 1 WHERE tenant_id = $1 AND id = ( \
                SELECT id FROM signature_otps WHERE tenant_id = $1 AND signer_id = $2 \
                AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1) \
