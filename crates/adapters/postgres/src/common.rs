@@ -495,13 +495,7 @@ pub(crate) async fn affected_one(
     query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
     journal: &Journal,
 ) -> Result<bool, RepoError> {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let done = query.execute(&mut *tx).await.map_err(map_error)?;
-    if done.rows_affected() == 1 {
-        crate::journal::write(&mut tx, tenant, journal).await?;
-    }
-    tx.commit().await.map_err(map_error)?;
-    Ok(done.rows_affected() == 1)
+    one_row(Write::new(db, tenant, journal), query, map_error).await
 }
 
 /// [`affected_one`] for a DELETE: a row still referenced is [`RepoError::InUse`].
@@ -511,16 +505,21 @@ pub(crate) async fn deleted_one(
     query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
     journal: &Journal,
 ) -> Result<bool, RepoError> {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let done = query
-        .execute(&mut *tx)
+    let write = Write::new(db, tenant, journal);
+    one_row(write, query, crate::error::map_delete_error).await
+}
+
+async fn one_row(
+    write: Write<'_>,
+    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
+    on_error: fn(sqlx::Error) -> RepoError,
+) -> Result<bool, RepoError> {
+    write
+        .done(async |tx| {
+            let done = query.execute(tx).await.map_err(on_error)?;
+            Ok(done.rows_affected() == 1)
+        })
         .await
-        .map_err(crate::error::map_delete_error)?;
-    if done.rows_affected() == 1 {
-        crate::journal::write(&mut tx, tenant, journal).await?;
-    }
-    tx.commit().await.map_err(map_error)?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// Reads one row by id from a relation `source` (a table, or a subquery aliased like one), in a

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{ListFilter, Write, push_eq, s, stored_enum, table_repository};
-use crate::error::map_error;
+use crate::error::{map_error, missing};
 
 const TABLE: &str = "freeze_periods";
 
@@ -91,9 +91,7 @@ async fn check_scope(
     if exists {
         Ok(())
     } else {
-        Err(RepoError::MissingReference {
-            field: "scope_id".into(),
-        })
+        Err(missing("scope_id"))
     }
 }
 

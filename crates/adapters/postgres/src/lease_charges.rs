@@ -21,7 +21,7 @@ use crate::Db;
 use crate::common::{
     ListFilter, Write, delete_in, find_in, find_scalar_in, push_eq, stored_enum, table_repository,
 };
-use crate::error::map_error;
+use crate::error::{conflict, map_error, missing, rule};
 
 const TABLE: &str = "lease_charges";
 
@@ -80,13 +80,6 @@ impl ListFilter<LeaseCharge> for ChargeFilters {
     }
 }
 
-fn rule(field: &str, message: impl Into<String>) -> RepoError {
-    RepoError::Rule {
-        field: field.to_owned(),
-        message: message.into(),
-    }
-}
-
 /// Completes and checks a charge against the rows it refers to, under a lock of its lease:
 /// the service is of the lease's place and gives the category and key left out; the key's
 /// technique agrees with the billing mode; no freeze period in force covers a change of
@@ -107,9 +100,7 @@ async fn prepare(
     )
     .await?;
     let Some((estate, place)) = lease else {
-        return Err(RepoError::MissingReference {
-            field: "lease_id".into(),
-        });
+        return Err(missing("lease_id"));
     };
     let (estate, place) = (EstateId(estate), place.map(PlaceId));
     // The lease's row, shared, orders this with the start of a signature (which takes it).
@@ -142,9 +133,7 @@ async fn prepare(
         )
         .await?;
         let Some(technique) = technique else {
-            return Err(RepoError::MissingReference {
-                field: "distribution_key_id".into(),
-            });
+            return Err(missing("distribution_key_id"));
         };
         let technique = stored_enum::<CalculationType>(
             "distribution_keys",
@@ -177,10 +166,10 @@ async fn prepare(
         .await
         .map_err(map_error)?;
         if let Some((reason, until)) = frozen {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::ChargesFrozen,
-                message: format!("the lease's charges are frozen until {until}: {reason}"),
-            });
+            return Err(conflict(
+                ErrorCode::ChargesFrozen,
+                format!("the lease's charges are frozen until {until}: {reason}"),
+            ));
         }
     }
     Ok(d)

@@ -23,7 +23,7 @@ use crate::common::{
     ListFilter, ListSource, Write, delete_in, find_in, find_scalar_in, like_pattern, push_eq,
     read_source, table_repository,
 };
-use crate::error::map_error;
+use crate::error::{conflict, map_error, missing, rule};
 use crate::stored::Stored;
 
 /// The co-lessees and guarantors of a lease, in order, over the alias `{alias}`.
@@ -164,22 +164,11 @@ pub(crate) fn lease_error(e: sqlx::Error) -> RepoError {
     if let Some(db) = e.as_database_error()
         && db.code().as_deref() == Some("23P01")
     {
-        return RepoError::Conflict {
-            code: ErrorCode::Conflict,
-            message: OVERLAP.to_owned(),
-        };
+        return conflict(ErrorCode::Conflict, OVERLAP.to_owned());
     }
     match map_error(e) {
-        RepoError::MissingReference { field } if field == "lessee_id" => {
-            RepoError::MissingReference {
-                field: "lessees".into(),
-            }
-        }
-        RepoError::MissingReference { field } if field == "contact_id" => {
-            RepoError::MissingReference {
-                field: "guarantor_ids".into(),
-            }
-        }
+        RepoError::MissingReference { field } if field == "lessee_id" => missing("lessees"),
+        RepoError::MissingReference { field } if field == "contact_id" => missing("guarantor_ids"),
         other => other,
     }
 }
@@ -206,9 +195,7 @@ pub(crate) async fn lock_estates(
     .await
     .map_err(map_error)?;
     if !locked.contains(&target.0) {
-        return Err(RepoError::MissingReference {
-            field: "estate_id".into(),
-        });
+        return Err(missing("estate_id"));
     }
     Ok(())
 }
@@ -233,15 +220,13 @@ async fn check_parties(
     .await
     .map_err(map_error)?;
     if found_lessees != lessees.len() as i64 {
-        return Err(RepoError::MissingReference {
-            field: "lessees".into(),
-        });
+        return Err(missing("lessees"));
     }
     if found_guarantors != guarantors.len() as i64 {
-        return Err(RepoError::Rule {
-            field: "guarantor_ids".into(),
-            message: "each guarantor must be an existing contact of kind GUARANTOR".into(),
-        });
+        return Err(rule(
+            "guarantor_ids",
+            "each guarantor must be an existing contact of kind GUARANTOR",
+        ));
     }
     Ok(())
 }
@@ -327,10 +312,10 @@ async fn write_history(
     .execute(&mut *conn)
     .await
     .map_err(|e| match map_error(e) {
-        RepoError::Duplicate { .. } => RepoError::Conflict {
-            code: ErrorCode::AlreadyRevised,
-            message: "this revision date has been revised already".into(),
-        },
+        RepoError::Duplicate { .. } => conflict(
+            ErrorCode::AlreadyRevised,
+            "this revision date has been revised already",
+        ),
         other => other,
     })?;
     Ok(())
@@ -432,10 +417,10 @@ async fn update(w: Write<'_>, l: &Lease) -> Result<Option<Lease>, RepoError> {
         // The document under signature was made from the lease as it is: it stays so until the
         // process ends (cancel it to change the lease).
         if crate::signatures::signing(&mut *tx, tenant, l.id).await? {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::SignatureInProgress,
-                message: "the lease is out for signature: cancel the signature to change it".into(),
-            });
+            return Err(conflict(
+                ErrorCode::SignatureInProgress,
+                "the lease is out for signature: cancel the signature to change it",
+            ));
         }
         check_parties(&mut *tx, tenant, &l.data).await?;
         let q = sqlx::query(
@@ -463,10 +448,10 @@ async fn update(w: Write<'_>, l: &Lease) -> Result<Option<Lease>, RepoError> {
             .await
             .map_err(map_error)?;
             return if exists {
-                Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "the lease changed since it was read; read it again and retry".into(),
-                })
+                Err(conflict(
+                    ErrorCode::Conflict,
+                    "the lease changed since it was read; read it again and retry",
+                ))
             } else {
                 Ok(None)
             };
@@ -501,10 +486,10 @@ async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
         match Stored::row("leases", id).name::<LeaseStatus>("status", &status)? {
             LeaseStatus::Draft => {}
             other => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: format!("a {other} lease cannot be deleted; only a DRAFT can"),
-                });
+                return Err(conflict(
+                    ErrorCode::Conflict,
+                    format!("a {other} lease cannot be deleted; only a DRAFT can"),
+                ));
             }
         }
         delete_in(&mut *tx, tenant, "leases", id).await?;

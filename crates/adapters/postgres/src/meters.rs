@@ -21,7 +21,7 @@ use crate::common::{
     ListFilter, Write, counted_page, deleted_one, find_in, find_scalar_in, push_eq, s, scoped,
     table_repository, window_rows,
 };
-use crate::error::map_error;
+use crate::error::{map_error, missing, rule};
 use crate::stored::Stored;
 
 /// Meters in PostgreSQL.
@@ -120,9 +120,7 @@ async fn site_of(
             .await?;
             found
                 .map(|p| TreeSite::Place(PlaceId(p)))
-                .ok_or_else(|| RepoError::MissingReference {
-                    field: "place_id".into(),
-                })
+                .ok_or_else(|| missing("place_id"))
         }
         MeterSite::Estate(e) => {
             let found: Option<Option<Uuid>> = find_scalar_in(
@@ -133,9 +131,7 @@ async fn site_of(
             )
             .await?;
             match found {
-                None => Err(RepoError::MissingReference {
-                    field: "estate_id".into(),
-                }),
+                None => Err(missing("estate_id")),
                 Some(Some(place)) => Ok(TreeSite::Place(PlaceId(place))),
                 Some(None) => Ok(TreeSite::LoneEstate(e)),
             }
@@ -167,16 +163,14 @@ async fn check_parent(
     )
     .await?;
     let Some(row) = row else {
-        return Err(RepoError::MissingReference {
-            field: "parent_meter_id".into(),
-        });
+        return Err(missing("parent_meter_id"));
     };
     let parent_site = site_of(conn, tenant, Meter::try_from(row)?.data.site).await?;
     if parent_site != site {
-        return Err(RepoError::Rule {
-            field: "parent_meter_id".into(),
-            message: "the parent meter must be in the same place".into(),
-        });
+        return Err(rule(
+            "parent_meter_id",
+            "the parent meter must be in the same place",
+        ));
     }
     let cycle: bool = sqlx::query_scalar(
         "WITH RECURSIVE up (id, depth) AS ( \
@@ -193,10 +187,10 @@ async fn check_parent(
     .await
     .map_err(map_error)?;
     if cycle {
-        return Err(RepoError::Rule {
-            field: "parent_meter_id".into(),
-            message: "this parent descends from the meter: the tree would form a cycle".into(),
-        });
+        return Err(rule(
+            "parent_meter_id",
+            "this parent descends from the meter: the tree would form a cycle",
+        ));
     }
     Ok(())
 }
@@ -372,19 +366,16 @@ impl MeterReadings for PgMeters {
                 if let Some(max) = max
                     && r.value > max
                 {
-                    return Err(RepoError::Rule {
-                        field: "value".into(),
-                        message: format!("the meter shows at most {max}"),
-                    });
+                    return Err(rule("value", format!("the meter shows at most {max}")));
                 }
                 (None, false)
             }
             Some((previous, previous_at, consumed, first_at)) => {
                 if r.read_at <= previous_at {
-                    return Err(RepoError::Rule {
-                        field: "read_at".into(),
-                        message: format!("must come after the latest reading ({previous_at})"),
-                    });
+                    return Err(rule(
+                        "read_at",
+                        format!("must come after the latest reading ({previous_at})"),
+                    ));
                 }
                 let used = consumption(previous, r.value, r.rollover, max).map_err(invalid)?;
                 let history = History {
@@ -416,9 +407,7 @@ impl MeterReadings for PgMeters {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match map_error(e) {
-            RepoError::MissingReference { .. } => RepoError::MissingReference {
-                field: "photo_media_id".into(),
-            },
+            RepoError::MissingReference { .. } => missing("photo_media_id"),
             other => other,
         })?;
         if anomaly {

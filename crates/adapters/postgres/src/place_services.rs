@@ -19,6 +19,7 @@ use crate::common::{
     ListFilter, Write, corrupt, delete_in, find_in, find_scalar_in, push_eq, push_search, s,
     stored_enum, table_repository, text,
 };
+use crate::error::{conflict, missing};
 
 const TABLE: &str = "place_services";
 
@@ -149,10 +150,10 @@ async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
         match in_use {
             None => return Ok(false),
             Some(true) => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::ServiceInUse,
-                    message: "an active lease charge uses this service; deactivate it first".into(),
-                });
+                return Err(conflict(
+                    ErrorCode::ServiceInUse,
+                    "an active lease charge uses this service; deactivate it first",
+                ));
             }
             Some(false) => {}
         }
@@ -185,9 +186,7 @@ pub(crate) async fn service_defaults(
     let service = row
         .map(PlaceService::try_from)
         .transpose()?
-        .ok_or_else(|| RepoError::MissingReference {
-            field: "service_id".into(),
-        })?;
+        .ok_or_else(|| missing("service_id"))?;
     Ok(ServiceDefaults {
         place: service.place_id,
         billing: service.data.billing,

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{ListFilter, Write, push_eq, stored_enum, table_repository};
-use crate::error::map_error;
+use crate::error::{conflict, map_error, missing, rule};
 
 const TABLE: &str = "charge_regulations";
 
@@ -82,20 +82,15 @@ async fn check_review(
     .await
     .map_err(map_error)?;
     let Some((status, has_statement)) = row else {
-        return Err(RepoError::MissingReference {
-            field: "review_id".into(),
-        });
+        return Err(missing("review_id"));
     };
     let status = stored_enum::<ReviewStatus>("charge_reviews", d.review_id.0, "status", &status)?;
     match (status, has_statement) {
-        (ReviewStatus::Validated, _) => Err(RepoError::Conflict {
-            code: ErrorCode::Conflict,
-            message: "the review is validated: it no longer changes".into(),
-        }),
-        (ReviewStatus::Draft, false) => Err(RepoError::Rule {
-            field: "lease_id".into(),
-            message: "has no statement in this review".into(),
-        }),
+        (ReviewStatus::Validated, _) => Err(conflict(
+            ErrorCode::Conflict,
+            "the review is validated: it no longer changes",
+        )),
+        (ReviewStatus::Draft, false) => Err(rule("lease_id", "has no statement in this review")),
         (ReviewStatus::Draft, true) => Ok(()),
     }
 }

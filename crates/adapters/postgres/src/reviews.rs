@@ -27,7 +27,7 @@ use crate::common::{
     Write, corrupt, counted_page, delete_in, find_scalar_in, read_item, stored_enum, window_rows,
 };
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
-use crate::error::map_error;
+use crate::error::{conflict, map_error};
 
 const TABLE: &str = "charge_reviews";
 
@@ -349,10 +349,7 @@ async fn locked_draft(
 ) -> Result<bool, RepoError> {
     match locked_status(conn, tenant, id).await? {
         None => Ok(false),
-        Some(ReviewStatus::Validated) => Err(RepoError::Conflict {
-            code: ErrorCode::Conflict,
-            message: refusal.into(),
-        }),
+        Some(ReviewStatus::Validated) => Err(conflict(ErrorCode::Conflict, refusal)),
         Some(ReviewStatus::Draft) => Ok(true),
     }
 }

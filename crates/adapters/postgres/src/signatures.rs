@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::{Counted, find_in, find_scalar_in};
 use crate::credits::record_in;
-use crate::error::map_error;
+use crate::error::{conflict, map_error};
 use crate::leases::follow_leases;
 use crate::stored::Stored;
 
@@ -427,10 +427,10 @@ impl SignatureStore for PgSignatures {
             });
         }
         if updated_at != new.lease_read_at {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::Conflict,
-                message: "the lease changed while its document was made; retry".into(),
-            });
+            return Err(conflict(
+                ErrorCode::Conflict,
+                "the lease changed while its document was made; retry",
+            ));
         }
         // The lease's row: a charge written meanwhile holds it shared, and commits first.
         sqlx::query("SELECT 1 FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
@@ -491,10 +491,10 @@ impl SignatureStore for PgSignatures {
         .await
         .map_err(map_error)?;
         if open {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::SignatureInProgress,
-                message: "the lease already has a signature in progress".into(),
-            });
+            return Err(conflict(
+                ErrorCode::SignatureInProgress,
+                "the lease already has a signature in progress",
+            ));
         }
         // The credit, in this transaction: no process without it, no credit lost without one.
         let reference = format!("signature:{}", new.id.0);
@@ -508,10 +508,10 @@ impl SignatureStore for PgSignatures {
         )
         .await?
         else {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::InsufficientCredits,
-                message: "an electronic signature costs one credit".into(),
-            });
+            return Err(conflict(
+                ErrorCode::InsufficientCredits,
+                "an electronic signature costs one credit",
+            ));
         };
         sqlx::query(
             "INSERT INTO signatures (tenant_id, id, lease_id, status, document_sha256, \
@@ -530,10 +530,10 @@ impl SignatureStore for PgSignatures {
         .execute(&mut *tx)
         .await
         .map_err(|e| match map_error(e) {
-            RepoError::Duplicate { .. } => RepoError::Conflict {
-                code: ErrorCode::SignatureInProgress,
-                message: "the lease already has a signature in progress".into(),
-            },
+            RepoError::Duplicate { .. } => conflict(
+                ErrorCode::SignatureInProgress,
+                "the lease already has a signature in progress",
+            ),
             other => other,
         })?;
         for (position, (id, s)) in new.signers.iter().enumerate() {
@@ -830,10 +830,10 @@ impl SignatureStore for PgSignatures {
             .await
             .map_err(map_error)?;
             if used.rows_affected() == 0 {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::OtpUsed,
-                    message: "this code was already used or replaced; request a new one".into(),
-                });
+                return Err(conflict(
+                    ErrorCode::OtpUsed,
+                    "this code was already used or replaced; request a new one",
+                ));
             }
         }
         record_signature(&mut tx, tenant, &sig, signer, evidence, evidence.at).await?;
@@ -928,10 +928,10 @@ impl SignatureStore for PgSignatures {
             return Err(refuse(tx, tenant, &sig, at, SignRefusal::Closed(status)).await);
         }
         if !sig.all_signed() {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::SignersPending,
-                message: "every signer must have signed before the process is finalized".into(),
-            });
+            return Err(conflict(
+                ErrorCode::SignersPending,
+                "every signer must have signed before the process is finalized",
+            ));
         }
         close(&mut tx, tenant, &sig, SignatureStatus::Completed, at).await?;
         stored(tx, tenant, id).await

@@ -12,7 +12,7 @@ use crate::Db;
 use crate::common::{
     ListFilter, Write, find_scalar_in, push_eq, read_item, s, table_repository, text,
 };
-use crate::error::map_error;
+use crate::error::{map_error, missing};
 
 const TABLE: &str = "estate_diagnostics";
 
@@ -80,9 +80,7 @@ async fn insert(w: Write<'_>, d: &Diagnostic) -> Result<Diagnostic, RepoError> {
         let locked: Option<i32> =
             find_scalar_in(&mut *tx, "SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE", w.tenant, d.estate_id.0).await?;
         if locked.is_none() {
-            return Err(RepoError::MissingReference {
-                field: "estate_id".into(),
-            });
+            return Err(missing("estate_id"));
         }
         sqlx::query(
             "UPDATE estate_diagnostics SET is_active = false, updated_at = $4 \

@@ -18,7 +18,7 @@ use crate::common::{
     AddressColumns, ListFilter, ListSource, Write, address_parts, delete_in, push_eq, push_search,
     read_source, s, table_repository, text,
 };
-use crate::error::map_error;
+use crate::error::{map_error, missing};
 
 /// The page of an estate list, with the place's address of each estate on it.
 const LIST: ListSource = ListSource {
@@ -170,9 +170,7 @@ async fn check_tantiemes(
     .await
     .map_err(map_error)?;
     let Some((total, others)) = row else {
-        return Err(RepoError::MissingReference {
-            field: "place_id".into(),
-        });
+        return Err(missing("place_id"));
     };
     if let (Some(total), Some(mine)) = (total, tantiemes)
         && others + mine > total
