@@ -1,5 +1,12 @@
-//! What every repository shares: tenant-scoped one-row writes, reads by id, paged lists
-//! with a window count, address columns, ILIKE patterns.
+//! What every repository shares, so that each says only what is its own:
+//! - writes: [`Write`], one tenant transaction with its journal, committed only when the write
+//!   changed something; [`table_repository!`] declares the `Repository` of a table in one line;
+//! - reads: [`read_item`] and [`scoped`] (one statement that sets its tenant), [`list_page`]
+//!   and [`window_rows`] with [`Counted`] rows for pages; [`push_eq`] and [`push_search`] for
+//!   list filters;
+//! - in a transaction: [`row_in`], [`value_in`], [`locked_value_in`], [`find_in`],
+//!   [`delete_in`];
+//! - address columns, ILIKE patterns, stored enumerations.
 
 use faireplace_kernel::paging::SortField;
 use faireplace_kernel::values::{Address, Text};
@@ -301,12 +308,13 @@ impl<'a> Write<'a> {
         Ok(changed.is_some())
     }
 
-    /// One statement that touches at most one row: whether it did (see [`affected_one`]).
+    /// One statement that touches at most one row: whether it did (the journal is written
+    /// only then).
     pub(crate) async fn one(
         self,
         query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
     ) -> Result<bool, RepoError> {
-        affected_one(self.db, self.tenant, query, self.journal).await
+        one_row(self, query, map_error).await
     }
 
     /// Deletes row `id` of `table`: whether it was there; a row still referenced is
@@ -316,12 +324,12 @@ impl<'a> Write<'a> {
             .await
     }
 
-    /// A DELETE of at most one row (see [`deleted_one`]).
+    /// [`Write::one`] for a DELETE: a row still referenced is [`RepoError::InUse`].
     pub(crate) async fn delete_query(
         self,
         query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
     ) -> Result<bool, RepoError> {
-        deleted_one(self.db, self.tenant, query, self.journal).await
+        one_row(self, query, crate::error::map_delete_error).await
     }
 }
 
@@ -374,6 +382,72 @@ where
     (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
     Ok(find_in::<(T,)>(conn, sql, tenant, id).await?.map(|(v,)| v))
+}
+
+/// Row `id` of `table` in the caller's transaction (`None`: no such row in the tenant).
+pub(crate) async fn row_in<Row>(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    table: &str,
+    id: Uuid,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    select_by_id(conn, tenant, "*", table, id, "").await
+}
+
+/// Column `column` of row `id` of `table` in the caller's transaction (`None`: no such row).
+pub(crate) async fn value_in<T>(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    table: &str,
+    column: &str,
+    id: Uuid,
+) -> Result<Option<T>, RepoError>
+where
+    T: Send + Unpin,
+    (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let found = select_by_id::<(T,)>(conn, tenant, column, table, id, "").await?;
+    Ok(found.map(|(v,)| v))
+}
+
+/// [`value_in`], the row locked (`FOR UPDATE`) for the rest of the transaction.
+pub(crate) async fn locked_value_in<T>(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    table: &str,
+    column: &str,
+    id: Uuid,
+) -> Result<Option<T>, RepoError>
+where
+    T: Send + Unpin,
+    (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
+{
+    let found = select_by_id::<(T,)>(conn, tenant, column, table, id, " FOR UPDATE").await?;
+    Ok(found.map(|(v,)| v))
+}
+
+async fn select_by_id<Row>(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    columns: &str,
+    table: &str,
+    id: Uuid,
+    lock: &str,
+) -> Result<Option<Row>, RepoError>
+where
+    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    // Table and columns are the repositories' own names, never a client's text.
+    let sql = format!("SELECT {columns} FROM {table} WHERE tenant_id = $1 AND id = $2{lock}");
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(tenant.as_uuid())
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .map_err(map_error)
 }
 
 /// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`, on a
@@ -487,28 +561,7 @@ macro_rules! table_repository {
 }
 pub(crate) use table_repository;
 
-/// Runs a statement that affects at most one row of the tenant, with its journal, and tells
-/// whether it did (the journal is written only then).
-pub(crate) async fn affected_one(
-    db: &Db,
-    tenant: TenantId,
-    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
-    journal: &Journal,
-) -> Result<bool, RepoError> {
-    one_row(Write::new(db, tenant, journal), query, map_error).await
-}
-
-/// [`affected_one`] for a DELETE: a row still referenced is [`RepoError::InUse`].
-pub(crate) async fn deleted_one(
-    db: &Db,
-    tenant: TenantId,
-    query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,
-    journal: &Journal,
-) -> Result<bool, RepoError> {
-    let write = Write::new(db, tenant, journal);
-    one_row(write, query, crate::error::map_delete_error).await
-}
-
+/// One statement that touches at most one row, with `on_error` for its errors.
 async fn one_row(
     write: Write<'_>,
     query: sqlx::query::Query<'_, Postgres, sqlx::postgres::PgArguments>,

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use crate::Db;
 use crate::common::{
     ListFilter, Write, delete_in, find_in, find_scalar_in, push_eq, stored_enum, table_repository,
+    value_in,
 };
 use crate::error::{conflict, map_error, missing, rule};
 
@@ -125,10 +126,11 @@ async fn prepare(
         ));
     }
     if let Some(key) = d.distribution_key_id {
-        let technique: Option<String> = find_scalar_in(
+        let technique: Option<String> = value_in(
             &mut *conn,
-            "SELECT calculation_type FROM distribution_keys WHERE tenant_id = $1 AND id = $2",
             tenant,
+            "distribution_keys",
+            "calculation_type",
             key.0,
         )
         .await?;

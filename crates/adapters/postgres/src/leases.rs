@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, ListSource, Write, delete_in, find_in, find_scalar_in, like_pattern, push_eq,
+    ListFilter, ListSource, Write, delete_in, find_in, like_pattern, locked_value_in, push_eq,
     read_source, table_repository,
 };
 use crate::error::{conflict, map_error, missing, rule};
@@ -473,13 +473,8 @@ async fn update(w: Write<'_>, l: &Lease) -> Result<Option<Lease>, RepoError> {
 async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
     let tenant = w.tenant;
     w.done(async |tx| {
-        let status: Option<String> = find_scalar_in(
-            &mut *tx,
-            "SELECT status FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-            tenant,
-            id,
-        )
-        .await?;
+        let status: Option<String> =
+            locked_value_in(&mut *tx, tenant, "leases", "status", id).await?;
         let Some(status) = status else {
             return Ok(false);
         };

@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, counted_page, deleted_one, find_in, find_scalar_in, push_eq, s, scoped,
-    table_repository, window_rows,
+    ListFilter, Write, counted_page, find_in, locked_value_in, push_eq, row_in, s, scoped,
+    table_repository, value_in, window_rows,
 };
 use crate::error::{map_error, missing, rule};
 use crate::stored::Stored;
@@ -111,25 +111,14 @@ async fn site_of(
 ) -> Result<TreeSite, RepoError> {
     match site {
         MeterSite::Place(p) => {
-            let found: Option<Uuid> = find_scalar_in(
-                &mut *conn,
-                "SELECT id FROM places WHERE tenant_id = $1 AND id = $2",
-                tenant,
-                p.0,
-            )
-            .await?;
+            let found: Option<Uuid> = value_in(&mut *conn, tenant, "places", "id", p.0).await?;
             found
                 .map(|p| TreeSite::Place(PlaceId(p)))
                 .ok_or_else(|| missing("place_id"))
         }
         MeterSite::Estate(e) => {
-            let found: Option<Option<Uuid>> = find_scalar_in(
-                &mut *conn,
-                "SELECT place_id FROM estates WHERE tenant_id = $1 AND id = $2",
-                tenant,
-                e.0,
-            )
-            .await?;
+            let found: Option<Option<Uuid>> =
+                value_in(&mut *conn, tenant, "estates", "place_id", e.0).await?;
             match found {
                 None => Err(missing("estate_id")),
                 Some(Some(place)) => Ok(TreeSite::Place(PlaceId(place))),
@@ -155,13 +144,7 @@ async fn check_parent(
         .await
         .map_err(map_error)?;
     let site = site_of(conn, tenant, meter.data.site).await?;
-    let row: Option<MeterRow> = find_in(
-        &mut *conn,
-        "SELECT * FROM meters WHERE tenant_id = $1 AND id = $2",
-        tenant,
-        parent.0,
-    )
-    .await?;
+    let row: Option<MeterRow> = row_in(&mut *conn, tenant, "meters", parent.0).await?;
     let Some(row) = row else {
         return Err(missing("parent_meter_id"));
     };
@@ -331,13 +314,8 @@ impl MeterReadings for PgMeters {
         at: DateTime<Utc>,
     ) -> Result<Option<Reading>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let max: Option<Option<Decimal>> = find_scalar_in(
-            &mut tx,
-            "SELECT max_value FROM meters WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-            tenant,
-            meter.0,
-        )
-        .await?;
+        let max: Option<Option<Decimal>> =
+            locked_value_in(&mut tx, tenant, "meters", "max_value", meter.0).await?;
         let Some(max) = max else {
             return Ok(None);
         };
@@ -572,6 +550,8 @@ impl MeterReadings for PgMeters {
         .bind(tenant.as_uuid())
         .bind(lease.0)
         .bind(meter.0);
-        deleted_one(&self.0, tenant, q, &Journal::NONE).await
+        Write::new(&self.0, tenant, &Journal::NONE)
+            .delete_query(q)
+            .await
     }
 }

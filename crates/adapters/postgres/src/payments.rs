@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{affected_one, counted_page, scoped, window_rows};
+use crate::common::{Write, counted_page, scoped, window_rows};
 use crate::credits::record_in;
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -252,12 +252,8 @@ impl IdempotencyStore for PgPayments {
         .bind(&answer.body)
         .bind(answer.created_at)
         .bind(since);
-        affected_one(
-            &self.0,
-            tenant,
-            query,
-            &faireplace_ports::audit::Journal::NONE,
-        )
-        .await
+        Write::new(&self.0, tenant, &faireplace_ports::audit::Journal::NONE)
+            .one(query)
+            .await
     }
 }

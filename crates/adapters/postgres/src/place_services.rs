@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, corrupt, delete_in, find_in, find_scalar_in, push_eq, push_search, s,
+    ListFilter, Write, corrupt, delete_in, find_scalar_in, push_eq, push_search, row_in, s,
     stored_enum, table_repository, text,
 };
 use crate::error::{conflict, missing};
@@ -176,13 +176,7 @@ pub(crate) async fn service_defaults(
     tenant: TenantId,
     service: PlaceServiceId,
 ) -> Result<ServiceDefaults, RepoError> {
-    let row: Option<ServiceRow> = find_in(
-        &mut *conn,
-        "SELECT * FROM place_services WHERE tenant_id = $1 AND id = $2",
-        tenant,
-        service.0,
-    )
-    .await?;
+    let row: Option<ServiceRow> = row_in(&mut *conn, tenant, "place_services", service.0).await?;
     let service = row
         .map(PlaceService::try_from)
         .transpose()?

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    Write, corrupt, counted_page, delete_in, find_scalar_in, read_item, stored_enum, window_rows,
+    Write, corrupt, counted_page, delete_in, locked_value_in, read_item, stored_enum, window_rows,
 };
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
 use crate::error::{conflict, map_error};
@@ -361,13 +361,8 @@ async fn locked_status(
     tenant: TenantId,
     id: ChargeReviewId,
 ) -> Result<Option<ReviewStatus>, RepoError> {
-    let status: Option<String> = find_scalar_in(
-        &mut *conn,
-        "SELECT status FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        tenant,
-        id.0,
-    )
-    .await?;
+    let status: Option<String> =
+        locked_value_in(&mut *conn, tenant, "charge_reviews", "status", id.0).await?;
     status
         .map(|s| stored_enum::<ReviewStatus>(TABLE, id.0, "status", &s))
         .transpose()

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, find_scalar_in, push_eq, read_item, s, table_repository, text,
+    ListFilter, Write, locked_value_in, push_eq, read_item, s, table_repository, text,
 };
 use crate::error::{map_error, missing};
 
@@ -77,8 +77,8 @@ table_repository!(PgDiagnostics: Diagnostic, DiagnosticRow, DiagnosticFilters, T
 /// active.
 async fn insert(w: Write<'_>, d: &Diagnostic) -> Result<Diagnostic, RepoError> {
     w.run(async |tx| {
-        let locked: Option<i32> =
-            find_scalar_in(&mut *tx, "SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE", w.tenant, d.estate_id.0).await?;
+        let locked: Option<Uuid> =
+            locked_value_in(&mut *tx, w.tenant, "estates", "id", d.estate_id.0).await?;
         if locked.is_none() {
             return Err(missing("estate_id"));
         }
