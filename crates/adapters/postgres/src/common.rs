@@ -4,7 +4,7 @@
 //! - reads: [`read_item`] and [`scoped`] (one statement that sets its tenant), [`list_page`]
 //!   and [`window_rows`] with [`Counted`] rows for pages; [`push_eq`] and [`push_search`] for
 //!   list filters;
-//! - in a transaction: [`row_in`], [`value_in`], [`locked_value_in`], [`find_in`],
+//! - in a transaction: [`row_in`], [`value_in`], [`find_in`],
 //!   [`delete_in`];
 //! - address columns, ILIKE patterns, stored enumerations.
 
@@ -355,7 +355,7 @@ pub(crate) async fn delete_in(
 /// transaction: a lock, or what a write refers to.
 pub(crate) async fn find_in<Row>(
     conn: &mut PgConnection,
-    sql: &'static str,
+    sql: impl sqlx::SqlSafeStr,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<Row>, RepoError>
@@ -373,7 +373,7 @@ where
 /// [`find_in`] for one column.
 pub(crate) async fn find_scalar_in<T>(
     conn: &mut PgConnection,
-    sql: &'static str,
+    sql: impl sqlx::SqlSafeStr,
     tenant: TenantId,
     id: Uuid,
 ) -> Result<Option<T>, RepoError>
@@ -382,6 +382,19 @@ where
     (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
     Ok(find_in::<(T,)>(conn, sql, tenant, id).await?.map(|(v,)| v))
+}
+
+/// `SELECT {columns} FROM {table}` for row `id` of the tenant; table and columns are the
+/// repositories' own names, never a client's text.
+fn by_id(columns: &str, table: &str, lock: Lock) -> AssertSqlSafe<String> {
+    let lock = if lock == Lock::ForUpdate {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    AssertSqlSafe(format!(
+        "SELECT {columns} FROM {table} WHERE tenant_id = $1 AND id = $2{lock}"
+    ))
 }
 
 /// Row `id` of `table` in the caller's transaction (`None`: no such row in the tenant).
@@ -394,7 +407,15 @@ pub(crate) async fn row_in<Row>(
 where
     Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
-    select_by_id(conn, tenant, "*", table, id, "").await
+    find_in(conn, by_id("*", table, Lock::No), tenant, id).await
+}
+
+/// Whether a read in a transaction locks the row it reads (`FOR UPDATE`) for the rest of
+/// the transaction.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lock {
+    No,
+    ForUpdate,
 }
 
 /// Column `column` of row `id` of `table` in the caller's transaction (`None`: no such row).
@@ -404,50 +425,13 @@ pub(crate) async fn value_in<T>(
     table: &str,
     column: &str,
     id: Uuid,
+    lock: Lock,
 ) -> Result<Option<T>, RepoError>
 where
     T: Send + Unpin,
     (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
 {
-    let found = select_by_id::<(T,)>(conn, tenant, column, table, id, "").await?;
-    Ok(found.map(|(v,)| v))
-}
-
-/// [`value_in`], the row locked (`FOR UPDATE`) for the rest of the transaction.
-pub(crate) async fn locked_value_in<T>(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    table: &str,
-    column: &str,
-    id: Uuid,
-) -> Result<Option<T>, RepoError>
-where
-    T: Send + Unpin,
-    (T,): for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>,
-{
-    let found = select_by_id::<(T,)>(conn, tenant, column, table, id, " FOR UPDATE").await?;
-    Ok(found.map(|(v,)| v))
-}
-
-async fn select_by_id<Row>(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    columns: &str,
-    table: &str,
-    id: Uuid,
-    lock: &str,
-) -> Result<Option<Row>, RepoError>
-where
-    Row: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
-    // Table and columns are the repositories' own names, never a client's text.
-    let sql = format!("SELECT {columns} FROM {table} WHERE tenant_id = $1 AND id = $2{lock}");
-    sqlx::query_as(AssertSqlSafe(sql))
-        .bind(tenant.as_uuid())
-        .bind(id)
-        .fetch_optional(conn)
-        .await
-        .map_err(map_error)
+    find_scalar_in(conn, by_id(column, table, lock), tenant, id).await
 }
 
 /// Reads item `id` from `source` (see [`read_source`]) through its row type `Row`, on a

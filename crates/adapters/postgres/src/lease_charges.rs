@@ -19,8 +19,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, delete_in, find_in, find_scalar_in, push_eq, stored_enum, table_repository,
-    value_in,
+    ListFilter, Lock, Write, delete_in, find_in, find_scalar_in, push_eq, stored_enum,
+    table_repository, value_in,
 };
 use crate::error::{conflict, map_error, missing, rule};
 
@@ -132,6 +132,7 @@ async fn prepare(
             "distribution_keys",
             "calculation_type",
             key.0,
+            Lock::No,
         )
         .await?;
         let Some(technique) = technique else {

@@ -20,8 +20,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, ListSource, Write, delete_in, find_in, like_pattern, locked_value_in, push_eq,
-    read_source, table_repository,
+    ListFilter, ListSource, Lock, Write, delete_in, find_in, like_pattern, push_eq, read_source,
+    table_repository, value_in,
 };
 use crate::error::{conflict, map_error, missing, rule};
 use crate::stored::Stored;
@@ -474,7 +474,7 @@ async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
     let tenant = w.tenant;
     w.done(async |tx| {
         let status: Option<String> =
-            locked_value_in(&mut *tx, tenant, "leases", "status", id).await?;
+            value_in(&mut *tx, tenant, "leases", "status", id, Lock::ForUpdate).await?;
         let Some(status) = status else {
             return Ok(false);
         };

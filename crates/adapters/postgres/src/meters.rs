@@ -18,8 +18,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, counted_page, find_in, locked_value_in, push_eq, row_in, s, scoped,
-    table_repository, value_in, window_rows,
+    ListFilter, Lock, Write, counted_page, find_in, push_eq, row_in, s, scoped, table_repository,
+    value_in, window_rows,
 };
 use crate::error::{map_error, missing, rule};
 use crate::stored::Stored;
@@ -111,14 +111,15 @@ async fn site_of(
 ) -> Result<TreeSite, RepoError> {
     match site {
         MeterSite::Place(p) => {
-            let found: Option<Uuid> = value_in(&mut *conn, tenant, "places", "id", p.0).await?;
+            let found: Option<Uuid> =
+                value_in(&mut *conn, tenant, "places", "id", p.0, Lock::No).await?;
             found
                 .map(|p| TreeSite::Place(PlaceId(p)))
                 .ok_or_else(|| missing("place_id"))
         }
         MeterSite::Estate(e) => {
             let found: Option<Option<Uuid>> =
-                value_in(&mut *conn, tenant, "estates", "place_id", e.0).await?;
+                value_in(&mut *conn, tenant, "estates", "place_id", e.0, Lock::No).await?;
             match found {
                 None => Err(missing("estate_id")),
                 Some(Some(place)) => Ok(TreeSite::Place(PlaceId(place))),
@@ -314,8 +315,15 @@ impl MeterReadings for PgMeters {
         at: DateTime<Utc>,
     ) -> Result<Option<Reading>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let max: Option<Option<Decimal>> =
-            locked_value_in(&mut tx, tenant, "meters", "max_value", meter.0).await?;
+        let max: Option<Option<Decimal>> = value_in(
+            &mut tx,
+            tenant,
+            "meters",
+            "max_value",
+            meter.0,
+            Lock::ForUpdate,
+        )
+        .await?;
         let Some(max) = max else {
             return Ok(None);
         };

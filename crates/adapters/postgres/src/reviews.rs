@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    Write, corrupt, counted_page, delete_in, locked_value_in, read_item, stored_enum, window_rows,
+    Lock, Write, corrupt, counted_page, delete_in, read_item, stored_enum, value_in, window_rows,
 };
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
 use crate::error::{conflict, map_error};
@@ -361,8 +361,15 @@ async fn locked_status(
     tenant: TenantId,
     id: ChargeReviewId,
 ) -> Result<Option<ReviewStatus>, RepoError> {
-    let status: Option<String> =
-        locked_value_in(&mut *conn, tenant, "charge_reviews", "status", id.0).await?;
+    let status: Option<String> = value_in(
+        &mut *conn,
+        tenant,
+        "charge_reviews",
+        "status",
+        id.0,
+        Lock::ForUpdate,
+    )
+    .await?;
     status
         .map(|s| stored_enum::<ReviewStatus>(TABLE, id.0, "status", &s))
         .transpose()

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    ListFilter, Write, locked_value_in, push_eq, read_item, s, table_repository, text,
+    ListFilter, Lock, Write, push_eq, read_item, s, table_repository, text, value_in,
 };
 use crate::error::{map_error, missing};
 
@@ -78,7 +78,7 @@ table_repository!(PgDiagnostics: Diagnostic, DiagnosticRow, DiagnosticFilters, T
 async fn insert(w: Write<'_>, d: &Diagnostic) -> Result<Diagnostic, RepoError> {
     w.run(async |tx| {
         let locked: Option<Uuid> =
-            locked_value_in(&mut *tx, w.tenant, "estates", "id", d.estate_id.0).await?;
+            value_in(&mut *tx, w.tenant, "estates", "id", d.estate_id.0, Lock::ForUpdate).await?;
         if locked.is_none() {
             return Err(missing("estate_id"));
         }
