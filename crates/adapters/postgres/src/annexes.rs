@@ -15,6 +15,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::find_in;
 use crate::error::map_error;
 use crate::stored::Stored;
 
@@ -171,7 +172,8 @@ impl AnnexStore for PgLeaseAnnexes {
     ) -> Result<Option<AnnexContext>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         // The type's frame, the estate's furnishing and the building's facts.
-        let row: Option<ContextRow> = sqlx::query_as(
+        let row: Option<ContextRow> = find_in(
+            &mut tx,
             "SELECT l.estate_id, l.lease_type_id, t.mandatory_annexes, t.furnished, \
                     p.construction_year, p.is_coownership, l.charges_mode, l.charges_amount \
              FROM leases l \
@@ -179,12 +181,10 @@ impl AnnexStore for PgLeaseAnnexes {
              JOIN estates e ON e.tenant_id = l.tenant_id AND e.id = l.estate_id \
              LEFT JOIN places p ON p.tenant_id = e.tenant_id AND p.id = e.place_id \
              WHERE l.tenant_id = $1 AND l.id = $2",
+            tenant,
+            lease.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(lease.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(row) = row else {
             return Ok(None);
         };

@@ -10,7 +10,7 @@ use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::stored_enum;
+use crate::common::{Counted, counted_page, stored_enum};
 
 /// The audit log in PostgreSQL.
 #[derive(Clone, Debug)]
@@ -26,7 +26,6 @@ struct AuditRow {
     after: Option<serde_json::Value>,
     key_id: Option<Uuid>,
     created_at: DateTime<Utc>,
-    total: i64,
 }
 
 impl TryFrom<AuditRow> for AuditEntry {
@@ -84,18 +83,10 @@ impl AuditLog for PgAuditLog {
         qb.push_bind(page.offset() as i64);
         qb.push(") p OFFSET 0) AS q");
         let mut lent = self.0.reads().acquire().await?;
-        let rows: Result<Vec<AuditRow>, _> = qb.build_query_as().fetch_all(lent.conn()).await;
+        let rows: Result<Vec<Counted<AuditRow>>, _> =
+            qb.build_query_as().fetch_all(lent.conn()).await;
         let mut rows = lent.finish(rows)?;
-        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
-        let total = rows.first().map(|r| r.total).unwrap_or(0);
-        let items = rows
-            .into_iter()
-            .map(AuditEntry::try_from)
-            .collect::<Result<Vec<_>, RepoError>>()?;
-        Ok(Page {
-            items,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        rows.sort_by_key(|r| std::cmp::Reverse((r.row.created_at, r.row.id)));
+        counted_page(rows, page, AuditEntry::try_from)
     }
 }

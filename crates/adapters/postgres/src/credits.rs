@@ -9,7 +9,7 @@ use faireplace_ports::credits::CreditLedger;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::scoped;
+use crate::common::{counted_page, scoped, window_rows};
 use crate::error::map_error;
 use crate::stored::Stored;
 
@@ -26,7 +26,6 @@ struct TransactionRow {
     reference: Option<String>,
     created_at: DateTime<Utc>,
     seq: i64,
-    total: i64,
 }
 
 impl TryFrom<TransactionRow> for CreditTransaction {
@@ -80,28 +79,12 @@ impl CreditLedger for PgCredits {
         tenant: TenantId,
         page: PageRequest,
     ) -> Result<Page<CreditTransaction>, RepoError> {
-        let mut lent = self.0.reads().acquire().await?;
-        let rows: Result<Vec<TransactionRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
-            "SELECT p.* FROM (SELECT t.*, count(*) OVER () AS total FROM credit_transactions t \
-             WHERE t.tenant_id = scope.tenant ORDER BY t.seq DESC \
-             LIMIT $2 OFFSET $3) p",
-        )))
-        .bind(tenant.as_uuid().to_string())
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-        let mut rows = lent.finish(rows)?;
-        rows.sort_by_key(|r| std::cmp::Reverse(r.seq));
-        let total = rows.first().map(|r| r.total).unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(CreditTransaction::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        let sql = "SELECT p.* FROM (SELECT t.*, count(*) OVER () AS total \
+                   FROM credit_transactions t WHERE t.tenant_id = scope.tenant \
+                   ORDER BY t.seq DESC LIMIT $2 OFFSET $3) p";
+        let mut rows = window_rows::<TransactionRow>(&self.0, tenant, sql, page, |q| q).await?;
+        rows.sort_by_key(|r| std::cmp::Reverse(r.row.seq));
+        counted_page(rows, page, CreditTransaction::try_from)
     }
 }
 

@@ -6,11 +6,10 @@ use faireplace_charges::{
     CalculationType, DistributionKey, DistributionKeyData, DistributionKeyId, EstateFacts,
     KeyParameters, ValidationRules,
 };
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
 use faireplace_ports::charges::{ConsumptionWindow, DistributionFacts};
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{EstateId, PlaceId};
 use rust_decimal::Decimal;
 use sqlx::{Postgres, QueryBuilder};
@@ -18,8 +17,8 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, corrupt, deleted_one, fetch_by_id, list_page,
-    push_search, s, scoped, stored_enum, text,
+    ListFilter, Write, corrupt, push_eq, push_search, s, scoped, stored_enum, table_repository,
+    text,
 };
 
 const TABLE: &str = "distribution_keys";
@@ -39,14 +38,6 @@ pub(crate) struct KeyRow {
     validation_rules: serde_json::Value,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for KeyRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 /// A JSON column that does not read into its type (an unknown meter type…) is corrupt.
@@ -91,10 +82,11 @@ struct KeyFilters;
 
 impl ListFilter<DistributionKey> for KeyFilters {
     fn push(query: &ListQuery<DistributionKey>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(kind) = query.filter.calculation_type {
-            qb.push(" AND calculation_type = ");
-            qb.push_bind(kind.as_str());
-        }
+        push_eq(
+            qb,
+            "calculation_type",
+            query.filter.calculation_type.map(|kind| kind.as_str()),
+        );
         push_search(query.search.as_deref(), &["name", "description"], qb);
     }
 }
@@ -114,86 +106,31 @@ fn bind_key<'q>(
         .bind(k.updated_at)
 }
 
-#[async_trait]
-impl Repository<DistributionKey> for PgDistributionKeys {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        k: &DistributionKey,
-        journal: &Journal,
-    ) -> Result<DistributionKey, RepoError> {
-        let q = sqlx::query(
-            "INSERT INTO distribution_keys (tenant_id, id, name, description, calculation_type, \
-             formula, parameters, validation_rules, updated_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(k.id.0);
-        let q = bind_key(q, k).bind(k.created_at);
-        affected_one(&self.0, tenant, q, journal).await?;
-        Ok(k.clone())
-    }
+table_repository!(PgDistributionKeys: DistributionKey, KeyRow, KeyFilters, TABLE);
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: DistributionKeyId,
-    ) -> Result<Option<DistributionKey>, RepoError> {
-        let row: Option<KeyRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM distribution_keys WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(DistributionKey::try_from).transpose()
-    }
+async fn insert(w: Write<'_>, k: &DistributionKey) -> Result<DistributionKey, RepoError> {
+    let q = sqlx::query(
+        "INSERT INTO distribution_keys (tenant_id, id, name, description, calculation_type, \
+         formula, parameters, validation_rules, updated_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(k.id.0);
+    let q = bind_key(q, k).bind(k.created_at);
+    w.one(q).await?;
+    Ok(k.clone())
+}
 
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<DistributionKey>,
-    ) -> Result<Page<DistributionKey>, RepoError> {
-        list_page::<DistributionKey, KeyRow, KeyFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            DistributionKey::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        k: &DistributionKey,
-        journal: &Journal,
-    ) -> Result<Option<DistributionKey>, RepoError> {
-        let q = sqlx::query(
-            "UPDATE distribution_keys SET name = $3, description = $4, calculation_type = $5, \
-             formula = $6, parameters = $7, validation_rules = $8, updated_at = $9 \
-             WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(k.id.0);
-        let q = bind_key(q, k);
-        Ok(affected_one(&self.0, tenant, q, journal)
-            .await?
-            .then(|| k.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: DistributionKeyId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM distribution_keys WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+async fn update(w: Write<'_>, k: &DistributionKey) -> Result<Option<DistributionKey>, RepoError> {
+    let q = sqlx::query(
+        "UPDATE distribution_keys SET name = $3, description = $4, calculation_type = $5, \
+         formula = $6, parameters = $7, validation_rules = $8, updated_at = $9 \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(k.id.0);
+    let q = bind_key(q, k);
+    Ok(w.one(q).await?.then(|| k.clone()))
 }
 
 #[derive(sqlx::FromRow)]

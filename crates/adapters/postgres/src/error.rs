@@ -16,6 +16,32 @@ pub fn map_delete_error(error: sqlx::Error) -> RepoError {
     map_sql_error(true, error)
 }
 
+/// `field` refers to nothing (in this tenant).
+pub(crate) fn missing(field: &str) -> RepoError {
+    RepoError::MissingReference {
+        field: field.to_owned(),
+    }
+}
+
+/// A rule about `field` that the stored rows refuse.
+pub(crate) fn rule(field: &str, message: impl Into<String>) -> RepoError {
+    RepoError::Rule {
+        field: field.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// A conflict with what is stored, answered with `code`.
+pub(crate) fn conflict(
+    code: faireplace_kernel::ErrorCode,
+    message: impl Into<String>,
+) -> RepoError {
+    RepoError::Conflict {
+        code,
+        message: message.into(),
+    }
+}
+
 fn map_sql_error(deleting: bool, error: sqlx::Error) -> RepoError {
     match &error {
         sqlx::Error::PoolTimedOut

@@ -1,22 +1,20 @@
 //! Charge expenses of places in PostgreSQL.
 
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
     ChargeCategoryId, ChargeExpense, ChargeExpenseData, ChargeExpenseId, DistributionKeyId,
     PlaceServiceId,
 };
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::PlaceId;
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s};
+use crate::common::{ListFilter, Write, push_eq, s, table_repository};
 use crate::error::map_error;
 
 /// Charge expenses in PostgreSQL.
@@ -37,14 +35,6 @@ struct ExpenseRow {
     distribution_key_id: Uuid,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ExpenseRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<ExpenseRow> for ChargeExpense {
@@ -73,14 +63,8 @@ struct ExpenseFilters;
 
 impl ListFilter<ChargeExpense> for ExpenseFilters {
     fn push(query: &ListQuery<ChargeExpense>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(place) = query.filter.place_id {
-            qb.push(" AND place_id = ");
-            qb.push_bind(place.0);
-        }
-        if let Some(category) = query.filter.category_id {
-            qb.push(" AND category_id = ");
-            qb.push_bind(category.0);
-        }
+        push_eq(qb, "place_id", query.filter.place_id.map(|p| p.0));
+        push_eq(qb, "category_id", query.filter.category_id.map(|c| c.0));
     }
 }
 
@@ -141,16 +125,12 @@ fn bind_expense<'q>(
         .bind(updated_at)
 }
 
-#[async_trait]
-impl Repository<ChargeExpense> for PgChargeExpenses {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        e: &ChargeExpense,
-        journal: &Journal,
-    ) -> Result<ChargeExpense, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let data = prepare(&mut tx, tenant, e).await?;
+table_repository!(PgChargeExpenses: ChargeExpense, ExpenseRow, ExpenseFilters, "charge_expenses");
+
+async fn insert(w: Write<'_>, e: &ChargeExpense) -> Result<ChargeExpense, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
+        let data = prepare(tx, tenant, e).await?;
         // The category's usual amount at this place, before this expense, against its
         // threshold.
         let usual: Option<(Option<Decimal>, Option<Decimal>, String)> = sqlx::query_as(
@@ -182,7 +162,7 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             && faireplace_charges::over_threshold(data.amount, average, threshold)
         {
             crate::notifications::notify(
-                &mut tx,
+                tx,
                 tenant,
                 faireplace_charges::NotificationKind::OverThreshold,
                 "charge_expense",
@@ -197,74 +177,26 @@ impl Repository<ChargeExpense> for PgChargeExpenses {
             )
             .await?;
         }
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(ChargeExpense { data, ..e.clone() })
-    }
+    })
+    .await
+}
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: ChargeExpenseId,
-    ) -> Result<Option<ChargeExpense>, RepoError> {
-        let row: Option<ExpenseRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM charge_expenses WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(ChargeExpense::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<ChargeExpense>,
-    ) -> Result<Page<ChargeExpense>, RepoError> {
-        list_page::<ChargeExpense, ExpenseRow, ExpenseFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("charge_expenses"),
-            query,
-            ChargeExpense::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        e: &ChargeExpense,
-        journal: &Journal,
-    ) -> Result<Option<ChargeExpense>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let data = prepare(&mut tx, tenant, e).await?;
+async fn update(w: Write<'_>, e: &ChargeExpense) -> Result<Option<ChargeExpense>, RepoError> {
+    w.changed(async |tx| {
+        let data = prepare(tx, w.tenant, e).await?;
         let q = sqlx::query(
             "UPDATE charge_expenses SET category_id = $3, service_id = $4, amount = $5, \
              period_start = $6, period_end = $7, supplier = $8, media_id = $9, \
              distribution_key_id = $10, updated_at = $11 WHERE tenant_id = $1 AND id = $2",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(e.id.0);
         let done = bind_expense(q, &data, e.updated_at)
-            .execute(&mut *tx)
+            .execute(tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| ChargeExpense { data, ..e.clone() }))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: ChargeExpenseId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM charge_expenses WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+    })
+    .await
 }

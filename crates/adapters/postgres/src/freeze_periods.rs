@@ -1,23 +1,19 @@
 //! Freeze periods in PostgreSQL: a period is stored with its scope's kind and id (`scope`,
 //! `scope_id`), whose row must exist in the tenant when it is written.
 
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
     FreezePeriod, FreezePeriodData, FreezePeriodId, FreezeScope, FreezeTarget,
 };
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{
-    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s, stored_enum,
-};
-use crate::error::map_error;
+use crate::common::{ListFilter, Write, push_eq, s, stored_enum, table_repository};
+use crate::error::{map_error, missing};
 
 const TABLE: &str = "freeze_periods";
 
@@ -36,14 +32,6 @@ struct FreezeRow {
     legal_reference: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for FreezeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<FreezeRow> for FreezePeriod {
@@ -70,14 +58,8 @@ struct FreezeFilters;
 impl ListFilter<FreezePeriod> for FreezeFilters {
     fn push(query: &ListQuery<FreezePeriod>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(scope) = f.scope {
-            qb.push(" AND scope = ");
-            qb.push_bind(scope.as_str());
-        }
-        if let Some(id) = f.scope_id {
-            qb.push(" AND scope_id = ");
-            qb.push_bind(id);
-        }
+        push_eq(qb, "scope", f.scope.map(|scope| scope.as_str()));
+        push_eq(qb, "scope_id", f.scope_id);
         if let Some(day) = f.active_on {
             qb.push(" AND start_date <= ");
             qb.push_bind(day);
@@ -109,9 +91,7 @@ async fn check_scope(
     if exists {
         Ok(())
     } else {
-        Err(RepoError::MissingReference {
-            field: "scope_id".into(),
-        })
+        Err(missing("scope_id"))
     }
 }
 
@@ -129,96 +109,40 @@ fn bind_freeze<'q>(
         .bind(f.updated_at)
 }
 
-#[async_trait]
-impl Repository<FreezePeriod> for PgFreezePeriods {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        f: &FreezePeriod,
-        journal: &Journal,
-    ) -> Result<FreezePeriod, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        check_scope(&mut tx, tenant, &f.data).await?;
+table_repository!(PgFreezePeriods: FreezePeriod, FreezeRow, FreezeFilters, TABLE);
+
+async fn insert(w: Write<'_>, f: &FreezePeriod) -> Result<FreezePeriod, RepoError> {
+    w.run(async |tx| {
+        check_scope(tx, w.tenant, &f.data).await?;
         let q = sqlx::query(
             "INSERT INTO freeze_periods (tenant_id, id, scope, scope_id, start_date, end_date, \
              reason, legal_reference, updated_at, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(f.id.0);
         bind_freeze(q, f)
             .bind(f.created_at)
-            .execute(&mut *tx)
+            .execute(tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(f.clone())
-    }
+    })
+    .await
+}
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: FreezePeriodId,
-    ) -> Result<Option<FreezePeriod>, RepoError> {
-        let row: Option<FreezeRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM freeze_periods WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(FreezePeriod::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<FreezePeriod>,
-    ) -> Result<Page<FreezePeriod>, RepoError> {
-        list_page::<FreezePeriod, FreezeRow, FreezeFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            FreezePeriod::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        f: &FreezePeriod,
-        journal: &Journal,
-    ) -> Result<Option<FreezePeriod>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        check_scope(&mut tx, tenant, &f.data).await?;
+async fn update(w: Write<'_>, f: &FreezePeriod) -> Result<Option<FreezePeriod>, RepoError> {
+    w.changed(async |tx| {
+        check_scope(tx, w.tenant, &f.data).await?;
         let q = sqlx::query(
             "UPDATE freeze_periods SET scope = $3, scope_id = $4, start_date = $5, \
              end_date = $6, reason = $7, legal_reference = $8, updated_at = $9 \
              WHERE tenant_id = $1 AND id = $2",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(f.id.0);
-        let done = bind_freeze(q, f)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
+        let done = bind_freeze(q, f).execute(tx).await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| f.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: FreezePeriodId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM freeze_periods WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+    })
+    .await
 }

@@ -20,8 +20,8 @@ use sqlx::{AssertSqlSafe, Column, Postgres, QueryBuilder, Row, TypeInfo, ValueRe
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, list_page, push_search, scoped};
-use crate::error::{map_delete_error, map_error};
+use crate::common::{ListFilter, ListSource, Write, list_page, push_search, read_item, scoped};
+use crate::error::map_error;
 
 /// The repository of `Item<D>`, from `D`'s declaration.
 pub struct PgItems<D> {
@@ -161,23 +161,18 @@ pub(crate) fn push_value(qb: &mut QueryBuilder<Postgres>, value: SqlValue) {
 }
 
 /// A row of a list page, read into its item (or the reason it cannot be).
-pub(crate) struct ItemRow<D: Declared> {
-    item: Result<Item<D>, RepoError>,
-    total: i64,
-}
+pub(crate) struct ItemRow<D: Declared>(Result<Item<D>, RepoError>);
 
 impl<'r, D: Declared> sqlx::FromRow<'r, PgRow> for ItemRow<D> {
     fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
-        Ok(ItemRow {
-            item: PgItems::<D>::decode(row),
-            total: row.try_get("total")?,
-        })
+        Ok(ItemRow(PgItems::<D>::decode(row)))
     }
 }
 
-impl<D: Declared> HasTotal for ItemRow<D> {
-    fn total(&self) -> i64 {
-        self.total
+impl<D: Declared> TryFrom<ItemRow<D>> for Item<D> {
+    type Error = RepoError;
+    fn try_from(row: ItemRow<D>) -> Result<Self, RepoError> {
+        row.0
     }
 }
 
@@ -228,29 +223,17 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
             push_value(&mut qb, value);
         }
         qb.push(")");
-        let mut tx = self.db.tenant_tx(tenant).await?;
-        qb.build()
-            .execute(&mut *tx)
+        Write::new(&self.db, tenant, journal)
+            .run(async |tx| {
+                qb.build().execute(tx).await.map_err(Self::write_error)?;
+                Ok(item.clone())
+            })
             .await
-            .map_err(Self::write_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(item.clone())
     }
 
     async fn get(&self, tenant: TenantId, id: D::Id) -> Result<Option<Item<D>>, RepoError> {
         use faireplace_kernel::record::IdValue;
-        let sql = scoped(&format!(
-            "SELECT * FROM {} WHERE tenant_id = scope.tenant AND id = $2",
-            D::TABLE
-        ));
-        let mut lent = self.db.reads().acquire().await?;
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(tenant.as_uuid().to_string())
-            .bind(id.to_uuid())
-            .fetch_optional(lent.conn())
-            .await;
-        lent.finish(row)?.as_ref().map(Self::decode).transpose()
+        read_item::<ItemRow<D>, _>(&self.db, D::TABLE, tenant, id.to_uuid()).await
     }
 
     async fn list(
@@ -263,7 +246,7 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
             tenant,
             &ListSource::table(D::TABLE),
             query,
-            |row| row.item,
+            Item::<D>::try_from,
         )
         .await
     }
@@ -295,18 +278,12 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
         qb.push_bind(tenant.as_uuid());
         qb.push(" AND id = ");
         qb.push_bind(item.id.to_uuid());
-        let mut tx = self.db.tenant_tx(tenant).await?;
-        let done = qb
-            .build()
-            .execute(&mut *tx)
+        Write::new(&self.db, tenant, journal)
+            .changed(async |tx| {
+                let done = qb.build().execute(tx).await.map_err(Self::write_error)?;
+                Ok((done.rows_affected() == 1).then(|| item.clone()))
+            })
             .await
-            .map_err(Self::write_error)?;
-        if done.rows_affected() == 0 {
-            return Ok(None);
-        }
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(Some(item.clone()))
     }
 
     async fn delete(
@@ -316,20 +293,9 @@ impl<D: Declared> Repository<Item<D>> for PgItems<D> {
         journal: &Journal,
     ) -> Result<bool, RepoError> {
         use faireplace_kernel::record::IdValue;
-        let sql = format!("DELETE FROM {} WHERE tenant_id = $1 AND id = $2", D::TABLE);
-        let mut tx = self.db.tenant_tx(tenant).await?;
-        let done = sqlx::query(AssertSqlSafe(sql))
-            .bind(tenant.as_uuid())
-            .bind(id.to_uuid())
-            .execute(&mut *tx)
+        Write::new(&self.db, tenant, journal)
+            .delete(D::TABLE, id.to_uuid())
             .await
-            .map_err(map_delete_error)?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(true)
     }
 }
 

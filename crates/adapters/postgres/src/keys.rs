@@ -14,6 +14,7 @@ use faireplace_ports::{
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::{Counted, page_of};
 use crate::error::map_error;
 use crate::stored::Stored;
 
@@ -33,8 +34,6 @@ struct KeyRow {
     created_at: DateTime<Utc>,
     expires_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<KeyRow> for ApiKeyRecord {
@@ -176,7 +175,7 @@ impl ApiKeyStore for PgApiKeyStore {
         page: PageRequest,
     ) -> Result<Page<ApiKeyRecord>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let rows: Vec<KeyRow> = sqlx::query_as(
+        let rows: Vec<Counted<KeyRow>> = sqlx::query_as(
             "SELECT *, count(*) OVER () AS total FROM api_keys WHERE tenant_id = $1 \
              ORDER BY created_at, id LIMIT $2 OFFSET $3",
         )
@@ -197,14 +196,12 @@ impl ApiKeyStore for PgApiKeyStore {
             }
             None => 0,
         };
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(ApiKeyRecord::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        page_of(
+            rows.into_iter().map(|r| r.row),
+            page,
+            total,
+            ApiKeyRecord::try_from,
+        )
     }
 
     async fn revoke_key(

@@ -2,26 +2,27 @@
 //! read other rows: the service's place and defaults, the key's technique, and the freeze
 //! periods in force.
 
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_charges::{
     BillingMode, CalculationType, ChargeCategoryId, DistributionKeyId, LeaseCharge,
     LeaseChargeData, LeaseChargeId, PlaceServiceId, compatible,
 };
 use faireplace_kernel::ErrorCode;
-use faireplace_kernel::{Page, TenantId};
+use faireplace_kernel::TenantId;
 use faireplace_leases::LeaseId;
 use faireplace_meters::MeterId;
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{EstateId, PlaceId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{HasTotal, ListFilter, ListSource, fetch_by_id, list_page, stored_enum};
-use crate::error::map_error;
+use crate::common::{
+    ListFilter, Lock, Write, delete_in, find_in, find_scalar_in, push_eq, stored_enum,
+    table_repository, value_in,
+};
+use crate::error::{conflict, map_error, missing, rule};
 
 const TABLE: &str = "lease_charges";
 
@@ -42,14 +43,6 @@ struct ChargeRow {
     active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ChargeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<ChargeRow> for LeaseCharge {
@@ -83,21 +76,8 @@ struct ChargeFilters;
 
 impl ListFilter<LeaseCharge> for ChargeFilters {
     fn push(query: &ListQuery<LeaseCharge>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(lease) = query.filter.lease_id {
-            qb.push(" AND lease_id = ");
-            qb.push_bind(lease.0);
-        }
-        if let Some(active) = query.filter.active {
-            qb.push(" AND active = ");
-            qb.push_bind(active);
-        }
-    }
-}
-
-fn rule(field: &str, message: impl Into<String>) -> RepoError {
-    RepoError::Rule {
-        field: field.to_owned(),
-        message: message.into(),
+        push_eq(qb, "lease_id", query.filter.lease_id.map(|lease| lease.0));
+        push_eq(qb, "active", query.filter.active);
     }
 }
 
@@ -111,20 +91,17 @@ async fn prepare(
     charge: &LeaseCharge,
 ) -> Result<LeaseChargeData, RepoError> {
     let mut d = charge.data.clone();
-    let lease: Option<(Uuid, Option<Uuid>)> = sqlx::query_as(
+    let lease: Option<(Uuid, Option<Uuid>)> = find_in(
+        &mut *conn,
         "SELECT l.estate_id, e.place_id FROM leases l \
          JOIN estates e ON e.tenant_id = l.tenant_id AND e.id = l.estate_id \
          WHERE l.tenant_id = $1 AND l.id = $2 FOR SHARE OF l",
+        tenant,
+        charge.lease_id.0,
     )
-    .bind(tenant.as_uuid())
-    .bind(charge.lease_id.0)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_error)?;
+    .await?;
     let Some((estate, place)) = lease else {
-        return Err(RepoError::MissingReference {
-            field: "lease_id".into(),
-        });
+        return Err(missing("lease_id"));
     };
     let (estate, place) = (EstateId(estate), place.map(PlaceId));
     // The lease's row, shared, orders this with the start of a signature (which takes it).
@@ -149,18 +126,17 @@ async fn prepare(
         ));
     }
     if let Some(key) = d.distribution_key_id {
-        let technique: Option<String> = sqlx::query_scalar(
-            "SELECT calculation_type FROM distribution_keys WHERE tenant_id = $1 AND id = $2",
+        let technique: Option<String> = value_in(
+            &mut *conn,
+            tenant,
+            "distribution_keys",
+            "calculation_type",
+            key.0,
+            Lock::No,
         )
-        .bind(tenant.as_uuid())
-        .bind(key.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(technique) = technique else {
-            return Err(RepoError::MissingReference {
-                field: "distribution_key_id".into(),
-            });
+            return Err(missing("distribution_key_id"));
         };
         let technique = stored_enum::<CalculationType>(
             "distribution_keys",
@@ -193,10 +169,10 @@ async fn prepare(
         .await
         .map_err(map_error)?;
         if let Some((reason, until)) = frozen {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::ChargesFrozen,
-                message: format!("the lease's charges are frozen until {until}: {reason}"),
-            });
+            return Err(conflict(
+                ErrorCode::ChargesFrozen,
+                format!("the lease's charges are frozen until {until}: {reason}"),
+            ));
         }
     }
     Ok(d)
@@ -218,16 +194,12 @@ fn bind_charge<'q>(
         .bind(updated_at)
 }
 
-#[async_trait]
-impl Repository<LeaseCharge> for PgLeaseCharges {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        c: &LeaseCharge,
-        journal: &Journal,
-    ) -> Result<LeaseCharge, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let data = prepare(&mut tx, tenant, c).await?;
+table_repository!(PgLeaseCharges: LeaseCharge, ChargeRow, ChargeFilters, TABLE, own delete);
+
+async fn insert(w: Write<'_>, c: &LeaseCharge) -> Result<LeaseCharge, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
+        let data = prepare(&mut *tx, tenant, c).await?;
         let q = sqlx::query(
             "INSERT INTO lease_charges (tenant_id, id, service_id, category_id, billing_mode, \
              distribution_key_id, monthly_amount, meter_id, active, updated_at, lease_id, \
@@ -241,53 +213,19 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(LeaseCharge {
             data,
             previous: None,
             ..c.clone()
         })
-    }
+    })
+    .await
+}
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: LeaseChargeId,
-    ) -> Result<Option<LeaseCharge>, RepoError> {
-        let row: Option<ChargeRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM lease_charges WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(LeaseCharge::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<LeaseCharge>,
-    ) -> Result<Page<LeaseCharge>, RepoError> {
-        list_page::<LeaseCharge, ChargeRow, ChargeFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            LeaseCharge::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        c: &LeaseCharge,
-        journal: &Journal,
-    ) -> Result<Option<LeaseCharge>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let data = prepare(&mut tx, tenant, c).await?;
+async fn update(w: Write<'_>, c: &LeaseCharge) -> Result<Option<LeaseCharge>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
+        let data = prepare(&mut *tx, tenant, c).await?;
         let q = sqlx::query(
             "UPDATE lease_charges SET service_id = $3, category_id = $4, billing_mode = $5, \
              distribution_key_id = $6, monthly_amount = $7, meter_id = $8, active = $9, \
@@ -299,44 +237,32 @@ impl Repository<LeaseCharge> for PgLeaseCharges {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| LeaseCharge {
             data,
             previous: None,
             ..c.clone()
         }))
-    }
+    })
+    .await
+}
 
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: LeaseChargeId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let lease: Option<Uuid> = sqlx::query_scalar(
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    let tenant = w.tenant;
+    w.done(async |tx| {
+        let lease: Option<Uuid> = find_scalar_in(
+            &mut *tx,
             "SELECT l.id FROM lease_charges c JOIN leases l \
                ON l.tenant_id = c.tenant_id AND l.id = c.lease_id \
              WHERE c.tenant_id = $1 AND c.id = $2 FOR SHARE OF l",
+            tenant,
+            id,
         )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(lease) = lease else {
             return Ok(false);
         };
-        crate::signatures::refuse_while_signing(&mut tx, tenant, lease, "its charges").await?;
-        let done = sqlx::query("DELETE FROM lease_charges WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(done.rows_affected() == 1)
-    }
+        crate::signatures::refuse_while_signing(&mut *tx, tenant, lease, "its charges").await?;
+        delete_in(tx, tenant, TABLE, id).await
+    })
+    .await
 }

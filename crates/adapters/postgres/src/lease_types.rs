@@ -1,21 +1,15 @@
 //! Lease types in PostgreSQL.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
 use faireplace_leases::{AnnexCode, LeaseType, LeaseTypeData, LeaseTypeId};
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use rust_decimal::Decimal;
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page,
-    push_search,
-};
+use crate::common::{ListFilter, Write, push_eq, push_search, table_repository};
 use crate::stored::Stored;
 
 /// Lease types in PostgreSQL.
@@ -41,14 +35,6 @@ struct LeaseTypeRow {
     is_system: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for LeaseTypeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<LeaseTypeRow> for LeaseType {
@@ -83,14 +69,8 @@ struct LeaseTypeFilters;
 
 impl ListFilter<LeaseType> for LeaseTypeFilters {
     fn push(query: &ListQuery<LeaseType>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(furnished) = query.filter.furnished {
-            qb.push(" AND furnished = ");
-            qb.push_bind(furnished);
-        }
-        if let Some(code) = &query.filter.code {
-            qb.push(" AND code = ");
-            qb.push_bind(code.clone());
-        }
+        push_eq(qb, "furnished", query.filter.furnished);
+        push_eq(qb, "code", query.filter.code.clone());
         push_search(query.search.as_deref(), &["name", "code"], qb);
     }
 }
@@ -119,89 +99,44 @@ fn bind_data<'q>(
         .bind(annexes(d))
 }
 
-#[async_trait]
-impl Repository<LeaseType> for PgLeaseTypes {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        t: &LeaseType,
-        journal: &Journal,
-    ) -> Result<LeaseType, RepoError> {
-        let d = &t.data;
-        let q = sqlx::query(
-            "INSERT INTO lease_types (tenant_id, id, code, name, furnished, default_duration_months, \
-             min_duration_months, max_duration_months, max_deposit_months, lessee_notice_months, \
-             lessee_reduced_notice_months, owner_notice_months, renewable, rent_revision_allowed, \
-             mandatory_annexes, is_system, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(t.id.0);
-        let q = bind_data(q, d).bind(t.created_at).bind(t.updated_at);
-        affected_one(&self.0, tenant, q, journal).await?;
-        Ok(t.clone())
-    }
+table_repository!(PgLeaseTypes: LeaseType, LeaseTypeRow, LeaseTypeFilters, "lease_types", own delete);
 
-    async fn get(&self, tenant: TenantId, id: LeaseTypeId) -> Result<Option<LeaseType>, RepoError> {
-        let row: Option<LeaseTypeRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM lease_types WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(LeaseType::try_from).transpose()
-    }
+async fn insert(w: Write<'_>, t: &LeaseType) -> Result<LeaseType, RepoError> {
+    let d = &t.data;
+    let q = sqlx::query(
+        "INSERT INTO lease_types (tenant_id, id, code, name, furnished, default_duration_months, \
+         min_duration_months, max_duration_months, max_deposit_months, lessee_notice_months, \
+         lessee_reduced_notice_months, owner_notice_months, renewable, rent_revision_allowed, \
+         mandatory_annexes, is_system, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, false, $16, $17)",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(t.id.0);
+    let q = bind_data(q, d).bind(t.created_at).bind(t.updated_at);
+    w.one(q).await?;
+    Ok(t.clone())
+}
 
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<LeaseType>,
-    ) -> Result<Page<LeaseType>, RepoError> {
-        list_page::<LeaseType, LeaseTypeRow, LeaseTypeFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("lease_types"),
-            query,
-            LeaseType::try_from,
-        )
-        .await
-    }
+/// System types are never changed (the use case refuses it first; storage agrees).
+async fn update(w: Write<'_>, t: &LeaseType) -> Result<Option<LeaseType>, RepoError> {
+    let d = &t.data;
+    let q = sqlx::query(
+        "UPDATE lease_types SET code = $3, name = $4, furnished = $5, default_duration_months = $6, \
+         min_duration_months = $7, max_duration_months = $8, max_deposit_months = $9, \
+         lessee_notice_months = $10, lessee_reduced_notice_months = $11, owner_notice_months = $12, \
+         renewable = $13, rent_revision_allowed = $14, mandatory_annexes = $15, updated_at = $16 \
+         WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(t.id.0);
+    let q = bind_data(q, d).bind(t.updated_at);
+    Ok(w.one(q).await?.then(|| t.clone()))
+}
 
-    /// System types are never changed (the use case refuses it first; storage agrees).
-    async fn update(
-        &self,
-        tenant: TenantId,
-        t: &LeaseType,
-        journal: &Journal,
-    ) -> Result<Option<LeaseType>, RepoError> {
-        let d = &t.data;
-        let q = sqlx::query(
-            "UPDATE lease_types SET code = $3, name = $4, furnished = $5, default_duration_months = $6, \
-             min_duration_months = $7, max_duration_months = $8, max_deposit_months = $9, \
-             lessee_notice_months = $10, lessee_reduced_notice_months = $11, owner_notice_months = $12, \
-             renewable = $13, rent_revision_allowed = $14, mandatory_annexes = $15, updated_at = $16 \
-             WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
-        )
-        .bind(tenant.as_uuid())
-        .bind(t.id.0);
-        let q = bind_data(q, d).bind(t.updated_at);
-        Ok(affected_one(&self.0, tenant, q, journal)
-            .await?
-            .then(|| t.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: LeaseTypeId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query(
-            "DELETE FROM lease_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    let q =
+        sqlx::query("DELETE FROM lease_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system")
+            .bind(w.tenant.as_uuid())
+            .bind(id);
+    w.delete_query(q).await
 }

@@ -4,16 +4,15 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::ErrorCode;
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
 use faireplace_leases::{
     Lease, LeaseData, LeaseId, LeaseStatus, LeaseTypeId, Quarter, RentChange, RentChangeReason,
     RentHistoryEntry,
 };
 use faireplace_parties::{ContactId, LesseeId};
-use faireplace_ports::audit::Journal;
 use faireplace_ports::leases::{AppliedRevision, LeaseStore};
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::EstateId;
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -21,9 +20,10 @@ use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, like_pattern, list_page, read_source, read_source_alone,
+    ListFilter, ListSource, Lock, Write, delete_in, find_in, like_pattern, push_eq, read_source,
+    table_repository, value_in,
 };
-use crate::error::map_error;
+use crate::error::{conflict, map_error, missing, rule};
 use crate::stored::Stored;
 
 /// The co-lessees and guarantors of a lease, in order, over the alias `{alias}`.
@@ -86,14 +86,6 @@ struct LeaseRow {
     status: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for LeaseRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<LeaseRow> for Lease {
@@ -141,18 +133,9 @@ struct LeaseFilters;
 impl ListFilter<Lease> for LeaseFilters {
     fn push(query: &ListQuery<Lease>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(estate) = f.estate_id {
-            qb.push(" AND estate_id = ");
-            qb.push_bind(estate.0);
-        }
-        if let Some(kind) = f.lease_type_id {
-            qb.push(" AND lease_type_id = ");
-            qb.push_bind(kind.0);
-        }
-        if let Some(status) = f.status {
-            qb.push(" AND status = ");
-            qb.push_bind(status.as_str());
-        }
+        push_eq(qb, "estate_id", f.estate_id.map(|estate| estate.0));
+        push_eq(qb, "lease_type_id", f.lease_type_id.map(|kind| kind.0));
+        push_eq(qb, "status", f.status.map(|status| status.as_str()));
         if let Some(lessee) = f.lessee_id {
             qb.push(
                 " AND id IN (SELECT ll.lease_id FROM lease_lessees ll \
@@ -181,22 +164,11 @@ pub(crate) fn lease_error(e: sqlx::Error) -> RepoError {
     if let Some(db) = e.as_database_error()
         && db.code().as_deref() == Some("23P01")
     {
-        return RepoError::Conflict {
-            code: ErrorCode::Conflict,
-            message: OVERLAP.to_owned(),
-        };
+        return conflict(ErrorCode::Conflict, OVERLAP.to_owned());
     }
     match map_error(e) {
-        RepoError::MissingReference { field } if field == "lessee_id" => {
-            RepoError::MissingReference {
-                field: "lessees".into(),
-            }
-        }
-        RepoError::MissingReference { field } if field == "contact_id" => {
-            RepoError::MissingReference {
-                field: "guarantor_ids".into(),
-            }
-        }
+        RepoError::MissingReference { field } if field == "lessee_id" => missing("lessees"),
+        RepoError::MissingReference { field } if field == "contact_id" => missing("guarantor_ids"),
         other => other,
     }
 }
@@ -223,9 +195,7 @@ pub(crate) async fn lock_estates(
     .await
     .map_err(map_error)?;
     if !locked.contains(&target.0) {
-        return Err(RepoError::MissingReference {
-            field: "estate_id".into(),
-        });
+        return Err(missing("estate_id"));
     }
     Ok(())
 }
@@ -250,15 +220,13 @@ async fn check_parties(
     .await
     .map_err(map_error)?;
     if found_lessees != lessees.len() as i64 {
-        return Err(RepoError::MissingReference {
-            field: "lessees".into(),
-        });
+        return Err(missing("lessees"));
     }
     if found_guarantors != guarantors.len() as i64 {
-        return Err(RepoError::Rule {
-            field: "guarantor_ids".into(),
-            message: "each guarantor must be an existing contact of kind GUARANTOR".into(),
-        });
+        return Err(rule(
+            "guarantor_ids",
+            "each guarantor must be an existing contact of kind GUARANTOR",
+        ));
     }
     Ok(())
 }
@@ -344,10 +312,10 @@ async fn write_history(
     .execute(&mut *conn)
     .await
     .map_err(|e| match map_error(e) {
-        RepoError::Duplicate { .. } => RepoError::Conflict {
-            code: ErrorCode::AlreadyRevised,
-            message: "this revision date has been revised already".into(),
-        },
+        RepoError::Duplicate { .. } => conflict(
+            ErrorCode::AlreadyRevised,
+            "this revision date has been revised already",
+        ),
         other => other,
     })?;
     Ok(())
@@ -408,17 +376,13 @@ fn bind_lease<'q>(
         .bind(l.updated_at)
 }
 
-#[async_trait]
-impl Repository<Lease> for PgLeases {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        l: &Lease,
-        journal: &Journal,
-    ) -> Result<Lease, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        lock_estates(&mut tx, tenant, l.data.estate_id, None).await?;
-        check_parties(&mut tx, tenant, &l.data).await?;
+table_repository!(PgLeases: Lease, LeaseRow, LeaseFilters, "leases", read SOURCE, list LIST, own delete);
+
+async fn insert(w: Write<'_>, l: &Lease) -> Result<Lease, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
+        lock_estates(&mut *tx, tenant, l.data.estate_id, None).await?;
+        check_parties(&mut *tx, tenant, &l.data).await?;
         let q = sqlx::query(
             "INSERT INTO leases (tenant_id, id, estate_id, lease_type_id, start_date, end_date, \
              rent_amount, charges_amount, charges_mode, payment_day, deposit_amount, \
@@ -433,50 +397,32 @@ impl Repository<Lease> for PgLeases {
             .execute(&mut *tx)
             .await
             .map_err(lease_error)?;
-        write_parties(&mut tx, tenant, l, false).await?;
+        write_parties(&mut *tx, tenant, l, false).await?;
         if let Some(change) = &l.rent_change {
-            write_history(&mut tx, tenant, l.id, change, None, l.created_at).await?;
+            write_history(&mut *tx, tenant, l.id, change, None, l.created_at).await?;
         }
-        follow_leases(&mut tx, tenant, &[l.data.estate_id.0]).await?;
-        let stored = read(&mut tx, tenant, l.id).await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
+        follow_leases(&mut *tx, tenant, &[l.data.estate_id.0]).await?;
+        let stored = read(&mut *tx, tenant, l.id).await?;
         Ok(stored)
-    }
+    })
+    .await
+}
 
-    async fn get(&self, tenant: TenantId, id: LeaseId) -> Result<Option<Lease>, RepoError> {
-        let row: Option<LeaseRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
-        row.map(Lease::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Lease>,
-    ) -> Result<Page<Lease>, RepoError> {
-        list_page::<Lease, LeaseRow, LeaseFilters>(&self.0, tenant, &LIST, query, Lease::try_from)
-            .await
-    }
-
-    /// Saves the lease if nobody changed it since it was read (`read_at`); a change made
-    /// meanwhile is a conflict, never silently overwritten.
-    async fn update(
-        &self,
-        tenant: TenantId,
-        l: &Lease,
-        journal: &Journal,
-    ) -> Result<Option<Lease>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        lock_estates(&mut tx, tenant, l.data.estate_id, l.previous_estate).await?;
+/// Saves the lease if nobody changed it since it was read (`read_at`); a change made
+/// meanwhile is a conflict, never silently overwritten.
+async fn update(w: Write<'_>, l: &Lease) -> Result<Option<Lease>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
+        lock_estates(&mut *tx, tenant, l.data.estate_id, l.previous_estate).await?;
         // The document under signature was made from the lease as it is: it stays so until the
         // process ends (cancel it to change the lease).
-        if crate::signatures::signing(&mut tx, tenant, l.id).await? {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::SignatureInProgress,
-                message: "the lease is out for signature: cancel the signature to change it".into(),
-            });
+        if crate::signatures::signing(&mut *tx, tenant, l.id).await? {
+            return Err(conflict(
+                ErrorCode::SignatureInProgress,
+                "the lease is out for signature: cancel the signature to change it",
+            ));
         }
-        check_parties(&mut tx, tenant, &l.data).await?;
+        check_parties(&mut *tx, tenant, &l.data).await?;
         let q = sqlx::query(
             "UPDATE leases SET estate_id = $3, lease_type_id = $4, start_date = $5, end_date = $6, \
              rent_amount = $7, charges_amount = $8, charges_mode = $9, payment_day = $10, \
@@ -502,65 +448,49 @@ impl Repository<Lease> for PgLeases {
             .await
             .map_err(map_error)?;
             return if exists {
-                Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "the lease changed since it was read; read it again and retry".into(),
-                })
+                Err(conflict(
+                    ErrorCode::Conflict,
+                    "the lease changed since it was read; read it again and retry",
+                ))
             } else {
                 Ok(None)
             };
         }
-        write_parties(&mut tx, tenant, l, true).await?;
+        write_parties(&mut *tx, tenant, l, true).await?;
         if let Some(change) = &l.rent_change {
-            write_history(&mut tx, tenant, l.id, change, None, l.updated_at).await?;
+            write_history(&mut *tx, tenant, l.id, change, None, l.updated_at).await?;
         }
         let mut estates = vec![l.data.estate_id.0];
         estates.extend(l.previous_estate.map(|e| e.0));
-        follow_leases(&mut tx, tenant, &estates).await?;
-        let stored = read(&mut tx, tenant, l.id).await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
+        follow_leases(&mut *tx, tenant, &estates).await?;
+        let stored = read(&mut *tx, tenant, l.id).await?;
         Ok(Some(stored))
-    }
+    })
+    .await
+}
 
-    /// Only a draft is deleted: a lease that was ever sent for signature is a record.
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: LeaseId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let status: Option<String> = sqlx::query_scalar(
-            "SELECT status FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+/// Only a draft is deleted: a lease that was ever sent for signature is a record.
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    let tenant = w.tenant;
+    w.done(async |tx| {
+        let status: Option<String> =
+            value_in(&mut *tx, tenant, "leases", "status", id, Lock::ForUpdate).await?;
         let Some(status) = status else {
             return Ok(false);
         };
         match Stored::row("leases", id).name::<LeaseStatus>("status", &status)? {
             LeaseStatus::Draft => {}
             other => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: format!("a {other} lease cannot be deleted; only a DRAFT can"),
-                });
+                return Err(conflict(
+                    ErrorCode::Conflict,
+                    format!("a {other} lease cannot be deleted; only a DRAFT can"),
+                ));
             }
         }
-        sqlx::query("DELETE FROM leases WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
+        delete_in(&mut *tx, tenant, "leases", id).await?;
         Ok(true)
-    }
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -629,15 +559,14 @@ impl LeaseStore for PgLeases {
         r: &AppliedRevision,
     ) -> Result<Option<Lease>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let current: Option<(Decimal, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        let current: Option<(Decimal, Decimal, DateTime<Utc>)> = find_in(
+            &mut tx,
             "SELECT rent_amount, charges_amount, updated_at FROM leases \
              WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            tenant,
+            r.lease_id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(r.lease_id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some((rent, charges, updated_at)) = current else {
             return Ok(None);
         };

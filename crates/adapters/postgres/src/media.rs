@@ -9,6 +9,7 @@ use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::{Counted, page_of};
 use crate::error::map_error;
 use crate::stored::Stored;
 
@@ -27,8 +28,6 @@ struct MediaRow {
     size: i64,
     sha256: String,
     created_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<MediaRow> for Media {
@@ -116,7 +115,7 @@ impl MediaRepository for PgMedia {
     ) -> Result<Page<Media>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         // One round trip for the page and its total; a second one only past the end.
-        let rows: Vec<MediaRow> = sqlx::query_as(AssertSqlSafe(format!(
+        let rows: Vec<Counted<MediaRow>> = sqlx::query_as(AssertSqlSafe(format!(
             "SELECT {COLUMNS}, count(*) OVER () AS total FROM media \
              WHERE tenant_id = $1 AND entity_type = $2 AND entity_id = $3 \
              ORDER BY created_at, id LIMIT $4 OFFSET $5"
@@ -143,14 +142,12 @@ impl MediaRepository for PgMedia {
             .map_err(map_error)?,
             None => 0,
         };
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(Media::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        page_of(
+            rows.into_iter().map(|r| r.row),
+            page,
+            total,
+            Media::try_from,
+        )
     }
 
     async fn delete(&self, tenant: TenantId, id: MediaId) -> Result<Option<Media>, RepoError> {

@@ -11,16 +11,17 @@ use faireplace_meters::{
 };
 use faireplace_ports::audit::Journal;
 use faireplace_ports::meters::{ConsumptionTotal, LeaseMeter, MeterReadings};
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, s, scoped,
+    ListFilter, Lock, Write, counted_page, find_in, push_eq, row_in, s, scoped, table_repository,
+    value_in, window_rows,
 };
-use crate::error::map_error;
+use crate::error::{map_error, missing, rule};
 use crate::stored::Stored;
 
 /// Meters in PostgreSQL.
@@ -43,14 +44,6 @@ struct MeterRow {
     active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for MeterRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<MeterRow> for Meter {
@@ -93,26 +86,11 @@ struct MeterFilters;
 impl ListFilter<Meter> for MeterFilters {
     fn push(query: &ListQuery<Meter>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(e) = f.estate_id {
-            qb.push(" AND estate_id = ");
-            qb.push_bind(e.0);
-        }
-        if let Some(p) = f.place_id {
-            qb.push(" AND place_id = ");
-            qb.push_bind(p.0);
-        }
-        if let Some(p) = f.parent_meter_id {
-            qb.push(" AND parent_meter_id = ");
-            qb.push_bind(p.0);
-        }
-        if let Some(t) = f.meter_type {
-            qb.push(" AND meter_type = ");
-            qb.push_bind(t.as_str());
-        }
-        if let Some(a) = f.active {
-            qb.push(" AND active = ");
-            qb.push_bind(a);
-        }
+        push_eq(qb, "estate_id", f.estate_id.map(|e| e.0));
+        push_eq(qb, "place_id", f.place_id.map(|p| p.0));
+        push_eq(qb, "parent_meter_id", f.parent_meter_id.map(|p| p.0));
+        push_eq(qb, "meter_type", f.meter_type.map(|t| t.as_str()));
+        push_eq(qb, "active", f.active);
         crate::common::push_search(query.search.as_deref(), &["serial_number", "location"], qb);
     }
 }
@@ -134,30 +112,16 @@ async fn site_of(
     match site {
         MeterSite::Place(p) => {
             let found: Option<Uuid> =
-                sqlx::query_scalar("SELECT id FROM places WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.as_uuid())
-                    .bind(p.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_error)?;
+                value_in(&mut *conn, tenant, "places", "id", p.0, Lock::No).await?;
             found
                 .map(|p| TreeSite::Place(PlaceId(p)))
-                .ok_or_else(|| RepoError::MissingReference {
-                    field: "place_id".into(),
-                })
+                .ok_or_else(|| missing("place_id"))
         }
         MeterSite::Estate(e) => {
             let found: Option<Option<Uuid>> =
-                sqlx::query_scalar("SELECT place_id FROM estates WHERE tenant_id = $1 AND id = $2")
-                    .bind(tenant.as_uuid())
-                    .bind(e.0)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(map_error)?;
+                value_in(&mut *conn, tenant, "estates", "place_id", e.0, Lock::No).await?;
             match found {
-                None => Err(RepoError::MissingReference {
-                    field: "estate_id".into(),
-                }),
+                None => Err(missing("estate_id")),
                 Some(Some(place)) => Ok(TreeSite::Place(PlaceId(place))),
                 Some(None) => Ok(TreeSite::LoneEstate(e)),
             }
@@ -181,24 +145,16 @@ async fn check_parent(
         .await
         .map_err(map_error)?;
     let site = site_of(conn, tenant, meter.data.site).await?;
-    let row: Option<MeterRow> =
-        sqlx::query_as("SELECT * FROM meters WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(parent.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_error)?;
+    let row: Option<MeterRow> = row_in(&mut *conn, tenant, "meters", parent.0).await?;
     let Some(row) = row else {
-        return Err(RepoError::MissingReference {
-            field: "parent_meter_id".into(),
-        });
+        return Err(missing("parent_meter_id"));
     };
     let parent_site = site_of(conn, tenant, Meter::try_from(row)?.data.site).await?;
     if parent_site != site {
-        return Err(RepoError::Rule {
-            field: "parent_meter_id".into(),
-            message: "the parent meter must be in the same place".into(),
-        });
+        return Err(rule(
+            "parent_meter_id",
+            "the parent meter must be in the same place",
+        ));
     }
     let cycle: bool = sqlx::query_scalar(
         "WITH RECURSIVE up (id, depth) AS ( \
@@ -215,10 +171,10 @@ async fn check_parent(
     .await
     .map_err(map_error)?;
     if cycle {
-        return Err(RepoError::Rule {
-            field: "parent_meter_id".into(),
-            message: "this parent descends from the meter: the tree would form a cycle".into(),
-        });
+        return Err(rule(
+            "parent_meter_id",
+            "this parent descends from the meter: the tree would form a cycle",
+        ));
     }
     Ok(())
 }
@@ -246,17 +202,13 @@ fn bind_meter<'q>(
         .bind(m.updated_at)
 }
 
-#[async_trait]
-impl Repository<Meter> for PgMeters {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        m: &Meter,
-        journal: &Journal,
-    ) -> Result<Meter, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        site_of(&mut tx, tenant, m.data.site).await?;
-        check_parent(&mut tx, tenant, m).await?;
+table_repository!(PgMeters: Meter, MeterRow, MeterFilters, "meters");
+
+async fn insert(w: Write<'_>, m: &Meter) -> Result<Meter, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
+        site_of(&mut *tx, tenant, m.data.site).await?;
+        check_parent(&mut *tx, tenant, m).await?;
         let q = sqlx::query(
             "INSERT INTO meters (tenant_id, id, estate_id, place_id, parent_meter_id, meter_type, \
              billing_type, serial_number, unit, max_value, location, installed_on, active, \
@@ -270,46 +222,16 @@ impl Repository<Meter> for PgMeters {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(m.clone())
-    }
+    })
+    .await
+}
 
-    async fn get(&self, tenant: TenantId, id: MeterId) -> Result<Option<Meter>, RepoError> {
-        let row: Option<MeterRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM meters WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(Meter::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Meter>,
-    ) -> Result<Page<Meter>, RepoError> {
-        list_page::<Meter, MeterRow, MeterFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table("meters"),
-            query,
-            Meter::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        m: &Meter,
-        journal: &Journal,
-    ) -> Result<Option<Meter>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        site_of(&mut tx, tenant, m.data.site).await?;
-        check_parent(&mut tx, tenant, m).await?;
+async fn update(w: Write<'_>, m: &Meter) -> Result<Option<Meter>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
+        site_of(&mut *tx, tenant, m.data.site).await?;
+        check_parent(&mut *tx, tenant, m).await?;
         let q = sqlx::query(
             "UPDATE meters SET estate_id = $3, place_id = $4, parent_meter_id = $5, \
              meter_type = $6, billing_type = $7, serial_number = $8, unit = $9, max_value = $10, \
@@ -322,22 +244,9 @@ impl Repository<Meter> for PgMeters {
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| m.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: MeterId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM meters WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]
@@ -352,8 +261,6 @@ struct ReadingRow {
     consumption: Option<Decimal>,
     anomaly: bool,
     created_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<ReadingRow> for Reading {
@@ -392,25 +299,10 @@ async fn reading_page(
     meter: Option<MeterId>,
     page: PageRequest,
 ) -> Result<Page<Reading>, RepoError> {
-    let mut lent = db.reads().acquire().await?;
-    let rows: Result<Vec<ReadingRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(sql)))
-        .bind(tenant.as_uuid().to_string())
-        .bind(meter.map(|m| m.0))
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-    let mut rows = lent.finish(rows)?;
-    rows.sort_by_key(|r| std::cmp::Reverse((r.read_at, r.id)));
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(Reading::try_from)
-            .collect::<Result<_, _>>()?,
-        request: page,
-        total: u64::try_from(total).unwrap_or(0),
-    })
+    let mut rows =
+        window_rows::<ReadingRow>(db, tenant, sql, page, |q| q.bind(meter.map(|m| m.0))).await?;
+    rows.sort_by_key(|r| std::cmp::Reverse((r.row.read_at, r.row.id)));
+    counted_page(rows, page, Reading::try_from)
 }
 
 #[async_trait]
@@ -423,31 +315,31 @@ impl MeterReadings for PgMeters {
         at: DateTime<Utc>,
     ) -> Result<Option<Reading>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let max: Option<Option<Decimal>> = sqlx::query_scalar(
-            "SELECT max_value FROM meters WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        let max: Option<Option<Decimal>> = value_in(
+            &mut tx,
+            tenant,
+            "meters",
+            "max_value",
+            meter.0,
+            Lock::ForUpdate,
         )
-        .bind(tenant.as_uuid())
-        .bind(meter.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(max) = max else {
             return Ok(None);
         };
         // The latest reading, and the meter's history up to it.
-        let last: Option<(Decimal, DateTime<Utc>, Decimal, DateTime<Utc>)> = sqlx::query_as(
+        let last: Option<(Decimal, DateTime<Utc>, Decimal, DateTime<Utc>)> = find_in(
+            &mut tx,
             "SELECT l.value, l.read_at, \
                (SELECT coalesce(sum(consumption), 0) FROM meter_readings \
                  WHERE tenant_id = $1 AND meter_id = $2), \
                (SELECT min(read_at) FROM meter_readings WHERE tenant_id = $1 AND meter_id = $2) \
              FROM meter_readings l WHERE l.tenant_id = $1 AND l.meter_id = $2 \
              ORDER BY l.read_at DESC LIMIT 1",
+            tenant,
+            meter.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(meter.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let (used, anomaly) = match last {
             None => {
                 if r.rollover {
@@ -460,19 +352,16 @@ impl MeterReadings for PgMeters {
                 if let Some(max) = max
                     && r.value > max
                 {
-                    return Err(RepoError::Rule {
-                        field: "value".into(),
-                        message: format!("the meter shows at most {max}"),
-                    });
+                    return Err(rule("value", format!("the meter shows at most {max}")));
                 }
                 (None, false)
             }
             Some((previous, previous_at, consumed, first_at)) => {
                 if r.read_at <= previous_at {
-                    return Err(RepoError::Rule {
-                        field: "read_at".into(),
-                        message: format!("must come after the latest reading ({previous_at})"),
-                    });
+                    return Err(rule(
+                        "read_at",
+                        format!("must come after the latest reading ({previous_at})"),
+                    ));
                 }
                 let used = consumption(previous, r.value, r.rollover, max).map_err(invalid)?;
                 let history = History {
@@ -504,9 +393,7 @@ impl MeterReadings for PgMeters {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| match map_error(e) {
-            RepoError::MissingReference { .. } => RepoError::MissingReference {
-                field: "photo_media_id".into(),
-            },
+            RepoError::MissingReference { .. } => missing("photo_media_id"),
             other => other,
         })?;
         if anomaly {
@@ -671,6 +558,8 @@ impl MeterReadings for PgMeters {
         .bind(tenant.as_uuid())
         .bind(lease.0)
         .bind(meter.0);
-        deleted_one(&self.0, tenant, q, &Journal::NONE).await
+        Write::new(&self.0, tenant, &Journal::NONE)
+            .delete_query(q)
+            .await
     }
 }

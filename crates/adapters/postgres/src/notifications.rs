@@ -11,7 +11,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{scoped, stored_enum};
+use crate::common::{counted_page, stored_enum, window_rows};
 use crate::error::map_error;
 
 /// Writes a notification in the caller's transaction.
@@ -54,8 +54,6 @@ struct NotificationRow {
     message: String,
     read: bool,
     created_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<NotificationRow> for Notification {
@@ -82,31 +80,16 @@ impl NotificationStore for PgNotifications {
         read: Option<bool>,
         page: PageRequest,
     ) -> Result<Page<Notification>, RepoError> {
-        let mut lent = self.0.reads().acquire().await?;
-        let rows: Result<Vec<NotificationRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
-            "SELECT p.* FROM (SELECT n.*, count(*) OVER () AS total FROM charge_notifications n \
-             WHERE n.tenant_id = scope.tenant AND ($2::text IS NULL OR n.kind = $2) \
-               AND ($3::boolean IS NULL OR n.read = $3) \
-             ORDER BY n.created_at DESC, n.id DESC LIMIT $4 OFFSET $5) p",
-        )))
-        .bind(tenant.as_uuid().to_string())
-        .bind(kind.map(|k| k.as_str()))
-        .bind(read)
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-        let mut rows = lent.finish(rows)?;
-        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
-        let total = rows.first().map(|r| r.total).unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(Notification::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
+        let sql = "SELECT p.* FROM (SELECT n.*, count(*) OVER () AS total \
+                   FROM charge_notifications n WHERE n.tenant_id = scope.tenant \
+                   AND ($2::text IS NULL OR n.kind = $2) AND ($3::boolean IS NULL OR n.read = $3) \
+                   ORDER BY n.created_at DESC, n.id DESC LIMIT $4 OFFSET $5) p";
+        let mut rows = window_rows::<NotificationRow>(&self.0, tenant, sql, page, |q| {
+            q.bind(kind.map(|k| k.as_str())).bind(read)
         })
+        .await?;
+        rows.sort_by_key(|r| std::cmp::Reverse((r.row.created_at, r.row.id)));
+        counted_page(rows, page, Notification::try_from)
     }
 
     async fn mark(
@@ -118,7 +101,7 @@ impl NotificationStore for PgNotifications {
         let mut tx = self.0.tenant_tx(tenant).await?;
         let row: Option<NotificationRow> = sqlx::query_as(
             "UPDATE charge_notifications SET read = $3 WHERE tenant_id = $1 AND id = $2 \
-             RETURNING *, 0::bigint AS total",
+             RETURNING *",
         )
         .bind(tenant.as_uuid())
         .bind(id.0)

@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{affected_one, scoped};
+use crate::common::{Write, counted_page, scoped, window_rows};
 use crate::credits::record_in;
 use crate::error::map_error;
 use crate::stored::Stored;
@@ -34,7 +34,6 @@ struct PaymentRow {
     currency: Option<String>,
     failure_message: Option<String>,
     created_at: DateTime<Utc>,
-    total: i64,
 }
 
 impl TryFrom<PaymentRow> for Payment {
@@ -181,29 +180,13 @@ impl PaymentStore for PgPayments {
         tenant: TenantId,
         page: PageRequest,
     ) -> Result<Page<Payment>, RepoError> {
-        let mut lent = self.0.reads().acquire().await?;
-        let rows: Result<Vec<PaymentRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
-            "SELECT q.* FROM (SELECT p.*, count(*) OVER () AS total FROM payments p \
-             WHERE p.tenant_id = scope.tenant ORDER BY p.created_at DESC, p.id DESC \
-             LIMIT $2 OFFSET $3) q",
-        )))
-        .bind(tenant.as_uuid().to_string())
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-        let mut rows = lent.finish(rows)?;
+        let sql = "SELECT q.* FROM (SELECT p.*, count(*) OVER () AS total FROM payments p \
+                   WHERE p.tenant_id = scope.tenant ORDER BY p.created_at DESC, p.id DESC \
+                   LIMIT $2 OFFSET $3) q";
+        let mut rows = window_rows::<PaymentRow>(&self.0, tenant, sql, page, |q| q).await?;
         // The lateral join keeps no order of its own.
-        rows.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
-        let total = rows.first().map(|r| r.total).unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(Payment::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        rows.sort_by_key(|r| std::cmp::Reverse((r.row.created_at, r.row.id)));
+        counted_page(rows, page, Payment::try_from)
     }
 }
 
@@ -269,12 +252,8 @@ impl IdempotencyStore for PgPayments {
         .bind(&answer.body)
         .bind(answer.created_at)
         .bind(since);
-        affected_one(
-            &self.0,
-            tenant,
-            query,
-            &faireplace_ports::audit::Journal::NONE,
-        )
-        .await
+        Write::new(&self.0, tenant, &faireplace_ports::audit::Journal::NONE)
+            .one(query)
+            .await
     }
 }

@@ -1,27 +1,25 @@
 //! Services of places in PostgreSQL, and the billing defaults a service gives what is charged
 //! under it.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_charges::{
     Billing, ChargeCategoryId, DistributionKeyId, PlaceService, PlaceServiceData, PlaceServiceId,
     SpaceType,
 };
 use faireplace_kernel::ErrorCode;
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::PlaceId;
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, corrupt, fetch_by_id, list_page, push_search,
-    s, stored_enum, text,
+    ListFilter, Write, corrupt, delete_in, find_scalar_in, push_eq, push_search, row_in, s,
+    stored_enum, table_repository, text,
 };
-use crate::error::map_error;
+use crate::error::{conflict, missing};
 
 const TABLE: &str = "place_services";
 
@@ -41,14 +39,6 @@ struct ServiceRow {
     default_distribution_key_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for ServiceRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<ServiceRow> for PlaceService {
@@ -95,18 +85,9 @@ struct ServiceFilters;
 impl ListFilter<PlaceService> for ServiceFilters {
     fn push(query: &ListQuery<PlaceService>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(place) = f.place_id {
-            qb.push(" AND place_id = ");
-            qb.push_bind(place.0);
-        }
-        if let Some(space) = f.space_type {
-            qb.push(" AND space_type = ");
-            qb.push_bind(space.as_str());
-        }
-        if let Some(chargeable) = f.is_chargeable {
-            qb.push(" AND is_chargeable = ");
-            qb.push_bind(chargeable);
-        }
+        push_eq(qb, "place_id", f.place_id.map(|place| place.0));
+        push_eq(qb, "space_type", f.space_type.map(|space| space.as_str()));
+        push_eq(qb, "is_chargeable", f.is_chargeable);
         push_search(query.search.as_deref(), &["name", "description"], qb);
     }
 }
@@ -126,114 +107,59 @@ fn bind_service<'q>(
         .bind(p.updated_at)
 }
 
-#[async_trait]
-impl Repository<PlaceService> for PgPlaceServices {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        p: &PlaceService,
-        journal: &Journal,
-    ) -> Result<PlaceService, RepoError> {
-        let q = sqlx::query(
-            "INSERT INTO place_services (tenant_id, id, name, description, is_chargeable, \
-             category_id, space_type, default_distribution_key_id, updated_at, place_id, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(p.id.0);
-        let q = bind_service(q, p).bind(p.place_id.0).bind(p.created_at);
-        affected_one(&self.0, tenant, q, journal).await?;
-        Ok(p.clone())
-    }
+table_repository!(PgPlaceServices: PlaceService, ServiceRow, ServiceFilters, TABLE, own delete);
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: PlaceServiceId,
-    ) -> Result<Option<PlaceService>, RepoError> {
-        let row: Option<ServiceRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM place_services WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(PlaceService::try_from).transpose()
-    }
+async fn insert(w: Write<'_>, p: &PlaceService) -> Result<PlaceService, RepoError> {
+    let q = sqlx::query(
+        "INSERT INTO place_services (tenant_id, id, name, description, is_chargeable, \
+         category_id, space_type, default_distribution_key_id, updated_at, place_id, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(p.id.0);
+    let q = bind_service(q, p).bind(p.place_id.0).bind(p.created_at);
+    w.one(q).await?;
+    Ok(p.clone())
+}
 
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<PlaceService>,
-    ) -> Result<Page<PlaceService>, RepoError> {
-        list_page::<PlaceService, ServiceRow, ServiceFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            PlaceService::try_from,
-        )
-        .await
-    }
+async fn update(w: Write<'_>, p: &PlaceService) -> Result<Option<PlaceService>, RepoError> {
+    let q = sqlx::query(
+        "UPDATE place_services SET name = $3, description = $4, is_chargeable = $5, \
+         category_id = $6, space_type = $7, default_distribution_key_id = $8, \
+         updated_at = $9 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(p.id.0);
+    let q = bind_service(q, p);
+    Ok(w.one(q).await?.then(|| p.clone()))
+}
 
-    async fn update(
-        &self,
-        tenant: TenantId,
-        p: &PlaceService,
-        journal: &Journal,
-    ) -> Result<Option<PlaceService>, RepoError> {
-        let q = sqlx::query(
-            "UPDATE place_services SET name = $3, description = $4, is_chargeable = $5, \
-             category_id = $6, space_type = $7, default_distribution_key_id = $8, \
-             updated_at = $9 WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(p.id.0);
-        let q = bind_service(q, p);
-        Ok(affected_one(&self.0, tenant, q, journal)
-            .await?
-            .then(|| p.clone()))
-    }
-
-    /// Refused with `SERVICE_IN_USE` while an active lease charge uses the service (checked
-    /// under a lock of the service, so that no charge starts using it meanwhile).
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: PlaceServiceId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let in_use: Option<bool> = sqlx::query_scalar(
+/// Refused with `SERVICE_IN_USE` while an active lease charge uses the service (checked
+/// under a lock of the service, so that no charge starts using it meanwhile).
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    w.done(async |tx| {
+        let in_use: Option<bool> = find_scalar_in(
+            &mut *tx,
             "SELECT EXISTS (SELECT 1 FROM lease_charges c WHERE c.tenant_id = s.tenant_id \
                AND c.service_id = s.id AND c.active) \
              FROM place_services s WHERE s.tenant_id = $1 AND s.id = $2 FOR UPDATE OF s",
+            w.tenant,
+            id,
         )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         match in_use {
             None => return Ok(false),
             Some(true) => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::ServiceInUse,
-                    message: "an active lease charge uses this service; deactivate it first".into(),
-                });
+                return Err(conflict(
+                    ErrorCode::ServiceInUse,
+                    "an active lease charge uses this service; deactivate it first",
+                ));
             }
             Some(false) => {}
         }
-        sqlx::query("DELETE FROM place_services WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(true)
-    }
+        delete_in(tx, w.tenant, TABLE, id).await
+    })
+    .await
 }
 
 /// What a service gives what is charged under it: its place, and when it is chargeable its
@@ -250,19 +176,11 @@ pub(crate) async fn service_defaults(
     tenant: TenantId,
     service: PlaceServiceId,
 ) -> Result<ServiceDefaults, RepoError> {
-    let row: Option<ServiceRow> =
-        sqlx::query_as("SELECT * FROM place_services WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(service.0)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(map_error)?;
+    let row: Option<ServiceRow> = row_in(&mut *conn, tenant, "place_services", service.0).await?;
     let service = row
         .map(PlaceService::try_from)
         .transpose()?
-        .ok_or_else(|| RepoError::MissingReference {
-            field: "service_id".into(),
-        })?;
+        .ok_or_else(|| missing("service_id"))?;
     Ok(ServiceDefaults {
         place: service.place_id,
         billing: service.data.billing,

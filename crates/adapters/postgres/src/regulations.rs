@@ -2,26 +2,22 @@
 //! review, checked under a lock of the review (so that none lands on a review being
 //! validated).
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_charges::{
     ChargeReviewId, Regulation, RegulationData, RegulationId, RegulationKind, ReviewStatus,
 };
 use faireplace_kernel::ErrorCode;
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
 use faireplace_leases::LeaseId;
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{
-    HasTotal, ListFilter, ListSource, deleted_one, fetch_by_id, list_page, stored_enum,
-};
-use crate::error::map_error;
+use crate::common::{ListFilter, Write, push_eq, stored_enum, table_repository};
+use crate::error::{conflict, map_error, missing, rule};
 
 const TABLE: &str = "charge_regulations";
 
@@ -39,14 +35,6 @@ struct RegulationRow {
     reason: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for RegulationRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<RegulationRow> for Regulation {
@@ -71,14 +59,8 @@ struct RegulationFilters;
 
 impl ListFilter<Regulation> for RegulationFilters {
     fn push(query: &ListQuery<Regulation>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(r) = query.filter.review_id {
-            qb.push(" AND review_id = ");
-            qb.push_bind(r.0);
-        }
-        if let Some(l) = query.filter.lease_id {
-            qb.push(" AND lease_id = ");
-            qb.push_bind(l.0);
-        }
+        push_eq(qb, "review_id", query.filter.review_id.map(|r| r.0));
+        push_eq(qb, "lease_id", query.filter.lease_id.map(|l| l.0));
     }
 }
 
@@ -100,20 +82,15 @@ async fn check_review(
     .await
     .map_err(map_error)?;
     let Some((status, has_statement)) = row else {
-        return Err(RepoError::MissingReference {
-            field: "review_id".into(),
-        });
+        return Err(missing("review_id"));
     };
     let status = stored_enum::<ReviewStatus>("charge_reviews", d.review_id.0, "status", &status)?;
     match (status, has_statement) {
-        (ReviewStatus::Validated, _) => Err(RepoError::Conflict {
-            code: ErrorCode::Conflict,
-            message: "the review is validated: it no longer changes".into(),
-        }),
-        (ReviewStatus::Draft, false) => Err(RepoError::Rule {
-            field: "lease_id".into(),
-            message: "has no statement in this review".into(),
-        }),
+        (ReviewStatus::Validated, _) => Err(conflict(
+            ErrorCode::Conflict,
+            "the review is validated: it no longer changes",
+        )),
+        (ReviewStatus::Draft, false) => Err(rule("lease_id", "has no statement in this review")),
         (ReviewStatus::Draft, true) => Ok(()),
     }
 }
@@ -131,94 +108,38 @@ fn bind_regulation<'q>(
         .bind(r.updated_at)
 }
 
-#[async_trait]
-impl Repository<Regulation> for PgRegulations {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        r: &Regulation,
-        journal: &Journal,
-    ) -> Result<Regulation, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        check_review(&mut tx, tenant, &r.data).await?;
+table_repository!(PgRegulations: Regulation, RegulationRow, RegulationFilters, TABLE);
+
+async fn insert(w: Write<'_>, r: &Regulation) -> Result<Regulation, RepoError> {
+    w.run(async |tx| {
+        check_review(tx, w.tenant, &r.data).await?;
         let q = sqlx::query(
             "INSERT INTO charge_regulations (tenant_id, id, review_id, lease_id, kind, amount, \
              reason, updated_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(r.id.0);
         bind_regulation(q, r)
             .bind(r.created_at)
-            .execute(&mut *tx)
+            .execute(tx)
             .await
             .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(r.clone())
-    }
+    })
+    .await
+}
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: RegulationId,
-    ) -> Result<Option<Regulation>, RepoError> {
-        let row: Option<RegulationRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM charge_regulations WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(Regulation::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Regulation>,
-    ) -> Result<Page<Regulation>, RepoError> {
-        list_page::<Regulation, RegulationRow, RegulationFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            Regulation::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        r: &Regulation,
-        journal: &Journal,
-    ) -> Result<Option<Regulation>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        check_review(&mut tx, tenant, &r.data).await?;
+async fn update(w: Write<'_>, r: &Regulation) -> Result<Option<Regulation>, RepoError> {
+    w.changed(async |tx| {
+        check_review(tx, w.tenant, &r.data).await?;
         let q = sqlx::query(
             "UPDATE charge_regulations SET review_id = $3, lease_id = $4, kind = $5, amount = $6, \
              reason = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(r.id.0);
-        let done = bind_regulation(q, r)
-            .execute(&mut *tx)
-            .await
-            .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
+        let done = bind_regulation(q, r).execute(tx).await.map_err(map_error)?;
         Ok((done.rows_affected() == 1).then(|| r.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: RegulationId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM charge_regulations WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+    })
+    .await
 }

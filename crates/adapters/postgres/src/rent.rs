@@ -9,6 +9,7 @@ use faireplace_ports::rent::{CountryReference, IndexValue, RentIndexStore};
 use rust_decimal::Decimal;
 
 use crate::Db;
+use crate::common::{Counted, page_of};
 use crate::error::map_error;
 use crate::stored::Stored;
 
@@ -22,8 +23,6 @@ struct IndexRow {
     quarter: String,
     value: Decimal,
     published_on: Option<NaiveDate>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<IndexRow> for IndexValue {
@@ -64,7 +63,7 @@ impl RentIndexStore for PgRentIndices {
     }
 
     async fn indices(&self, index: &str, page: PageRequest) -> Result<Page<IndexValue>, RepoError> {
-        let rows: Vec<IndexRow> = sqlx::query_as(
+        let rows: Vec<Counted<IndexRow>> = sqlx::query_as(
             "SELECT index_code, quarter, value, published_on, count(*) OVER () AS total \
              FROM rent_indices WHERE index_code = $1 ORDER BY quarter LIMIT $2 OFFSET $3",
         )
@@ -82,14 +81,12 @@ impl RentIndexStore for PgRentIndices {
                 .await
                 .map_err(map_error)?,
         };
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(IndexValue::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        page_of(
+            rows.into_iter().map(|r| r.row),
+            page,
+            total,
+            IndexValue::try_from,
+        )
     }
 
     async fn index_value(

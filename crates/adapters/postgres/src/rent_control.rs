@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::{Counted, counted_page};
 use crate::error::map_error;
 use crate::stored::Stored;
 
@@ -29,8 +30,6 @@ struct CellRow {
     reduced_m2: Decimal,
     valid_from: NaiveDate,
     valid_to: Option<NaiveDate>,
-    #[sqlx(default)]
-    total: i64,
 }
 
 impl TryFrom<CellRow> for ReferenceRentCell {
@@ -97,7 +96,7 @@ impl RentControlStore for PgRentControl {
         zone: Option<Uuid>,
         page: PageRequest,
     ) -> Result<Page<ReferenceRentCell>, RepoError> {
-        let rows: Vec<CellRow> = sqlx::query_as(
+        let rows: Vec<Counted<CellRow>> = sqlx::query_as(
             "SELECT *, count(*) OVER () AS total FROM reference_rents \
              WHERE ($1::uuid IS NULL OR zone_id = $1) \
              ORDER BY zone_id, valid_from DESC, rooms, construction_period, furnished \
@@ -109,15 +108,7 @@ impl RentControlStore for PgRentControl {
         .fetch_all(self.0.pool())
         .await
         .map_err(map_error)?;
-        let total = total_of(rows.first().map(|r| r.total));
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(ReferenceRentCell::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total,
-        })
+        counted_page(rows, page, ReferenceRentCell::try_from)
     }
 
     async fn reference_for(

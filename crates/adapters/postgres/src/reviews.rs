@@ -23,9 +23,11 @@ use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
 use crate::Db;
-use crate::common::{corrupt, scoped, stored_enum};
+use crate::common::{
+    Lock, Write, corrupt, counted_page, delete_in, read_item, stored_enum, value_in, window_rows,
+};
 use crate::distribution_keys::{KeyRow, PgDistributionKeys};
-use crate::error::map_error;
+use crate::error::{conflict, map_error};
 
 const TABLE: &str = "charge_reviews";
 
@@ -44,7 +46,6 @@ struct ReviewRow {
     result: Result<ReviewResult, String>,
     created_at: DateTime<Utc>,
     validated_at: Option<DateTime<Utc>>,
-    total: i64,
 }
 
 impl<'r> sqlx::FromRow<'r, PgRow> for ReviewRow {
@@ -61,10 +62,6 @@ impl<'r> sqlx::FromRow<'r, PgRow> for ReviewRow {
                 .map_err(|e| e.to_string()),
             created_at: row.try_get("created_at")?,
             validated_at: row.try_get("validated_at")?,
-            total: match row.try_get("total") {
-                Err(sqlx::Error::ColumnNotFound(_)) => 0,
-                other => other?,
-            },
         })
     }
 }
@@ -232,28 +229,29 @@ impl ReviewStore for PgChargeReviews {
         let result =
             serde_json::to_string(&r.result).map_err(|e| RepoError::Unknown(Box::new(e)))?;
         let lease_ids: Vec<Uuid> = r.result.statements.iter().map(|s| s.lease_id.0).collect();
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        sqlx::query(
-            "INSERT INTO charge_reviews (tenant_id, id, place_id, period_start, period_end, \
-             status, result, created_at, statement_lease_ids) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(r.id.0)
-        .bind(r.place_id.0)
-        .bind(r.period_start)
-        .bind(r.period_end)
-        .bind(r.status.as_str())
-        // As text: the column is json, and a jsonb parameter would be parsed into jsonb first.
-        .bind(result)
-        .bind(r.created_at)
-        .bind(lease_ids)
-        .execute(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(())
+        Write::new(&self.0, tenant, journal)
+            .run(async |tx| {
+                sqlx::query(
+                    "INSERT INTO charge_reviews (tenant_id, id, place_id, period_start, period_end, \
+                     status, result, created_at, statement_lease_ids) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)",
+                )
+                .bind(tenant.as_uuid())
+                .bind(r.id.0)
+                .bind(r.place_id.0)
+                .bind(r.period_start)
+                .bind(r.period_end)
+                .bind(r.status.as_str())
+                // As text: the column is json, and a jsonb parameter would be parsed into jsonb first.
+                .bind(result)
+                .bind(r.created_at)
+                .bind(lease_ids)
+                .execute(&mut *tx)
+                .await
+                .map_err(map_error)?;
+                Ok(())
+            })
+            .await
     }
 
     async fn get(
@@ -261,14 +259,7 @@ impl ReviewStore for PgChargeReviews {
         tenant: TenantId,
         id: ChargeReviewId,
     ) -> Result<Option<ChargeReview>, RepoError> {
-        let row: Option<ReviewRow> = crate::common::fetch_by_id(
-            &self.0,
-            "SELECT * FROM charge_reviews WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(ChargeReview::try_from).transpose()
+        read_item::<ReviewRow, _>(&self.0, TABLE, tenant, id.0).await
     }
 
     async fn list(
@@ -277,30 +268,15 @@ impl ReviewStore for PgChargeReviews {
         place: Option<PlaceId>,
         page: PageRequest,
     ) -> Result<Page<ChargeReview>, RepoError> {
-        let mut lent = self.0.reads().acquire().await?;
-        let rows: Result<Vec<ReviewRow>, _> = sqlx::query_as(sqlx::AssertSqlSafe(scoped(
-            "SELECT p.* FROM (SELECT r.*, count(*) OVER () AS total FROM charge_reviews r \
-             WHERE r.tenant_id = scope.tenant AND ($2::uuid IS NULL OR r.place_id = $2) \
-             ORDER BY r.period_start DESC, r.id DESC LIMIT $3 OFFSET $4) p",
-        )))
-        .bind(tenant.as_uuid().to_string())
-        .bind(place.map(|p| p.0))
-        .bind(i64::from(page.limit()))
-        .bind(page.offset() as i64)
-        .fetch_all(lent.conn())
-        .await;
-        let mut rows = lent.finish(rows)?;
+        let sql = "SELECT p.* FROM (SELECT r.*, count(*) OVER () AS total FROM charge_reviews r \
+                   WHERE r.tenant_id = scope.tenant AND ($2::uuid IS NULL OR r.place_id = $2) \
+                   ORDER BY r.period_start DESC, r.id DESC LIMIT $3 OFFSET $4) p";
+        let mut rows =
+            window_rows::<ReviewRow>(&self.0, tenant, sql, page, |q| q.bind(place.map(|p| p.0)))
+                .await?;
         // SQL keeps no order through the wrapping join unless asked: the page's order again.
-        rows.sort_by_key(|r| std::cmp::Reverse((r.period_start, r.id)));
-        let total = rows.first().map(|r| r.total).unwrap_or(0);
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(ChargeReview::try_from)
-                .collect::<Result<_, _>>()?,
-            request: page,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        rows.sort_by_key(|r| std::cmp::Reverse((r.row.period_start, r.row.id)));
+        counted_page(rows, page, ChargeReview::try_from)
     }
 
     async fn validate(
@@ -310,46 +286,41 @@ impl ReviewStore for PgChargeReviews {
         at: DateTime<Utc>,
         journal: &Journal,
     ) -> Result<Option<ChargeReview>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        match locked_status(&mut tx, tenant, id).await? {
-            None => return Ok(None),
-            Some(ReviewStatus::Validated) => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "this review is validated already; it no longer changes".into(),
-                });
-            }
-            Some(ReviewStatus::Draft) => {}
-        }
-        let row: ReviewRow = sqlx::query_as(
-            "UPDATE charge_reviews SET status = 'VALIDATED', validated_at = $3 \
-             WHERE tenant_id = $1 AND id = $2 RETURNING *",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .bind(at)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(map_error)?;
-        let review = ChargeReview::try_from(row)?;
-        crate::notifications::notify(
-            &mut tx,
-            tenant,
-            faireplace_charges::NotificationKind::ReviewNotice,
-            "charge_review",
-            review.id.0,
-            format!(
-                "the charge review {} to {} is validated: send its {} statements a month before claiming the balances",
-                review.period_start,
-                review.period_end,
-                review.result.statements.len()
-            ),
-            at,
-        )
-        .await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(Some(review))
+        let refusal = "this review is validated already; it no longer changes";
+        Write::new(&self.0, tenant, journal)
+            .changed(async |tx| {
+                if !locked_draft(&mut *tx, tenant, id, refusal).await? {
+                    return Ok(None);
+                }
+                let row: ReviewRow = sqlx::query_as(
+                    "UPDATE charge_reviews SET status = 'VALIDATED', validated_at = $3 \
+                     WHERE tenant_id = $1 AND id = $2 RETURNING *",
+                )
+                .bind(tenant.as_uuid())
+                .bind(id.0)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(map_error)?;
+                let review = ChargeReview::try_from(row)?;
+                crate::notifications::notify(
+                    &mut *tx,
+                    tenant,
+                    faireplace_charges::NotificationKind::ReviewNotice,
+                    "charge_review",
+                    review.id.0,
+                    format!(
+                        "the charge review {} to {} is validated: send its {} statements a month before claiming the balances",
+                        review.period_start,
+                        review.period_end,
+                        review.result.statements.len()
+                    ),
+                    at,
+                )
+                .await?;
+                Ok(Some(review))
+            })
+            .await
     }
 
     async fn delete(
@@ -358,26 +329,28 @@ impl ReviewStore for PgChargeReviews {
         id: ChargeReviewId,
         journal: &Journal,
     ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        match locked_status(&mut tx, tenant, id).await? {
-            None => return Ok(false),
-            Some(ReviewStatus::Validated) => {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::Conflict,
-                    message: "a validated review is kept; it cannot be deleted".into(),
-                });
-            }
-            Some(ReviewStatus::Draft) => {}
-        }
-        sqlx::query("DELETE FROM charge_reviews WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
+        let refusal = "a validated review is kept; it cannot be deleted";
+        Write::new(&self.0, tenant, journal)
+            .done(async |tx| {
+                Ok(locked_draft(&mut *tx, tenant, id, refusal).await?
+                    && delete_in(tx, tenant, TABLE, id.0).await?)
+            })
             .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(true)
+    }
+}
+
+/// Whether the review exists as a DRAFT, its row locked for the rest of the transaction; a
+/// validated one is refused with `refusal`.
+async fn locked_draft(
+    conn: &mut sqlx::PgConnection,
+    tenant: TenantId,
+    id: ChargeReviewId,
+    refusal: &str,
+) -> Result<bool, RepoError> {
+    match locked_status(conn, tenant, id).await? {
+        None => Ok(false),
+        Some(ReviewStatus::Validated) => Err(conflict(ErrorCode::Conflict, refusal)),
+        Some(ReviewStatus::Draft) => Ok(true),
     }
 }
 
@@ -388,14 +361,15 @@ async fn locked_status(
     tenant: TenantId,
     id: ChargeReviewId,
 ) -> Result<Option<ReviewStatus>, RepoError> {
-    let status: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM charge_reviews WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+    let status: Option<String> = value_in(
+        &mut *conn,
+        tenant,
+        "charge_reviews",
+        "status",
+        id.0,
+        Lock::ForUpdate,
     )
-    .bind(tenant.as_uuid())
-    .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(map_error)?;
+    .await?;
     status
         .map(|s| stored_enum::<ReviewStatus>(TABLE, id.0, "status", &s))
         .transpose()

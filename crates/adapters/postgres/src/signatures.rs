@@ -20,8 +20,9 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::Db;
+use crate::common::{Counted, find_in, find_scalar_in};
 use crate::credits::record_in;
-use crate::error::map_error;
+use crate::error::{conflict, map_error};
 use crate::leases::follow_leases;
 use crate::stored::Stored;
 
@@ -175,6 +176,47 @@ async fn load(
     Ok(assemble(vec![row], signers)?.pop())
 }
 
+type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
+
+/// Opens a tenant transaction and reads the process locked in it; `None` when it does not
+/// exist.
+async fn locked(
+    db: &Db,
+    tenant: TenantId,
+    id: SignatureId,
+) -> Result<Option<(Tx, Signature)>, RepoError> {
+    let mut tx = db.tenant_tx(tenant).await?;
+    Ok(load(&mut tx, tenant, id, true).await?.map(|sig| (tx, sig)))
+}
+
+/// Refuses a change of a locked process: a process past its expiry is marked EXPIRED first
+/// (and that is committed), so that what is stored agrees with the refusal.
+async fn refuse(
+    mut tx: Tx,
+    tenant: TenantId,
+    sig: &Signature,
+    at: DateTime<Utc>,
+    refusal: SignRefusal,
+) -> RepoError {
+    let expired = match expire_if_due(&mut tx, tenant, sig, at).await {
+        Ok(true) => tx.commit().await.map_err(map_error),
+        Ok(false) => Ok(()),
+        Err(e) => Err(e),
+    };
+    expired.err().unwrap_or_else(|| refused(refusal))
+}
+
+/// Reads the process as the transaction leaves it, then commits.
+async fn stored(
+    mut tx: Tx,
+    tenant: TenantId,
+    id: SignatureId,
+) -> Result<Option<Signature>, RepoError> {
+    let stored = load(&mut tx, tenant, id, false).await?;
+    tx.commit().await.map_err(map_error)?;
+    Ok(stored)
+}
+
 fn refused(r: SignRefusal) -> RepoError {
     RepoError::Conflict {
         code: r.code(),
@@ -196,15 +238,14 @@ async fn close(
     };
     if status != SignatureStatus::InProgress {
         // The estate is locked before its lease changes, as every lease write does.
-        let estate: Option<Uuid> = sqlx::query_scalar(
+        let estate: Option<Uuid> = find_scalar_in(
+            &mut *conn,
             "SELECT e.id FROM estates e JOIN leases l ON l.tenant_id = e.tenant_id \
              AND l.estate_id = e.id WHERE l.tenant_id = $1 AND l.id = $2 FOR UPDATE OF e",
+            tenant,
+            sig.lease_id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(sig.lease_id.0)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(map_error)?;
+        .await?;
         sqlx::query(
             "UPDATE leases SET status = $4, updated_at = $5 \
              WHERE tenant_id = $1 AND id = $2 AND status = $3",
@@ -354,15 +395,14 @@ impl SignatureStore for PgSignatures {
         new: &NewSignature,
     ) -> Result<Option<Signature>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let lease: Option<(Uuid, String, DateTime<Utc>)> = sqlx::query_as(
+        let lease: Option<(Uuid, String, DateTime<Utc>)> = find_in(
+            &mut tx,
             "SELECT estate_id, status, updated_at FROM leases \
              WHERE tenant_id = $1 AND id = $2",
+            tenant,
+            new.lease_id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(new.lease_id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some((estate, _, _)) = lease else {
             return Ok(None);
         };
@@ -387,10 +427,10 @@ impl SignatureStore for PgSignatures {
             });
         }
         if updated_at != new.lease_read_at {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::Conflict,
-                message: "the lease changed while its document was made; retry".into(),
-            });
+            return Err(conflict(
+                ErrorCode::Conflict,
+                "the lease changed while its document was made; retry",
+            ));
         }
         // The lease's row: a charge written meanwhile holds it shared, and commits first.
         sqlx::query("SELECT 1 FROM leases WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
@@ -451,10 +491,10 @@ impl SignatureStore for PgSignatures {
         .await
         .map_err(map_error)?;
         if open {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::SignatureInProgress,
-                message: "the lease already has a signature in progress".into(),
-            });
+            return Err(conflict(
+                ErrorCode::SignatureInProgress,
+                "the lease already has a signature in progress",
+            ));
         }
         // The credit, in this transaction: no process without it, no credit lost without one.
         let reference = format!("signature:{}", new.id.0);
@@ -468,10 +508,10 @@ impl SignatureStore for PgSignatures {
         )
         .await?
         else {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::InsufficientCredits,
-                message: "an electronic signature costs one credit".into(),
-            });
+            return Err(conflict(
+                ErrorCode::InsufficientCredits,
+                "an electronic signature costs one credit",
+            ));
         };
         sqlx::query(
             "INSERT INTO signatures (tenant_id, id, lease_id, status, document_sha256, \
@@ -490,10 +530,10 @@ impl SignatureStore for PgSignatures {
         .execute(&mut *tx)
         .await
         .map_err(|e| match map_error(e) {
-            RepoError::Duplicate { .. } => RepoError::Conflict {
-                code: ErrorCode::SignatureInProgress,
-                message: "the lease already has a signature in progress".into(),
-            },
+            RepoError::Duplicate { .. } => conflict(
+                ErrorCode::SignatureInProgress,
+                "the lease already has a signature in progress",
+            ),
             other => other,
         })?;
         for (position, (id, s)) in new.signers.iter().enumerate() {
@@ -547,7 +587,7 @@ impl SignatureStore for PgSignatures {
         // The status a client asks for is the status at `now`: an open process past its
         // expiry is EXPIRED, not PENDING.
         let rows: Vec<(i64, SignatureRow)> = {
-            let raw: Vec<SignatureRowWithTotal> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            let raw: Vec<Counted<SignatureRow>> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT {SIGNATURE_COLUMNS}, count(*) OVER () AS total FROM ( \
                    SELECT s.*, CASE WHEN s.status IN ('PENDING', 'IN_PROGRESS') \
                      AND s.expires_at <= $5 THEN 'EXPIRED' ELSE s.status END AS shown \
@@ -588,15 +628,14 @@ impl SignatureStore for PgSignatures {
         lease: LeaseId,
     ) -> Result<Option<Signature>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let id: Option<Uuid> = sqlx::query_scalar(
+        let id: Option<Uuid> = find_scalar_in(
+            &mut tx,
             "SELECT id FROM signatures WHERE tenant_id = $1 AND lease_id = $2 \
              ORDER BY created_at DESC, id DESC LIMIT 1",
+            tenant,
+            lease.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(lease.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         match id {
             Some(id) => load(&mut tx, tenant, SignatureId(id), false).await,
             None => Ok(None),
@@ -609,15 +648,14 @@ impl SignatureStore for PgSignatures {
         id: SignatureId,
     ) -> Result<Option<FixedDocument>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
-        let row: Option<(Vec<u8>, String, serde_json::Value)> = sqlx::query_as(
+        let row: Option<(Vec<u8>, String, serde_json::Value)> = find_in(
+            &mut tx,
             "SELECT document_pdf, document_sha256, document_content FROM signatures \
              WHERE tenant_id = $1 AND id = $2",
+            tenant,
+            id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         row.map(|(pdf, sha256, content)| {
             Ok(FixedDocument {
                 content: serde_json::from_value(content).map_err(|e| {
@@ -742,17 +780,16 @@ impl SignatureStore for PgSignatures {
     ) -> Result<Option<CountedTry>, RepoError> {
         let mut tx = self.0.tenant_tx(tenant).await?;
         // The try is counted before the code is compared: concurrent guesses each spend one.
-        let row: Option<(Uuid, String, String, DateTime<Utc>, i32)> = sqlx::query_as(
+        let row: Option<(Uuid, String, String, DateTime<Utc>, i32)> = find_in(
+            &mut tx,
             "UPDATE signature_otps SET attempts = attempts + 1 WHERE tenant_id = $1 AND id = ( \
                SELECT id FROM signature_otps WHERE tenant_id = $1 AND signer_id = $2 \
                AND consumed_at IS NULL ORDER BY created_at DESC LIMIT 1) \
              RETURNING id, salt, code_hash, expires_at, attempts",
+            tenant,
+            signer.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(signer.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         tx.commit().await.map_err(map_error)?;
         Ok(row.map(
             |(code_id, salt, code_hash, expires_at, attempts)| CountedTry {
@@ -773,15 +810,11 @@ impl SignatureStore for PgSignatures {
         code: Option<Uuid>,
         evidence: &SignEvidence,
     ) -> Result<Option<Signature>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+        let Some((mut tx, sig)) = locked(&self.0, tenant, id).await? else {
             return Ok(None);
         };
         if let Err(refusal) = sig.may_sign(signer, evidence.at) {
-            if expire_if_due(&mut tx, tenant, &sig, evidence.at).await? {
-                tx.commit().await.map_err(map_error)?;
-            }
-            return Err(refused(refusal));
+            return Err(refuse(tx, tenant, &sig, evidence.at, refusal).await);
         }
         if let Some(code) = code {
             // A code signs once.
@@ -797,16 +830,14 @@ impl SignatureStore for PgSignatures {
             .await
             .map_err(map_error)?;
             if used.rows_affected() == 0 {
-                return Err(RepoError::Conflict {
-                    code: ErrorCode::OtpUsed,
-                    message: "this code was already used or replaced; request a new one".into(),
-                });
+                return Err(conflict(
+                    ErrorCode::OtpUsed,
+                    "this code was already used or replaced; request a new one",
+                ));
             }
         }
         record_signature(&mut tx, tenant, &sig, signer, evidence, evidence.at).await?;
-        let stored = load(&mut tx, tenant, id, false).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(stored)
+        stored(tx, tenant, id).await
     }
 
     async fn report(
@@ -816,8 +847,7 @@ impl SignatureStore for PgSignatures {
         signer: SignerId,
         report: &ProviderReport,
     ) -> Result<Option<Signature>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+        let Some((mut tx, sig)) = locked(&self.0, tenant, id).await? else {
             return Ok(None);
         };
         let Some(current) = sig.signer(signer) else {
@@ -836,10 +866,7 @@ impl SignatureStore for PgSignatures {
         let at = report.received_at;
         if report.signed {
             if let Err(refusal) = sig.may_sign(signer, at) {
-                if expire_if_due(&mut tx, tenant, &sig, at).await? {
-                    tx.commit().await.map_err(map_error)?;
-                }
-                return Err(refused(refusal));
+                return Err(refuse(tx, tenant, &sig, at, refusal).await);
             }
             record_signature(&mut tx, tenant, &sig, signer, &report.evidence, at).await?;
         } else {
@@ -864,9 +891,7 @@ impl SignatureStore for PgSignatures {
             .map_err(map_error)?;
             close(&mut tx, tenant, &sig, SignatureStatus::Cancelled, at).await?;
         }
-        let stored = load(&mut tx, tenant, id, false).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(stored)
+        stored(tx, tenant, id).await
     }
 
     async fn cancel(
@@ -875,21 +900,15 @@ impl SignatureStore for PgSignatures {
         id: SignatureId,
         at: DateTime<Utc>,
     ) -> Result<Option<Signature>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+        let Some((mut tx, sig)) = locked(&self.0, tenant, id).await? else {
             return Ok(None);
         };
         let status = sig.status_at(at);
         if !status.is_open() {
-            if expire_if_due(&mut tx, tenant, &sig, at).await? {
-                tx.commit().await.map_err(map_error)?;
-            }
-            return Err(refused(SignRefusal::Closed(status)));
+            return Err(refuse(tx, tenant, &sig, at, SignRefusal::Closed(status)).await);
         }
         close(&mut tx, tenant, &sig, SignatureStatus::Cancelled, at).await?;
-        let stored = load(&mut tx, tenant, id, false).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(stored)
+        stored(tx, tenant, id).await
     }
 
     async fn finalize(
@@ -898,8 +917,7 @@ impl SignatureStore for PgSignatures {
         id: SignatureId,
         at: DateTime<Utc>,
     ) -> Result<Option<Signature>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let Some(sig) = load(&mut tx, tenant, id, true).await? else {
+        let Some((mut tx, sig)) = locked(&self.0, tenant, id).await? else {
             return Ok(None);
         };
         if sig.status == SignatureStatus::Completed {
@@ -907,21 +925,16 @@ impl SignatureStore for PgSignatures {
         }
         let status = sig.status_at(at);
         if !status.is_open() {
-            if expire_if_due(&mut tx, tenant, &sig, at).await? {
-                tx.commit().await.map_err(map_error)?;
-            }
-            return Err(refused(SignRefusal::Closed(status)));
+            return Err(refuse(tx, tenant, &sig, at, SignRefusal::Closed(status)).await);
         }
         if !sig.all_signed() {
-            return Err(RepoError::Conflict {
-                code: ErrorCode::SignersPending,
-                message: "every signer must have signed before the process is finalized".into(),
-            });
+            return Err(conflict(
+                ErrorCode::SignersPending,
+                "every signer must have signed before the process is finalized",
+            ));
         }
         close(&mut tx, tenant, &sig, SignatureStatus::Completed, at).await?;
-        let stored = load(&mut tx, tenant, id, false).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(stored)
+        stored(tx, tenant, id).await
     }
 
     async fn tenant_of(&self, id: SignatureId) -> Result<Option<TenantId>, RepoError> {
@@ -975,11 +988,4 @@ impl SignatureStore for PgSignatures {
         out.sort_by_key(|s| (s.1.updated_at, s.1.id));
         Ok(out)
     }
-}
-
-#[derive(sqlx::FromRow)]
-struct SignatureRowWithTotal {
-    #[sqlx(flatten)]
-    row: SignatureRow,
-    total: i64,
 }

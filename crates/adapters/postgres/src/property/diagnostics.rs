@@ -1,11 +1,8 @@
 //! Diagnostics of an estate (lead, asbestos, electricity…): one active per type, a new one
 //! deactivating the previous one in its own transaction.
 
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{Diagnostic, DiagnosticData, DiagnosticId, EstateId};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -13,9 +10,9 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
+    ListFilter, Lock, Write, push_eq, read_item, s, table_repository, text, value_in,
 };
-use crate::error::map_error;
+use crate::error::{map_error, missing};
 
 const TABLE: &str = "estate_diagnostics";
 
@@ -37,14 +34,6 @@ struct DiagnosticRow {
     is_active: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for DiagnosticRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<DiagnosticRow> for Diagnostic {
@@ -76,46 +65,28 @@ impl ListFilter<Diagnostic> for DiagnosticFilters {
         let f = &query.filter;
         qb.push(" AND estate_id = ");
         qb.push_bind(f.estate_id.0);
-        if let Some(active) = f.active {
-            qb.push(" AND is_active = ");
-            qb.push_bind(active);
-        }
-        if let Some(t) = f.diagnostic_type {
-            qb.push(" AND type = ");
-            qb.push_bind(t.as_str());
-        }
+        push_eq(qb, "is_active", f.active);
+        push_eq(qb, "type", f.diagnostic_type.map(|t| t.as_str()));
     }
 }
 
-#[async_trait]
-impl Repository<Diagnostic> for PgDiagnostics {
-    /// Replaces the active diagnostic of the same type in one transaction. The estate row is
-    /// locked first, so concurrent creations for one estate take turns and exactly one stays
-    /// active.
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        d: &Diagnostic,
-        journal: &Journal,
-    ) -> Result<Diagnostic, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let locked: Option<i32> =
-            sqlx::query_scalar("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-                .bind(tenant.as_uuid())
-                .bind(d.estate_id.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(map_error)?;
+table_repository!(PgDiagnostics: Diagnostic, DiagnosticRow, DiagnosticFilters, TABLE);
+
+/// Replaces the active diagnostic of the same type in one transaction. The estate row is
+/// locked first, so concurrent creations for one estate take turns and exactly one stays
+/// active.
+async fn insert(w: Write<'_>, d: &Diagnostic) -> Result<Diagnostic, RepoError> {
+    w.run(async |tx| {
+        let locked: Option<Uuid> =
+            value_in(&mut *tx, w.tenant, "estates", "id", d.estate_id.0, Lock::ForUpdate).await?;
         if locked.is_none() {
-            return Err(RepoError::MissingReference {
-                field: "estate_id".into(),
-            });
+            return Err(missing("estate_id"));
         }
         sqlx::query(
             "UPDATE estate_diagnostics SET is_active = false, updated_at = $4 \
              WHERE tenant_id = $1 AND estate_id = $2 AND type = $3 AND is_active",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(d.estate_id.0)
         .bind(d.data.diagnostic_type.as_str())
         .bind(d.created_at)
@@ -128,7 +99,7 @@ impl Repository<Diagnostic> for PgDiagnostics {
              lead_found, media_id, notes, is_active, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, true, $10, $11)",
         )
-        .bind(tenant.as_uuid())
+        .bind(w.tenant.as_uuid())
         .bind(d.id.0)
         .bind(d.estate_id.0)
         .bind(x.diagnostic_type.as_str())
@@ -142,79 +113,32 @@ impl Repository<Diagnostic> for PgDiagnostics {
         .execute(&mut *tx)
         .await
         .map_err(map_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         let mut stored = d.clone();
         stored.data.is_active = true;
         Ok(stored)
-    }
+    })
+    .await
+}
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: DiagnosticId,
-    ) -> Result<Option<Diagnostic>, RepoError> {
-        let row: Option<DiagnosticRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM estate_diagnostics WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(Diagnostic::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Diagnostic>,
-    ) -> Result<Page<Diagnostic>, RepoError> {
-        list_page::<Diagnostic, DiagnosticRow, DiagnosticFilters>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            Diagnostic::try_from,
-        )
-        .await
-    }
-
-    /// Changes the dates, document and notes; the type and whether it is active stay.
-    async fn update(
-        &self,
-        tenant: TenantId,
-        d: &Diagnostic,
-        journal: &Journal,
-    ) -> Result<Option<Diagnostic>, RepoError> {
-        let x = &d.data;
-        let q = sqlx::query(
-            "UPDATE estate_diagnostics SET performed_on = $3, valid_until = $4, lead_found = $5, \
-             media_id = $6, notes = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(tenant.as_uuid())
-        .bind(d.id.0)
-        .bind(x.performed_on)
-        .bind(x.valid_until)
-        .bind(x.lead_found)
-        .bind(x.media_id)
-        .bind(s(&x.notes))
-        .bind(d.updated_at);
-        if affected_one(&self.0, tenant, q, journal).await? {
-            self.get(tenant, d.id).await
-        } else {
-            Ok(None)
-        }
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: DiagnosticId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM estate_diagnostics WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
+/// Changes the dates, document and notes; the type and whether it is active stay.
+async fn update(w: Write<'_>, d: &Diagnostic) -> Result<Option<Diagnostic>, RepoError> {
+    let tenant = w.tenant;
+    let x = &d.data;
+    let q = sqlx::query(
+        "UPDATE estate_diagnostics SET performed_on = $3, valid_until = $4, lead_found = $5, \
+         media_id = $6, notes = $7, updated_at = $8 WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tenant.as_uuid())
+    .bind(d.id.0)
+    .bind(x.performed_on)
+    .bind(x.valid_until)
+    .bind(x.lead_found)
+    .bind(x.media_id)
+    .bind(s(&x.notes))
+    .bind(d.updated_at);
+    if w.one(q).await? {
+        read_item::<DiagnosticRow, _>(w.db, TABLE, tenant, d.id.0).await
+    } else {
+        Ok(None)
     }
 }

@@ -1,13 +1,10 @@
 //! Energy diagnoses (DPE) of an estate: a history, newest first, each valid ten years (the
 //! stored `valid_until` follows `performed_on`).
 
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use faireplace_kernel::record::DecodeError;
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
 use faireplace_ports::property::ChildFilter;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{EnergyDiagnosis, EnergyDiagnosisData, EnergyDiagnosisId, EstateId};
 use rust_decimal::Decimal;
 use sqlx::{Postgres, QueryBuilder};
@@ -15,9 +12,7 @@ use uuid::Uuid;
 
 use super::{corrupt, stored};
 use crate::Db;
-use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, fetch_by_id, list_page, s, text,
-};
+use crate::common::{ListFilter, Write, s, table_repository, text};
 
 const TABLE: &str = "energy_diagnoses";
 
@@ -40,14 +35,6 @@ struct EnergyRow {
     media_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for EnergyRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<EnergyRow> for EnergyDiagnosis {
@@ -108,89 +95,34 @@ fn bind_energy<'q>(
         .bind(d.media_id)
 }
 
-#[async_trait]
-impl Repository<EnergyDiagnosis> for PgEnergyDiagnoses {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        e: &EnergyDiagnosis,
-        journal: &Journal,
-    ) -> Result<EnergyDiagnosis, RepoError> {
-        let q = sqlx::query(
-            "INSERT INTO energy_diagnoses (tenant_id, id, estate_id, created_at, updated_at, energy_class, \
-             ghg_class, energy_kwh_m2_year, ghg_kg_m2_year, performed_on, valid_until, \
-             estimated_cost_min, estimated_cost_max, ademe_number, media_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(e.id.0)
-        .bind(e.estate_id.0)
-        .bind(e.created_at)
-        .bind(e.updated_at);
-        affected_one(&self.0, tenant, bind_energy(q, &e.data), journal).await?;
-        Ok(e.clone())
-    }
+table_repository!(PgEnergyDiagnoses: EnergyDiagnosis, EnergyRow, ByEstate, TABLE);
 
-    async fn get(
-        &self,
-        tenant: TenantId,
-        id: EnergyDiagnosisId,
-    ) -> Result<Option<EnergyDiagnosis>, RepoError> {
-        let row: Option<EnergyRow> = fetch_by_id(
-            &self.0,
-            "SELECT * FROM energy_diagnoses WHERE tenant_id = scope.tenant AND id = $2",
-            tenant,
-            id.0,
-        )
-        .await?;
-        row.map(EnergyDiagnosis::try_from).transpose()
-    }
+async fn insert(w: Write<'_>, e: &EnergyDiagnosis) -> Result<EnergyDiagnosis, RepoError> {
+    let q = sqlx::query(
+        "INSERT INTO energy_diagnoses (tenant_id, id, estate_id, created_at, updated_at, energy_class, \
+         ghg_class, energy_kwh_m2_year, ghg_kg_m2_year, performed_on, valid_until, \
+         estimated_cost_min, estimated_cost_max, ademe_number, media_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(e.id.0)
+    .bind(e.estate_id.0)
+    .bind(e.created_at)
+    .bind(e.updated_at);
+    w.one(bind_energy(q, &e.data)).await?;
+    Ok(e.clone())
+}
 
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<EnergyDiagnosis>,
-    ) -> Result<Page<EnergyDiagnosis>, RepoError> {
-        list_page::<EnergyDiagnosis, EnergyRow, ByEstate>(
-            &self.0,
-            tenant,
-            &ListSource::table(TABLE),
-            query,
-            EnergyDiagnosis::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        e: &EnergyDiagnosis,
-        journal: &Journal,
-    ) -> Result<Option<EnergyDiagnosis>, RepoError> {
-        let q = sqlx::query(
-            "UPDATE energy_diagnoses SET created_at = $2, updated_at = $3, energy_class = $4, ghg_class = $5, \
-             energy_kwh_m2_year = $6, ghg_kg_m2_year = $7, performed_on = $8, valid_until = $9, \
-             estimated_cost_min = $10, estimated_cost_max = $11, ademe_number = $12, media_id = $13 \
-             WHERE tenant_id = $1 AND id = $14",
-        )
-        .bind(tenant.as_uuid())
-        .bind(e.created_at)
-        .bind(e.updated_at);
-        let q = bind_energy(q, &e.data).bind(e.id.0);
-        Ok(affected_one(&self.0, tenant, q, journal)
-            .await?
-            .then(|| e.clone()))
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: EnergyDiagnosisId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM energy_diagnoses WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+async fn update(w: Write<'_>, e: &EnergyDiagnosis) -> Result<Option<EnergyDiagnosis>, RepoError> {
+    let q = sqlx::query(
+        "UPDATE energy_diagnoses SET created_at = $2, updated_at = $3, energy_class = $4, ghg_class = $5, \
+         energy_kwh_m2_year = $6, ghg_kg_m2_year = $7, performed_on = $8, valid_until = $9, \
+         estimated_cost_min = $10, estimated_cost_max = $11, ademe_number = $12, media_id = $13 \
+         WHERE tenant_id = $1 AND id = $14",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(e.created_at)
+    .bind(e.updated_at);
+    let q = bind_energy(q, &e.data).bind(e.id.0);
+    Ok(w.one(q).await?.then(|| e.clone()))
 }

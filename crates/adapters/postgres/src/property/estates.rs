@@ -1,14 +1,12 @@
 //! Estates: generated references, tantiemes within the place's total, the place's address
 //! joined in for estates that inherit it.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use faireplace_kernel::TenantId;
 use faireplace_kernel::record::DecodeError;
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::OwnerId;
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{Estate, EstateData, EstateId, EstateStatus, PlaceId, TypeId};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
@@ -16,12 +14,11 @@ use uuid::Uuid;
 
 use super::{corrupt, stored, stored_address, stored_opt};
 use crate::Db;
-use crate::common::read_source_alone;
 use crate::common::{
-    AddressColumns, HasTotal, ListFilter, ListSource, address_parts, list_page, push_search,
-    read_source, s, text,
+    AddressColumns, ListFilter, ListSource, Write, address_parts, delete_in, push_eq, push_search,
+    read_source, s, table_repository, text,
 };
-use crate::error::map_error;
+use crate::error::{map_error, missing};
 
 /// The page of an estate list, with the place's address of each estate on it.
 const LIST: ListSource = ListSource {
@@ -66,14 +63,6 @@ struct EstateRow {
     notes: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for EstateRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<EstateRow> for Estate {
@@ -138,26 +127,11 @@ struct EstateFilters;
 impl ListFilter<Estate> for EstateFilters {
     fn push(query: &ListQuery<Estate>, qb: &mut QueryBuilder<Postgres>) {
         let f = &query.filter;
-        if let Some(place) = f.place_id {
-            qb.push(" AND place_id = ");
-            qb.push_bind(place.0);
-        }
-        if let Some(owner) = f.owner_id {
-            qb.push(" AND owner_id = ");
-            qb.push_bind(owner.0);
-        }
-        if let Some(t) = f.type_id {
-            qb.push(" AND type_id = ");
-            qb.push_bind(t.0);
-        }
-        if let Some(status) = f.status {
-            qb.push(" AND status = ");
-            qb.push_bind(status.as_str());
-        }
-        if let Some(furnished) = f.is_furnished {
-            qb.push(" AND is_furnished = ");
-            qb.push_bind(furnished);
-        }
+        push_eq(qb, "place_id", f.place_id.map(|place| place.0));
+        push_eq(qb, "owner_id", f.owner_id.map(|owner| owner.0));
+        push_eq(qb, "type_id", f.type_id.map(|t| t.0));
+        push_eq(qb, "status", f.status.map(|status| status.as_str()));
+        push_eq(qb, "is_furnished", f.is_furnished);
         push_search(query.search.as_deref(), &["reference", "door"], qb);
     }
 }
@@ -196,9 +170,7 @@ async fn check_tantiemes(
     .await
     .map_err(map_error)?;
     let Some((total, others)) = row else {
-        return Err(RepoError::MissingReference {
-            field: "place_id".into(),
-        });
+        return Err(missing("place_id"));
     };
     if let (Some(total), Some(mine)) = (total, tantiemes)
         && others + mine > total
@@ -271,21 +243,17 @@ fn bind_estate<'q>(
         .bind(s(&d.notes))
 }
 
-#[async_trait]
-impl Repository<Estate> for PgEstates {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        e: &Estate,
-        journal: &Journal,
-    ) -> Result<Estate, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
+table_repository!(PgEstates: Estate, EstateRow, EstateFilters, "estates", read SOURCE, list LIST, own delete);
+
+async fn insert(w: Write<'_>, e: &Estate) -> Result<Estate, RepoError> {
+    let tenant = w.tenant;
+    w.run(async |tx| {
         if let Some(place) = e.data.place_id {
-            check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
+            check_tantiemes(&mut *tx, tenant, place, e.id, e.data.tantiemes).await?;
         }
         let reference = match &e.data.reference {
             Some(r) => r.to_string(),
-            None => next_reference(&mut tx, tenant).await?,
+            None => next_reference(&mut *tx, tenant).await?,
         };
         let q = sqlx::query(
             "INSERT INTO estates (tenant_id, id, created_at, updated_at, place_id, owner_id, type_id, \
@@ -303,40 +271,16 @@ impl Repository<Estate> for PgEstates {
             .await
             .map_err(map_error)?;
         let stored = read(&mut *tx, tenant, e.id.0).await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         stored.ok_or_else(|| RepoError::Unknown("estate vanished after insert".into()))
-    }
+    })
+    .await
+}
 
-    async fn get(&self, tenant: TenantId, id: EstateId) -> Result<Option<Estate>, RepoError> {
-        let row: Option<EstateRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
-        row.map(Estate::try_from).transpose()
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Estate>,
-    ) -> Result<Page<Estate>, RepoError> {
-        list_page::<Estate, EstateRow, EstateFilters>(
-            &self.0,
-            tenant,
-            &LIST,
-            query,
-            Estate::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        e: &Estate,
-        journal: &Journal,
-    ) -> Result<Option<Estate>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
+async fn update(w: Write<'_>, e: &Estate) -> Result<Option<Estate>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
         if let Some(place) = e.data.place_id {
-            check_tantiemes(&mut tx, tenant, place, e.id, e.data.tantiemes).await?;
+            check_tantiemes(&mut *tx, tenant, place, e.id, e.data.tantiemes).await?;
         }
         // The row lock first: a lease being written on this estate commits before the
         // statement below takes its snapshot, so the status it derives sees that lease.
@@ -347,7 +291,7 @@ impl Repository<Estate> for PgEstates {
             .await
             .map_err(map_error)?;
         // The document of a lease out for signature describes the estate as it is.
-        crate::signatures::refuse_while_estate_signing(&mut tx, tenant, e.id.0).await?;
+        crate::signatures::refuse_while_estate_signing(&mut *tx, tenant, e.id.0).await?;
         let q = sqlx::query(
             "UPDATE estates SET created_at = $3, updated_at = $4, place_id = $5, owner_id = $6, \
              type_id = $7, reference = $8, address_street = $9, address_postal_code = $10, \
@@ -371,33 +315,23 @@ impl Repository<Estate> for PgEstates {
             return Ok(None);
         }
         let stored = read(&mut *tx, tenant, e.id.0).await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(stored)
-    }
+    })
+    .await
+}
 
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: EstateId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    let tenant = w.tenant;
+    w.done(async |tx| {
         sqlx::query("SELECT 1 FROM estates WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
             .bind(tenant.as_uuid())
-            .bind(id.0)
+            .bind(id)
             .execute(&mut *tx)
             .await
             .map_err(map_error)?;
-        crate::signatures::refuse_while_estate_signing(&mut tx, tenant, id.0).await?;
-        let done = sqlx::query("DELETE FROM estates WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::error::map_delete_error)?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
-        Ok(done.rows_affected() == 1)
-    }
+        crate::signatures::refuse_while_estate_signing(&mut *tx, tenant, id).await?;
+        let done = delete_in(&mut *tx, tenant, "estates", id).await?;
+        Ok(done)
+    })
+    .await
 }

@@ -1,22 +1,19 @@
 //! Places, with how many estates they hold and how many of their tantiemes are allocated.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use faireplace_kernel::TenantId;
 use faireplace_kernel::values::{Address, CountryCode, Text};
-use faireplace_kernel::{Page, TenantId};
 use faireplace_parties::ContactId;
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{Place, PlaceData, PlaceId};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use super::{corrupt, stored_opt};
 use crate::Db;
-use crate::common::read_source_alone;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
-    read_source, s, text,
+    ListFilter, ListSource, Write, find_scalar_in, push_eq, push_search, read_source, s,
+    table_repository, text,
 };
 use crate::error::map_error;
 
@@ -59,14 +56,6 @@ struct PlaceRow {
     allocated_tantiemes: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for PlaceRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<PlaceRow> for Place {
@@ -106,10 +95,7 @@ struct PlaceFilters;
 
 impl ListFilter<Place> for PlaceFilters {
     fn push(query: &ListQuery<Place>, qb: &mut QueryBuilder<Postgres>) {
-        if let Some(c) = query.filter.is_coownership {
-            qb.push(" AND is_coownership = ");
-            qb.push_bind(c);
-        }
+        push_eq(qb, "is_coownership", query.filter.is_coownership);
         if let Some(city) = &query.filter.city {
             qb.push(" AND lower(address_city) = lower(");
             qb.push_bind(city.clone());
@@ -150,61 +136,37 @@ fn bind_place<'q>(
         .bind(s(&d.notes))
 }
 
-#[async_trait]
-impl Repository<Place> for PgPlaces {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        p: &Place,
-        journal: &Journal,
-    ) -> Result<Place, RepoError> {
-        let q = sqlx::query(
-            "INSERT INTO places (tenant_id, id, created_at, updated_at, name, address_street, \
-             address_postal_code, address_city, address_country, construction_year, is_coownership, \
-             total_tantiemes, syndic_contact_id, heating_type, has_elevator, floors_count, notes) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(p.id.0)
-        .bind(p.created_at)
-        .bind(p.updated_at);
-        affected_one(&self.0, tenant, bind_place(q, &p.data), journal).await?;
-        Ok(p.clone())
-    }
+table_repository!(PgPlaces: Place, PlaceRow, PlaceFilters, "places", read SOURCE, list LIST);
 
-    async fn get(&self, tenant: TenantId, id: PlaceId) -> Result<Option<Place>, RepoError> {
-        let row: Option<PlaceRow> = read_source_alone(&self.0, SOURCE, tenant, id.0).await?;
-        row.map(Place::try_from).transpose()
-    }
+async fn insert(w: Write<'_>, p: &Place) -> Result<Place, RepoError> {
+    let q = sqlx::query(
+        "INSERT INTO places (tenant_id, id, created_at, updated_at, name, address_street, \
+         address_postal_code, address_city, address_country, construction_year, is_coownership, \
+         total_tantiemes, syndic_contact_id, heating_type, has_elevator, floors_count, notes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(p.id.0)
+    .bind(p.created_at)
+    .bind(p.updated_at);
+    w.one(bind_place(q, &p.data)).await?;
+    Ok(p.clone())
+}
 
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<Place>,
-    ) -> Result<Page<Place>, RepoError> {
-        list_page::<Place, PlaceRow, PlaceFilters>(&self.0, tenant, &LIST, query, Place::try_from)
-            .await
-    }
-
-    /// The place is locked while its tantiemes are checked, so that no estate can take shares
-    /// between the check and the write.
-    async fn update(
-        &self,
-        tenant: TenantId,
-        p: &Place,
-        journal: &Journal,
-    ) -> Result<Option<Place>, RepoError> {
-        let mut tx = self.0.tenant_tx(tenant).await?;
-        let locked: Option<i64> = sqlx::query_scalar(
+/// The place is locked while its tantiemes are checked, so that no estate can take shares
+/// between the check and the write.
+async fn update(w: Write<'_>, p: &Place) -> Result<Option<Place>, RepoError> {
+    let tenant = w.tenant;
+    w.changed(async |tx| {
+        let locked: Option<i64> = find_scalar_in(
+            &mut *tx,
             "SELECT (SELECT coalesce(sum(e.tantiemes), 0)::bigint FROM estates e \
                WHERE e.tenant_id = p.tenant_id AND e.place_id = p.id) \
              FROM places p WHERE p.tenant_id = $1 AND p.id = $2 FOR UPDATE OF p",
+            tenant,
+            p.id.0,
         )
-        .bind(tenant.as_uuid())
-        .bind(p.id.0)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let Some(allocated) = locked else {
             return Ok(None);
         };
@@ -233,20 +195,7 @@ impl Repository<Place> for PgPlaces {
             .await
             .map_err(map_error)?;
         let stored = read(&mut *tx, tenant, p.id.0).await?;
-        crate::journal::write(&mut tx, tenant, journal).await?;
-        tx.commit().await.map_err(map_error)?;
         Ok(stored)
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: PlaceId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query("DELETE FROM places WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant.as_uuid())
-            .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+    })
+    .await
 }

@@ -1,11 +1,8 @@
 //! Estate, room and equipment types, with whether anything uses them.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use faireplace_kernel::values::Text;
-use faireplace_kernel::{Page, TenantId};
-use faireplace_ports::audit::Journal;
-use faireplace_ports::{ListQuery, RepoError, Repository};
+use faireplace_ports::{ListQuery, RepoError};
 use faireplace_property::{PropertyType, TypeData, TypeId};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
@@ -13,8 +10,7 @@ use uuid::Uuid;
 use super::{corrupt, stored};
 use crate::Db;
 use crate::common::{
-    HasTotal, ListFilter, ListSource, affected_one, deleted_one, list_page, push_search,
-    read_source_alone,
+    ListFilter, ListSource, Write, push_eq, push_search, read_item, table_repository,
 };
 
 /// Types with their usage, as one relation (RLS applies to every table inside).
@@ -48,14 +44,6 @@ struct TypeRow {
     is_used: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    #[sqlx(default)]
-    total: i64,
-}
-
-impl HasTotal for TypeRow {
-    fn total(&self) -> i64 {
-        self.total
-    }
 }
 
 impl TryFrom<TypeRow> for PropertyType {
@@ -84,102 +72,55 @@ impl ListFilter<PropertyType> for TypeFilters {
     fn push(query: &ListQuery<PropertyType>, qb: &mut QueryBuilder<Postgres>) {
         qb.push(" AND kind = ");
         qb.push_bind(query.filter.kind.as_str());
-        if let Some(active) = query.filter.is_active {
-            qb.push(" AND is_active = ");
-            qb.push_bind(active);
-        }
-        if let Some(code) = &query.filter.code {
-            qb.push(" AND code = ");
-            qb.push_bind(code.clone());
-        }
+        push_eq(qb, "is_active", query.filter.is_active);
+        push_eq(qb, "code", query.filter.code.clone());
         push_search(query.search.as_deref(), &["name", "code"], qb);
     }
 }
 
-impl PgTypes {
-    async fn read(&self, tenant: TenantId, id: Uuid) -> Result<Option<PropertyType>, RepoError> {
-        let row: Option<TypeRow> = read_source_alone(&self.0, SOURCE, tenant, id).await?;
-        row.map(PropertyType::try_from).transpose()
+table_repository!(PgTypes: PropertyType, TypeRow, TypeFilters, "property_types", read SOURCE, list LIST, own delete);
+
+async fn insert(w: Write<'_>, t: &PropertyType) -> Result<PropertyType, RepoError> {
+    let q = sqlx::query(
+        "INSERT INTO property_types (tenant_id, id, kind, code, name, is_system, is_active, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6, $7, $8)",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(t.id.0)
+    .bind(t.kind.as_str())
+    .bind(&t.data.code)
+    .bind(t.data.name.as_str())
+    .bind(t.data.is_active)
+    .bind(t.created_at)
+    .bind(t.updated_at);
+    w.one(q).await?;
+    Ok(t.clone())
+}
+
+async fn update(w: Write<'_>, t: &PropertyType) -> Result<Option<PropertyType>, RepoError> {
+    let tenant = w.tenant;
+    let q = sqlx::query(
+        "UPDATE property_types SET code = $3, name = $4, is_active = $5, updated_at = $6 \
+         WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
+    )
+    .bind(tenant.as_uuid())
+    .bind(t.id.0)
+    .bind(&t.data.code)
+    .bind(t.data.name.as_str())
+    .bind(t.data.is_active)
+    .bind(t.updated_at);
+    if w.one(q).await? {
+        read_item::<TypeRow, _>(w.db, SOURCE, tenant, t.id.0).await
+    } else {
+        Ok(None)
     }
 }
 
-#[async_trait]
-impl Repository<PropertyType> for PgTypes {
-    async fn insert(
-        &self,
-        tenant: TenantId,
-        t: &PropertyType,
-        journal: &Journal,
-    ) -> Result<PropertyType, RepoError> {
-        let q = sqlx::query(
-            "INSERT INTO property_types (tenant_id, id, kind, code, name, is_system, is_active, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, false, $6, $7, $8)",
-        )
-        .bind(tenant.as_uuid())
-        .bind(t.id.0)
-        .bind(t.kind.as_str())
-        .bind(&t.data.code)
-        .bind(t.data.name.as_str())
-        .bind(t.data.is_active)
-        .bind(t.created_at)
-        .bind(t.updated_at);
-        affected_one(&self.0, tenant, q, journal).await?;
-        Ok(t.clone())
-    }
-
-    async fn get(&self, tenant: TenantId, id: TypeId) -> Result<Option<PropertyType>, RepoError> {
-        self.read(tenant, id.0).await
-    }
-
-    async fn list(
-        &self,
-        tenant: TenantId,
-        query: &ListQuery<PropertyType>,
-    ) -> Result<Page<PropertyType>, RepoError> {
-        list_page::<PropertyType, TypeRow, TypeFilters>(
-            &self.0,
-            tenant,
-            &LIST,
-            query,
-            PropertyType::try_from,
-        )
-        .await
-    }
-
-    async fn update(
-        &self,
-        tenant: TenantId,
-        t: &PropertyType,
-        journal: &Journal,
-    ) -> Result<Option<PropertyType>, RepoError> {
-        let q = sqlx::query(
-            "UPDATE property_types SET code = $3, name = $4, is_active = $5, updated_at = $6 \
-             WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
-        )
-        .bind(tenant.as_uuid())
-        .bind(t.id.0)
-        .bind(&t.data.code)
-        .bind(t.data.name.as_str())
-        .bind(t.data.is_active)
-        .bind(t.updated_at);
-        if affected_one(&self.0, tenant, q, journal).await? {
-            self.read(tenant, t.id.0).await
-        } else {
-            Ok(None)
-        }
-    }
-
-    async fn delete(
-        &self,
-        tenant: TenantId,
-        id: TypeId,
-        journal: &Journal,
-    ) -> Result<bool, RepoError> {
-        let q = sqlx::query(
-            "DELETE FROM property_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
-        )
-        .bind(tenant.as_uuid())
-        .bind(id.0);
-        deleted_one(&self.0, tenant, q, journal).await
-    }
+async fn delete(w: Write<'_>, id: Uuid) -> Result<bool, RepoError> {
+    let q = sqlx::query(
+        "DELETE FROM property_types WHERE tenant_id = $1 AND id = $2 AND NOT is_system",
+    )
+    .bind(w.tenant.as_uuid())
+    .bind(id);
+    w.delete_query(q).await
 }
