@@ -94,6 +94,7 @@ post /api/meters "{\"estate_id\":\"$ESTATE\",\"meter_type\":\"GAS\"}" >/dev/null
 post "/api/estates/$ESTATE/inventory" '{"label":"Lit","category":"BEDDING"}' >/dev/null
 
 log "the README's quick tour (scripts/tour.sh), on a third tenant with test credits"
+command -v jq >/dev/null || die "the quick tour needs jq (apt install jq)"
 TOUR_KEY="$("$BIN" tenant create --name tour --credits 5 | sed -n 's/^owner_key=//p')"
 (cd "$WORK" && KEY="$TOUR_KEY" BASE="$BASE" "$ROOT/scripts/tour.sh" >&2) || die "the quick tour failed"
 

@@ -7,6 +7,7 @@
 set -euo pipefail
 BASE="${BASE:-http://127.0.0.1:8080}"
 : "${KEY:?the OWNER key of a tenant with credits (faireplace tenant create --credits 5)}"
+command -v jq >/dev/null || { echo "the tour needs jq (apt install jq, brew install jq)" >&2; exit 1; }
 
 api() { # METHOD PATH [BODY]: the answer's JSON; a 4xx or 5xx stops the tour with its problem
     local out
@@ -40,7 +41,7 @@ echo "lease $LEASE: $(api GET "/api/leases/$LEASE" | jq -r .status)"
 
 # 3. Its mandatory annexes, and the contract as a PDF.
 api POST "/api/leases/$LEASE/annexes/attach-mandatory" '{}' | jq -r '.annexes[] | "annex: \(.code) \(.title)"'
-curl -sS "$BASE/api/leases/$LEASE/document" -H "Authorization: Bearer $KEY" -o bail.pdf
+curl -fsS "$BASE/api/leases/$LEASE/document" -H "Authorization: Bearer $KEY" -o bail.pdf
 echo "contract: bail.pdf ($(wc -c <bail.pdf) bytes)"
 
 # 4. The signature (one credit): the lessee first, then the owner, each with the one-time code
@@ -60,5 +61,5 @@ done
 
 # 5. The lease is in force; the signed document carries its evidence page.
 echo "lease $LEASE: $(api GET "/api/leases/$LEASE" | jq -r .status)"
-curl -sS "$BASE/api/signatures/$SIG_ID/document" -H "Authorization: Bearer $KEY" -o bail-signe.pdf
+curl -fsS "$BASE/api/signatures/$SIG_ID/document" -H "Authorization: Bearer $KEY" -o bail-signe.pdf
 echo "signed: bail-signe.pdf ($(wc -c <bail-signe.pdf) bytes)"

@@ -237,13 +237,13 @@ impl Fixture<'_, Owner> {
         self.merge(crate::person_owner(first, last))
     }
 
-    /// A company of this name (no first and last names).
-    pub fn company(self, name: &str) -> Self {
-        let company = json!({"kind": "COMPANY", "company_name": name});
-        Fixture {
-            body: company,
-            ..self
-        }
+    /// A company of this name: the person's names go, what else was set stays.
+    pub fn company(mut self, name: &str) -> Self {
+        self.body = merged(
+            self.body,
+            json!({"kind": "COMPANY", "company_name": name, "first_name": null, "last_name": null}),
+        );
+        self
     }
 }
 
@@ -272,7 +272,7 @@ impl Kind for Estate {
         if f.lacks("place_id") && f.lacks("address") {
             f.body["place_id"] = app.place(key).id().await.into();
         }
-        if f.lacks("type_id") {
+        if f.lacks("type_id") && f.lacks("type_code") {
             f.body["type_id"] = app.estate_type(key, &f.code_or("FLAT")).await.into();
         }
     }
@@ -308,13 +308,13 @@ setters!(Contact {
     email: "email"
 });
 impl Fixture<'_, Contact> {
-    /// A company (no first and last names).
-    pub fn company(self, name: &str) -> Self {
-        let company = json!({"kind": self.body["kind"], "company_name": name});
-        Fixture {
-            body: company,
-            ..self
-        }
+    /// A company: the person's names go, what else was set stays.
+    pub fn company(mut self, name: &str) -> Self {
+        self.body = merged(
+            self.body,
+            json!({"company_name": name, "first_name": null, "last_name": null}),
+        );
+        self
     }
 }
 

@@ -39,8 +39,6 @@ fn gateway(api_base: &str) -> StripeGateway {
     .expect("gateway")
 }
 
-/// A Checkout session as Stripe answers its creation (API 2025), trimmed of nothing the SDK
-/// requires.
 /// The error a checkout through the gateway at `api_base` came back with.
 async fn checkout_error(api_base: &str, idempotency_key: Option<&str>) -> PaymentError {
     gateway(api_base)
@@ -56,6 +54,8 @@ async fn failed_checkout(status: u16, body: String) -> (MockStripe, PaymentError
     (stripe, error)
 }
 
+/// A Checkout session as Stripe answers its creation (API 2025), trimmed of nothing the SDK
+/// requires.
 fn created_session() -> String {
     let tenant = tenant().to_string();
     json!({
