@@ -197,6 +197,28 @@ async fn a_lease_s_type_is_named_by_id_or_by_code() {
     assert_eq!(err.error_fields(), ["lease_type_id", "lease_type_code"]);
     let err = app.post("/api/leases", w.key(), by_code("CASTLE")).await;
     assert_eq!(err.error_fields(), ["lease_type_code"]);
+    // A code is read as types are stored: trimmed, upper-cased.
+    let seasonal = app
+        .post("/api/leases", w.key(), by_code(" unfurnished"))
+        .await;
+    seasonal.assert_status(201);
+    assert_eq!(seasonal.body["lease_type_id"], w.kind("UNFURNISHED"));
+    // Every invalid field at once, the code's among them.
+    let mut bad = by_code("castle");
+    bad["rent_amount"] = json!(-1);
+    let err = app.post("/api/leases", w.key(), bad).await;
+    assert_eq!(err.error_fields(), ["lease_type_code", "rent_amount"]);
+    let mut neither = by_code("UNFURNISHED");
+    neither
+        .as_object_mut()
+        .expect("object")
+        .remove("lease_type_code");
+    let err = app.post("/api/leases", w.key(), neither).await;
+    assert_eq!(err.error_fields(), ["lease_type_id"]);
+    assert_eq!(
+        err.body["errors"][0]["message"],
+        "is required (or lease_type_code)"
+    );
     // A merge patch naming the code replaces the type.
     let url = format!("/api/leases/{}", id(&res));
     let patch = json!({"lease_type_code": "FURNISHED", "deposit_amount": 1701});

@@ -218,19 +218,20 @@ impl CrudResource for Lease {
         state: &AppState,
         caller: &Principal,
         r: &mut LeaseRequest,
-    ) -> Result<(), ApiError> {
+    ) -> Result<ValidationErrors, ApiError> {
         let by_code = |code| LeaseTypeFilter {
             code: Some(code),
             ..LeaseTypeFilter::default()
         };
         let fields = ("lease_type_id", "lease_type_code");
         let (given, code) = (r.lease_type_id.is_some(), r.lease_type_code.take());
-        if let Some(id) =
-            id_by_code::<LeaseType>(state, caller, fields, given, code, by_code).await?
-        {
+        let mut errors = ValidationErrors::new();
+        let found =
+            id_by_code::<LeaseType>(state, caller, fields, given, code, by_code, &mut errors);
+        if let Some(id) = found.await? {
             r.lease_type_id = Some(id);
         }
-        Ok(())
+        Ok(errors)
     }
 
     fn create(_: (), r: LeaseRequest, now: DateTime<Utc>) -> Result<Self, AppError> {

@@ -145,21 +145,21 @@ impl CrudResource for Estate {
         state: &AppState,
         caller: &Principal,
         r: &mut EstateRequest,
-    ) -> Result<(), ApiError> {
+    ) -> Result<ValidationErrors, ApiError> {
         let by_code = |code| TypeFilter {
             kind: TypeKind::Estate,
             code: Some(code),
             ..TypeFilter::default()
         };
         let fields = ("type_id", "type_code");
-        let code = r.type_code.take();
-        if let Some(id) =
-            id_by_code::<PropertyType>(state, caller, fields, r.type_id.is_some(), code, by_code)
-                .await?
-        {
+        let (given, code) = (r.type_id.is_some(), r.type_code.take());
+        let mut errors = ValidationErrors::new();
+        let found =
+            id_by_code::<PropertyType>(state, caller, fields, given, code, by_code, &mut errors);
+        if let Some(id) = found.await? {
             r.type_id = Some(id.0);
         }
-        Ok(())
+        Ok(errors)
     }
 
     fn create(_: (), r: EstateRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
