@@ -852,6 +852,22 @@ async fn every_blocked_reason_is_reported() {
         )
         .await;
     res.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+    // The caller is checked before the body: an unknown key is 401, a lessee's key 403.
+    let (lessee, _) = app.lessee_key(&w.t, &["lessee:leases:read"]).await;
+    let callers = [
+        ("fp_unknown", 401, "UNAUTHENTICATED"),
+        (lessee.as_str(), 403, "FORBIDDEN"),
+    ];
+    for route in ["rent-revision/preview", "rent-revision"] {
+        let url = format!("/api/leases/{plain}/{route}");
+        for (key, status, code) in callers {
+            for (content_type, body) in [("text/plain", "as_of=x"), ("application/json", "{")] {
+                app.post_raw(&url, key, content_type, body)
+                    .await
+                    .assert_problem(status, code);
+            }
+        }
+    }
     // Only an active lease (or one under notice) is revised.
     let (draft, _) = revisable(&app, &w, json!({"status": "DRAFT"})).await;
     preview(&draft, json!({"as_of": "2024-08-10"}))

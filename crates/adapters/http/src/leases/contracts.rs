@@ -448,43 +448,48 @@ fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
     }
 }
 
-/// An optional JSON body: empty is the default, anything else must parse.
-fn revision_request(req: &HttpRequest, body: &web::Bytes) -> Result<RevisionRequest, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(RevisionRequest::default());
-    }
-    // A body must be JSON, like everywhere else (415 otherwise).
-    let json = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            let v = v.trim().to_ascii_lowercase();
-            v == "application/json" || v.ends_with("+json")
-        });
-    if !json {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::UnsupportedMediaType,
-            "send the revision request as application/json (or no body at all)",
-        ));
-    }
-    let parsed: RevisionRequestBody = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            actix_web::http::StatusCode::BAD_REQUEST,
-            ErrorCode::MalformedJson,
-            format!("the body is not a valid revision request: {e}"),
-        )
-    })?;
-    Ok(RevisionRequest {
-        as_of: parsed.as_of,
-        revision_date: parsed.revision_date,
-    })
+/// A rent revision request as it came: its optional JSON body, read in the handler (after the
+/// caller is known, so that a bad body never answers before a bad key).
+pub struct RevisionBody {
+    content_type: Option<String>,
+    body: web::Bytes,
 }
 
-/// A rent revision request read from its optional JSON body.
-pub struct RevisionBody(RevisionRequest);
+impl RevisionBody {
+    /// The request: an empty body is the default, anything else must be JSON (415) and parse
+    /// (400).
+    fn read(&self) -> Result<RevisionRequest, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(RevisionRequest::default());
+        }
+        let json = self
+            .content_type
+            .as_deref()
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || v.ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "send the revision request as application/json (or no body at all)",
+            ));
+        }
+        let parsed: RevisionRequestBody = serde_json::from_slice(&self.body).map_err(|e| {
+            ApiError::new(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                ErrorCode::MalformedJson,
+                format!("the body is not a valid revision request: {e}"),
+            )
+        })?;
+        Ok(RevisionRequest {
+            as_of: parsed.as_of,
+            revision_date: parsed.revision_date,
+        })
+    }
+}
 
 impl actix_web::FromRequest for RevisionBody {
     type Error = actix_web::Error;
@@ -492,10 +497,14 @@ impl actix_web::FromRequest for RevisionBody {
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let body = web::Bytes::from_request(req, payload);
-        let req = req.clone();
+        let content_type = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Box::pin(async move {
             let body = body.await?;
-            Ok(RevisionBody(revision_request(&req, &body)?))
+            Ok(RevisionBody { content_type, body })
         })
     }
 }
@@ -511,7 +520,7 @@ crate::endpoint! {
     request_body(content = RevisionRequestBody, description = "Optional"),
     fn preview_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
         let lease = LeaseId(path.into_inner());
-        let preview = state.lease_rules.preview_revision(&caller.0, lease, body.0);
+        let preview = state.lease_rules.preview_revision(&caller.0, lease, body.read()?);
         Ok(HttpResponse::Ok().json(revision_response(preview.await?, false)))
     }
 }
@@ -526,7 +535,7 @@ crate::endpoint! {
     request_body(content = RevisionRequestBody, description = "Optional"),
     fn apply_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
         let lease = LeaseId(path.into_inner());
-        let (preview, _lease) = state.lease_rules.apply_revision(&caller.0, lease, body.0).await?;
+        let (preview, _lease) = state.lease_rules.apply_revision(&caller.0, lease, body.read()?).await?;
         Ok(HttpResponse::Ok().json(revision_response(preview, true)))
     }
 }
