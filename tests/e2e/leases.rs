@@ -1000,3 +1000,19 @@ async fn a_draft_s_amounts_stay_its_initial_ones_and_dates_are_bounded() {
         );
     }
 }
+
+#[test]
+fn the_lease_form_documents_its_amounts_with_examples() {
+    let api: Value = serde_json::from_str(&faireplace_http::openapi_json()).expect("json");
+    let form = &api["components"]["schemas"]["LeaseRequest"]["properties"];
+    let amounts = [
+        ("rent_amount", 850.5),
+        ("charges_amount", 50.0),
+        ("deposit_amount", 850.5),
+    ];
+    for (field, example) in amounts {
+        assert_eq!(form[field]["example"].as_f64(), Some(example), "{field}");
+        let schema = form[field].to_string();
+        assert!(schema.contains("#/components/schemas/Amount"), "{field}");
+    }
+}

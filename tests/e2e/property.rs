@@ -895,3 +895,11 @@ async fn another_tenant_neither_lists_nor_refers_to_a_tenant_s_property() {
     let res = app.post("/api/estates", bk, json!({"owner_id": id(&b_owner.body), "type_id": p.flat_type, "address": address("1 rue Y", "75001", "Paris")})).await;
     assert_eq!(res.error_fields(), ["type_id"]);
 }
+
+#[test]
+fn the_estate_form_documents_its_surface_with_an_example() {
+    let api: Value = serde_json::from_str(&faireplace_http::openapi_json()).expect("json");
+    let surface = &api["components"]["schemas"]["EstateRequest"]["properties"]["surface_m2"];
+    assert_eq!(surface["example"].as_f64(), Some(45.5));
+    assert!(surface.to_string().contains("#/components/schemas/Amount"));
+}

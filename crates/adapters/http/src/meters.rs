@@ -41,7 +41,7 @@ pub struct MeterRequest {
     /// kWh or m3 from the type when absent.
     pub unit: Option<String>,
     /// The largest value the meter displays before rolling over to 0.
-    #[schema(value_type = Option<crate::schema::Amount>, example = 99999)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 99999)]
     pub max_value: Option<Decimal>,
     pub location: Option<String>,
     pub installed_on: Option<NaiveDate>,
@@ -241,7 +241,7 @@ crate::endpoint! {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ReadingRequest {
     /// The index shown, ≥ 0, at most 3 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 12345.6)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 12345.6)]
     pub value: Option<Decimal>,
     /// Now when absent; after the meter's latest reading.
     pub read_at: Option<DateTime<Utc>>,

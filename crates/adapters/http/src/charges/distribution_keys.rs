@@ -217,7 +217,7 @@ pub struct CalculateRequest {
     #[schema(required = true)]
     pub place_id: Option<Uuid>,
     /// The amount to split, at most 2 decimals (negative for a refund).
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 1234.56)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 1234.56)]
     pub total_amount: Option<Decimal>,
     /// The day whose leases count occupants (default today).
     pub calculation_date: Option<NaiveDate>,

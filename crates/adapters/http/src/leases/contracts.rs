@@ -59,10 +59,10 @@ pub struct LeaseRequest {
     #[schema(example = "2028-12-31")]
     pub end_date: Option<NaiveDate>,
     /// Rent excluding charges, at most 2 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 850.5)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 850.5)]
     pub rent_amount: Option<Decimal>,
     /// Monthly charges (0 when absent).
-    #[schema(value_type = Option<crate::schema::Amount>, example = 50)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 50)]
     pub charges_amount: Option<Decimal>,
     /// PROVISION when absent.
     #[schema(value_type = Option<ChargesMode>)]
@@ -71,7 +71,7 @@ pub struct LeaseRequest {
     #[schema(minimum = 1, maximum = 28)]
     pub payment_day: Option<i64>,
     /// At most the type's cap in months of rent excluding charges (0 when absent).
-    #[schema(value_type = Option<crate::schema::Amount>, example = 850.5)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 850.5)]
     pub deposit_amount: Option<Decimal>,
     /// Absent: as the lease type allows rent revision.
     pub has_revision_clause: Option<bool>,

@@ -49,7 +49,7 @@ pub struct EstateRequest {
     #[schema(example = "12")]
     pub door: Option<String>,
     /// Living surface, at most 2 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, example = 45.5)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 45.5)]
     pub surface_m2: Option<Decimal>,
     #[schema(example = 2)]
     pub rooms_count: Option<i64>,
