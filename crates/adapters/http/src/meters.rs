@@ -20,7 +20,7 @@ use crate::common::PageParams;
 use crate::common::{Manager, Paginated, created};
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
-use crate::property::{bool_param, opt, uuid_param};
+use crate::property::{bool_param, enum_param, opt, uuid_param};
 
 /// A meter as sent: on an estate or on a place (one of the two).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -182,11 +182,9 @@ impl CrudResource for Meter {
             .merge(uuid_param("estate_id", &p.estate_id))
             .flatten();
         let place_id = errors.merge(uuid_param("place_id", &p.place_id)).flatten();
-        let meter_type = p
-            .meter_type
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("meter_type", MeterType::parse(s)));
+        let meter_type = errors
+            .merge(enum_param("meter_type", &p.meter_type))
+            .flatten();
         let active = errors.merge(bool_param("active", &p.active)).flatten();
         errors.into_result()?;
         Ok(MeterFilter {

@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::common::Manager;
 use crate::crud::{CrudResource, id_by_code};
 use crate::problem::ApiError;
-use crate::property::{opt, uuid_param};
+use crate::property::{enum_param, opt, uuid_param};
 
 /// A lessee party to a lease.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -292,11 +292,7 @@ impl CrudResource for Lease {
         let lease_type_id = errors
             .merge(uuid_param("lease_type_id", &p.lease_type_id))
             .flatten();
-        let status = p
-            .status
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("status", LeaseStatus::parse(s)));
+        let status = errors.merge(enum_param("status", &p.status)).flatten();
         errors.into_result()?;
         Ok(LeaseFilter {
             estate_id: estate_id.map(EstateId),

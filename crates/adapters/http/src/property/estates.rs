@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{bool_param, opt, uuid_param};
+use super::{bool_param, enum_param, opt, uuid_param};
 use crate::AppState;
 use crate::common::Manager;
 use crate::crud::{CrudResource, id_by_code};
@@ -225,11 +225,7 @@ impl CrudResource for Estate {
         let place_id = errors.merge(uuid_param("place_id", &p.place_id)).flatten();
         let owner_id = errors.merge(uuid_param("owner_id", &p.owner_id)).flatten();
         let type_id = errors.merge(uuid_param("type_id", &p.type_id)).flatten();
-        let status = p
-            .status
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("status", EstateStatus::parse(s)));
+        let status = errors.merge(enum_param("status", &p.status)).flatten();
         let is_furnished = errors
             .merge(bool_param("is_furnished", &p.is_furnished))
             .flatten();
