@@ -197,6 +197,28 @@ async fn a_lease_s_type_is_named_by_id_or_by_code() {
     assert_eq!(err.error_fields(), ["lease_type_id", "lease_type_code"]);
     let err = app.post("/api/leases", w.key(), by_code("CASTLE")).await;
     assert_eq!(err.error_fields(), ["lease_type_code"]);
+    // A code is read as types are stored: trimmed, upper-cased.
+    let seasonal = app
+        .post("/api/leases", w.key(), by_code(" unfurnished"))
+        .await;
+    seasonal.assert_status(201);
+    assert_eq!(seasonal.body["lease_type_id"], w.kind("UNFURNISHED"));
+    // Every invalid field at once, the code's among them.
+    let mut bad = by_code("castle");
+    bad["rent_amount"] = json!(-1);
+    let err = app.post("/api/leases", w.key(), bad).await;
+    assert_eq!(err.error_fields(), ["lease_type_code", "rent_amount"]);
+    let mut neither = by_code("UNFURNISHED");
+    neither
+        .as_object_mut()
+        .expect("object")
+        .remove("lease_type_code");
+    let err = app.post("/api/leases", w.key(), neither).await;
+    assert_eq!(err.error_fields(), ["lease_type_id"]);
+    assert_eq!(
+        err.body["errors"][0]["message"],
+        "is required (or lease_type_code)"
+    );
     // A merge patch naming the code replaces the type.
     let url = format!("/api/leases/{}", id(&res));
     let patch = json!({"lease_type_code": "FURNISHED", "deposit_amount": 1701});
@@ -830,6 +852,22 @@ async fn every_blocked_reason_is_reported() {
         )
         .await;
     res.assert_problem(415, "UNSUPPORTED_MEDIA_TYPE");
+    // The caller is checked before the body: an unknown key is 401, a lessee's key 403.
+    let (lessee, _) = app.lessee_key(&w.t, &["lessee:leases:read"]).await;
+    let callers = [
+        ("fp_unknown", 401, "UNAUTHENTICATED"),
+        (lessee.as_str(), 403, "FORBIDDEN"),
+    ];
+    for route in ["rent-revision/preview", "rent-revision"] {
+        let url = format!("/api/leases/{plain}/{route}");
+        for (key, status, code) in callers {
+            for (content_type, body) in [("text/plain", "as_of=x"), ("application/json", "{")] {
+                app.post_raw(&url, key, content_type, body)
+                    .await
+                    .assert_problem(status, code);
+            }
+        }
+    }
     // Only an active lease (or one under notice) is revised.
     let (draft, _) = revisable(&app, &w, json!({"status": "DRAFT"})).await;
     preview(&draft, json!({"as_of": "2024-08-10"}))
@@ -960,5 +998,21 @@ async fn a_draft_s_amounts_stay_its_initial_ones_and_dates_are_bounded() {
             "{field}: {}",
             res.text
         );
+    }
+}
+
+#[test]
+fn the_lease_form_documents_its_amounts_with_examples() {
+    let api: Value = serde_json::from_str(&faireplace_http::openapi_json()).expect("json");
+    let form = &api["components"]["schemas"]["LeaseRequest"]["properties"];
+    let amounts = [
+        ("rent_amount", 850.5),
+        ("charges_amount", 50.0),
+        ("deposit_amount", 850.5),
+    ];
+    for (field, example) in amounts {
+        assert_eq!(form[field]["example"].as_f64(), Some(example), "{field}");
+        let schema = form[field].to_string();
+        assert!(schema.contains("#/components/schemas/Amount"), "{field}");
     }
 }

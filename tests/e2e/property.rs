@@ -180,6 +180,35 @@ async fn an_estate_s_type_is_named_by_id_or_by_code() {
         let res = app.post("/api/estates", k, by_code(code)).await;
         assert_eq!(res.error_fields(), ["type_code"], "{code}");
     }
+    // A code is read as types are stored: trimmed, upper-cased.
+    let lower = app.post("/api/estates", k, by_code(" flat ")).await;
+    lower.assert_status(201);
+    assert_eq!(lower.body["type_id"], p.flat_type.as_str());
+    let res = app.post("/api/estates", k, by_code("f!")).await;
+    assert_eq!(res.error_fields(), ["type_code"]);
+    // A code of nothing is reported with every other invalid field, and once only.
+    let res = app
+        .post(
+            "/api/estates",
+            k,
+            json!({"place_id": p.place, "type_code": "CASTLE"}),
+        )
+        .await;
+    res.assert_problem(400, "VALIDATION_ERROR");
+    assert_eq!(res.error_fields(), ["type_code", "owner_id"]);
+    // Neither id nor code: the message names both.
+    let res = app
+        .post(
+            "/api/estates",
+            k,
+            json!({"place_id": p.place, "owner_id": p.owner}),
+        )
+        .await;
+    assert_eq!(res.error_fields(), ["type_id"]);
+    assert_eq!(
+        res.body["errors"][0]["message"],
+        "is required (or type_code)"
+    );
     // PATCH and PUT take the code too.
     let url = format!("/api/estates/{}", id(&flat.body));
     let house = app.patch(&url, k, json!({"type_code": "HOUSE"})).await;
@@ -865,4 +894,12 @@ async fn another_tenant_neither_lists_nor_refers_to_a_tenant_s_property() {
     assert_eq!(res.error_fields(), ["place_id"]);
     let res = app.post("/api/estates", bk, json!({"owner_id": id(&b_owner.body), "type_id": p.flat_type, "address": address("1 rue Y", "75001", "Paris")})).await;
     assert_eq!(res.error_fields(), ["type_id"]);
+}
+
+#[test]
+fn the_estate_form_documents_its_surface_with_an_example() {
+    let api: Value = serde_json::from_str(&faireplace_http::openapi_json()).expect("json");
+    let surface = &api["components"]["schemas"]["EstateRequest"]["properties"]["surface_m2"];
+    assert_eq!(surface["example"].as_f64(), Some(45.5));
+    assert!(surface.to_string().contains("#/components/schemas/Amount"));
 }

@@ -6,6 +6,7 @@
 use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use faireplace_app::{AppError, CrudService, Principal};
+use faireplace_kernel::values::parse_code;
 use faireplace_kernel::{PageRequest, Sort, ValidationErrors};
 use faireplace_ports::{ListQuery, Resource};
 use serde::Serialize;
@@ -54,13 +55,14 @@ pub trait CrudResource: Resource {
     const BY_CODE: &'static [(&'static str, &'static str)] = &[];
 
     /// Turns the codes a request names (see [`BY_CODE`](Self::BY_CODE)) into ids, with
-    /// [`id_by_code`].
+    /// [`id_by_code`]. The field errors of the lookups are returned, to be reported with the
+    /// record's own.
     async fn resolve(
         _state: &AppState,
         _caller: &Principal,
         _request: &mut Self::Request,
-    ) -> Result<(), ApiError> {
-        Ok(())
+    ) -> Result<ValidationErrors, ApiError> {
+        Ok(ValidationErrors::new())
     }
 
     /// Checks that need other resources (a referenced contact's kind, a key holder…).
@@ -84,8 +86,9 @@ pub trait CrudResource: Resource {
 }
 
 /// The id of the `R` of a code, for a reference given by code (`None` without one): one list
-/// query in the caller's tenant, with the filter that `by_code` makes of the code. An id and a
-/// code both given, or a code of nothing, answer 400 naming the fields.
+/// query in the caller's tenant, with the filter that `by_code` makes of the code, normalised as
+/// codes are stored (trimmed, upper-cased). An id and a code both given, a code that is no code
+/// or a code of nothing are recorded in `errors` under the fields (and give `None`).
 pub async fn id_by_code<R: CrudResource>(
     state: &AppState,
     caller: &Principal,
@@ -93,17 +96,20 @@ pub async fn id_by_code<R: CrudResource>(
     id_given: bool,
     code: Option<String>,
     by_code: impl FnOnce(String) -> R::Filter,
+    errors: &mut ValidationErrors,
 ) -> Result<Option<R::Id>, ApiError> {
     let Some(code) = code else {
         return Ok(None);
     };
     if id_given {
         let message = format!("give {id_field} or {code_field}, not both");
-        let mut errors = ValidationErrors::new();
         errors.push(id_field, message.clone());
         errors.push(code_field, message);
-        return Err(ApiError::validation(&errors));
+        return Ok(None);
     }
+    let Some(code) = errors.take(code_field, parse_code(&code)) else {
+        return Ok(None);
+    };
     let query = ListQuery {
         page: PageRequest::default(),
         sort: R::DEFAULT_SORT,
@@ -111,12 +117,42 @@ pub async fn id_by_code<R: CrudResource>(
         filter: by_code(code),
     };
     let page = R::service(state).list(caller, &query).await?;
-    match page.items.first() {
-        Some(item) => Ok(Some(item.id())),
-        None => Err(ApiError::field(
-            code_field,
-            &format!("names no {} of this code", R::NAME),
-        )),
+    let id = page.items.first().map(|item| item.id());
+    if id.is_none() {
+        errors.push(code_field, format!("names no {} of this code", R::NAME));
+    }
+    Ok(id)
+}
+
+/// The record a request makes, or every invalid field at once: the errors of its code lookups
+/// (`lookup`, from [`CrudResource::resolve`]) with the record's own. An id whose code failed is
+/// not reported again as missing, and a missing id names its code field too.
+fn validated<R: CrudResource, T>(
+    mut lookup: ValidationErrors,
+    made: Result<T, AppError>,
+) -> Result<T, ApiError> {
+    match made {
+        Ok(item) if lookup.is_empty() => Ok(item),
+        Err(AppError::Validation(errors)) => {
+            let failed: Vec<&str> = R::BY_CODE
+                .iter()
+                .filter(|(_, code)| lookup.errors().iter().any(|e| e.field == *code))
+                .map(|(id, _)| *id)
+                .collect();
+            for e in errors.errors() {
+                let by_code = R::BY_CODE.iter().find(|(id, _)| *id == e.field);
+                match by_code {
+                    _ if failed.contains(&e.field.as_str()) => {}
+                    Some((_, code)) if e.message == "is required" => {
+                        lookup.push(&e.field, format!("is required (or {code})"));
+                    }
+                    _ => lookup.push(&e.field, &e.message),
+                }
+            }
+            Err(ApiError::validation(&lookup))
+        }
+        Err(other) if lookup.is_empty() => Err(other.into()),
+        _ => Err(ApiError::validation(&lookup)),
     }
 }
 
@@ -159,9 +195,9 @@ pub async fn create<R: CrudResource>(
     mut request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
     R::check_parent(state, caller, parent).await?;
-    R::resolve(state, caller, &mut request).await?;
+    let lookup = R::resolve(state, caller, &mut request).await?;
     let service = service::<R>(state);
-    let mut item = R::create(parent, request, service.now())?;
+    let mut item = validated::<R, _>(lookup, R::create(parent, request, service.now()))?;
     item.check(state, caller).await?;
     let item = service.create(caller, move |_| Ok(item)).await?;
     Ok(created(R::location(parent, item.id()), &item.to_response()))
@@ -192,10 +228,10 @@ async fn store<R: CrudResource>(
     before: R,
     mut request: R::Request,
 ) -> Result<HttpResponse, ApiError> {
-    R::resolve(state, caller, &mut request).await?;
+    let lookup = R::resolve(state, caller, &mut request).await?;
     let service = service::<R>(state);
     let mut item = before.clone();
-    item.replace(request, service.now())?;
+    validated::<R, _>(lookup, item.replace(request, service.now()))?;
     item.check(state, caller).await?;
     let item = service
         .change(caller, before, move |stored, _| {

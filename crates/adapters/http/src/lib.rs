@@ -287,6 +287,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut api = api;
     standard_responses(&mut api);
     openapi::describe_operations(&mut api);
+    openapi::amounts(&mut api);
     openapi::required_fields_not_null(&mut api);
     api
 }

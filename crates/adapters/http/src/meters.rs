@@ -20,7 +20,7 @@ use crate::common::PageParams;
 use crate::common::{Manager, Paginated, created};
 use crate::crud::CrudResource;
 use crate::problem::ApiError;
-use crate::property::{bool_param, opt, uuid_param};
+use crate::property::{bool_param, enum_param, opt, uuid_param};
 
 /// A meter as sent: on an estate or on a place (one of the two).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -41,7 +41,7 @@ pub struct MeterRequest {
     /// kWh or m3 from the type when absent.
     pub unit: Option<String>,
     /// The largest value the meter displays before rolling over to 0.
-    #[schema(value_type = Option<crate::schema::Amount>, example = 99999)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 99999)]
     pub max_value: Option<Decimal>,
     pub location: Option<String>,
     pub installed_on: Option<NaiveDate>,
@@ -182,11 +182,9 @@ impl CrudResource for Meter {
             .merge(uuid_param("estate_id", &p.estate_id))
             .flatten();
         let place_id = errors.merge(uuid_param("place_id", &p.place_id)).flatten();
-        let meter_type = p
-            .meter_type
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("meter_type", MeterType::parse(s)));
+        let meter_type = errors
+            .merge(enum_param("meter_type", &p.meter_type))
+            .flatten();
         let active = errors.merge(bool_param("active", &p.active)).flatten();
         errors.into_result()?;
         Ok(MeterFilter {
@@ -241,7 +239,7 @@ crate::endpoint! {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct ReadingRequest {
     /// The index shown, ≥ 0, at most 3 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 12345.6)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 12345.6)]
     pub value: Option<Decimal>,
     /// Now when absent; after the meter's latest reading.
     pub read_at: Option<DateTime<Utc>>,

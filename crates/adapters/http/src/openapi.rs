@@ -3,9 +3,12 @@
 
 use std::collections::BTreeSet;
 
+use utoipa::ToSchema;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{Schema, SchemaType, Type};
-use utoipa::openapi::{OpenApi, RefOr};
+use utoipa::openapi::schema::{AllOf, OneOf, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{Object, OpenApi, Ref, RefOr};
+
+use crate::schema::Amount;
 
 /// Who may call an operation, from its path and security: the sentence every operation's
 /// description ends with.
@@ -54,6 +57,51 @@ pub fn operations_mut(api: &mut OpenApi) -> impl Iterator<Item = (&String, &mut 
         .flatten()
         .map(move |op| (path, op))
     })
+}
+
+/// The format that marks an amount with an example (`#[schema(value_type = f64, format =
+/// "amount", example = 850.5)]`): utoipa drops the example of a field that refers to a
+/// component, so such a field is written as a number and [`amounts`] makes it an [`Amount`].
+const AMOUNT_FORMAT: &str = "amount";
+
+/// Every property marked [`AMOUNT_FORMAT`] refers to [`Amount`], with its own description and
+/// example beside the reference: `null` allowed when the property is optional and not required.
+pub fn amounts(api: &mut OpenApi) {
+    let Some(components) = api.components.as_mut() else {
+        return;
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(form)) = schema else {
+            continue;
+        };
+        for (name, property) in form.properties.iter_mut() {
+            let RefOr::T(Schema::Object(p)) = property else {
+                continue;
+            };
+            if p.format != Some(SchemaFormat::Custom(AMOUNT_FORMAT.to_owned())) {
+                continue;
+            }
+            *property = amount(p, form.required.contains(name));
+        }
+    }
+}
+
+/// The [`Amount`] of a property marked [`AMOUNT_FORMAT`].
+fn amount(marked: &Object, required: bool) -> RefOr<Schema> {
+    let amount = RefOr::Ref(Ref::from_schema_name(Amount::name()));
+    let nullable = matches!(&marked.schema_type, SchemaType::Array(t) if t.contains(&Type::Null));
+    let (description, example) = (marked.description.clone(), marked.example.clone());
+    if nullable && !required {
+        let mut one = OneOf::new();
+        one.items = vec![amount, Object::with_type(Type::Null).into()];
+        (one.description, one.example) = (description, example);
+        RefOr::T(Schema::OneOf(one))
+    } else {
+        let mut all = AllOf::new();
+        all.items = vec![amount];
+        (all.description, all.example) = (description, example);
+        RefOr::T(Schema::AllOf(all))
+    }
 }
 
 /// A field a client must send is never `null`: in the forms that requests send, a required

@@ -20,8 +20,10 @@ pub fn binary() -> RefOr<Schema> {
 
 /// An exact amount a client sends: a JSON number, or a decimal string (`"850.50"`) so that a
 /// client computing in floating point can send an exact value. The schema of the `Decimal`
-/// fields of the hand-written request bodies (`#[schema(value_type = Amount)]`); declared
-/// records describe theirs from their field's bounds.
+/// fields of the hand-written request bodies (`#[schema(value_type = Amount)]`, or
+/// `#[schema(value_type = f64, format = "amount", example = …)]` for one with an example, which
+/// utoipa would drop beside a reference: see `openapi::amounts`); declared records describe
+/// theirs from their field's bounds.
 #[allow(dead_code)]
 pub struct Amount(rust_decimal::Decimal);
 

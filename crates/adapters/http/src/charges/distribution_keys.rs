@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::common::Manager;
 use crate::crud::CrudResource;
-use crate::property::opt;
+use crate::property::{enum_param, opt};
 
 /// Parameters of a calculation.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -187,11 +187,9 @@ impl CrudResource for DistributionKey {
 
     fn filter(_: (), p: &KeyFilterParams) -> Result<DistributionKeyFilter, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let calculation_type = p
-            .calculation_type
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("calculation_type", CalculationType::parse(s)));
+        let calculation_type = errors
+            .merge(enum_param("calculation_type", &p.calculation_type))
+            .flatten();
         errors.into_result()?;
         Ok(DistributionKeyFilter { calculation_type })
     }
@@ -217,7 +215,7 @@ pub struct CalculateRequest {
     #[schema(required = true)]
     pub place_id: Option<Uuid>,
     /// The amount to split, at most 2 decimals (negative for a refund).
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 1234.56)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 1234.56)]
     pub total_amount: Option<Decimal>,
     /// The day whose leases count occupants (default today).
     pub calculation_date: Option<NaiveDate>,

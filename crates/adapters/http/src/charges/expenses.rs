@@ -25,7 +25,7 @@ pub struct ChargeExpenseRequest {
     /// A service of this place.
     pub service_id: Option<Uuid>,
     /// At most 2 decimals, more than 0.
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 1200)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 1200)]
     pub amount: Option<Decimal>,
     #[schema(required = true)]
     pub period_start: Option<NaiveDate>,

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::crud::CrudResource;
-use crate::property::{opt, uuid_param};
+use crate::property::{enum_param, opt, uuid_param};
 
 /// A freeze period as sent.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -128,11 +128,7 @@ impl CrudResource for FreezePeriod {
 
     fn filter(_: (), p: &FreezeFilterParams) -> Result<FreezePeriodFilter, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let scope = p
-            .scope
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("scope", FreezeScope::parse(s)));
+        let scope = errors.merge(enum_param("scope", &p.scope)).flatten();
         let scope_id = errors.merge(uuid_param("scope_id", &p.scope_id)).flatten();
         let active_on = p.active_on.as_deref().and_then(|s| {
             errors.take(

@@ -30,7 +30,7 @@ pub struct LeaseChargeRequest {
     /// A CONSOMMATION_MESUREE key is refused with FORFAIT.
     pub distribution_key_id: Option<Uuid>,
     /// At most 2 decimals (0 when absent).
-    #[schema(value_type = Option<crate::schema::Amount>, example = 45.5)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 45.5)]
     pub monthly_amount: Option<Decimal>,
     /// Required for RELEVE_DIRECT, refused otherwise.
     pub meter_id: Option<Uuid>,

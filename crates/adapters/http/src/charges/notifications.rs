@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::common::PageParams;
 use crate::common::{Manager, Paginated};
 use crate::problem::ApiError;
-use crate::property::bool_param;
+use crate::property::{bool_param, enum_param};
 
 /// A notification about charges.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,10 +59,7 @@ crate::endpoint! {
     query page: PageParams, params: NotificationParams;
     fn list_notifications(state, caller: Manager) {
         let page = page.request()?;
-        let kind = match params.kind.as_deref().filter(|k| !k.trim().is_empty()) {
-            None => None,
-            Some(k) => Some(NotificationKind::parse(k).map_err(|e| ApiError::field("kind", &e.0))?),
-        };
+        let kind: Option<NotificationKind> = enum_param("kind", &params.kind)?;
         let read = bool_param("read", &params.read)?;
         let page = state
             .notifications

@@ -28,7 +28,7 @@ pub struct RegulationRequest {
     #[schema(value_type = Option<RegulationKind>, required = true)]
     pub kind: Option<String>,
     /// Positive adds to what the lessee owes, negative takes off; at most 2 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = -25.5)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = -25.5)]
     pub amount: Option<Decimal>,
     #[schema(required = true)]
     pub reason: Option<String>,

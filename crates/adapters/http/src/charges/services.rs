@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::crud::CrudResource;
-use crate::property::{bool_param, opt};
+use crate::property::{bool_param, enum_param, opt};
 
 /// A service as sent. When `is_chargeable` is true, `category_id` and
 /// `default_distribution_key_id` are required (400 naming the missing one); when false they
@@ -134,11 +134,9 @@ impl CrudResource for PlaceService {
         p: &ServiceFilterParams,
     ) -> Result<PlaceServiceFilter, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let space_type = p
-            .space_type
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("space_type", SpaceType::parse(s)));
+        let space_type = errors
+            .merge(enum_param("space_type", &p.space_type))
+            .flatten();
         let is_chargeable = errors
             .merge(bool_param("is_chargeable", &p.is_chargeable))
             .flatten();

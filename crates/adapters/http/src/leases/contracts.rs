@@ -23,7 +23,7 @@ use crate::AppState;
 use crate::common::Manager;
 use crate::crud::{CrudResource, id_by_code};
 use crate::problem::ApiError;
-use crate::property::{opt, uuid_param};
+use crate::property::{enum_param, opt, uuid_param};
 
 /// A lessee party to a lease.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -59,10 +59,10 @@ pub struct LeaseRequest {
     #[schema(example = "2028-12-31")]
     pub end_date: Option<NaiveDate>,
     /// Rent excluding charges, at most 2 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, required = true, example = 850.5)]
+    #[schema(value_type = Option<f64>, format = "amount", required = true, example = 850.5)]
     pub rent_amount: Option<Decimal>,
     /// Monthly charges (0 when absent).
-    #[schema(value_type = Option<crate::schema::Amount>, example = 50)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 50)]
     pub charges_amount: Option<Decimal>,
     /// PROVISION when absent.
     #[schema(value_type = Option<ChargesMode>)]
@@ -71,7 +71,7 @@ pub struct LeaseRequest {
     #[schema(minimum = 1, maximum = 28)]
     pub payment_day: Option<i64>,
     /// At most the type's cap in months of rent excluding charges (0 when absent).
-    #[schema(value_type = Option<crate::schema::Amount>, example = 850.5)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 850.5)]
     pub deposit_amount: Option<Decimal>,
     /// Absent: as the lease type allows rent revision.
     pub has_revision_clause: Option<bool>,
@@ -218,19 +218,20 @@ impl CrudResource for Lease {
         state: &AppState,
         caller: &Principal,
         r: &mut LeaseRequest,
-    ) -> Result<(), ApiError> {
+    ) -> Result<ValidationErrors, ApiError> {
         let by_code = |code| LeaseTypeFilter {
             code: Some(code),
             ..LeaseTypeFilter::default()
         };
         let fields = ("lease_type_id", "lease_type_code");
         let (given, code) = (r.lease_type_id.is_some(), r.lease_type_code.take());
-        if let Some(id) =
-            id_by_code::<LeaseType>(state, caller, fields, given, code, by_code).await?
-        {
+        let mut errors = ValidationErrors::new();
+        let found =
+            id_by_code::<LeaseType>(state, caller, fields, given, code, by_code, &mut errors);
+        if let Some(id) = found.await? {
             r.lease_type_id = Some(id);
         }
-        Ok(())
+        Ok(errors)
     }
 
     fn create(_: (), r: LeaseRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
@@ -291,11 +292,7 @@ impl CrudResource for Lease {
         let lease_type_id = errors
             .merge(uuid_param("lease_type_id", &p.lease_type_id))
             .flatten();
-        let status = p
-            .status
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("status", LeaseStatus::parse(s)));
+        let status = errors.merge(enum_param("status", &p.status)).flatten();
         errors.into_result()?;
         Ok(LeaseFilter {
             estate_id: estate_id.map(EstateId),
@@ -447,43 +444,48 @@ fn revision_response(p: RevisionPreview, applied: bool) -> RevisionResponse {
     }
 }
 
-/// An optional JSON body: empty is the default, anything else must parse.
-fn revision_request(req: &HttpRequest, body: &web::Bytes) -> Result<RevisionRequest, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(RevisionRequest::default());
-    }
-    // A body must be JSON, like everywhere else (415 otherwise).
-    let json = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            let v = v.trim().to_ascii_lowercase();
-            v == "application/json" || v.ends_with("+json")
-        });
-    if !json {
-        return Err(ApiError::new(
-            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::UnsupportedMediaType,
-            "send the revision request as application/json (or no body at all)",
-        ));
-    }
-    let parsed: RevisionRequestBody = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(
-            actix_web::http::StatusCode::BAD_REQUEST,
-            ErrorCode::MalformedJson,
-            format!("the body is not a valid revision request: {e}"),
-        )
-    })?;
-    Ok(RevisionRequest {
-        as_of: parsed.as_of,
-        revision_date: parsed.revision_date,
-    })
+/// A rent revision request as it came: its optional JSON body, read in the handler (after the
+/// caller is known, so that a bad body never answers before a bad key).
+pub struct RevisionBody {
+    content_type: Option<String>,
+    body: web::Bytes,
 }
 
-/// A rent revision request read from its optional JSON body.
-pub struct RevisionBody(RevisionRequest);
+impl RevisionBody {
+    /// The request: an empty body is the default, anything else must be JSON (415) and parse
+    /// (400).
+    fn read(&self) -> Result<RevisionRequest, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(RevisionRequest::default());
+        }
+        let json = self
+            .content_type
+            .as_deref()
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v == "application/json" || v.ends_with("+json")
+            });
+        if !json {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+                "send the revision request as application/json (or no body at all)",
+            ));
+        }
+        let parsed: RevisionRequestBody = serde_json::from_slice(&self.body).map_err(|e| {
+            ApiError::new(
+                actix_web::http::StatusCode::BAD_REQUEST,
+                ErrorCode::MalformedJson,
+                format!("the body is not a valid revision request: {e}"),
+            )
+        })?;
+        Ok(RevisionRequest {
+            as_of: parsed.as_of,
+            revision_date: parsed.revision_date,
+        })
+    }
+}
 
 impl actix_web::FromRequest for RevisionBody {
     type Error = actix_web::Error;
@@ -491,10 +493,14 @@ impl actix_web::FromRequest for RevisionBody {
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let body = web::Bytes::from_request(req, payload);
-        let req = req.clone();
+        let content_type = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         Box::pin(async move {
             let body = body.await?;
-            Ok(RevisionBody(revision_request(&req, &body)?))
+            Ok(RevisionBody { content_type, body })
         })
     }
 }
@@ -510,7 +516,7 @@ crate::endpoint! {
     request_body(content = RevisionRequestBody, description = "Optional"),
     fn preview_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
         let lease = LeaseId(path.into_inner());
-        let preview = state.lease_rules.preview_revision(&caller.0, lease, body.0);
+        let preview = state.lease_rules.preview_revision(&caller.0, lease, body.read()?);
         Ok(HttpResponse::Ok().json(revision_response(preview.await?, false)))
     }
 }
@@ -525,7 +531,7 @@ crate::endpoint! {
     request_body(content = RevisionRequestBody, description = "Optional"),
     fn apply_revision(state, caller: Manager, path: web::Path<Uuid>, body: RevisionBody) {
         let lease = LeaseId(path.into_inner());
-        let (preview, _lease) = state.lease_rules.apply_revision(&caller.0, lease, body.0).await?;
+        let (preview, _lease) = state.lease_rules.apply_revision(&caller.0, lease, body.read()?).await?;
         Ok(HttpResponse::Ok().json(revision_response(preview, true)))
     }
 }

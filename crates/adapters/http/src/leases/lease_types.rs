@@ -30,7 +30,7 @@ pub struct LeaseTypeRequest {
     /// Null: no maximum.
     pub max_duration_months: Option<i64>,
     /// Months of rent excluding charges, at most 2 decimals; null: no legal cap.
-    #[schema(value_type = Option<crate::schema::Amount>, example = 2)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 2)]
     pub max_deposit_months: Option<Decimal>,
     #[schema(example = 1, required = true)]
     pub lessee_notice_months: Option<i64>,

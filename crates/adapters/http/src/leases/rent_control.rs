@@ -117,7 +117,7 @@ pub struct CheckRequest {
     #[schema(required = true)]
     pub estate_id: Option<Uuid>,
     /// Base rent excluding charges.
-    #[schema(value_type = crate::schema::Amount, example = 1250.0, required = true)]
+    #[schema(value_type = f64, format = "amount", example = 1250.0, required = true)]
     pub rent_amount: Option<Decimal>,
     /// A rent supplement claimed for exceptional features.
     #[schema(value_type = Option<crate::schema::Amount>)]

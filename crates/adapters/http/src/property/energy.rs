@@ -29,9 +29,9 @@ pub struct EnergyDiagnosisRequest {
     pub energy_class: Option<String>,
     #[schema(value_type = EnergyClass, required = true)]
     pub ghg_class: Option<String>,
-    #[schema(value_type = crate::schema::Amount, example = 182.5, required = true)]
+    #[schema(value_type = f64, format = "amount", example = 182.5, required = true)]
     pub energy_kwh_m2_year: Option<Decimal>,
-    #[schema(value_type = crate::schema::Amount, example = 21.0, required = true)]
+    #[schema(value_type = f64, format = "amount", example = 21.0, required = true)]
     pub ghg_kg_m2_year: Option<Decimal>,
     #[schema(required = true)]
     pub performed_on: Option<NaiveDate>,

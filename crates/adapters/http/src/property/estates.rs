@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{bool_param, opt, uuid_param};
+use super::{bool_param, enum_param, opt, uuid_param};
 use crate::AppState;
 use crate::common::Manager;
 use crate::crud::{CrudResource, id_by_code};
@@ -49,7 +49,7 @@ pub struct EstateRequest {
     #[schema(example = "12")]
     pub door: Option<String>,
     /// Living surface, at most 2 decimals.
-    #[schema(value_type = Option<crate::schema::Amount>, example = 45.5)]
+    #[schema(value_type = Option<f64>, format = "amount", example = 45.5)]
     pub surface_m2: Option<Decimal>,
     #[schema(example = 2)]
     pub rooms_count: Option<i64>,
@@ -145,21 +145,21 @@ impl CrudResource for Estate {
         state: &AppState,
         caller: &Principal,
         r: &mut EstateRequest,
-    ) -> Result<(), ApiError> {
+    ) -> Result<ValidationErrors, ApiError> {
         let by_code = |code| TypeFilter {
             kind: TypeKind::Estate,
             code: Some(code),
             ..TypeFilter::default()
         };
         let fields = ("type_id", "type_code");
-        let code = r.type_code.take();
-        if let Some(id) =
-            id_by_code::<PropertyType>(state, caller, fields, r.type_id.is_some(), code, by_code)
-                .await?
-        {
+        let (given, code) = (r.type_id.is_some(), r.type_code.take());
+        let mut errors = ValidationErrors::new();
+        let found =
+            id_by_code::<PropertyType>(state, caller, fields, given, code, by_code, &mut errors);
+        if let Some(id) = found.await? {
             r.type_id = Some(id.0);
         }
-        Ok(())
+        Ok(errors)
     }
 
     fn create(_: (), r: EstateRequest, now: DateTime<Utc>) -> Result<Self, AppError> {
@@ -225,11 +225,7 @@ impl CrudResource for Estate {
         let place_id = errors.merge(uuid_param("place_id", &p.place_id)).flatten();
         let owner_id = errors.merge(uuid_param("owner_id", &p.owner_id)).flatten();
         let type_id = errors.merge(uuid_param("type_id", &p.type_id)).flatten();
-        let status = p
-            .status
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .and_then(|s| errors.take("status", EstateStatus::parse(s)));
+        let status = errors.merge(enum_param("status", &p.status)).flatten();
         let is_furnished = errors
             .merge(bool_param("is_furnished", &p.is_furnished))
             .flatten();

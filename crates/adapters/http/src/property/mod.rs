@@ -30,6 +30,20 @@ pub(crate) fn bool_param(
     }
 }
 
+/// An optional enumeration from the query string: absent or blank is `None`, anything else
+/// must be one of the enumeration's names.
+pub(crate) fn enum_param<T: faireplace_kernel::TextEnum>(
+    field: &str,
+    raw: &Option<String>,
+) -> Result<Option<T>, faireplace_kernel::ValidationErrors> {
+    match raw.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => Ok(None),
+        Some(v) => T::parse(v)
+            .map(Some)
+            .map_err(|e| faireplace_kernel::ValidationErrors::single(field, e.to_string())),
+    }
+}
+
 /// A UUID query value, 400 otherwise (an empty value too: `?estate_id=` is not "any estate").
 pub(crate) fn uuid_param(
     field: &str,
