@@ -8,6 +8,22 @@ pub mod lease_type;
 pub mod rent_control;
 pub mod revision;
 
+/// What the tests write dates and amounts with.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    pub(crate) fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    pub(crate) fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+}
+
 pub use annexes::AnnexCode;
 pub use contract::{
     ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, RentChange,
