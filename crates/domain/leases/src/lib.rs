@@ -8,6 +8,17 @@ pub mod lease_type;
 pub mod rent_control;
 pub mod revision;
 
+pub use annexes::AnnexCode;
+pub use contract::{
+    ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, RentChange,
+    RentChangeReason, RentHistoryEntry,
+};
+pub use lease::{LeaseStatus, LeaseTerms, check_terms, default_end_date, duration_months};
+pub use lease_type::{LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
+pub use revision::{
+    BlockedReason, Quarter, RevisionFacts, RevisionOutcome, decide_revision, revised_rent,
+};
+
 /// What the tests write dates and amounts with.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -23,14 +34,3 @@ pub(crate) mod testing {
         Decimal::from_str(s).expect("decimal")
     }
 }
-
-pub use annexes::AnnexCode;
-pub use contract::{
-    ChargesMode, Lease, LeaseData, LeaseFilter, LeaseId, LeaseInput, LeaseSort, RentChange,
-    RentChangeReason, RentHistoryEntry,
-};
-pub use lease::{LeaseStatus, LeaseTerms, check_terms, default_end_date, duration_months};
-pub use lease_type::{LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
-pub use revision::{
-    BlockedReason, Quarter, RevisionFacts, RevisionOutcome, decide_revision, revised_rent,
-};
