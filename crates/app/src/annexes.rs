@@ -13,6 +13,7 @@ use faireplace_ports::pdf::PdfDocument;
 use faireplace_ports::{Clock, MediaId, RepoError};
 
 use crate::documents::{DocumentService, static_document};
+use crate::error::Found;
 use crate::media::{Download, MediaService};
 use crate::{AppError, Principal};
 
@@ -107,11 +108,7 @@ impl AnnexService {
         lease: LeaseId,
     ) -> Result<AnnexContext, AppError> {
         let tenant = principal.manage()?;
-        self.store
-            .context(tenant, lease)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))
+        self.store.context(tenant, lease).await.found(err, "lease")
     }
 
     pub async fn list(
@@ -120,11 +117,7 @@ impl AnnexService {
         lease: LeaseId,
     ) -> Result<Vec<LeaseAnnex>, AppError> {
         let tenant = principal.manage()?;
-        self.store
-            .list(tenant, lease)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))
+        self.store.list(tenant, lease).await.found(err, "lease")
     }
 
     pub async fn get(
@@ -134,11 +127,7 @@ impl AnnexService {
         id: uuid::Uuid,
     ) -> Result<LeaseAnnex, AppError> {
         let tenant = principal.manage()?;
-        self.store
-            .get(tenant, lease, id)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("annex"))
+        self.store.get(tenant, lease, id).await.found(err, "annex")
     }
 
     /// Attaches a file the manager uploaded: a catalog code when it stands for one (an entry
@@ -189,11 +178,7 @@ impl AnnexService {
             return Err(AppError::validation("media_id", "is required"));
         };
         // The lease first: another tenant's lease is a 404 whatever the body says.
-        self.store
-            .list(tenant, lease)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))?;
+        self.store.list(tenant, lease).await.found(err, "lease")?;
         // The file must be one of the tenant's (a 400, not a 404: the lease is what is addressed).
         self.media
             .get(principal, media_id)
@@ -381,8 +366,7 @@ impl AnnexService {
                     .leases
                     .get(tenant, lease)
                     .await
-                    .map_err(err)?
-                    .ok_or(AppError::NotFound("lease"))?;
+                    .found(err, "lease")?;
                 self.documents.furniture_inventory(tenant, &lease).await?
             }
             _ => return Err(AppError::Unknown("an annex of an unknown kind".into())),

@@ -22,6 +22,7 @@ use faireplace_property::{Estate, InventoryItem, Place};
 use faireplace_signatures::{SignMethod, Signature};
 use rust_decimal::Decimal;
 
+use crate::error::Found;
 use crate::heavy::HeavyWork;
 use crate::{AppError, Principal};
 
@@ -404,12 +405,7 @@ impl DocumentService {
         tenant: TenantId,
         id: LeaseId,
     ) -> Result<(Lease, PdfDocument, SourcesRead), AppError> {
-        let lease = self
-            .leases
-            .get(tenant, id)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))?;
+        let lease = self.leases.get(tenant, id).await.found(err, "lease")?;
         let d = &lease.data;
         let missing = || AppError::Unknown("a lease's reference vanished".into());
         let (kind, estate, annexes) = futures_util::future::try_join3(

@@ -138,3 +138,15 @@ impl From<ValidationErrors> for AppError {
         AppError::Validation(value)
     }
 }
+
+/// A storage answer read by a use case: its error mapped by `err` (the module's
+/// [`AppError::from_repo`] for its resource), a missing row answered as `missing` not found.
+pub trait Found<T> {
+    fn found(self, err: fn(RepoError) -> AppError, missing: &'static str) -> Result<T, AppError>;
+}
+
+impl<T> Found<T> for Result<Option<T>, RepoError> {
+    fn found(self, err: fn(RepoError) -> AppError, missing: &'static str) -> Result<T, AppError> {
+        self.map_err(err)?.ok_or(AppError::NotFound(missing))
+    }
+}

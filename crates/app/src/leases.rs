@@ -21,6 +21,7 @@ use faireplace_ports::{Clock, ListQuery, RepoError, Repository};
 use faireplace_property::{EnergyDiagnosis, Estate};
 use rust_decimal::Decimal;
 
+use crate::error::Found;
 use crate::rent_control::energy_f_or_g;
 use crate::{AppError, Principal};
 
@@ -135,11 +136,7 @@ impl LeaseService {
 
     async fn lease(&self, principal: &Principal, id: LeaseId) -> Result<Lease, AppError> {
         let tenant = principal.manage()?;
-        self.store
-            .get(tenant, id)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))
+        self.store.get(tenant, id).await.found(err, "lease")
     }
 
     /// The estate a lease is on.
@@ -367,8 +364,7 @@ impl LeaseService {
                 },
             )
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))?;
+            .found(err, "lease")?;
         Ok((preview, lease))
     }
 }

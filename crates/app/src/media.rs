@@ -16,6 +16,7 @@ use futures_util::StreamExt;
 use tokio::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
+use crate::error::Found;
 use crate::{AppError, Principal};
 
 /// The singular noun of messages.
@@ -365,11 +366,7 @@ impl MediaService {
 
     pub async fn get(&self, principal: &Principal, id: MediaId) -> Result<Media, AppError> {
         let tenant = principal.manage()?;
-        self.repo
-            .get(tenant, id)
-            .await
-            .map_err(repo_err)?
-            .ok_or(AppError::NotFound(NAME))
+        self.repo.get(tenant, id).await.found(repo_err, NAME)
     }
 
     /// The files of one entity, oldest first.
@@ -402,12 +399,7 @@ impl MediaService {
     /// Deletes the record, and its bytes when no other record of the tenant names them.
     pub async fn delete(&self, principal: &Principal, id: MediaId) -> Result<(), AppError> {
         let tenant = principal.manage()?;
-        let media = self
-            .repo
-            .delete(tenant, id)
-            .await
-            .map_err(repo_err)?
-            .ok_or(AppError::NotFound(NAME))?;
+        let media = self.repo.delete(tenant, id).await.found(repo_err, NAME)?;
         self.release(tenant, &media.sha256).await;
         Ok(())
     }

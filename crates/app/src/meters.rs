@@ -12,6 +12,7 @@ use faireplace_ports::meters::{LeaseMeter, MeterReadings};
 use faireplace_ports::{Clock, Repository};
 use rust_decimal::Decimal;
 
+use crate::error::Found;
 use crate::{AppError, Principal};
 
 /// A meter's consumption over some days.
@@ -57,11 +58,7 @@ impl MeterService {
 
     async fn meter(&self, principal: &Principal, id: MeterId) -> Result<Meter, AppError> {
         let tenant = principal.manage()?;
-        self.meters
-            .get(tenant, id)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("meter"))
+        self.meters.get(tenant, id).await.found(err, "meter")
     }
 
     /// Records a reading: its consumption since the previous one (rollover past the meter's
@@ -79,8 +76,7 @@ impl MeterService {
         self.readings
             .add(tenant, id, &data, now)
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("meter"))
+            .found(err, "meter")
     }
 
     pub async fn readings(

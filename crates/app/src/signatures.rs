@@ -26,10 +26,22 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::documents::{DocumentService, signed_document};
+use crate::error::Found;
 use crate::{AppError, Principal};
 
 fn err(e: RepoError) -> AppError {
     AppError::from_repo("signature", e)
+}
+
+/// Why a signer may not sign now: an unknown one is not found, the others conflict.
+fn refused(r: faireplace_signatures::SignRefusal) -> AppError {
+    match r {
+        faireplace_signatures::SignRefusal::UnknownSigner => AppError::NotFound("signer"),
+        r => AppError::Conflict {
+            code: r.code(),
+            message: r.to_string(),
+        },
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -234,19 +246,11 @@ impl SignatureService {
             expires_at: expiry(now),
             at: now,
         };
-        self.store
-            .initiate(tenant, &new)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))
+        self.store.initiate(tenant, &new).await.found(err, "lease")
     }
 
     async fn load(&self, tenant: TenantId, id: SignatureId) -> Result<Signature, AppError> {
-        self.store
-            .get(tenant, id)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))
+        self.store.get(tenant, id).await.found(err, "signature")
     }
 
     /// The process, its status as of now.
@@ -295,18 +299,7 @@ impl SignatureService {
     ) -> Result<CodeSent, AppError> {
         let sig = self.load(tenant, id).await?;
         let now = self.clock.now();
-        let target = match sig.may_sign(signer, now) {
-            Ok(s) => s.clone(),
-            Err(faireplace_signatures::SignRefusal::UnknownSigner) => {
-                return Err(AppError::NotFound("signer"));
-            }
-            Err(r) => {
-                return Err(AppError::Conflict {
-                    code: r.code(),
-                    message: r.to_string(),
-                });
-            }
-        };
+        let target = sig.may_sign(signer, now).map_err(refused)?.clone();
         // The code goes where the party's record says now (a change of it is the party's,
         // audited), never to an address the process was given.
         let lease = self
@@ -314,8 +307,7 @@ impl SignatureService {
             .leases
             .get(tenant, sig.lease_id)
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("lease"))?;
+            .found(err, "lease")?;
         let destination = self
             .reachable(tenant, &lease, target.data.role, target.data.party_id)
             .await?
@@ -420,18 +412,7 @@ impl SignatureService {
         }
         let sig = self.load(tenant, id).await?;
         let now = self.clock.now();
-        match sig.may_sign(signer, now) {
-            Ok(_) => {}
-            Err(faireplace_signatures::SignRefusal::UnknownSigner) => {
-                return Err(AppError::NotFound("signer"));
-            }
-            Err(r) => {
-                return Err(AppError::Conflict {
-                    code: r.code(),
-                    message: r.to_string(),
-                });
-            }
-        }
+        sig.may_sign(signer, now).map_err(refused)?;
         let counted = self
             .store
             .count_try(tenant, signer)
@@ -489,8 +470,7 @@ impl SignatureService {
             .store
             .sign(tenant, id, signer, Some(counted.code_id), &evidence)
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))?;
+            .found(err, "signature")?;
         Ok(self.shown(signed))
     }
 
@@ -504,8 +484,7 @@ impl SignatureService {
             .store
             .cancel(tenant, id, self.clock.now())
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))?;
+            .found(err, "signature")?;
         Ok(self.shown(cancelled))
     }
 
@@ -523,8 +502,7 @@ impl SignatureService {
             .store
             .document(tenant, sig.id)
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))?;
+            .found(err, "signature")?;
         self.documents
             .render(signed_document(&fixed.content, sig))
             .await
@@ -542,8 +520,7 @@ impl SignatureService {
             .store
             .document(tenant, id)
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))?
+            .found(err, "signature")?
             .pdf)
     }
 
@@ -578,8 +555,7 @@ impl SignatureService {
             .store
             .latest_for_lease(tenant, leased.id)
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))?;
+            .found(err, "signature")?;
         let signer = sig
             .signers
             .iter()
@@ -634,11 +610,7 @@ impl SignatureService {
         id: SignatureId,
     ) -> Result<TenantId, AppError> {
         principal.worker()?;
-        self.store
-            .tenant_of(id)
-            .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))
+        self.store.tenant_of(id).await.found(err, "signature")
     }
 
     /// A provider's report of a signer's status; the same report again changes nothing.
@@ -703,8 +675,7 @@ impl SignatureService {
                 },
             )
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signer"))?;
+            .found(err, "signer")?;
         Ok(self.shown(out))
     }
 
@@ -719,8 +690,7 @@ impl SignatureService {
             .store
             .finalize(tenant, id, self.clock.now())
             .await
-            .map_err(err)?
-            .ok_or(AppError::NotFound("signature"))?;
+            .found(err, "signature")?;
         Ok(self.shown(out))
     }
 

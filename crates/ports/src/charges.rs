@@ -13,18 +13,16 @@ use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_meters::MeterType;
 use faireplace_property::PlaceId;
 
+use crate::RepoError;
 use crate::audit::Journal;
-use crate::{RepoError, Resource};
 
-impl Resource for DistributionKey {
-    type Id = DistributionKeyId;
-    type Filter = DistributionKeyFilter;
-    type SortField = DistributionKeySort;
-    const NAME: &'static str = "distribution key";
-    fn id(&self) -> DistributionKeyId {
-        self.id
-    }
-}
+resource!(
+    DistributionKey,
+    DistributionKeyId,
+    DistributionKeyFilter,
+    DistributionKeySort,
+    "distribution key"
+);
 
 /// What a split needs to know of a place's estates, read in one go whatever their number.
 #[async_trait]
@@ -50,55 +48,45 @@ pub struct ConsumptionWindow {
     pub to: NaiveDate,
 }
 
-impl Resource for faireplace_charges::PlaceService {
-    type Id = faireplace_charges::PlaceServiceId;
-    type Filter = faireplace_charges::PlaceServiceFilter;
-    type SortField = faireplace_charges::PlaceServiceSort;
-    const NAME: &'static str = "service";
-    fn id(&self) -> faireplace_charges::PlaceServiceId {
-        self.id
-    }
-}
+resource!(
+    faireplace_charges::PlaceService,
+    faireplace_charges::PlaceServiceId,
+    faireplace_charges::PlaceServiceFilter,
+    faireplace_charges::PlaceServiceSort,
+    "service"
+);
 
-impl Resource for faireplace_charges::LeaseCharge {
-    type Id = faireplace_charges::LeaseChargeId;
-    type Filter = faireplace_charges::LeaseChargeFilter;
-    type SortField = faireplace_charges::LeaseChargeSort;
-    const NAME: &'static str = "lease charge";
-    fn id(&self) -> faireplace_charges::LeaseChargeId {
-        self.id
-    }
-}
+resource!(
+    faireplace_charges::LeaseCharge,
+    faireplace_charges::LeaseChargeId,
+    faireplace_charges::LeaseChargeFilter,
+    faireplace_charges::LeaseChargeSort,
+    "lease charge"
+);
 
-impl Resource for faireplace_charges::FreezePeriod {
-    type Id = faireplace_charges::FreezePeriodId;
-    type Filter = faireplace_charges::FreezePeriodFilter;
-    type SortField = faireplace_charges::FreezePeriodSort;
-    const NAME: &'static str = "freeze period";
-    fn id(&self) -> faireplace_charges::FreezePeriodId {
-        self.id
-    }
-}
+resource!(
+    faireplace_charges::FreezePeriod,
+    faireplace_charges::FreezePeriodId,
+    faireplace_charges::FreezePeriodFilter,
+    faireplace_charges::FreezePeriodSort,
+    "freeze period"
+);
 
-impl Resource for faireplace_charges::ChargeExpense {
-    type Id = faireplace_charges::ChargeExpenseId;
-    type Filter = faireplace_charges::ChargeExpenseFilter;
-    type SortField = faireplace_charges::ChargeExpenseSort;
-    const NAME: &'static str = "charge expense";
-    fn id(&self) -> faireplace_charges::ChargeExpenseId {
-        self.id
-    }
-}
+resource!(
+    faireplace_charges::ChargeExpense,
+    faireplace_charges::ChargeExpenseId,
+    faireplace_charges::ChargeExpenseFilter,
+    faireplace_charges::ChargeExpenseSort,
+    "charge expense"
+);
 
-impl Resource for faireplace_charges::Regulation {
-    type Id = faireplace_charges::RegulationId;
-    type Filter = faireplace_charges::RegulationFilter;
-    type SortField = faireplace_charges::RegulationSort;
-    const NAME: &'static str = "regulation";
-    fn id(&self) -> faireplace_charges::RegulationId {
-        self.id
-    }
-}
+resource!(
+    faireplace_charges::Regulation,
+    faireplace_charges::RegulationId,
+    faireplace_charges::RegulationFilter,
+    faireplace_charges::RegulationSort,
+    "regulation"
+);
 
 /// Charge reviews: what a review reads, and the reviews themselves. Each change leaves its
 /// [`Journal`] in its own transaction.

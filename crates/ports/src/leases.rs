@@ -3,8 +3,6 @@
 use faireplace_kernel::sort_fields;
 use faireplace_leases::{LeaseType, LeaseTypeId};
 
-use crate::Resource;
-
 sort_fields!(
     pub LeaseTypeSort {
         Code => "code",
@@ -21,25 +19,21 @@ pub struct LeaseTypeFilter {
     pub code: Option<String>,
 }
 
-impl Resource for LeaseType {
-    type Id = LeaseTypeId;
-    type Filter = LeaseTypeFilter;
-    type SortField = LeaseTypeSort;
-    const NAME: &'static str = "lease type";
-    fn id(&self) -> LeaseTypeId {
-        self.id
-    }
-}
+resource!(
+    LeaseType,
+    LeaseTypeId,
+    LeaseTypeFilter,
+    LeaseTypeSort,
+    "lease type"
+);
 
-impl Resource for faireplace_leases::Lease {
-    type Id = faireplace_leases::LeaseId;
-    type Filter = faireplace_leases::LeaseFilter;
-    type SortField = faireplace_leases::LeaseSort;
-    const NAME: &'static str = "lease";
-    fn id(&self) -> faireplace_leases::LeaseId {
-        self.id
-    }
-}
+resource!(
+    faireplace_leases::Lease,
+    faireplace_leases::LeaseId,
+    faireplace_leases::LeaseFilter,
+    faireplace_leases::LeaseSort,
+    "lease"
+);
 
 /// A revision to apply: the lease as read, and what the revision makes of it.
 #[derive(Debug, Clone, PartialEq, Eq)]

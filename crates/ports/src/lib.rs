@@ -3,6 +3,22 @@
 //! Every repository method that touches tenant data takes the [`TenantId`] first: tenant scoping
 //! is never optional. Adapters enforce it a second time (PostgreSQL row-level security).
 
+/// A resource of its own repository: its id, filter, sort fields and noun (its `id` field is
+/// its id).
+macro_rules! resource {
+    ($ty:ty, $id:ty, $filter:ty, $sort:ty, $name:literal) => {
+        impl $crate::Resource for $ty {
+            type Id = $id;
+            type Filter = $filter;
+            type SortField = $sort;
+            const NAME: &'static str = $name;
+            fn id(&self) -> $id {
+                self.id
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod annexes;
 pub mod audit;

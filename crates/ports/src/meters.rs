@@ -7,17 +7,9 @@ use faireplace_kernel::{Page, PageRequest, TenantId};
 use faireplace_meters::{Meter, MeterFilter, MeterId, MeterSort, Reading, ReadingData, ReadingId};
 use rust_decimal::Decimal;
 
-use crate::{RepoError, Resource};
+use crate::RepoError;
 
-impl Resource for Meter {
-    type Id = MeterId;
-    type Filter = MeterFilter;
-    type SortField = MeterSort;
-    const NAME: &'static str = "meter";
-    fn id(&self) -> MeterId {
-        self.id
-    }
-}
+resource!(Meter, MeterId, MeterFilter, MeterSort, "meter");
 
 /// Consumption of a meter over a period.
 #[derive(Debug, Clone, PartialEq, Eq)]

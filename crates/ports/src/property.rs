@@ -8,7 +8,7 @@ use faireplace_property::{
     PropertyType, TypeId, TypeKind,
 };
 
-use crate::{RepoError, Resource};
+use crate::RepoError;
 
 sort_fields!(
     /// Diagnostics of an estate list by creation or change.
@@ -82,20 +82,6 @@ impl Default for DiagnosticFilter {
             diagnostic_type: None,
         }
     }
-}
-
-macro_rules! resource {
-    ($ty:ty, $id:ty, $filter:ty, $sort:ty, $name:literal) => {
-        impl Resource for $ty {
-            type Id = $id;
-            type Filter = $filter;
-            type SortField = $sort;
-            const NAME: &'static str = $name;
-            fn id(&self) -> $id {
-                self.id
-            }
-        }
-    };
 }
 
 resource!(PropertyType, TypeId, TypeFilter, TypeSort, "type");

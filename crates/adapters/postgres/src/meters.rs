@@ -156,20 +156,19 @@ async fn check_parent(
             "the parent meter must be in the same place",
         ));
     }
-    let cycle: bool = sqlx::query_scalar(
+    let cycle = holds(
+        conn,
         "WITH RECURSIVE up (id, depth) AS ( \
            SELECT parent_meter_id, 1 FROM meters WHERE tenant_id = $1 AND id = $2 \
            UNION ALL \
            SELECT m.parent_meter_id, up.depth + 1 FROM meters m JOIN up ON m.id = up.id \
            WHERE m.tenant_id = $1 AND up.depth < 1000) \
          SELECT EXISTS (SELECT 1 FROM up WHERE id = $3) OR $2 = $3",
+        tenant,
+        parent.0,
+        meter.id.0,
     )
-    .bind(tenant.as_uuid())
-    .bind(parent.0)
-    .bind(meter.id.0)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(map_error)?;
+    .await?;
     if cycle {
         return Err(rule(
             "parent_meter_id",
@@ -303,6 +302,23 @@ async fn reading_page(
         window_rows::<ReadingRow>(db, tenant, sql, page, |q| q.bind(meter.map(|m| m.0))).await?;
     rows.sort_by_key(|r| std::cmp::Reverse((r.row.read_at, r.row.id)));
     counted_page(rows, page, Reading::try_from)
+}
+
+/// Whether `sql` holds of the tenant (`$1`) and two rows (`$2`, `$3`).
+async fn holds(
+    conn: &mut PgConnection,
+    sql: &'static str,
+    tenant: TenantId,
+    a: Uuid,
+    b: Uuid,
+) -> Result<bool, RepoError> {
+    sqlx::query_scalar(sql)
+        .bind(tenant.as_uuid())
+        .bind(a)
+        .bind(b)
+        .fetch_one(conn)
+        .await
+        .map_err(map_error)
 }
 
 #[async_trait]
@@ -485,16 +501,15 @@ impl MeterReadings for PgMeters {
             ("end_reading_id", l.end_reading_id),
         ] {
             if let Some(reading) = reading {
-                let ok: bool = sqlx::query_scalar(
+                let ok = holds(
+                    &mut tx,
                     "SELECT EXISTS (SELECT 1 FROM meter_readings WHERE tenant_id = $1 \
                      AND id = $2 AND meter_id = $3)",
+                    tenant,
+                    reading.0,
+                    l.meter_id.0,
                 )
-                .bind(tenant.as_uuid())
-                .bind(reading.0)
-                .bind(l.meter_id.0)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(map_error)?;
+                .await?;
                 if !ok {
                     return Err(RepoError::Rule {
                         field: field.into(),

@@ -42,6 +42,25 @@ impl TryFrom<IndexRow> for IndexValue {
     }
 }
 
+/// The one value of `index` a statement reads (`$1` the index, `$2` what picks the value).
+async fn one_index<A>(
+    db: &Db,
+    sql: &'static str,
+    index: &str,
+    arg: A,
+) -> Result<Option<IndexValue>, RepoError>
+where
+    A: for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send,
+{
+    let row: Option<IndexRow> = sqlx::query_as(sql)
+        .bind(index)
+        .bind(arg)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(map_error)?;
+    row.map(IndexValue::try_from).transpose()
+}
+
 #[async_trait]
 impl RentIndexStore for PgRentIndices {
     async fn countries(&self) -> Result<Vec<CountryReference>, RepoError> {
@@ -94,16 +113,14 @@ impl RentIndexStore for PgRentIndices {
         index: &str,
         quarter: Quarter,
     ) -> Result<Option<IndexValue>, RepoError> {
-        let row: Option<IndexRow> = sqlx::query_as(
+        one_index(
+            &self.0,
             "SELECT index_code, quarter, value, published_on FROM rent_indices \
              WHERE index_code = $1 AND quarter = $2",
+            index,
+            quarter.to_string(),
         )
-        .bind(index)
-        .bind(quarter.to_string())
-        .fetch_optional(self.0.pool())
         .await
-        .map_err(map_error)?;
-        row.map(IndexValue::try_from).transpose()
     }
 
     async fn latest_published(
@@ -111,18 +128,16 @@ impl RentIndexStore for PgRentIndices {
         index: &str,
         on: NaiveDate,
     ) -> Result<Option<IndexValue>, RepoError> {
-        let row: Option<IndexRow> = sqlx::query_as(
+        one_index(
+            &self.0,
             "SELECT index_code, quarter, value, published_on FROM rent_indices \
              WHERE index_code = $1 AND coalesce(published_on, (make_date(left(quarter, 4)::int, \
                right(quarter, 1)::int * 3, 15) + interval '1 month')::date) <= $2 \
              ORDER BY quarter DESC LIMIT 1",
+            index,
+            on,
         )
-        .bind(index)
-        .bind(on)
-        .fetch_optional(self.0.pool())
         .await
-        .map_err(map_error)?;
-        row.map(IndexValue::try_from).transpose()
     }
 
     async fn add_index(&self, v: &IndexValue) -> Result<(), RepoError> {

@@ -86,6 +86,28 @@ impl TryFrom<ReviewRow> for ChargeReview {
     }
 }
 
+/// The rows a statement reads of a place over a period (`$1` the tenant, `$2` the place, `$3`
+/// and `$4` the period's first and last days).
+async fn of_period<R>(
+    conn: &mut sqlx::PgConnection,
+    sql: &'static str,
+    tenant: TenantId,
+    place: PlaceId,
+    (start, end): (NaiveDate, NaiveDate),
+) -> Result<Vec<R>, RepoError>
+where
+    R: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin,
+{
+    sqlx::query_as(sql)
+        .bind(tenant.as_uuid())
+        .bind(place.0)
+        .bind(start)
+        .bind(end)
+        .fetch_all(conn)
+        .await
+        .map_err(map_error)
+}
+
 #[async_trait]
 impl ReviewStore for PgChargeReviews {
     async fn inputs(
@@ -100,21 +122,19 @@ impl ReviewStore for PgChargeReviews {
             .await?;
         let mut tx = self.0.tenant_tx(tenant).await?;
         let t = tenant.as_uuid();
-        let leases: Vec<(Uuid, Uuid, NaiveDate, NaiveDate, i16)> = sqlx::query_as(
+        let leases: Vec<(Uuid, Uuid, NaiveDate, NaiveDate, i16)> = of_period(
+            &mut tx,
             "SELECT l.id, l.estate_id, l.start_date, l.end_date, l.payment_day FROM leases l \
              JOIN estates e ON e.tenant_id = l.tenant_id AND e.id = l.estate_id \
              WHERE l.tenant_id = $1 AND e.place_id = $2 \
                AND l.status IN ('ACTIVE', 'NOTICE_GIVEN', 'TERMINATED') \
                AND l.start_date <= $4 AND l.end_date >= $3 \
              ORDER BY e.reference, l.start_date, l.id",
+            tenant,
+            place,
+            (start, end),
         )
-        .bind(t)
-        .bind(place.0)
-        .bind(start)
-        .bind(end)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let ids: Vec<Uuid> = leases.iter().map(|l| l.0).collect();
         let charges: Vec<(Uuid, Uuid, Uuid, String, Decimal)> = sqlx::query_as(
             "SELECT id, lease_id, category_id, billing_mode, monthly_amount FROM lease_charges \
@@ -125,18 +145,16 @@ impl ReviewStore for PgChargeReviews {
         .fetch_all(&mut *tx)
         .await
         .map_err(map_error)?;
-        let expenses: Vec<(Uuid, Uuid, Decimal, NaiveDate, NaiveDate)> = sqlx::query_as(
+        let expenses: Vec<(Uuid, Uuid, Decimal, NaiveDate, NaiveDate)> = of_period(
+            &mut tx,
             "SELECT category_id, distribution_key_id, amount, period_start, period_end \
              FROM charge_expenses WHERE tenant_id = $1 AND place_id = $2 \
                AND period_start <= $4 AND period_end >= $3",
+            tenant,
+            place,
+            (start, end),
         )
-        .bind(t)
-        .bind(place.0)
-        .bind(start)
-        .bind(end)
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(map_error)?;
+        .await?;
         let category_ids: Vec<Uuid> = expenses.iter().map(|e| e.0).collect();
         let key_ids: Vec<Uuid> = expenses.iter().map(|e| e.1).collect();
         let categories: Vec<(Uuid, String, Decimal)> = sqlx::query_as(

@@ -206,6 +206,36 @@ async fn refuse(
     expired.err().unwrap_or_else(|| refused(refusal))
 }
 
+/// Ends an open process as CANCELLED, or as COMPLETED once every signer has signed (a
+/// completed one is answered as it is).
+async fn end(
+    db: &Db,
+    tenant: TenantId,
+    id: SignatureId,
+    at: DateTime<Utc>,
+    to: SignatureStatus,
+) -> Result<Option<Signature>, RepoError> {
+    let Some((mut tx, sig)) = locked(db, tenant, id).await? else {
+        return Ok(None);
+    };
+    let completing = to == SignatureStatus::Completed;
+    if completing && sig.status == SignatureStatus::Completed {
+        return Ok(Some(sig));
+    }
+    let status = sig.status_at(at);
+    if !status.is_open() {
+        return Err(refuse(tx, tenant, &sig, at, SignRefusal::Closed(status)).await);
+    }
+    if completing && !sig.all_signed() {
+        return Err(conflict(
+            ErrorCode::SignersPending,
+            "every signer must have signed before the process is finalized",
+        ));
+    }
+    close(&mut tx, tenant, &sig, to, at).await?;
+    stored(tx, tenant, id).await
+}
+
 /// Reads the process as the transaction leaves it, then commits.
 async fn stored(
     mut tx: Tx,
@@ -900,15 +930,7 @@ impl SignatureStore for PgSignatures {
         id: SignatureId,
         at: DateTime<Utc>,
     ) -> Result<Option<Signature>, RepoError> {
-        let Some((mut tx, sig)) = locked(&self.0, tenant, id).await? else {
-            return Ok(None);
-        };
-        let status = sig.status_at(at);
-        if !status.is_open() {
-            return Err(refuse(tx, tenant, &sig, at, SignRefusal::Closed(status)).await);
-        }
-        close(&mut tx, tenant, &sig, SignatureStatus::Cancelled, at).await?;
-        stored(tx, tenant, id).await
+        end(&self.0, tenant, id, at, SignatureStatus::Cancelled).await
     }
 
     async fn finalize(
@@ -917,24 +939,7 @@ impl SignatureStore for PgSignatures {
         id: SignatureId,
         at: DateTime<Utc>,
     ) -> Result<Option<Signature>, RepoError> {
-        let Some((mut tx, sig)) = locked(&self.0, tenant, id).await? else {
-            return Ok(None);
-        };
-        if sig.status == SignatureStatus::Completed {
-            return Ok(Some(sig));
-        }
-        let status = sig.status_at(at);
-        if !status.is_open() {
-            return Err(refuse(tx, tenant, &sig, at, SignRefusal::Closed(status)).await);
-        }
-        if !sig.all_signed() {
-            return Err(conflict(
-                ErrorCode::SignersPending,
-                "every signer must have signed before the process is finalized",
-            ));
-        }
-        close(&mut tx, tenant, &sig, SignatureStatus::Completed, at).await?;
-        stored(tx, tenant, id).await
+        end(&self.0, tenant, id, at, SignatureStatus::Completed).await
     }
 
     async fn tenant_of(&self, id: SignatureId) -> Result<Option<TenantId>, RepoError> {

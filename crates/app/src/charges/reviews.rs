@@ -13,6 +13,7 @@ use faireplace_ports::{Clock, RepoError, Repository};
 use faireplace_property::{Place, PlaceId};
 use serde_json::Value as Json;
 
+use crate::error::Found;
 use crate::heavy::HeavyWork;
 use crate::{AppError, Principal};
 
@@ -145,8 +146,7 @@ impl ReviewService {
         self.store
             .get(tenant, id)
             .await
-            .map_err(review_err)?
-            .ok_or(AppError::NotFound("charge review"))
+            .found(review_err, "charge review")
     }
 
     pub async fn list(
@@ -186,8 +186,7 @@ impl ReviewService {
         self.store
             .validate(tenant, id, at, &journal)
             .await
-            .map_err(review_err)?
-            .ok_or(AppError::NotFound("charge review"))
+            .found(review_err, "charge review")
     }
 
     /// Deletes a DRAFT review (409 for a validated one).

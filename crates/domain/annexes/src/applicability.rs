@@ -271,16 +271,8 @@ mod tests {
             to_confirm: vec![],
         };
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d);
-        let attached = [
-            Attached {
-                code: AnnexCode::Dpe,
-                valid_until: None,
-            },
-            Attached {
-                code: AnnexCode::Risks,
-                valid_until: day(20),
-            },
-        ];
+        let of = |code, valid_until| Attached { code, valid_until };
+        let attached = [of(AnnexCode::Dpe, None), of(AnnexCode::Risks, day(20))];
         let c = compliance(&needs, &attached, today());
         assert_eq!(c.present, [AnnexCode::Dpe]);
         assert_eq!(c.expired, [AnnexCode::Risks]);
@@ -288,18 +280,9 @@ mod tests {
         assert!(!c.compliant());
         // Valid on its last day.
         let attached = [
-            Attached {
-                code: AnnexCode::Dpe,
-                valid_until: None,
-            },
-            Attached {
-                code: AnnexCode::Risks,
-                valid_until: day(21),
-            },
-            Attached {
-                code: AnnexCode::Lead,
-                valid_until: None,
-            },
+            of(AnnexCode::Dpe, None),
+            of(AnnexCode::Risks, day(21)),
+            of(AnnexCode::Lead, None),
         ];
         assert!(compliance(&needs, &attached, today()).compliant());
     }

@@ -376,6 +376,11 @@ mod tests {
         };
         let (lift, staff) = (ChargeCategoryId(id(10)), ChargeCategoryId(id(11)));
         let (by_tantiemes, by_surface) = (DistributionKeyId(id(20)), DistributionKeyId(id(21)));
+        let charge = |category_id, billing_mode, monthly: &str| ReviewCharge {
+            category_id,
+            billing_mode,
+            monthly_amount: dec(monthly),
+        };
         let inputs = ReviewInputs {
             estates: vec![
                 estate(1, "LOT-A", 200, "50"),
@@ -390,16 +395,8 @@ mod tests {
                     end_date: ymd(2026, 12, 31),
                     payment_day: 5,
                     charges: vec![
-                        ReviewCharge {
-                            category_id: lift,
-                            billing_mode: BillingMode::Provision,
-                            monthly_amount: dec("25"),
-                        },
-                        ReviewCharge {
-                            category_id: staff,
-                            billing_mode: BillingMode::Provision,
-                            monthly_amount: dec("60"),
-                        },
+                        charge(lift, BillingMode::Provision, "25"),
+                        charge(staff, BillingMode::Provision, "60"),
                     ],
                 },
                 ReviewLease {
@@ -409,16 +406,8 @@ mod tests {
                     end_date: ymd(2028, 6, 30),
                     payment_day: 1,
                     charges: vec![
-                        ReviewCharge {
-                            category_id: lift,
-                            billing_mode: BillingMode::Provision,
-                            monthly_amount: dec("30"),
-                        },
-                        ReviewCharge {
-                            category_id: staff,
-                            billing_mode: BillingMode::Forfait,
-                            monthly_amount: dec("50"),
-                        },
+                        charge(lift, BillingMode::Provision, "30"),
+                        charge(staff, BillingMode::Forfait, "50"),
                     ],
                 },
             ],

@@ -481,15 +481,7 @@ pub struct LeaseFilter {
 mod tests {
     use super::*;
     use crate::lease_type::LeaseTypeInput;
-    use std::str::FromStr;
-
-    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("date")
-    }
-
-    fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).expect("decimal")
-    }
+    use crate::testing::{dec, ymd};
 
     fn input() -> LeaseInput {
         LeaseInput {

@@ -138,15 +138,7 @@ pub fn check_terms(kind: &LeaseTypeData, terms: &LeaseTerms) -> Result<(), Valid
 mod tests {
     use super::*;
     use crate::lease_type::LeaseTypeInput;
-    use std::str::FromStr;
-
-    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).expect("date")
-    }
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).expect("decimal")
-    }
+    use crate::testing::{dec as d, ymd};
 
     /// The seeded types, as DOMAIN.md states them.
     fn kind(code: &str, min: i64, max: Option<i64>, deposit: Option<&str>) -> LeaseTypeData {

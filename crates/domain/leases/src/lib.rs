@@ -18,3 +18,19 @@ pub use lease_type::{LeaseType, LeaseTypeData, LeaseTypeId, LeaseTypeInput};
 pub use revision::{
     BlockedReason, Quarter, RevisionFacts, RevisionOutcome, decide_revision, revised_rent,
 };
+
+/// What the tests write dates and amounts with.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    pub(crate) fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    pub(crate) fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).expect("decimal")
+    }
+}

@@ -61,11 +61,7 @@ pub fn check(reference: &ReferenceRent, input: &RentControlInput) -> RentControl
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::str::FromStr;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).expect("decimal")
-    }
+    use crate::testing::dec as d;
 
     // Paris, secteur 1, 1 room, before 1946, unfurnished, from 2025-07-01: reference 34.4,
     // ceiling 41.3, floor 24.1 €/m².

@@ -229,10 +229,7 @@ pub fn decide_revision(f: &RevisionFacts) -> RevisionOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> Decimal {
-        Decimal::from_str(s).expect("decimal")
-    }
+    use crate::testing::{dec as d, ymd};
 
     #[test]
     fn the_worked_example_of_domain_md() {
@@ -241,10 +238,6 @@ mod tests {
             revised_rent(d("600.00"), d("140.59"), d("145.17")),
             Some(d("619.55"))
         );
-    }
-
-    fn ymd(y: i32, m: u32, dd: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, dd).expect("date")
     }
 
     fn facts() -> RevisionFacts {

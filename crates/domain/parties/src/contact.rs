@@ -117,18 +117,11 @@ pub type Contact = Item<ContactData>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use faireplace_kernel::RecordTrait;
+    use crate::testing::fields;
     use serde_json::{Value, json};
 
     fn read(body: Value) -> Result<ContactData, ValidationErrors> {
-        let ctx = Context {
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        };
-        ContactData::decode_json(&body, &ctx)
-    }
-
-    fn fields(e: &ValidationErrors) -> Vec<&str> {
-        e.errors().iter().map(|e| e.field.as_str()).collect()
+        crate::testing::read(body)
     }
 
     #[test]

@@ -123,18 +123,11 @@ pub type Lessee = Item<LesseeData>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use faireplace_kernel::RecordTrait;
+    use crate::testing::fields;
     use serde_json::json;
 
     fn read(body: Json) -> Result<LesseeData, ValidationErrors> {
-        let ctx = Context {
-            today: NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        };
-        LesseeData::decode_json(&body, &ctx)
-    }
-
-    fn fields(e: &ValidationErrors) -> Vec<&str> {
-        e.errors().iter().map(|e| e.field.as_str()).collect()
+        crate::testing::read(body)
     }
 
     #[test]

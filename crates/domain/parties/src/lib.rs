@@ -18,3 +18,21 @@ pub const NAME_MAX: usize = 100;
 pub const COMPANY_NAME_MAX: usize = 200;
 /// Longest notes.
 pub const NOTES_MAX: usize = 5000;
+
+/// How the tests read a body, on a fixed day, and see the fields it fails on.
+#[cfg(test)]
+pub(crate) mod testing {
+    use faireplace_kernel::{Context, RecordTrait, ValidationErrors};
+    use serde_json::Value;
+
+    pub(crate) fn read<R: RecordTrait>(body: Value) -> Result<R, ValidationErrors> {
+        let ctx = Context {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        };
+        R::decode_json(&body, &ctx)
+    }
+
+    pub(crate) fn fields(e: &ValidationErrors) -> Vec<&str> {
+        e.errors().iter().map(|e| e.field.as_str()).collect()
+    }
+}

@@ -114,21 +114,11 @@ pub type Owner = Item<OwnerData>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use faireplace_kernel::RecordTrait;
+    use crate::testing::fields;
     use serde_json::{Value, json};
 
-    fn ctx() -> Context {
-        Context {
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
-        }
-    }
-
     fn read(body: Value) -> Result<OwnerData, ValidationErrors> {
-        OwnerData::decode_json(&body, &ctx())
-    }
-
-    fn fields(e: &ValidationErrors) -> Vec<&str> {
-        e.errors().iter().map(|e| e.field.as_str()).collect()
+        crate::testing::read(body)
     }
 
     #[test]

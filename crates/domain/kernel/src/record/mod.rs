@@ -863,6 +863,14 @@ pub fn read_text<T>(
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __text_field {
+    ($ty:ident, $format:expr, $max:expr) => {
+        $crate::__text_field!(
+            $ty,
+            |raw, _o| $ty::parse(raw),
+            format = $format,
+            max = Some($max)
+        );
+    };
     ($ty:ident, |$raw:ident, $opts:ident| $parse:expr, format = $format:expr, max = $max:expr) => {
         impl $crate::record::FieldValue for $ty {
             /// Blank text is an absent value where the schema allows it (no format).
@@ -919,42 +927,13 @@ crate::__text_field!(
             .unwrap_or(if opts.multiline { 5000 } else { 200 })
     )
 );
-crate::__text_field!(
-    Email,
-    |raw, _o| Email::parse(raw),
-    format = Some("email"),
-    max = Some(254)
-);
-crate::__text_field!(
-    Phone,
-    |raw, _o| Phone::parse(raw),
-    format = None,
-    max = Some(30)
-);
-crate::__text_field!(
-    Siret,
-    |raw, _o| Siret::parse(raw),
-    format = None,
-    max = Some(20)
-);
-crate::__text_field!(
-    Iban,
-    |raw, _o| Iban::parse(raw),
-    format = None,
-    max = Some(42)
-);
-crate::__text_field!(
-    CountryCode,
-    |raw, _o| CountryCode::parse(raw),
-    format = None,
-    max = Some(2)
-);
-crate::__text_field!(
-    Bic,
-    |raw, _o| Bic::parse(raw),
-    format = None,
-    max = Some(11)
-);
+// The values that parse alone, whatever the field's options, with their format and length.
+crate::__text_field!(Email, Some("email"), 254);
+crate::__text_field!(Phone, None, 30);
+crate::__text_field!(Siret, None, 20);
+crate::__text_field!(Iban, None, 42);
+crate::__text_field!(CountryCode, None, 2);
+crate::__text_field!(Bic, None, 11);
 
 /// Reads a value of a one-column field, failing on NULL (the generated code uses it through
 /// [`read_column`]; kept for values whose getter answers a non-optional value).
