@@ -151,8 +151,9 @@ fn validated<R: CrudResource, T>(
             }
             Err(ApiError::validation(&lookup))
         }
-        Err(other) if lookup.is_empty() => Err(other.into()),
-        _ => Err(ApiError::validation(&lookup)),
+        Ok(_) => Err(ApiError::validation(&lookup)),
+        // Another refusal (a conflict…) stays what it is, whatever the code lookup said.
+        Err(other) => Err(other.into()),
     }
 }
 
