@@ -88,8 +88,14 @@ mod enabled {
         reference(E::NAME)
     }
 
-    fn number(value: &str) -> Option<f64> {
-        value.parse().ok()
+    /// A decimal bound as a JSON Schema bound: whole bounds only, read exactly (a fractional
+    /// one, `0.01`, would go through a float: the description states it instead).
+    fn whole(value: &str) -> Option<utoipa::Number> {
+        let d = rust_decimal::Decimal::from_str_exact(value).ok()?;
+        if !d.fract().is_zero() {
+            return None;
+        }
+        rust_decimal::prelude::ToPrimitive::to_isize(&d).map(utoipa::Number::Int)
     }
 
     /// The schema of a shape; enumerations and records become components of their own.
@@ -142,11 +148,17 @@ mod enabled {
                 if let Some(d) = decimals {
                     text.push_str(&format!(" At most {d} decimals."));
                 }
+                if let Some(m) = min {
+                    text.push_str(&format!(" At least {m}."));
+                }
+                if let Some(m) = max {
+                    text.push_str(&format!(" At most {m}."));
+                }
                 ObjectBuilder::new()
                     .schema_type(SchemaType::from_iter([Type::Number, Type::String]))
                     .pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$"))
-                    .minimum(min.and_then(number))
-                    .maximum(max.and_then(number))
+                    .minimum(min.and_then(whole))
+                    .maximum(max.and_then(whole))
                     .description(Some(text))
             }
             Shape::Boolean => ObjectBuilder::new().schema_type(Type::Boolean),
@@ -322,6 +334,28 @@ mod enabled {
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
                 .build(),
         ))
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod tests {
+    use super::*;
+    use crate::record::Shape;
+
+    #[test]
+    fn decimal_bounds_are_exact_whole_numbers_or_words() {
+        let shape = Shape::Decimal {
+            decimals: Some(2),
+            min: Some("0.01"),
+            max: Some("10000"),
+        };
+        let json =
+            serde_json::to_value(shape_schema(&shape, &mut Components::default())).expect("json");
+        // A fractional bound never goes through a float: the description says it.
+        assert!(json.get("minimum").is_none(), "{json}");
+        assert_eq!(json["maximum"], 10000);
+        let text = json["description"].as_str().expect("description");
+        assert!(text.contains("At least 0.01.") && text.contains("At most 10000."));
     }
 }
 
